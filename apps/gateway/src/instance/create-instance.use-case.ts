@@ -1,0 +1,77 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { EvolutionException, forbidden } from '@gw/common';
+import { parseEventName } from '@gw/events';
+import { InstanceLifecycleService } from '@gw/instances';
+import { InstanceRepository, Prisma } from '@gw/persistence';
+import { randomUUID } from 'node:crypto';
+import { CreateInstanceDto } from './dto/create-instance.dto';
+import { createdView } from './instance.presenter';
+
+/** Maps every accepted create-body shape (v2 nested, v2 flat aliases, v1 snake_case) to one webhook config. */
+function webhookConfig(dto: CreateInstanceDto) {
+  const nested = dto.webhook;
+  const url = nested?.url ?? dto.webhookUrl;
+  if (!url) return null;
+  const events = nested?.events ?? dto.webhookEvents ?? dto.events ?? [];
+  return {
+    url,
+    enabled: nested?.enabled ?? true,
+    webhookByEvents: nested?.byEvents ?? nested?.webhookByEvents ?? dto.webhookByEvents ?? dto.webhook_by_events ?? false,
+    webhookBase64: nested?.base64 ?? nested?.webhookBase64 ?? dto.webhookBase64 ?? dto.webhook_base64 ?? false,
+    headers: (nested?.headers ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+    // Stored by canonical name: the legacy GROUP_UPDATE spelling must still match groups.update.
+    events: [...new Set(events.map((e) => parseEventName(e)!))],
+  };
+}
+
+@Injectable()
+export class CreateInstanceUseCase {
+  constructor(
+    private readonly repository: InstanceRepository,
+    private readonly lifecycle: InstanceLifecycleService,
+  ) {}
+
+  async execute(dto: CreateInstanceDto) {
+    const integration = dto.integration ?? 'WHATSAPP-BAILEYS';
+    if (integration !== 'WHATSAPP-BAILEYS') {
+      throw new EvolutionException(HttpStatus.NOT_IMPLEMENTED, [`Integration ${integration} is not supported yet`]);
+    }
+    if (await this.repository.findByName(dto.instanceName)) {
+      throw forbidden(`This name "${dto.instanceName}" is already in use.`);
+    }
+    const token = dto.token ?? randomUUID().toUpperCase();
+    if (dto.token && (await this.repository.findByToken(token))) {
+      throw forbidden('This token is already in use by another instance.');
+    }
+
+    let instance;
+    try {
+      instance = await this.repository.create({
+        name: dto.instanceName,
+        token,
+        integration,
+        number: dto.number?.replace(/\D/g, '') ?? null,
+        businessId: dto.businessId ?? null,
+        webhook: webhookConfig(dto),
+        setting: {
+          rejectCall: dto.rejectCall ?? dto.reject_call ?? false,
+          msgCall: dto.msgCall ?? dto.msg_call ?? '',
+          groupsIgnore: dto.groupsIgnore ?? dto.groups_ignore ?? false,
+          alwaysOnline: dto.alwaysOnline ?? dto.always_online ?? false,
+          readMessages: dto.readMessages ?? dto.read_messages ?? false,
+          readStatus: dto.readStatus ?? dto.read_status ?? false,
+          syncFullHistory: dto.syncFullHistory ?? dto.sync_full_history ?? false,
+          wavoipToken: dto.wavoipToken ?? '',
+        },
+      });
+    } catch (err) {
+      // Two creates racing for one name: the unique index decides, the loser gets Evolution's 403.
+      if ((err as { code?: string }).code === 'P2002') throw forbidden(`This name "${dto.instanceName}" is already in use.`);
+      throw err;
+    }
+
+    await this.lifecycle.emit(instance, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
+    const runtime = await this.lifecycle.connect(instance, dto.number, dto.qrcode === true);
+    return createdView(instance, runtime.state, dto.qrcode ? runtime.qr : undefined);
+  }
+}

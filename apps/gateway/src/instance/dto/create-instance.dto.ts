@@ -1,0 +1,86 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, plainToInstance } from 'class-transformer';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsEventList } from './event-list.validator';
+import { InstanceWebhookDto, WEBHOOK_URL_OPTIONS } from './instance-webhook.dto';
+
+export const INTEGRATIONS = ['WHATSAPP-BAILEYS', 'WHATSAPP-BUSINESS', 'EVOLUTION'] as const;
+
+/** v1 bodies send `webhook` as a URL string (flags beside it, see the v1 fields below). */
+function webhookObject({ value }: { value: unknown }) {
+  if (typeof value === 'string') return plainToInstance(InstanceWebhookDto, { url: value });
+  return value && typeof value === 'object' ? plainToInstance(InstanceWebhookDto, value) : value;
+}
+
+export class CreateInstanceDto {
+  @ApiProperty({ example: 'my-instance' })
+  @IsString()
+  @IsNotEmpty({ message: 'instanceName must not be empty' })
+  @MaxLength(255)
+  @Matches(/^[^/?#\\]+$/, { message: 'instanceName must not contain / ? # or \\' })
+  instanceName: string;
+
+  @ApiPropertyOptional({ description: 'Instance API key; generated when absent' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  token?: string;
+
+  @ApiPropertyOptional({ description: 'Phone number (digits) to link with a pairing code instead of a QR', example: '5511999999999' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?\d{6,20}$/, { message: 'number must be a phone number in international format, digits only' })
+  number?: string;
+
+  @ApiPropertyOptional({ description: 'Wait for and return the first QR code in the response' })
+  @IsOptional()
+  @IsBoolean()
+  qrcode?: boolean;
+
+  @ApiPropertyOptional({ enum: INTEGRATIONS, default: 'WHATSAPP-BAILEYS' })
+  @IsOptional()
+  @IsIn(INTEGRATIONS, { message: 'Invalid integration' })
+  integration?: (typeof INTEGRATIONS)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  businessId?: string;
+
+  @ApiPropertyOptional({ type: InstanceWebhookDto })
+  @IsOptional()
+  @Transform(webhookObject, { toClassOnly: true })
+  @ValidateNested()
+  webhook?: InstanceWebhookDto;
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() rejectCall?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() msgCall?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() groupsIgnore?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() alwaysOnline?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() readMessages?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() readStatus?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() syncFullHistory?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() wavoipToken?: string;
+
+  // Flat webhook fields: listed in Evolution's v2 schema (never read there) and used by v1 bodies.
+  @ApiPropertyOptional({ description: 'Flat alias of webhook.url' })
+  @IsOptional()
+  @IsUrl(WEBHOOK_URL_OPTIONS, { message: 'webhookUrl must be an http(s) URL' })
+  webhookUrl?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() webhookByEvents?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() webhookBase64?: boolean;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsEventList() webhookEvents?: string[];
+
+  // v1 (snake_case) spellings, accepted so v1 clients keep working.
+  @ApiPropertyOptional({ description: 'v1: webhook events list' }) @IsOptional() @IsEventList() events?: string[];
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() webhook_by_events?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() webhook_base64?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() reject_call?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() msg_call?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() groups_ignore?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() always_online?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() read_messages?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() read_status?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() sync_full_history?: boolean;
+}

@@ -1,0 +1,92 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Auth, GlobalKeyOnly, RequestAuth, ScopedList, notFound } from '@gw/common';
+import { InstanceLifecycleService } from '@gw/instances';
+import { InstanceRepository, InstanceWithConfig } from '@gw/persistence';
+import { ConnectQueryDto } from './dto/connect-query.dto';
+import { CreateInstanceDto } from './dto/create-instance.dto';
+import { FetchInstancesQueryDto } from './dto/fetch-instances-query.dto';
+import { CreateInstanceUseCase } from './create-instance.use-case';
+import { InstanceParam } from './instance.param';
+import { deletedView, instanceRowView, logoutView, qrcodeView } from './instance.presenter';
+
+@ApiTags('Instance')
+@ApiHeader({ name: 'apikey', required: true, description: 'Global API key or the instance token' })
+@Controller('instance')
+export class InstanceController {
+  constructor(
+    private readonly createInstance: CreateInstanceUseCase,
+    private readonly lifecycle: InstanceLifecycleService,
+    private readonly repository: InstanceRepository,
+  ) {}
+
+  @Post('create')
+  @GlobalKeyOnly()
+  @ApiOperation({ summary: 'Create an instance and start linking it (QR by webhook, or pairing code with `number`)' })
+  create(@Body() dto: CreateInstanceDto) {
+    return this.createInstance.execute(dto);
+  }
+
+  @Get('connect/:instanceName')
+  @ApiParam({ name: 'instanceName' })
+  @ApiOperation({ summary: 'Connect: returns the current QR code (or pairing code), or the open state' })
+  async connect(@InstanceParam() instance: InstanceWithConfig, @Query() query: ConnectQueryDto) {
+    const runtime = await this.lifecycle.connect(instance, query.number);
+    if (runtime.state === 'open') return { instance: { instanceName: instance.name, state: 'open' } };
+    return qrcodeView(runtime.qr);
+  }
+
+  @Get('connectionState/:instanceName')
+  @ApiParam({ name: 'instanceName' })
+  connectionState(@InstanceParam() instance: InstanceWithConfig) {
+    return { instance: { instanceName: instance.name, state: this.lifecycle.state(instance.id) } };
+  }
+
+  @Get('fetchInstances')
+  @ScopedList()
+  @ApiOperation({ summary: 'List instances (an instance token lists only its own instance)' })
+  async fetchInstances(@Query() query: FetchInstancesQueryDto, @Auth() auth: RequestAuth) {
+    const rows = await this.repository.list({ name: query.instanceName, id: query.instanceId });
+    const visible = auth.isGlobal ? rows : rows.filter((r) => r.id === auth.tokenInstanceId);
+    if ((query.instanceName || query.instanceId) && !visible.length) {
+      throw notFound(`Instance "${query.instanceName ?? query.instanceId}" not found`);
+    }
+    return visible.map((r) => instanceRowView(r, this.lifecycle.runtime(r.id)?.state));
+  }
+
+  @Post('restart/:instanceName')
+  @HttpCode(200)
+  @ApiParam({ name: 'instanceName' })
+  restart(@InstanceParam() instance: InstanceWithConfig) {
+    return this.doRestart(instance);
+  }
+
+  /** v1 clients and Evolution's docs use PUT; v2 code uses POST. */
+  @Put('restart/:instanceName')
+  @ApiParam({ name: 'instanceName' })
+  restartPut(@InstanceParam() instance: InstanceWithConfig) {
+    return this.doRestart(instance);
+  }
+
+  private async doRestart(instance: InstanceWithConfig) {
+    const runtime = await this.lifecycle.restart(instance);
+    if (runtime.state === 'open' || !runtime.qr.code) {
+      return { instance: { instanceName: instance.name, state: runtime.state } };
+    }
+    return qrcodeView(runtime.qr);
+  }
+
+  @Delete('logout/:instanceName')
+  @ApiParam({ name: 'instanceName' })
+  async logout(@InstanceParam() instance: InstanceWithConfig) {
+    await this.lifecycle.logout(instance);
+    return logoutView();
+  }
+
+  @Delete('delete/:instanceName')
+  @ApiParam({ name: 'instanceName' })
+  async delete(@InstanceParam() instance: InstanceWithConfig) {
+    await this.lifecycle.delete(instance);
+    return deletedView();
+  }
+}

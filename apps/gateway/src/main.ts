@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { PinoLoggerService, createValidationPipe } from '@gw/common';
+import { loadConfigOrExit } from '@gw/config';
+import { version } from '../../../package.json';
+import { AppModule } from './app.module';
+import { setupSwagger } from './swagger.setup';
+
+async function bootstrap() {
+  const bootStarted = performance.now();
+  const config = loadConfigOrExit();
+  const logger = new PinoLoggerService(config.server.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger,
+    bodyParser: false,
+  });
+  // Evolution accepts large media bodies (136 MB); keep that so base64 uploads work.
+  app.useBodyParser('json', { limit: '136mb' });
+  app.useBodyParser('urlencoded', { limit: '136mb', extended: true });
+  app.enableCors();
+  if (config.server.basePath) app.setGlobalPrefix(config.server.basePath);
+  app.useGlobalPipes(createValidationPipe());
+  setupSwagger(app, config.server.basePath, version);
+  app.enableShutdownHooks();
+  await app.listen(config.server.port, '0.0.0.0');
+  logger.pino.info(
+    { port: config.server.port, basePath: config.server.basePath || '/', bootMs: Math.round(performance.now() - bootStarted) },
+    'gateway listening',
+  );
+}
+
+void bootstrap();

@@ -1,0 +1,42 @@
+/** The validated configuration, grouped by concern. Built once from EnvVars at boot. */
+export interface AppConfig {
+  server: {
+    port: number;
+    url: string;
+    basePath: string;
+    logLevel: string;
+  };
+  auth: {
+    apiKey: string;
+    exposeInFetchInstances: boolean;
+  };
+  database: { url: string };
+  redis: { url: string };
+  whatsapp: {
+    websocketUrl?: string;
+    browser: [string, string, string];
+    qrcodeLimit: number;
+    qrTimeoutMs: number;
+    connectTimeoutMs: number;
+    queryTimeoutMs: number;
+    restoreConcurrency: number;
+    reconnectBaseDelayMs: number;
+    reconnectMaxDelayMs: number;
+  };
+  delivery: {
+    workerEnabled: boolean;
+    concurrency: number;
+    requestTimeoutMs: number;
+    /** Delays in ms between attempts; attempts = schedule.length + 1. */
+    retryScheduleMs: number[];
+  };
+  globalWebhook: {
+    enabled: boolean;
+    url?: string;
+    byEvents: boolean;
+    /** Raw WEBHOOK_EVENTS_* switches, read by the event catalogue. */
+    eventSwitches: Record<string, boolean>;
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

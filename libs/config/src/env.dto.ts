@@ -1,0 +1,135 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['true', '1', 'yes', 'on'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/** Every environment setting the gateway reads, validated once at boot (see load-config.ts). */
+export class EnvVars {
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 8080;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'SERVER_URL must be an http(s) URL, e.g. http://localhost:8080' })
+  SERVER_URL?: string;
+
+  @IsString()
+  @IsNotEmpty({ message: 'AUTHENTICATION_API_KEY is required (the global API key clients send as the apikey header)' })
+  AUTHENTICATION_API_KEY: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES = false;
+
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL: string;
+
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['ws', 'wss'] }, { message: 'WA_WEBSOCKET_URL must be a ws:// or wss:// URL' })
+  WA_WEBSOCKET_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(\/[A-Za-z0-9._~-]+)+$/, { message: 'SERVER_BASE_PATH must look like /whatsapp (leading slash, no trailing slash)' })
+  SERVER_BASE_PATH?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  QRCODE_LIMIT = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  QRCODE_TIMEOUT_MS = 45000;
+
+  @IsString()
+  CONFIG_SESSION_PHONE_CLIENT = 'WA Gateway';
+
+  @IsString()
+  CONFIG_SESSION_PHONE_NAME = 'Chrome';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SESSION_RESTORE_CONCURRENCY = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  RECONNECT_BASE_DELAY_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  RECONNECT_MAX_DELAY_MS = 60000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  WA_CONNECT_TIMEOUT_MS = 20000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  WA_QUERY_TIMEOUT_MS = 60000;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DELIVERY_WORKER_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DELIVERY_CONCURRENCY = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEBHOOK_REQUEST_TIMEOUT_MS = 15000;
+
+  @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, e.g. 5,300,1800' })
+  WEBHOOK_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
+
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_GLOBAL_ENABLED = false;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'WEBHOOK_GLOBAL_URL must be an http(s) URL' })
+  WEBHOOK_GLOBAL_URL?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_GLOBAL_WEBHOOK_BY_EVENTS = false;
+}

@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import { AppConfig } from './app-config';
+import { EnvVars } from './env.dto';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+}
+
+function eventSwitches(env: NodeJS.ProcessEnv): Record<string, boolean> {
+  const switches: Record<string, boolean> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('WEBHOOK_EVENTS_') && value !== undefined) {
+      switches[key.slice('WEBHOOK_EVENTS_'.length)] = ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
+    }
+  }
+  return switches;
+}
+
+/** Validates the environment; throws ConfigError listing one line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const vars = plainToInstance(EnvVars, { ...env }, { exposeDefaultValues: true });
+  const problems = flatten(validateSync(vars, { skipMissingProperties: false }));
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    server: {
+      port: vars.PORT,
+      url: (vars.SERVER_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
+      basePath: vars.SERVER_BASE_PATH ?? '',
+      logLevel: vars.LOG_LEVEL,
+    },
+    auth: { apiKey: vars.AUTHENTICATION_API_KEY, exposeInFetchInstances: vars.AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES },
+    database: { url: vars.DATABASE_URL },
+    redis: { url: vars.REDIS_URL },
+    whatsapp: {
+      websocketUrl: vars.WA_WEBSOCKET_URL,
+      browser: [vars.CONFIG_SESSION_PHONE_CLIENT, vars.CONFIG_SESSION_PHONE_NAME, '1.0'],
+      qrcodeLimit: vars.QRCODE_LIMIT,
+      qrTimeoutMs: vars.QRCODE_TIMEOUT_MS,
+      connectTimeoutMs: vars.WA_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: vars.WA_QUERY_TIMEOUT_MS,
+      restoreConcurrency: vars.SESSION_RESTORE_CONCURRENCY,
+      reconnectBaseDelayMs: vars.RECONNECT_BASE_DELAY_MS,
+      reconnectMaxDelayMs: Math.max(vars.RECONNECT_MAX_DELAY_MS, vars.RECONNECT_BASE_DELAY_MS),
+    },
+    delivery: {
+      workerEnabled: vars.DELIVERY_WORKER_ENABLED,
+      concurrency: vars.DELIVERY_CONCURRENCY,
+      requestTimeoutMs: vars.WEBHOOK_REQUEST_TIMEOUT_MS,
+      retryScheduleMs: vars.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s) * 1000),
+    },
+    globalWebhook: {
+      enabled: vars.WEBHOOK_GLOBAL_ENABLED && !!vars.WEBHOOK_GLOBAL_URL,
+      url: vars.WEBHOOK_GLOBAL_URL?.replace(/\/+$/, ''),
+      byEvents: vars.WEBHOOK_GLOBAL_WEBHOOK_BY_EVENTS,
+      eventSwitches: eventSwitches(env),
+    },
+  };
+}
+
+/** Boot helper: on bad config print one line per problem and exit, instead of a stack trace. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stderr.write(`config error: ${p}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './event-bus';
+export * from './event-catalogue';
+export * from './event-envelope';
+export * from './gateway-event';

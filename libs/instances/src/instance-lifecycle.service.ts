@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { badRequest } from '@gw/common';
+import { EVENT_SINK, EventName, EventSink } from '@gw/events';
+import { InstanceRepository, InstanceWithConfig } from '@gw/persistence';
+import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
+import { InstanceRegistry } from './instance-registry.service';
+import { InstanceRuntime } from './instance-runtime';
+import { InstanceState, QrSnapshot } from './instance-state';
+
+/** How long connect/create wait for the first QR (Evolution waits a fixed 2-5 s instead). */
+const QR_WAIT_MS = 10_000;
+
+/** create / connect / restart / logout / delete, as the instance routes need them. */
+@Injectable()
+export class InstanceLifecycleService {
+  constructor(
+    private readonly registry: InstanceRegistry,
+    private readonly repository: InstanceRepository,
+    @Inject(WHATSAPP_ENGINE) private readonly engine: WhatsAppEngine,
+    @Inject(EVENT_SINK) private readonly events: EventSink,
+  ) {}
+
+  state(instanceId: string): InstanceState {
+    return this.registry.get(instanceId)?.state ?? 'close';
+  }
+
+  runtime(instanceId: string): InstanceRuntime | undefined {
+    return this.registry.get(instanceId);
+  }
+
+  async emit(instance: { id: string; name: string }, name: EventName, data: unknown, sender?: string) {
+    await this.events.publish({ name, instanceId: instance.id, instanceName: instance.name, data, sender, occurredAt: new Date() });
+  }
+
+  /** Starts connecting unless already open/connecting; optionally waits for the first QR. */
+  async connect(instance: InstanceWithConfig, number?: string, waitForQr = true): Promise<InstanceRuntime> {
+    const runtime = this.registry.getOrCreate(instance.id, instance.name);
+    if (runtime.state === 'open') return runtime;
+    if (runtime.state === 'connecting' && !number) {
+      if (!runtime.qr.code && waitForQr) await runtime.waitForProgress(QR_WAIT_MS);
+      return runtime;
+    }
+    const progress = runtime.waitForProgress(QR_WAIT_MS);
+    await runtime.start(number);
+    if (waitForQr) await progress;
+    return runtime;
+  }
+
+  /** Drops the socket and connects again with the stored session (no logout, no new QR). */
+  async restart(instance: InstanceWithConfig): Promise<InstanceRuntime> {
+    const runtime = this.registry.getOrCreate(instance.id, instance.name);
+    if (runtime.state !== 'close') await runtime.stop();
+    const progress = runtime.waitForProgress(QR_WAIT_MS);
+    await runtime.start();
+    await progress;
+    return runtime;
+  }
+
+  async logout(instance: InstanceWithConfig): Promise<void> {
+    const runtime = this.registry.get(instance.id);
+    if (!runtime || runtime.state === 'close') throw badRequest(`The "${instance.name}" instance is not connected`);
+    await runtime.logout();
+    await runtime.drained();
+  }
+
+  /** Logs out if needed, tells the receivers, then removes every row of the instance. */
+  async delete(instance: InstanceWithConfig): Promise<void> {
+    const runtime = this.registry.get(instance.id);
+    if (runtime) {
+      if (runtime.state !== 'close') await runtime.logout();
+      else await runtime.stop();
+      await runtime.drained();
+      this.registry.remove(instance.id);
+    }
+    await this.engine.clearStoredSession(instance.id);
+    // Routed before the rows go, so the instance webhook still receives them.
+    await this.emit(instance, 'INSTANCE_DELETE', { instanceName: instance.name, instanceId: instance.id });
+    await this.emit(instance, 'REMOVE_INSTANCE', null);
+    await this.repository.delete(instance.id);
+  }
+
+  qrSnapshot(instanceId: string): QrSnapshot {
+    return this.registry.get(instanceId)?.qr ?? { pairingCode: null, code: null, base64: null, count: 0 };
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import { EVENT_SINK, EventSink } from '@gw/events';
+import { InstanceRepository } from '@gw/persistence';
+import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
+import { InstanceRuntime } from './instance-runtime';
+
+/** The instances this process runs, by id. Creating a runtime does not connect it. */
+@Injectable()
+export class InstanceRegistry {
+  private readonly runtimes = new Map<string, InstanceRuntime>();
+  private readonly logger = new Logger('Instances');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WHATSAPP_ENGINE) private readonly engine: WhatsAppEngine,
+    @Inject(EVENT_SINK) private readonly events: EventSink,
+    private readonly repository: InstanceRepository,
+  ) {}
+
+  get(instanceId: string): InstanceRuntime | undefined {
+    return this.runtimes.get(instanceId);
+  }
+
+  all(): InstanceRuntime[] {
+    return [...this.runtimes.values()];
+  }
+
+  getOrCreate(instanceId: string, instanceName: string): InstanceRuntime {
+    let runtime = this.runtimes.get(instanceId);
+    if (!runtime) {
+      runtime = new InstanceRuntime(instanceId, instanceName, {
+        session: this.engine.createSession({ instanceId, instanceName }),
+        events: this.events,
+        saveConnection: (fields) => this.repository.updateConnection(instanceId, fields),
+        qrcodeLimit: this.config.whatsapp.qrcodeLimit,
+        reconnectBaseDelayMs: this.config.whatsapp.reconnectBaseDelayMs,
+        reconnectMaxDelayMs: this.config.whatsapp.reconnectMaxDelayMs,
+        logger: this.logger,
+      });
+      this.runtimes.set(instanceId, runtime);
+    }
+    return runtime;
+  }
+
+  remove(instanceId: string): void {
+    this.runtimes.delete(instanceId);
+  }
+}

@@ -1,0 +1,270 @@
+import { Logger } from '@nestjs/common';
+import { backoffDelay } from '@gw/common';
+import { ConnectionUpdateData, EventName, EventSink, GatewayEvent } from '@gw/events';
+import { ConnectionFields } from '@gw/persistence';
+import { EngineAccount, EngineEvent, WhatsAppSession } from '@gw/whatsapp';
+import * as QRCode from 'qrcode';
+import { InstanceState, QR_LIMIT_MESSAGE, QrSnapshot } from './instance-state';
+
+export interface RuntimeDeps {
+  session: WhatsAppSession;
+  events: EventSink;
+  saveConnection: (fields: ConnectionFields) => Promise<void>;
+  qrcodeLimit: number;
+  reconnectBaseDelayMs: number;
+  reconnectMaxDelayMs: number;
+  logger: Logger;
+}
+
+type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
+
+/**
+ * The live side of one instance: turns engine events into state, persisted connection
+ * info and webhook events, and owns the reconnect decision (backoff with jitter).
+ */
+export class InstanceRuntime {
+  state: InstanceState = 'close';
+  account?: EngineAccount;
+  qr: QrSnapshot = { pairingCode: null, code: null, base64: null, count: 0 };
+  private reconnectAttempt = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+  private pairingNumber?: string;
+  private stopped = false;
+  private waiters: Waiter[] = [];
+  /** Events of one instance are published in order; a failure never blocks later ones. */
+  private publishChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly instanceId: string,
+    readonly instanceName: string,
+    private readonly deps: RuntimeDeps,
+  ) {
+    deps.session.onEvent((event) => {
+      this.onEngineEvent(event).catch((err) =>
+        deps.logger.error(`instance ${instanceName}: handling ${event.type} failed: ${(err as Error).stack}`),
+      );
+    });
+  }
+
+  async start(pairingNumber?: string): Promise<void> {
+    this.stopped = false;
+    this.pairingNumber = pairingNumber?.replace(/\D/g, '') || undefined;
+    this.clearReconnect();
+    this.state = 'connecting';
+    await this.deps.session.connect();
+  }
+
+  /** Closes the socket, keeping the WhatsApp session for a later resume (shutdown, restart). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearReconnect();
+    await this.deps.session.close();
+    this.state = 'close';
+    this.releaseWaiters();
+  }
+
+  /** Unlinks the device on WhatsApp and erases the stored session. */
+  async logout(): Promise<void> {
+    this.stopped = true;
+    this.clearReconnect();
+    await this.deps.session.logout();
+    await this.closed(401, 'logged-out');
+  }
+
+  /** Resolves at the next QR, pairing code or open (or after timeoutMs), for the connect route. */
+  waitForProgress(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        resolve: () => {
+          clearTimeout(waiter.timer);
+          resolve();
+        },
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve();
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Waits until every event produced so far has been handed to the event sink. */
+  drained(): Promise<void> {
+    return this.publishChain;
+  }
+
+  private releaseWaiters() {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  private async onEngineEvent(event: EngineEvent): Promise<void> {
+    switch (event.type) {
+      case 'connecting':
+        this.state = 'connecting';
+        await this.deps.saveConnection({ connectionStatus: 'connecting' });
+        this.publish('CONNECTION_UPDATE', { instance: this.instanceName, state: 'connecting', statusReason: 200 });
+        return;
+      case 'qr':
+        return this.onQr(event.code);
+      case 'pairing-code':
+        this.qr.pairingCode = event.code;
+        this.releaseWaiters();
+        return;
+      case 'open':
+        return this.onOpen(event.account);
+      case 'close':
+        return this.onClose(event.statusCode, event.reason, event.disposition);
+    }
+  }
+
+  private async onQr(code: string) {
+    if (this.stopped) return;
+    this.qr.count += 1;
+    if (this.qr.count > this.deps.qrcodeLimit) {
+      this.publish('QRCODE_UPDATED', { message: QR_LIMIT_MESSAGE, statusCode: 500 });
+      this.publish('CONNECTION_UPDATE', {
+        instance: this.instanceName,
+        state: 'refused',
+        statusReason: 428,
+        ...this.accountFields(),
+      });
+      this.stopped = true;
+      this.clearReconnect();
+      await this.deps.session.logout();
+      this.state = 'close';
+      this.qr = { pairingCode: null, code: null, base64: null, count: 0 };
+      await this.deps.saveConnection({ connectionStatus: 'close', disconnectionReasonCode: 428, disconnectionAt: new Date() });
+      this.publish('LOGOUT_INSTANCE', null);
+      this.releaseWaiters();
+      return;
+    }
+    if (this.pairingNumber && !this.qr.pairingCode) {
+      // The socket is ready once it shows a QR; only then can a pairing code be requested.
+      this.qr.pairingCode = await this.deps.session.requestPairingCode(this.pairingNumber);
+    }
+    this.qr.code = code;
+    this.qr.base64 = await QRCode.toDataURL(code);
+    this.publish('QRCODE_UPDATED', {
+      qrcode: { instance: this.instanceName, pairingCode: this.qr.pairingCode, code, base64: this.qr.base64 },
+    });
+    this.releaseWaiters();
+  }
+
+  private async onOpen(account: EngineAccount) {
+    this.state = 'open';
+    this.account = account;
+    this.reconnectAttempt = 0;
+    this.qr = { pairingCode: null, code: null, base64: null, count: 0 };
+    this.pairingNumber = undefined;
+    await this.deps.saveConnection({
+      connectionStatus: 'open',
+      ownerJid: account.jid,
+      number: account.jid.split('@')[0],
+      profileName: account.pushName ?? null,
+      profilePicUrl: account.profilePictureUrl ?? null,
+      disconnectionReasonCode: null,
+      disconnectionObject: null,
+      disconnectionAt: null,
+    });
+    this.publish('CONNECTION_UPDATE', {
+      instance: this.instanceName,
+      wuid: account.jid,
+      profileName: account.pushName,
+      profilePictureUrl: account.profilePictureUrl ?? null,
+      state: 'open',
+      statusReason: 200,
+    });
+    this.releaseWaiters();
+  }
+
+  private async onClose(statusCode: number, reason: string, disposition: string) {
+    if (this.stopped) return;
+    this.deps.logger.log(`instance ${this.instanceName}: closed ${statusCode} (${reason}) -> ${disposition}`);
+    if (disposition === 'restart') return this.reconnectNow();
+    if (disposition === 'reconnect') return this.scheduleReconnect(statusCode, reason);
+    this.stopped = true;
+    await this.closed(statusCode, disposition, reason);
+  }
+
+  /** Final close: persist why, tell the receivers (v2 sends `close` only when not reconnecting). */
+  private async closed(statusCode: number, disposition: string, reason?: string) {
+    const wasLinked = !!this.account;
+    this.state = 'close';
+    this.qr = { pairingCode: null, code: null, base64: null, count: 0 };
+    await this.deps.saveConnection({
+      connectionStatus: 'close',
+      disconnectionReasonCode: statusCode,
+      disconnectionObject: JSON.stringify({ statusCode, reason: reason ?? disposition }),
+      disconnectionAt: new Date(),
+    });
+    this.publish('CONNECTION_UPDATE', {
+      instance: this.instanceName,
+      state: 'close',
+      statusReason: statusCode,
+      ...this.accountFields(),
+    });
+    if (disposition === 'logged-out') {
+      this.account = undefined;
+      if (wasLinked || statusCode === 401) this.publish('LOGOUT_INSTANCE', null);
+    }
+    this.releaseWaiters();
+  }
+
+  private async reconnectNow() {
+    try {
+      await this.deps.session.connect();
+    } catch (err) {
+      await this.scheduleReconnect(428, (err as Error).message);
+    }
+  }
+
+  private async scheduleReconnect(statusCode: number, reason: string) {
+    this.clearReconnect();
+    this.reconnectAttempt += 1;
+    const delay = backoffDelay(this.reconnectAttempt, this.deps.reconnectBaseDelayMs, this.deps.reconnectMaxDelayMs);
+    this.state = 'connecting';
+    await this.deps.saveConnection({
+      connectionStatus: 'connecting',
+      disconnectionReasonCode: statusCode,
+      disconnectionObject: JSON.stringify({ statusCode, reason }),
+      disconnectionAt: new Date(),
+    });
+    this.deps.logger.log(`instance ${this.instanceName}: reconnect #${this.reconnectAttempt} in ${delay} ms`);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.stopped) void this.reconnectNow();
+    }, delay);
+  }
+
+  private clearReconnect() {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+  }
+
+  private accountFields(): Partial<ConnectionUpdateData> {
+    if (!this.account) return {};
+    return {
+      wuid: this.account.jid,
+      profileName: this.account.pushName,
+      profilePictureUrl: this.account.profilePictureUrl ?? null,
+    };
+  }
+
+  publish(name: EventName, data: unknown) {
+    const event: GatewayEvent = {
+      name,
+      instanceId: this.instanceId,
+      instanceName: this.instanceName,
+      data,
+      sender: this.account?.jid,
+      occurredAt: new Date(),
+    };
+    this.publishChain = this.publishChain
+      .then(() => this.deps.events.publish(event))
+      .catch((err) =>
+        this.deps.logger.error(`instance ${this.instanceName}: could not enqueue ${name}: ${(err as Error).message}`),
+      );
+  }
+}

@@ -1,0 +1,11 @@
+/** Connection states as Evolution reports them (`refused` only after the QR limit). */
+export type InstanceState = 'open' | 'connecting' | 'close' | 'refused';
+
+export interface QrSnapshot {
+  pairingCode: string | null;
+  code: string | null;
+  base64: string | null;
+  count: number;
+}
+
+export const QR_LIMIT_MESSAGE = 'QR code limit reached, please login again';

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthStateRepository } from '@gw/persistence';
+import { WhatsAppModule } from '@gw/whatsapp';
+import { InstanceLifecycleService } from './instance-lifecycle.service';
+import { InstanceRegistry } from './instance-registry.service';
+import { SessionRestorer } from './session-restorer.service';
+
+@Module({
+  imports: [WhatsAppModule.forRoot(AuthStateRepository)],
+  providers: [InstanceRegistry, InstanceLifecycleService, SessionRestorer],
+  exports: [InstanceRegistry, InstanceLifecycleService, SessionRestorer],
+})
+export class InstancesModule {}

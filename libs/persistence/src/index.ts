@@ -1,0 +1,5 @@
+export * from './auth-state.repository';
+export * from './instance.repository';
+export * from './persistence.module';
+export * from './persistence.types';
+export * from './prisma.service';

@@ -1,0 +1,154 @@
+import type { ConnectionState, WASocket } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import { classifyDisconnect } from '../disconnect-policy';
+import type {
+  AuthStateStore,
+  EngineAccount,
+  EngineEvent,
+  EngineEventListener,
+  SessionOptions,
+  WhatsAppSession,
+} from '../whatsapp-engine.port';
+import { loadBaileys } from './baileys.loader';
+import { PersistentAuthState, usePostgresAuthState } from './postgres-auth-state';
+
+export interface BaileysSocketSettings {
+  websocketUrl?: string;
+  browser: [string, string, string];
+  qrTimeoutMs: number;
+  connectTimeoutMs: number;
+  queryTimeoutMs: number;
+}
+
+const PROFILE_PICTURE_TIMEOUT_MS = 3000;
+
+/** Baileys' error objects are Boom errors; only the status code and message matter here. */
+function closeInfo(update: Partial<ConnectionState>): { statusCode: number; reason: string } {
+  const error = update.lastDisconnect?.error as
+    | (Error & { output?: { statusCode?: number }; data?: unknown })
+    | undefined;
+  return { statusCode: error?.output?.statusCode ?? 428, reason: error?.message ?? 'Connection Closed' };
+}
+
+function bareJid(jid: string): string {
+  const [user, server] = jid.split('@');
+  return `${user.split(':')[0]}@${server}`;
+}
+
+/** One instance's link to WhatsApp through a Baileys socket. Each connect() builds a fresh socket. */
+export class BaileysSession implements WhatsAppSession {
+  private socket?: WASocket;
+  private auth?: PersistentAuthState;
+  private listeners: EngineEventListener[] = [];
+  /** Set when we end the socket ourselves, so its close is not reported as a WhatsApp disconnect. */
+  private intentionalEnd = false;
+
+  constructor(
+    private readonly options: SessionOptions,
+    private readonly store: AuthStateStore,
+    private readonly settings: BaileysSocketSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  get instanceId() {
+    return this.options.instanceId;
+  }
+
+  onEvent(listener: EngineEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(event: EngineEvent) {
+    for (const l of this.listeners) l(event);
+  }
+
+  async connect(): Promise<void> {
+    await this.endSocket();
+    const baileys = await loadBaileys();
+    const logger = this.logger.child({ instance: this.options.instanceName });
+    this.auth = await usePostgresAuthState(baileys, this.store, this.instanceId, logger);
+    this.intentionalEnd = false;
+
+    const sock = baileys.makeWASocket({
+      ...(this.settings.websocketUrl ? { waWebSocketUrl: this.settings.websocketUrl } : {}),
+      auth: this.auth.state,
+      logger,
+      browser: this.settings.browser,
+      qrTimeout: this.settings.qrTimeoutMs,
+      connectTimeoutMs: this.settings.connectTimeoutMs,
+      defaultQueryTimeoutMs: this.settings.queryTimeoutMs,
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      emitOwnEvents: false,
+      generateHighQualityLinkPreview: false,
+      getMessage: async () => undefined,
+    });
+    this.socket = sock;
+    const auth = this.auth;
+
+    sock.ev.on('creds.update', () => {
+      auth.saveCreds().catch((err) => logger.error({ err }, 'could not persist WhatsApp credentials'));
+    });
+    sock.ev.on('connection.update', (update) => {
+      if (sock !== this.socket) return; // a stale socket's late events must not leak
+      if (update.qr) this.emit({ type: 'qr', code: update.qr });
+      if (update.connection === 'connecting') this.emit({ type: 'connecting' });
+      if (update.connection === 'open') void this.reportOpen(sock);
+      if (update.connection === 'close') void this.reportClose(update);
+    });
+  }
+
+  private async reportOpen(sock: WASocket) {
+    const me = sock.user;
+    if (!me) return;
+    const jid = bareJid(me.id);
+    const account: EngineAccount = { jid, lid: me.lid ? bareJid(me.lid) : undefined, pushName: me.name ?? me.notify };
+    // The avatar is nice to have in CONNECTION_UPDATE, never worth delaying `open` for long.
+    account.profilePictureUrl = await Promise.race([
+      sock.profilePictureUrl(jid, 'image').catch(() => null),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), PROFILE_PICTURE_TIMEOUT_MS).unref()),
+    ]).then((url) => url ?? null);
+    if (sock === this.socket) this.emit({ type: 'open', account });
+  }
+
+  private async reportClose(update: Partial<ConnectionState>) {
+    this.socket = undefined;
+    if (this.intentionalEnd) return;
+    const { statusCode, reason } = closeInfo(update);
+    const disposition = classifyDisconnect(statusCode);
+    await this.auth?.flush();
+    if (disposition === 'logged-out') await this.store.clear(this.instanceId);
+    this.emit({ type: 'close', statusCode, reason, disposition });
+  }
+
+  private async endSocket() {
+    const sock = this.socket;
+    if (!sock) return;
+    this.intentionalEnd = true;
+    this.socket = undefined;
+    await sock.end(undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.endSocket();
+    await this.auth?.flush();
+  }
+
+  async logout(): Promise<void> {
+    const sock = this.socket;
+    this.intentionalEnd = true;
+    this.socket = undefined;
+    if (sock) {
+      // logout() tells WhatsApp to unlink this device when logged in; otherwise just end.
+      await sock.logout().catch((err) => this.logger.warn({ err: String(err) }, 'logout request failed'));
+      await sock.end(undefined);
+    }
+    await this.auth?.flush();
+    await this.store.clear(this.instanceId);
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    if (!this.socket) throw new Error('not connected');
+    return this.socket.requestPairingCode(phoneNumber.replace(/\D/g, ''));
+  }
+}

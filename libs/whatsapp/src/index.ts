@@ -1,0 +1,3 @@
+export * from './disconnect-policy';
+export * from './whatsapp-engine.port';
+export * from './whatsapp.module';

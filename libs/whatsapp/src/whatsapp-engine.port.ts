@@ -1,0 +1,72 @@
+/**
+ * The engine port: everything the gateway needs from a WhatsApp implementation, in
+ * engine-neutral terms. Baileys types never cross this boundary.
+ */
+
+export interface EngineAccount {
+  /** Phone-number JID of the logged-in account, without device suffix (5511999999999@s.whatsapp.net). */
+  jid: string;
+  lid?: string;
+  pushName?: string;
+  profilePictureUrl?: string | null;
+}
+
+/** What to do after WhatsApp closed the connection; decided by the disconnect policy. */
+export type CloseDisposition =
+  /** Pairing just finished or WhatsApp asked for a restart: reconnect at once. */
+  | 'restart'
+  /** Transient (network, timeout, server error): reconnect with backoff. */
+  | 'reconnect'
+  /** The account unlinked this device: the stored session is dead. */
+  | 'logged-out'
+  /** Banned, replaced or otherwise final: stop without reconnecting, keep the session. */
+  | 'stop';
+
+export type EngineEvent =
+  | { type: 'connecting' }
+  | { type: 'qr'; code: string }
+  | { type: 'pairing-code'; code: string }
+  | { type: 'open'; account: EngineAccount }
+  | { type: 'close'; statusCode: number; reason: string; disposition: CloseDisposition };
+
+export type EngineEventListener = (event: EngineEvent) => void;
+
+/** Serialised-string storage for the auth state; implemented on Postgres by the persistence layer. */
+export interface AuthStateStore {
+  readCreds(instanceId: string): Promise<string | null>;
+  writeCreds(instanceId: string, creds: string): Promise<void>;
+  readKeys(instanceId: string, type: string, ids: string[]): Promise<Map<string, string>>;
+  writeKeys(instanceId: string, writes: { type: string; id: string; value: string | null }[]): Promise<void>;
+  clear(instanceId: string): Promise<void>;
+}
+
+export interface SessionOptions {
+  instanceId: string;
+  instanceName: string;
+  /** Phone number (digits) to link with a pairing code instead of a QR. */
+  pairingNumber?: string;
+}
+
+/** One WhatsApp account link. `connect()` opens one socket; reconnecting is the caller's decision. */
+export interface WhatsAppSession {
+  readonly instanceId: string;
+  connect(): Promise<void>;
+  /** Closes the socket without unlinking the device (the session can resume later). */
+  close(): Promise<void>;
+  /** Unlinks the device on WhatsApp, closes the socket and erases the stored auth state. */
+  logout(): Promise<void>;
+  /** Asks WhatsApp for an 8-character pairing code for this phone number (socket must be connecting). */
+  requestPairingCode(phoneNumber: string): Promise<string>;
+  onEvent(listener: EngineEventListener): void;
+}
+
+export interface WhatsAppEngine {
+  createSession(options: SessionOptions): WhatsAppSession;
+  /** True when a paired session is stored, i.e. connect() will not need a QR. */
+  hasStoredSession(instanceId: string): Promise<boolean>;
+  /** Erases the stored auth state (used after a logout seen from WhatsApp's side). */
+  clearStoredSession(instanceId: string): Promise<void>;
+}
+
+export const WHATSAPP_ENGINE = Symbol('WHATSAPP_ENGINE');
+export const AUTH_STATE_STORE = Symbol('AUTH_STATE_STORE');

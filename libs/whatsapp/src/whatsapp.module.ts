@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import pino from 'pino';
+import { BaileysEngine } from './baileys/baileys.engine';
+import { AUTH_STATE_STORE, AuthStateStore, WHATSAPP_ENGINE } from './whatsapp-engine.port';
+
+/** Baileys logs a lot at info; keep it one notch quieter than the gateway unless debugging. */
+function baileysLevel(level: string): string {
+  return ['debug', 'trace', 'silent', 'fatal', 'error'].includes(level) ? level : 'error';
+}
+
+@Module({})
+export class WhatsAppModule {
+  /** `storeProvider` binds AUTH_STATE_STORE to the persistence implementation. */
+  static forRoot(storeClass: new (...args: never[]) => AuthStateStore): DynamicModule {
+    return {
+      module: WhatsAppModule,
+      providers: [
+        { provide: AUTH_STATE_STORE, useExisting: storeClass },
+        {
+          provide: WHATSAPP_ENGINE,
+          inject: [APP_CONFIG, AUTH_STATE_STORE],
+          useFactory: (config: AppConfig, store: AuthStateStore) =>
+            new BaileysEngine(
+              store,
+              {
+                websocketUrl: config.whatsapp.websocketUrl,
+                browser: config.whatsapp.browser,
+                qrTimeoutMs: config.whatsapp.qrTimeoutMs,
+                connectTimeoutMs: config.whatsapp.connectTimeoutMs,
+                queryTimeoutMs: config.whatsapp.queryTimeoutMs,
+              },
+              pino({ level: baileysLevel(config.server.logLevel), base: undefined }),
+            ),
+        },
+      ],
+      exports: [WHATSAPP_ENGINE],
+    };
+  }
+}

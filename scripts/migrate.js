@@ -1,0 +1,588 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Prisma migrations without the native schema engine.
+ *
+ *   node scripts/migrate.js deploy          apply committed migrations not yet applied
+ *   node scripts/migrate.js create <name>   write prisma/migrations/<timestamp>_<name>/migration.sql
+ *   node scripts/migrate.js status          list applied / pending migrations
+ *
+ * `prisma migrate` needs a native schema-engine binary that is downloaded on first use,
+ * which offline machines and CI cannot do. The same engine ships as WebAssembly in
+ * @prisma/schema-engine-wasm (pinned to the engine hash of the installed prisma), and it
+ * talks to PostgreSQL through a driver adapter (@prisma/adapter-pg). Because it is the
+ * same Rust code, it reads and writes `_prisma_migrations` exactly like
+ * `prisma migrate deploy`, so both tools can be used interchangeably on a database.
+ *
+ * Plain CommonJS on purpose: it runs before the TypeScript build.
+ */
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+
+const ROOT = path.resolve(__dirname, '..');
+const SCHEMA_PATH = path.join(ROOT, 'prisma', 'schema.prisma');
+const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
+const LOCK_FILE = 'migration_lock.toml';
+const LOCK_FILE_CONTENT =
+  '# Read by Prisma Migrate and scripts/migrate.js; keep it in version control.\n' +
+  'provider = "postgresql"\n';
+const NO_FILTER = { externalTables: [], externalEnums: [] };
+const DEBUG = /^(1|true|yes)$/i.test(process.env.MIGRATE_DEBUG || '');
+
+/** An expected failure: printed as one line, without a stack trace. */
+class CliError extends Error {}
+
+// ---------------------------------------------------------------------------
+// Configuration
+
+/** Fills DATABASE_URL from ./.env when the environment does not set it. */
+function loadDotEnv() {
+  if (process.env.DATABASE_URL) return;
+  let text;
+  try {
+    text = fs.readFileSync(path.join(ROOT, '.env'), 'utf8');
+  } catch {
+    return;
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m || process.env[m[1]] !== undefined) continue;
+    const quoted = /^(['"])(.*?)\1(?:\s+#.*)?$/.exec(m[2]);
+    process.env[m[1]] = quoted ? quoted[2] : m[2].replace(/\s+#.*$/, ''); // drop trailing comment
+  }
+}
+
+/** Validated connection settings derived from DATABASE_URL. */
+function readDatabaseConfig() {
+  loadDotEnv();
+  const raw = process.env.DATABASE_URL;
+  if (!raw) throw new CliError('DATABASE_URL is not set (environment or .env)');
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CliError('DATABASE_URL is not a valid URL');
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new CliError(`DATABASE_URL must be a postgresql:// URL (got ${url.protocol}//)`);
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!database) throw new CliError('DATABASE_URL has no database name');
+  // `?schema=` is Prisma's convention, pg does not know it: it becomes the search_path.
+  const schema = url.searchParams.get('schema') || 'public';
+  url.searchParams.delete('schema');
+  return {
+    url,
+    database,
+    schema,
+    password: url.password ? decodeURIComponent(url.password) : '',
+    display: `${database} on ${url.hostname || 'localhost'}:${url.port || 5432}`,
+  };
+}
+
+/** pg connection options for `database` on the DATABASE_URL server. */
+function pgOptions(db, database = db.database) {
+  const url = new URL(db.url.href);
+  url.pathname = '/' + encodeURIComponent(database);
+  const options = { connectionString: url.href };
+  if (db.schema !== 'public') options.options = `-c search_path="${db.schema.replace(/"/g, '""')}"`;
+  return options;
+}
+
+let redactPassword = '';
+/** Never let the password of DATABASE_URL reach the terminal or CI logs. */
+function redact(text) {
+  let out = String(text).replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^@\s]*@/gi, '$1***@');
+  if (redactPassword.length >= 3) out = out.split(redactPassword).join('***');
+  return out;
+}
+
+function log(line) {
+  process.stdout.write(redact(line) + '\n');
+}
+
+function debugLog(line) {
+  if (DEBUG) process.stderr.write('[migrate] ' + redact(line) + '\n');
+}
+
+// ---------------------------------------------------------------------------
+// Migrations directory
+
+function readSchemaFiles() {
+  return [{ path: SCHEMA_PATH, content: fs.readFileSync(SCHEMA_PATH, 'utf8') }];
+}
+
+/**
+ * The engine's `MigrationList`: every sub-directory of prisma/migrations with its
+ * migration.sql, sorted by name, plus the lock file. `lockFallback` stands in for a
+ * missing lock file (the engine refuses to guess the provider; `create` writes it).
+ */
+function readMigrationsList(lockFallback = null) {
+  let entries = [];
+  try {
+    entries = fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true });
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+  const migrationDirectories = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => {
+      let content;
+      try {
+        content = { tag: 'ok', value: fs.readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8') };
+      } catch (err) {
+        content = { tag: 'error', value: err.message };
+      }
+      return { path: name, migrationFile: { path: 'migration.sql', content } };
+    });
+  let lockContent = null;
+  try {
+    lockContent = fs.readFileSync(path.join(MIGRATIONS_DIR, LOCK_FILE), 'utf8');
+  } catch {
+    lockContent = lockFallback;
+  }
+  return {
+    baseDir: MIGRATIONS_DIR,
+    lockfile: { path: LOCK_FILE, content: lockContent },
+    shadowDbInitScript: '',
+    migrationDirectories,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Plain pg helpers (database creation, read-only status queries)
+
+async function withClient(options, fn) {
+  const pg = require('pg');
+  const client = new pg.Client(options);
+  client.on('error', () => {}); // a dropped idle connection must not crash the process
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function quoteIdent(name) {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+async function databaseExists(db) {
+  try {
+    await withClient(pgOptions(db), async () => {});
+    return true;
+  } catch (err) {
+    if (err.code === '3D000') return false; // invalid_catalog_name: database does not exist
+    throw new CliError(`cannot connect to ${db.display}: ${err.message}`);
+  }
+}
+
+/** CREATE DATABASE (via the `postgres` maintenance database) when it is missing. */
+async function ensureDatabase(db) {
+  if (await databaseExists(db)) return false;
+  await withClient(pgOptions(db, 'postgres'), async (client) => {
+    try {
+      await client.query(`CREATE DATABASE ${quoteIdent(db.database)}`);
+    } catch (err) {
+      if (err.code !== '42P04') throw err; // duplicate_database: created concurrently
+    }
+  });
+  return true;
+}
+
+async function ensureSchema(db) {
+  if (db.schema === 'public') return;
+  await withClient(pgOptions(db), (client) => client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(db.schema)}`));
+}
+
+// ---------------------------------------------------------------------------
+// Driver adapter handed to the wasm engine
+
+/*
+ * The engine's PostgreSQL describer selects pg_catalog columns of types that
+ * @prisma/adapter-pg does not map (e.g. "char" for relkind/contype), and the adapter
+ * rejects the whole result ("Column type 'char' could not be deserialized"). pg returns
+ * these values as plain strings, so reporting them as `text` is faithful.
+ */
+const TEXT_OID = 25;
+const CATALOG_OIDS_AS_TEXT = new Set([
+  18, // "char"
+  22, // int2vector
+  24, // regproc
+  28, // xid
+  30, // oidvector
+  194, // pg_node_tree
+  1033, // aclitem
+  1034, // aclitem[]
+  2202, // regprocedure
+  2203, // regoper
+  2205, // regclass
+  2206, // regtype
+  3734, // regconfig
+  4089, // regnamespace
+  4096, // regrole
+]);
+
+function retypeCatalogColumns(result) {
+  for (const res of Array.isArray(result) ? result : [result]) {
+    for (const field of res?.fields ?? []) {
+      if (CATALOG_OIDS_AS_TEXT.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+    }
+  }
+  return result;
+}
+
+function makeClientClass() {
+  const pg = require('pg');
+  return class CatalogTolerantClient extends pg.Client {
+    query(config, values, callback) {
+      if (config && typeof config.submit === 'function') return super.query(config, values, callback);
+      const cb = typeof values === 'function' ? values : callback;
+      const args = typeof values === 'function' ? undefined : values;
+      if (cb) return super.query(config, args, (err, res) => cb(err, err ? res : retypeCatalogColumns(res)));
+      return super.query(config, args).then(retypeCatalogColumns);
+    }
+  };
+}
+
+/** "ERROR 42P01 at line 2: relation "x" does not exist": the engine's rewording loses the detail. */
+function describePgError(err, script) {
+  let text = err.code ? `ERROR ${err.code}` : 'ERROR';
+  const position = Number(err.position);
+  if (position > 0) text += ` at line ${script.slice(0, position - 1).split('\n').length}`;
+  return `${text}: ${err.message}`;
+}
+
+/** Maps a pg error the way the engine expects driver errors (kind "postgres"). */
+function toDriverError(utils, err) {
+  if (err && typeof err.code === 'string' && typeof err.severity === 'string') {
+    return new utils.DriverAdapterError({
+      kind: 'postgres',
+      code: err.code,
+      severity: err.severity,
+      message: err.message,
+      detail: err.detail,
+      column: err.column,
+      hint: err.hint,
+    });
+  }
+  return err;
+}
+
+/**
+ * A migration-aware adapter factory (connect + connectToShadowDb) over pg pools.
+ * Tracks every pool and shadow database it creates so `close()` can clean up even
+ * when the engine fails half-way.
+ */
+class MigrateAdapterFactory {
+  provider = 'postgres';
+  adapterName = '@prisma/adapter-pg';
+
+  constructor(db, libs) {
+    this.db = db;
+    this.libs = libs;
+    this.Client = makeClientClass();
+    this.pools = new Set();
+    this.shadowDatabases = new Set();
+    this.lastFailure = null; // readable cause; the engine only sees an error id or kind
+  }
+
+  async openAdapter(database) {
+    const pool = new this.libs.pg.Pool({ ...pgOptions(this.db, database), max: 4, Client: this.Client });
+    pool.on('error', (err) => debugLog(`idle connection error: ${err.message}`));
+    this.pools.add(pool);
+    const factory = new this.libs.PrismaPg(pool, { schema: this.db.schema, disposeExternalPool: true });
+    const adapter = await factory.connect();
+    // adapter-pg splits scripts on every ";" (breaking strings, $$ bodies) and runs the
+    // pieces on different pooled connections. Send migration scripts as one simple query
+    // instead, like the native engine: multi-statement, implicitly one transaction.
+    adapter.executeScript = async (script) => {
+      try {
+        await pool.query(script);
+      } catch (err) {
+        this.lastFailure = describePgError(err, script);
+        throw toDriverError(this.libs.utils, err);
+      }
+    };
+    const release = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      this.pools.delete(pool);
+      await release();
+    };
+    return adapter;
+  }
+
+  connect() {
+    return this.openAdapter(this.db.database);
+  }
+
+  /** Temporary database for replaying migrations; dropped when the engine disposes it. */
+  async connectToShadowDb() {
+    const name = `prisma_migrate_shadow_db_${crypto.randomUUID().replace(/-/g, '')}`;
+    try {
+      await withClient(pgOptions(this.db), (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
+    } catch (err) {
+      this.lastFailure = `cannot create a temporary shadow database (the role needs CREATEDB): ${err.message}`;
+      throw err;
+    }
+    this.shadowDatabases.add(name);
+    debugLog(`created shadow database ${name}`);
+    const adapter = await this.openAdapter(name);
+    const dispose = adapter.dispose;
+    adapter.dispose = async () => {
+      await dispose();
+      await this.dropShadowDatabase(name);
+    };
+    return adapter;
+  }
+
+  async dropShadowDatabase(name) {
+    if (!this.shadowDatabases.has(name)) return;
+    await withClient(pgOptions(this.db), (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`));
+    this.shadowDatabases.delete(name);
+    debugLog(`dropped shadow database ${name}`);
+  }
+
+  async close() {
+    await Promise.all([...this.pools].map((pool) => pool.end().catch(() => {})));
+    this.pools.clear();
+    for (const name of [...this.shadowDatabases]) {
+      await this.dropShadowDatabase(name).catch((err) =>
+        process.stderr.write(`warning: could not drop shadow database ${name}: ${redact(err.message)}\n`),
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Wasm schema engine
+
+/**
+ * The package's entry point imports the .wasm file as an ES module, which Node 20
+ * cannot do without a flag, so instantiate it from the generated bindings by hand.
+ */
+async function loadSchemaEngineModule() {
+  const bindingsPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+  const bindings = await import(pathToFileURL(bindingsPath).href);
+  const bytes = fs.readFileSync(path.join(path.dirname(bindingsPath), 'schema_engine_bg.wasm'));
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bindings });
+  bindings.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start();
+  // The engine reports Rust panics here; without it a panic surfaces as "unreachable".
+  globalThis.PRISMA_WASM_PANIC_REGISTRY ??= {
+    message: '',
+    set_message(message) {
+      this.message = message;
+    },
+  };
+  return bindings;
+}
+
+/** Loads the driver-adapter helpers, resolved next to @prisma/adapter-pg that depends on them. */
+function loadAdapterLibs() {
+  const pg = require('pg');
+  const { PrismaPg } = require('@prisma/adapter-pg');
+  const utilsPath = require.resolve('@prisma/driver-adapter-utils', {
+    paths: [path.dirname(require.resolve('@prisma/adapter-pg'))],
+  });
+  return { pg, PrismaPg, utils: require(utilsPath) };
+}
+
+/** Runs `fn(engine)` with an engine connected to DATABASE_URL, then releases everything. */
+async function withEngine(db, fn) {
+  const libs = loadAdapterLibs();
+  const { SchemaEngine } = await loadSchemaEngineModule();
+  const factory = new MigrateAdapterFactory(db, libs);
+  // The engine calls the factory through Result-returning wrappers (errors become values).
+  const bound = libs.utils.bindMigrationAwareSqlAdapterFactory(factory);
+  const datamodels = readSchemaFiles().map((file) => [file.path, file.content]);
+  let engine;
+  try {
+    engine = await SchemaEngine.new({ datamodels }, (line) => debugLog(line), bound);
+    return await fn(engine);
+  } catch (err) {
+    throw engineError(err, factory.lastFailure);
+  } finally {
+    try {
+      engine?.free();
+    } catch {
+      /* already freed after a panic */
+    }
+    await factory.close();
+  }
+}
+
+/**
+ * One readable line out of an engine/driver error. The engine appends a Rust span
+ * trace ("   0: ...") that is noise, except for the migration name it mentions.
+ */
+function engineError(err, adapterFailure = null) {
+  if (err instanceof CliError) return err;
+  const panic = globalThis.PRISMA_WASM_PANIC_REGISTRY?.message;
+  const full = String(err?.message ?? err);
+  let message = full.split(/\n\s+0: /)[0];
+  if (/unreachable/i.test(message) && panic) message = `schema engine panicked: ${panic}`;
+  if (adapterFailure && /external connector error|External error id#/i.test(message)) message = adapterFailure;
+  const migration = /migration_name="([^"]+)"/.exec(full);
+  if (migration && !message.includes(migration[1])) message = `migration ${migration[1]} failed: ${message}`;
+  message = message.replace(/\s+/g, ' ').trim();
+  if (err?.code && !message.includes(err.code)) message = `${err.code}: ${message}`;
+  return new CliError(message || 'unknown schema engine error');
+}
+
+// ---------------------------------------------------------------------------
+// Commands
+
+async function deploy(db) {
+  if (await ensureDatabase(db)) log(`Created database ${db.display}`);
+  await ensureSchema(db);
+  const migrationsList = readMigrationsList();
+  const onDisk = migrationsList.migrationDirectories.length;
+  const { appliedMigrationNames } = await withEngine(db, (engine) =>
+    engine.applyMigrations({ migrationsList, filters: NO_FILTER }),
+  );
+  for (const name of appliedMigrationNames) log(`Applied ${name}`);
+  const n = appliedMigrationNames.length;
+  log(
+    n === 0
+      ? `No pending migrations: ${db.display} is up to date (${onDisk} migration${onDisk === 1 ? '' : 's'}).`
+      : `Applied ${n} migration${n === 1 ? '' : 's'} to ${db.display}; it is up to date (${onDisk} total).`,
+  );
+}
+
+function migrationTimestamp(date = new Date()) {
+  return date.toISOString().replace(/\D/g, '').slice(0, 14); // YYYYMMDDHHMMSS, UTC like Prisma
+}
+
+async function create(db, rawName) {
+  const name = String(rawName ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 200);
+  if (!name) throw new CliError('usage: node scripts/migrate.js create <name>');
+  const hasLockFile = fs.existsSync(path.join(MIGRATIONS_DIR, LOCK_FILE));
+  const migrationsList = readMigrationsList(LOCK_FILE_CONTENT);
+  for (const dir of migrationsList.migrationDirectories) {
+    if (dir.migrationFile.content.tag === 'error') {
+      throw new CliError(`cannot read prisma/migrations/${dir.path}/migration.sql: ${dir.migrationFile.content.value}`);
+    }
+  }
+
+  // The engine replays the migrations into a temporary shadow database (created and
+  // dropped by the adapter factory) and diffs the result against schema.prisma.
+  // (`createMigration` in the wasm build cannot open a shadow database, `diff` can.)
+  if (await ensureDatabase(db)) log(`Created database ${db.display}`);
+  const result = await withEngine(db, (engine) =>
+    engine.diff({
+      from: { tag: 'migrations', ...migrationsList },
+      to: { tag: 'schemaDatamodel', files: readSchemaFiles() },
+      script: true,
+      exitCode: true, // 0: no difference, 2: there is a difference
+      filters: NO_FILTER,
+    }),
+  );
+  if (result.exitCode === 0) {
+    log('no changes: prisma/schema.prisma matches the existing migrations');
+    return;
+  }
+  const script = (result.stdout ?? '').replace(/\s*$/, '\n');
+  const folder = `${migrationTimestamp()}_${name}`;
+  const dir = path.join(MIGRATIONS_DIR, folder);
+  if (fs.existsSync(dir)) throw new CliError(`prisma/migrations/${folder} already exists`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'migration.sql'), script);
+  log(`Created prisma/migrations/${folder}/migration.sql`);
+  if (!hasLockFile) {
+    fs.writeFileSync(path.join(MIGRATIONS_DIR, LOCK_FILE), LOCK_FILE_CONTENT);
+    log(`Created prisma/migrations/${LOCK_FILE}`);
+  }
+  log('Review the SQL, then commit it; `npm run db:migrate` applies it.');
+}
+
+/** When each migration finished, from _prisma_migrations (display only). */
+async function readFinishedAt(db) {
+  return withClient(pgOptions(db), async (client) => {
+    const table = `${quoteIdent(db.schema)}."_prisma_migrations"`;
+    const exists = await client.query('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
+    if (!exists.rows[0].ok) return new Map();
+    const { rows } = await client.query(
+      `SELECT migration_name, finished_at FROM ${table} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    return new Map(rows.map((row) => [row.migration_name, new Date(row.finished_at).toISOString()]));
+  });
+}
+
+function listLines(title, names, describe = () => '') {
+  log(`${title}:`);
+  for (const name of names) log(`  ${name}${describe(name)}`);
+  if (names.length === 0) log('  (none)');
+}
+
+async function status(db) {
+  const migrationsList = readMigrationsList();
+  const local = migrationsList.migrationDirectories.map((dir) => dir.path);
+  log(`${local.length} migration${local.length === 1 ? '' : 's'} in prisma/migrations; database ${db.display}`);
+
+  if (!(await databaseExists(db))) {
+    log('Database does not exist yet (deploy creates it).');
+    listLines('Applied', []);
+    listLines('Pending', local);
+    process.exitCode = 1;
+    return;
+  }
+
+  // The engine's own diagnosis, as behind `prisma migrate status` (no shadow database).
+  const diagnosis = await withEngine(db, (engine) =>
+    engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTER }),
+  );
+  const history = diagnosis.history;
+  const pending = history?.unappliedMigrationNames ?? [];
+  const missingLocally = history?.unpersistedMigrationNames ?? [];
+  const failed = diagnosis.failedMigrationNames;
+  const edited = new Set(diagnosis.editedMigrationNames);
+  const finishedAt = await readFinishedAt(db);
+  if (!diagnosis.hasMigrationsTable) log('No _prisma_migrations table yet.');
+
+  const applied = local.filter((name) => finishedAt.has(name));
+  listLines('Applied', applied, (name) =>
+    `  ${finishedAt.get(name)}${edited.has(name) ? '  (migration.sql was modified after it was applied)' : ''}`,
+  );
+  listLines('Pending', pending);
+  for (const name of failed) log(`Failed, needs manual resolution: ${name}`);
+  for (const name of missingLocally) log(`Applied to the database but missing from prisma/migrations: ${name}`);
+
+  const upToDate = history === null && failed.length === 0;
+  log(upToDate ? 'Database schema is up to date.' : 'Database schema is NOT up to date.');
+  if (!upToDate) process.exitCode = 1;
+}
+
+// ---------------------------------------------------------------------------
+
+const USAGE = 'usage: node scripts/migrate.js <deploy | create <name> | status>';
+
+async function main(argv) {
+  const [command, ...args] = argv;
+  const commands = { deploy, create, status };
+  if (!commands[command]) throw new CliError(USAGE);
+  const db = readDatabaseConfig();
+  redactPassword = db.password;
+  await commands[command](db, ...args);
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(process.exitCode ?? 0),
+  (err) => {
+    const message = err instanceof CliError ? err.message : engineError(err).message;
+    process.stderr.write(`migrate: ${redact(message)}\n`);
+    if (DEBUG && !(err instanceof CliError)) process.stderr.write(redact(err.stack ?? '') + '\n');
+    process.exit(1);
+  },
+);
