@@ -11,7 +11,7 @@ export interface AppConfig {
     exposeInFetchInstances: boolean;
   };
   database: { url: string };
-  redis: { url: string };
+  redis: { url: string; prefix: string };
   whatsapp: {
     websocketUrl?: string;
     browser: [string, string, string];

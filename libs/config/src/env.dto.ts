@@ -49,6 +49,9 @@ export class EnvVars {
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'REDIS_PREFIX may contain letters, digits, : _ and - only' })
+  REDIS_PREFIX = 'gw';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['ws', 'wss'] }, { message: 'WA_WEBSOCKET_URL must be a ws:// or wss:// URL' })

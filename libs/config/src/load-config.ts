@@ -38,7 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     auth: { apiKey: vars.AUTHENTICATION_API_KEY, exposeInFetchInstances: vars.AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES },
     database: { url: vars.DATABASE_URL },
-    redis: { url: vars.REDIS_URL },
+    redis: { url: vars.REDIS_URL, prefix: vars.REDIS_PREFIX },
     whatsapp: {
       websocketUrl: vars.WA_WEBSOCKET_URL,
       browser: [vars.CONFIG_SESSION_PHONE_CLIENT, vars.CONFIG_SESSION_PHONE_NAME, '1.0'],

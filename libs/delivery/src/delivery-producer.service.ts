@@ -11,7 +11,7 @@ export class DeliveryProducer implements OnModuleDestroy {
   private readonly queue: Queue<DeliveryJob, void, string>;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, @Inject(REDIS_CONNECTION) connection: IORedis) {
-    this.queue = new Queue<DeliveryJob, void, string>(DELIVERY_QUEUE, { connection });
+    this.queue = new Queue<DeliveryJob, void, string>(DELIVERY_QUEUE, { connection, prefix: config.redis.prefix });
   }
 
   async enqueue(jobs: DeliveryJob[]): Promise<void> {

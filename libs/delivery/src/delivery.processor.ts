@@ -27,6 +27,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     this.worker = new Worker<DeliveryJob>(DELIVERY_QUEUE, (job) => this.process(job), {
       // A worker needs its own connection: it blocks on BRPOPLPUSH-style commands.
       connection: this.connection.duplicate(),
+      prefix: this.config.redis.prefix,
       concurrency: this.config.delivery.concurrency,
       settings: { backoffStrategy: (attemptsMade: number) => retryDelay(schedule, attemptsMade) },
     });

@@ -1,0 +1,22 @@
+# syntax=docker/dockerfile:1
+# One image for both roles: the gateway (default) and the delivery worker
+# (`command: ["node", "dist/apps/worker/src/main.js"]`).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run prisma:generate && npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/prisma ./prisma
+COPY --from=build /app/scripts ./scripts
+COPY --from=build /app/package.json ./package.json
+USER node
+EXPOSE 8080
+# Migrations are applied by the same offline-capable script CI uses, then the gateway starts.
+CMD ["sh", "-c", "node scripts/migrate.js deploy && exec node dist/apps/gateway/src/main.js"]

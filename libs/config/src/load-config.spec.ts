@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from './load-config';
+
+const base = { AUTHENTICATION_API_KEY: 'k', DATABASE_URL: 'postgresql://u@h:5432/db' };
+
+describe('loadConfig', () => {
+  it('applies documented defaults', () => {
+    const c = loadConfig(base);
+    expect(c.server.port).toBe(8080);
+    expect(c.server.url).toBe('http://localhost:8080');
+    expect(c.whatsapp.qrcodeLimit).toBe(30);
+    expect(c.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(c.whatsapp.websocketUrl).toBeUndefined();
+    expect(c.server.basePath).toBe('');
+    expect(c.delivery.retryScheduleMs).toEqual([5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]);
+  });
+
+  it('reports one line per problem', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', QRCODE_LIMIT: '0', SERVER_BASE_PATH: 'whatsapp/' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const props = error!.problems.map((p) => p.split(':')[0]);
+    expect(new Set(props)).toEqual(
+      new Set(['PORT', 'AUTHENTICATION_API_KEY', 'DATABASE_URL', 'QRCODE_LIMIT', 'SERVER_BASE_PATH']),
+    );
+    expect(error!.problems.find((p) => p.startsWith('DATABASE_URL'))).toContain('postgresql://');
+  });
+
+  it('accepts TLD-less URLs and reads the global webhook switches', () => {
+    const c = loadConfig({
+      ...base,
+      SERVER_URL: 'http://gateway:8080/',
+      WA_WEBSOCKET_URL: 'ws://127.0.0.1:9999/ws/chat',
+      WEBHOOK_GLOBAL_ENABLED: 'true',
+      WEBHOOK_GLOBAL_URL: 'http://n8n:5678/webhook',
+      WEBHOOK_EVENTS_QRCODE_UPDATED: 'true',
+      WEBHOOK_EVENTS_GROUP_UPDATE: 'false',
+    });
+    expect(c.server.url).toBe('http://gateway:8080');
+    expect(c.globalWebhook).toMatchObject({ enabled: true, url: 'http://n8n:5678/webhook' });
+    expect(c.globalWebhook.eventSwitches).toEqual({ QRCODE_UPDATED: true, GROUP_UPDATE: false });
+  });
+});

@@ -1,0 +1,91 @@
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface ReceivedWebhook {
+  path: string;
+  headers: IncomingHttpHeaders;
+  raw: string;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed JSON of any event
+  receivedAt: number;
+}
+
+type Responder = (req: ReceivedWebhook) => number;
+
+/**
+ * A real HTTP server on 127.0.0.1 that records every webhook POST. Tests await
+ * `waitFor(predicate)` instead of sleeping; `respondWith` scripts failures.
+ */
+export class WebhookReceiver {
+  readonly received: ReceivedWebhook[] = [];
+  private server?: Server;
+  private waiters: { predicate: (w: ReceivedWebhook) => boolean; resolve: (w: ReceivedWebhook) => void }[] = [];
+  private responder: Responder = () => 200;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    const { port } = this.server!.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  respondWith(responder: Responder) {
+    this.responder = responder;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = raw;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        /* keep raw text */
+      }
+      const hook: ReceivedWebhook = { path: req.url ?? '/', headers: req.headers, raw, body, receivedAt: Date.now() };
+      const status = this.responder(hook);
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{"ok":true}');
+      if (status < 200 || status >= 300) return;
+      this.received.push(hook);
+      for (const w of [...this.waiters]) {
+        if (w.predicate(hook)) {
+          this.waiters = this.waiters.filter((x) => x !== w);
+          w.resolve(hook);
+        }
+      }
+    });
+  }
+
+  /** Resolves with the first accepted webhook (already received or future) matching the predicate. */
+  waitFor(predicate: (w: ReceivedWebhook) => boolean, timeoutMs = 30_000, what = 'webhook'): Promise<ReceivedWebhook> {
+    const found = this.received.find(predicate);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.resolve !== done);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got: ${this.received.map((r) => `${r.path}:${r.body?.event}`).join(', ')}`));
+      }, timeoutMs);
+      const done = (w: ReceivedWebhook) => {
+        clearTimeout(timer);
+        resolve(w);
+      };
+      this.waiters.push({ predicate, resolve: done });
+    });
+  }
+
+  /** Webhooks of one event name (wire name, e.g. 'qrcode.updated'). */
+  events(event: string, instance?: string): ReceivedWebhook[] {
+    return this.received.filter((r) => r.body?.event === event && (!instance || r.body?.instance === instance));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}

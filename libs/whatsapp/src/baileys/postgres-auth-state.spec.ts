@@ -1,0 +1,67 @@
+import type { AppConfig } from '@gw/config';
+import { AuthStateRepository, PrismaService } from '@gw/persistence';
+import pino from 'pino';
+import { TestDatabase } from '../../../../test/support/test-database';
+import { loadBaileys } from './baileys.loader';
+import { usePostgresAuthState } from './postgres-auth-state';
+
+describe('usePostgresAuthState (real Postgres)', () => {
+  const db = new TestDatabase();
+  let prisma: PrismaService;
+  let store: AuthStateRepository;
+  let instanceId: string;
+  const logger = pino({ level: 'silent' });
+
+  beforeAll(async () => {
+    await db.create();
+    prisma = new PrismaService({ database: { url: db.url } } as AppConfig);
+    store = new AuthStateRepository(prisma);
+    const row = await prisma.instance.create({ data: { name: 'auth-test', token: 'T' } });
+    instanceId = row.id;
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('persists creds and every kind of signal key, byte for byte, across processes', async () => {
+    const baileys = await loadBaileys();
+    const first = await usePostgresAuthState(baileys, store, instanceId, logger);
+    const creds = first.state.creds;
+    creds.me = { id: '5511900000001:1@s.whatsapp.net', name: 'Test' };
+    await first.saveCreds();
+
+    const preKey = baileys.Curve.generateKeyPair();
+    await first.state.keys.set({
+      'pre-key': { '1': preKey, '2': baileys.Curve.generateKeyPair() },
+      session: { '5511900000002.0': Buffer.from([1, 2, 3, 250]) },
+      'app-state-sync-key': { AAAA: { keyData: Buffer.from('secret-key-data') } as never },
+    });
+    await first.state.keys.set({ 'pre-key': { '2': null } });
+    await first.flush();
+
+    // A new state object reads only from Postgres (no shared cache).
+    const second = await usePostgresAuthState(baileys, store, instanceId, logger);
+    expect(Buffer.from(second.state.creds.noiseKey.private)).toEqual(Buffer.from(creds.noiseKey.private));
+    expect(Buffer.from(second.state.creds.signedIdentityKey.public)).toEqual(Buffer.from(creds.signedIdentityKey.public));
+    expect(second.state.creds.me?.id).toBe('5511900000001:1@s.whatsapp.net');
+    expect(second.state.creds.registrationId).toBe(creds.registrationId);
+
+    const keys = await second.state.keys.get('pre-key', ['1', '2']);
+    expect(Buffer.from(keys['1'].private)).toEqual(Buffer.from(preKey.private));
+    expect(keys['2']).toBeUndefined();
+    const sessions = await second.state.keys.get('session', ['5511900000002.0']);
+    expect(Buffer.from(sessions['5511900000002.0'])).toEqual(Buffer.from([1, 2, 3, 250]));
+    const appKeys = await second.state.keys.get('app-state-sync-key', ['AAAA']);
+    expect(Buffer.from(appKeys.AAAA.keyData!).toString()).toBe('secret-key-data');
+
+    const rows = await db.query<{ type: string }>('SELECT type FROM "AuthKey" WHERE "instanceId" = $1 ORDER BY type', [instanceId]);
+    expect(rows.map((r) => r.type)).toEqual(['app-state-sync-key', 'pre-key', 'session']);
+  });
+
+  it('clear() removes creds and keys', async () => {
+    await store.clear(instanceId);
+    expect(await store.countRows(instanceId)).toBe(0);
+  });
+});

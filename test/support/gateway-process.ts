@@ -1,0 +1,99 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const MAIN = join(process.cwd(), 'dist/apps/gateway/src/main.js');
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of any route
+}
+
+/** The real gateway, built by `npm run build`, as a child process (so tests can SIGKILL it). */
+export class GatewayProcess {
+  private child?: ChildProcess;
+  readonly logs: string[] = [];
+  port = 0;
+  bootMs = 0;
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} not found: run "npm run build" first (npm test does)`);
+    this.port = await freePort();
+    const started = Date.now();
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, PORT: String(this.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      const onData = (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) {
+          this.logs.push(line);
+          if (line.includes('"gateway listening"')) resolve();
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (c: Buffer) => this.logs.push(c.toString()));
+      child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${this.logs.slice(-20).join('\n')}`)));
+    });
+    this.bootMs = Date.now() - started;
+    return this;
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(signal);
+    await exited;
+  }
+
+  get pid() {
+    return this.child?.pid;
+  }
+
+  async api(method: string, path: string, options: { apikey?: string; body?: unknown; raw?: string } = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = {};
+    if (options.apikey !== undefined) headers.apikey = options.apikey;
+    let body: string | undefined;
+    if (options.raw !== undefined || options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = options.raw ?? JSON.stringify(options.body);
+    }
+    const res = await fetch(`${this.url}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body: parsed };
+  }
+}
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+export function rssMb(pid: number): number {
+  const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}
