@@ -1,0 +1,109 @@
+import type { KickReason } from './disconnect-reason.util';
+import type { JournalEntry } from './event-journal.store';
+import type {
+  AccountInfo,
+  CreateAccountOptions,
+  FakeWhatsAppEventName,
+  FakeWhatsAppEvents,
+  FakeWhatsAppState,
+  PairedAccount,
+  ScanOptions,
+} from './fake-whatsapp.types';
+
+/**
+ * Typed client for the fake server's HTTP admin API (see fake-whatsapp.admin.ts), for
+ * tests whose Baileys client lives in another process (the gateway).
+ */
+export type AdminEventPayload<K extends FakeWhatsAppEventName> = FakeWhatsAppEvents[K][0];
+
+export class FakeWhatsAppAdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FakeWhatsAppAdminError';
+  }
+}
+
+export class FakeWhatsAppAdminClient {
+  private readonly baseUrl: string;
+
+  /** baseUrl: the "admin" URL printed by the CLI, e.g. http://127.0.0.1:PORT */
+  constructor(baseUrl: string, private readonly requestTimeoutMs = 20_000) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  health(): Promise<{ ok: boolean; url: string }> {
+    return this.request('GET', '/admin/health');
+  }
+
+  state(): Promise<FakeWhatsAppState> {
+    return this.request('GET', '/admin/state');
+  }
+
+  /** the phone scans the QR string the gateway exposed; resolves once the device is paired */
+  scan(qr: string, options: ScanOptions = {}): Promise<PairedAccount> {
+    return this.request('POST', '/admin/scan', { qr, ...options });
+  }
+
+  enterPairingCode(phone: string, code: string, options: Omit<ScanOptions, 'phone'> = {}): Promise<PairedAccount> {
+    return this.request('POST', '/admin/pairing-code', { phone, code, ...options });
+  }
+
+  /** returns the ids of the kicked connections */
+  async kick(target: string, reason: KickReason): Promise<string[]> {
+    const { kicked } = await this.request<{ kicked: string[] }>('POST', '/admin/kick', { target, reason });
+    return kicked;
+  }
+
+  createAccount(options: CreateAccountOptions = {}): Promise<AccountInfo> {
+    return this.request('POST', '/admin/accounts', options);
+  }
+
+  /** sequence number of the latest event; pass as `after` to only wait for newer events */
+  async cursor(): Promise<number> {
+    return (await this.events(Number.MAX_SAFE_INTEGER, 0)).lastSeq;
+  }
+
+  events(after: number, waitMs: number): Promise<{ lastSeq: number; events: JournalEntry[] }> {
+    return this.request('GET', `/admin/events?after=${after}&waitMs=${waitMs}`);
+  }
+
+  /** first event (after `after`, default: since server start) matching `predicate`, via long-polling */
+  async waitFor<K extends FakeWhatsAppEventName>(
+    event: K,
+    predicate: (payload: AdminEventPayload<K>) => boolean = () => true,
+    options: { after?: number; timeoutMs?: number } = {},
+  ): Promise<AdminEventPayload<K>> {
+    const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+    let after = options.after ?? 0;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`timed out waiting for fake WhatsApp event '${event}'`);
+      const page = await this.events(after, Math.min(remaining, 10_000));
+      for (const entry of page.events) {
+        after = entry.seq;
+        if (entry.event === event && predicate(entry.payload as AdminEventPayload<K>)) {
+          return entry.payload as AdminEventPayload<K>;
+        }
+      }
+    }
+  }
+
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.requestTimeoutMs),
+    });
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      const message = (parsed as { error?: string } | undefined)?.error ?? response.statusText;
+      throw new FakeWhatsAppAdminError(response.status, `${method} ${path}: ${message}`);
+    }
+    return parsed as T;
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * @gw/testing — test infrastructure shared by the apps' specs.
+ * The fake WhatsApp server drives real Baileys clients; see fake-whatsapp/fake-whatsapp.server.ts.
+ */
+export { FakeWhatsAppServer, FAKE_WA_WS_PATH } from './fake-whatsapp/fake-whatsapp.server';
+export type * from './fake-whatsapp/fake-whatsapp.types';
+export { FakeWhatsAppAdminClient, FakeWhatsAppAdminError, type AdminEventPayload } from './fake-whatsapp/fake-whatsapp.client';
+export {
+  startFakeWhatsAppProcess,
+  resolveFakeWhatsAppEntry,
+  FAKE_WA_DIST_ENTRY,
+  type FakeWhatsAppProcess,
+  type StartFakeWhatsAppProcessOptions,
+} from './fake-whatsapp/fake-whatsapp.process';
+export {
+  DISCONNECT_REASONS,
+  resolveKickCode,
+  type DisconnectReasonName,
+  type KickReason,
+} from './fake-whatsapp/disconnect-reason.util';
+export type { FakeAccount, FakeDevice } from './fake-whatsapp/fake-account.registry';
+export type { JournalEntry } from './fake-whatsapp/event-journal.store';
+export { parsePairingQr, type ParsedPairingQr } from './fake-whatsapp/pairing-qr.util';
+export { loadBaileys, type BaileysModule } from './fake-whatsapp/baileys.loader';
+export { createMemoryAuthState, type MemoryAuthState } from './fake-whatsapp/memory-auth-state.factory';
+export {
+  BaileysConnectionWatcher,
+  createBaileysTestSocket,
+  disconnectStatusCode,
+  type BaileysTestSocket,
+  type ConnectionUpdate,
+} from './fake-whatsapp/baileys-test-socket.kit';
+export { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver/webhook-receiver';

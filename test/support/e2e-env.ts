@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import IORedis from 'ioredis';
+import { FakeWhatsAppServer } from '@gw/testing';
+import { WebhookReceiver } from '@gw/testing';
+import { GatewayProcess } from './gateway-process';
+import { TestDatabase } from './test-database';
+
+export const API_KEY = 'e2e-global-key';
+
+/** Everything an end-to-end test needs: fake WhatsApp, a real receiver, a fresh DB, gateway env. */
+export class E2eEnvironment {
+  readonly db = new TestDatabase();
+  readonly receiver = new WebhookReceiver();
+  fake!: FakeWhatsAppServer;
+  readonly redisPrefix = `gwtest_${randomBytes(4).toString('hex')}`;
+  private gateways: GatewayProcess[] = [];
+
+  async start(): Promise<this> {
+    [this.fake] = await Promise.all([FakeWhatsAppServer.start(), this.db.create(), this.receiver.start()]);
+    return this;
+  }
+
+  gatewayEnv(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      DATABASE_URL: this.db.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: this.redisPrefix,
+      AUTHENTICATION_API_KEY: API_KEY,
+      WA_WEBSOCKET_URL: this.fake.url,
+      WA_QUERY_TIMEOUT_MS: '5000',
+      RECONNECT_BASE_DELAY_MS: '200',
+      RECONNECT_MAX_DELAY_MS: '2000',
+      WEBHOOK_RETRY_SCHEDULE: '1,2,5',
+      ...extra,
+    };
+  }
+
+  async startGateway(extra: Record<string, string> = {}): Promise<GatewayProcess> {
+    const gw = await new GatewayProcess(this.gatewayEnv(extra)).start();
+    this.gateways.push(gw);
+    return gw;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.gateways.map((g) => g.stop('SIGKILL')));
+    await Promise.allSettled([this.fake?.close(), this.receiver.stop()]);
+    await this.db.drop();
+    await this.clearRedis();
+  }
+
+  /** Removes this test's queue keys so runs never see each other's jobs. */
+  private async clearRedis() {
+    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const keys = await redis.keys(`${this.redisPrefix}:*`);
+      if (keys.length) await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
