@@ -19,6 +19,12 @@ export interface RuntimeDeps {
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
 
 /**
+ * The reconnect backoff resets only after a connection has stayed open this long, so a
+ * session that opens and drops again at once backs off instead of looping (Evolution #765).
+ */
+export const STABLE_CONNECTION_MS = 60_000;
+
+/**
  * The live side of one instance: turns engine events into state, persisted connection
  * info and webhook events, and owns the reconnect decision (backoff with jitter).
  */
@@ -28,6 +34,7 @@ export class InstanceRuntime {
   qr: QrSnapshot = { pairingCode: null, code: null, base64: null, count: 0 };
   private reconnectAttempt = 0;
   private reconnectTimer?: NodeJS.Timeout;
+  private stableTimer?: NodeJS.Timeout;
   private pairingNumber?: string;
   private stopped = false;
   private waiters: Waiter[] = [];
@@ -50,6 +57,7 @@ export class InstanceRuntime {
     this.stopped = false;
     this.pairingNumber = pairingNumber?.replace(/\D/g, '') || undefined;
     this.clearReconnect();
+    this.reconnectAttempt = 0; // an explicit (re)start begins a fresh backoff sequence
     this.state = 'connecting';
     await this.deps.session.connect();
   }
@@ -155,7 +163,9 @@ export class InstanceRuntime {
   private async onOpen(account: EngineAccount) {
     this.state = 'open';
     this.account = account;
-    this.reconnectAttempt = 0;
+    if (this.stableTimer) clearTimeout(this.stableTimer);
+    this.stableTimer = setTimeout(() => (this.reconnectAttempt = 0), STABLE_CONNECTION_MS);
+    this.stableTimer.unref();
     this.qr = { pairingCode: null, code: null, base64: null, count: 0 };
     this.pairingNumber = undefined;
     await this.deps.saveConnection({
@@ -180,6 +190,7 @@ export class InstanceRuntime {
   }
 
   private async onClose(statusCode: number, reason: string, disposition: string) {
+    if (this.stableTimer) clearTimeout(this.stableTimer);
     if (this.stopped) return;
     this.deps.logger.log(`instance ${this.instanceName}: closed ${statusCode} (${reason}) -> ${disposition}`);
     if (disposition === 'restart') return this.reconnectNow();
