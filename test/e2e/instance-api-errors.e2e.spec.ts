@@ -1,5 +1,5 @@
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
-import { GatewayProcess } from '../support/gateway-process';
+import type { GatewayProcess } from '@gw/testing';
 
 /** Auth rules and error envelopes of the instance routes, against the real gateway process. */
 describe('instance API: auth and errors (e2e)', () => {

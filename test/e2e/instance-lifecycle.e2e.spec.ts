@@ -1,7 +1,7 @@
 import type { ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
-import { GatewayProcess } from '../support/gateway-process';
-import { decodeQrDataUrl } from '../support/qr-decode';
+import type { GatewayProcess } from '@gw/testing';
+import { decodeQrDataUrl } from '@gw/testing';
 
 /**
  * The first user journey, end to end: real gateway process, real Baileys inside it, our

@@ -1,6 +1,6 @@
 import type { ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
-import { GatewayProcess } from '../support/gateway-process';
+import type { GatewayProcess } from '@gw/testing';
 
 /** After QRCODE_LIMIT codes nobody scanned: the limit message, state `refused`, and a logout. */
 describe('QR code limit (e2e)', () => {

@@ -1,6 +1,6 @@
 import type { ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
-import { GatewayProcess } from '../support/gateway-process';
+import type { GatewayProcess } from '@gw/testing';
 
 /** Reconnect decisions per disconnect reason, pairing codes, and staggered restores on boot. */
 describe('session resilience (e2e)', () => {

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
-import { FakeWhatsAppServer } from '@gw/testing';
-import { WebhookReceiver } from '@gw/testing';
-import { GatewayProcess } from './gateway-process';
-import { TestDatabase } from './test-database';
+import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver } from '@gw/testing';
 
 export const API_KEY = 'e2e-global-key';
 

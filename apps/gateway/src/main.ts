@@ -24,9 +24,9 @@ async function bootstrap() {
   setupSwagger(app, config.server.basePath, version);
   app.enableShutdownHooks();
   await app.listen(config.server.port, '0.0.0.0');
-  logger.pino.info(
-    { port: config.server.port, basePath: config.server.basePath || '/', bootMs: Math.round(performance.now() - bootStarted) },
-    'gateway listening',
+  // Printed at every log level: supervisors and tests wait for this line.
+  process.stdout.write(
+    `${JSON.stringify({ msg: 'gateway listening', port: config.server.port, basePath: config.server.basePath || '/', bootMs: Math.round(performance.now() - bootStarted) })}\n`,
   );
 }
 

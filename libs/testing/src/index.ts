@@ -31,3 +31,6 @@ export {
   type ConnectionUpdate,
 } from './fake-whatsapp/baileys-test-socket.kit';
 export { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver/webhook-receiver';
+export { GatewayProcess, freePort, rssMb, type ApiResponse } from './harness/gateway-process';
+export { TestDatabase } from './harness/test-database';
+export { decodeQrDataUrl } from './harness/qr-decode';

@@ -9,14 +9,18 @@ export interface ReceivedWebhook {
   receivedAt: number;
 }
 
-type Responder = (req: ReceivedWebhook) => number;
+/** HTTP status to answer, or 'hang' to never answer (to exercise timeouts). */
+type Responder = (req: ReceivedWebhook) => number | 'hang';
 
 /**
  * A real HTTP server on 127.0.0.1 that records every webhook POST. Tests await
  * `waitFor(predicate)` instead of sleeping; `respondWith` scripts failures.
  */
 export class WebhookReceiver {
+  /** Webhooks answered with 2xx. */
   readonly received: ReceivedWebhook[] = [];
+  /** Every request, whatever it was answered. */
+  readonly attempts: ReceivedWebhook[] = [];
   private server?: Server;
   private waiters: { predicate: (w: ReceivedWebhook) => boolean; resolve: (w: ReceivedWebhook) => void }[] = [];
   private responder: Responder = () => 200;
@@ -48,7 +52,9 @@ export class WebhookReceiver {
         /* keep raw text */
       }
       const hook: ReceivedWebhook = { path: req.url ?? '/', headers: req.headers, raw, body, receivedAt: Date.now() };
+      this.attempts.push(hook);
       const status = this.responder(hook);
+      if (status === 'hang') return;
       res.writeHead(status, { 'content-type': 'application/json' }).end('{"ok":true}');
       if (status < 200 || status >= 300) return;
       this.received.push(hook);

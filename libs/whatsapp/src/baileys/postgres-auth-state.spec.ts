@@ -1,7 +1,7 @@
 import type { AppConfig } from '@gw/config';
 import { AuthStateRepository, PrismaService } from '@gw/persistence';
 import pino from 'pino';
-import { TestDatabase } from '../../../../test/support/test-database';
+import { TestDatabase } from '@gw/testing';
 import { loadBaileys } from './baileys.loader';
 import { usePostgresAuthState } from './postgres-auth-state';
 

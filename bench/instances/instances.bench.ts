@@ -1,0 +1,115 @@
+/**
+ * bench/instances: memory per connected instance and restore time, against the fake
+ * WhatsApp server, a real gateway process, real Postgres/Redis and a local receiver.
+ *
+ *   npm run bench:instances -- --counts 1,20
+ *
+ * Baseline: the same gateway process idle with no instance, measured in the same run.
+ */
+import { FakeWhatsAppServer, GatewayProcess, ReceivedWebhook, TestDatabase, WebhookReceiver, rssMb } from '@gw/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+
+const API_KEY = 'bench-key';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function settledRss(pid: number): Promise<number> {
+  // Let timers and GC settle: take the minimum of a few samples over ~3 s.
+  const samples: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    samples.push(rssMb(pid));
+  }
+  return Math.min(...samples);
+}
+
+async function main() {
+  const counts = arg('counts', '1,20').split(',').map(Number);
+  const concurrency = arg('restore-concurrency', '10');
+  const fake = await FakeWhatsAppServer.start();
+  const db = await new TestDatabase().create();
+  const receiver = new WebhookReceiver();
+  await receiver.start();
+  const env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `gwbench_${randomBytes(4).toString('hex')}`,
+    AUTHENTICATION_API_KEY: API_KEY,
+    WA_WEBSOCKET_URL: fake.url,
+    LOG_LEVEL: 'warn',
+    SESSION_RESTORE_CONCURRENCY: concurrency,
+  };
+  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, counts, concurrency };
+  let gateway = await new GatewayProcess({ ...env, LOG_LEVEL: 'info' }).start();
+  results.bootToListeningMs = gateway.bootMs;
+  const baseRss = await settledRss(gateway.pid!);
+  results.baseRssMb = baseRss;
+
+  const firstQrMs: number[] = [];
+  let linked = 0;
+  const isOpen = (name: string) => (w: ReceivedWebhook) =>
+    w.body?.event === 'connection.update' && w.body.instance === name && w.body.data.state === 'open';
+  const rssByCount: Record<number, number> = {};
+  for (const target of counts) {
+    const batch: Promise<void>[] = [];
+    for (; linked < target; linked++) {
+      const name = `bench-${linked}`;
+      batch.push(
+        (async () => {
+          const t0 = Date.now();
+          await gateway.api('POST', '/instance/create', {
+            apikey: API_KEY,
+            body: { instanceName: name, webhook: { url: `${receiver.url}/${name}`, events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE'] } },
+          });
+          const qr = await receiver.waitFor((w) => w.body?.event === 'qrcode.updated' && w.body.instance === name, 60_000);
+          firstQrMs.push(qr.receivedAt - t0);
+          await fake.scan(qr.body.data.qrcode.code);
+          await receiver.waitFor(isOpen(name), 60_000);
+        })(),
+      );
+    }
+    await Promise.all(batch);
+    rssByCount[target] = await settledRss(gateway.pid!);
+    console.log(`${target} open instances: RSS ${rssByCount[target]} MB (base ${baseRss} MB)`);
+  }
+  results.createToFirstQrWebhookMs = { median: median(firstQrMs), max: Math.max(...firstQrMs) };
+  results.rssMb = rssByCount;
+  const top = counts[counts.length - 1];
+  results.perInstanceMb = Math.round(((rssByCount[top] - baseRss) / top) * 100) / 100;
+  // Marginal cost once Baileys itself is loaded (the first instance pays for the library).
+  if (counts.length > 1) {
+    const first = counts[0];
+    results.marginalPerInstanceMb = Math.round(((rssByCount[top] - rssByCount[first]) / (top - first)) * 100) / 100;
+  }
+
+  // Restart: time until every instance is open again (no QR).
+  const qrBefore = receiver.received.filter((w) => w.body?.event === 'qrcode.updated').length;
+  await gateway.stop('SIGTERM');
+  const restartAt = Date.now();
+  gateway = await new GatewayProcess(env).start();
+  await Promise.all(
+    Array.from({ length: top }, (_, i) => receiver.waitFor((w) => isOpen(`bench-${i}`)(w) && w.receivedAt >= restartAt, 120_000)),
+  );
+  results.restartAllOpenMs = Date.now() - restartAt;
+  results.qrAfterRestart = receiver.received.filter((w) => w.body?.event === 'qrcode.updated').length - qrBefore;
+
+  console.log(JSON.stringify(results, null, 2));
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(`bench/results/instances-${Date.now()}.json`, JSON.stringify(results, null, 2));
+  await gateway.stop('SIGTERM');
+  await fake.close();
+  await receiver.stop();
+  await db.drop();
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
