@@ -6,13 +6,14 @@ import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
 import { InstanceModule } from './instance/instance.module';
 import { RootController } from './root/root.controller';
+import { WebhookModule } from './webhook/webhook.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstanceModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstanceModule, WebhookModule],
       controllers: [RootController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -6,3 +6,4 @@ export * from './delivery.processor';
 export * from './retry-schedule';
 export * from './webhook-http.sender';
 export * from './webhook-router.service';
+export * from './webhook-target.cache';

@@ -9,10 +9,10 @@ import {
   parseEventName,
   urlSuffix,
 } from '@gw/events';
-import { InstanceRepository } from '@gw/persistence';
 import { randomUUID } from 'node:crypto';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
+import { WebhookTargetCache } from './webhook-target.cache';
 
 interface Target {
   url: string;
@@ -37,14 +37,14 @@ function stringHeaders(raw: unknown): Record<string, string> {
 export class WebhookRouter implements EventSink {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly instances: InstanceRepository,
+    private readonly targetsCache: WebhookTargetCache,
     private readonly producer: DeliveryProducer,
   ) {}
 
   async publish(event: GatewayEvent): Promise<void> {
-    const instance = await this.instances.findById(event.instanceId);
+    const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
     const targets: Target[] = [];
-    const hook = instance?.webhook;
+    const hook = event.audience === 'global' ? undefined : instance?.webhook;
     if (hook?.enabled && hook.url) {
       const events = (Array.isArray(hook.events) ? hook.events : []).map((e) => parseEventName(String(e)));
       if (events.length === 0 || events.includes(event.name)) {
@@ -52,7 +52,7 @@ export class WebhookRouter implements EventSink {
       }
     }
     const global = this.config.globalWebhook;
-    if (global.enabled && global.url && this.globalWants(event.name)) {
+    if (event.audience !== 'instance' && global.enabled && global.url && this.globalWants(event.name)) {
       targets.push({ url: global.url, byEvents: global.byEvents, headers: {} });
     }
     if (!targets.length) return;

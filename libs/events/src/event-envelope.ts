@@ -4,7 +4,7 @@ import { GatewayEvent } from './gateway-event';
 /** Evolution v2 webhook body. */
 export interface EvolutionEnvelope {
   event: string;
-  instance: string;
+  instance: string | null;
   data: unknown;
   destination: string;
   date_time: string;
@@ -21,7 +21,7 @@ export function buildEnvelope(
 ): EvolutionEnvelope {
   return {
     event: wireName(event.name),
-    instance: event.instanceName,
+    instance: event.instanceName || null,
     data: event.data,
     destination,
     // Evolution sends local wall-clock time with a Z; we send true UTC.

@@ -9,6 +9,8 @@ export interface GatewayEvent<T = unknown> {
   /** Account JID (`5511…@s.whatsapp.net`) once the instance has logged in. */
   sender?: string;
   occurredAt: Date;
+  /** Restricts routing to one kind of target (default: both the instance and the global webhook). */
+  audience?: 'instance' | 'global';
 }
 
 export interface QrCodeData {

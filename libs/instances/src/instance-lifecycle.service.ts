@@ -3,6 +3,8 @@ import { badRequest } from '@gw/common';
 import { EVENT_SINK, EventName, EventSink } from '@gw/events';
 import { InstanceRepository, InstanceWithConfig } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
+import { randomUUID } from 'node:crypto';
+import { WebhookTargetCache } from '@gw/delivery';
 import { InstanceRegistry } from './instance-registry.service';
 import { InstanceRuntime } from './instance-runtime';
 import { InstanceState, QrSnapshot } from './instance-state';
@@ -18,6 +20,7 @@ export class InstanceLifecycleService {
     private readonly repository: InstanceRepository,
     @Inject(WHATSAPP_ENGINE) private readonly engine: WhatsAppEngine,
     @Inject(EVENT_SINK) private readonly events: EventSink,
+    private readonly targets: WebhookTargetCache,
   ) {}
 
   state(instanceId: string): InstanceState {
@@ -77,6 +80,14 @@ export class InstanceLifecycleService {
     await this.emit(instance, 'INSTANCE_DELETE', { instanceName: instance.name, instanceId: instance.id });
     await this.emit(instance, 'REMOVE_INSTANCE', null);
     await this.repository.delete(instance.id);
+  }
+
+  async rotateToken(instance: InstanceWithConfig): Promise<string> {
+    const token = randomUUID().toUpperCase();
+    await this.repository.updateToken(instance.id, token);
+    this.targets.invalidate(instance.id);
+    await this.emit(instance, 'NEW_TOKEN', { instanceName: instance.name, instanceId: instance.id, token });
+    return token;
   }
 
   qrSnapshot(instanceId: string): QrSnapshot {

@@ -3,3 +3,4 @@ export * from './instance.repository';
 export * from './persistence.module';
 export * from './persistence.types';
 export * from './prisma.service';
+export * from './webhook.repository';

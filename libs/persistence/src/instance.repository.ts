@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { InstanceIdentity, InstanceLookup } from '@gw/common';
 import { PrismaService } from './prisma.service';
 import { Instance, Prisma, Setting, Webhook } from './persistence.types';
+import type { StoredWebhookConfig } from './webhook.repository';
 
 export type InstanceWithConfig = Instance & { webhook: Webhook | null; setting: Setting | null };
 
@@ -11,7 +12,7 @@ export interface NewInstance {
   integration: string;
   number?: string | null;
   businessId?: string | null;
-  webhook?: Omit<Prisma.WebhookCreateWithoutInstanceInput, 'instance'> | null;
+  webhook?: StoredWebhookConfig | null;
   setting: Omit<Prisma.SettingCreateWithoutInstanceInput, 'instance'>;
 }
 
@@ -70,7 +71,15 @@ export class InstanceRepository implements InstanceLookup {
         integration: input.integration,
         number: input.number ?? null,
         businessId: input.businessId ?? null,
-        webhook: input.webhook ? { create: input.webhook } : undefined,
+        webhook: input.webhook
+          ? {
+              create: {
+                ...input.webhook,
+                headers: (input.webhook.headers ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+                events: input.webhook.events as Prisma.InputJsonValue,
+              },
+            }
+          : undefined,
         setting: { create: input.setting },
       },
       include: { webhook: true, setting: true },
@@ -80,6 +89,10 @@ export class InstanceRepository implements InstanceLookup {
   async updateConnection(id: string, fields: ConnectionFields): Promise<void> {
     // updateMany: a connection update racing a delete must not throw.
     await this.prisma.instance.updateMany({ where: { id }, data: fields });
+  }
+
+  async updateToken(id: string, token: string): Promise<void> {
+    await this.prisma.instance.update({ where: { id }, data: { token } });
   }
 
   async delete(id: string): Promise<void> {

@@ -3,6 +3,7 @@ import { INSTANCE_LOOKUP } from '@gw/common';
 import { AuthStateRepository } from './auth-state.repository';
 import { InstanceRepository } from './instance.repository';
 import { PrismaService } from './prisma.service';
+import { WebhookRepository } from './webhook.repository';
 
 @Global()
 @Module({
@@ -10,8 +11,9 @@ import { PrismaService } from './prisma.service';
     PrismaService,
     InstanceRepository,
     AuthStateRepository,
+    WebhookRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [PrismaService, InstanceRepository, AuthStateRepository, INSTANCE_LOOKUP],
+  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

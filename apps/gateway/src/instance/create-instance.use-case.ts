@@ -1,28 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { EvolutionException, forbidden } from '@gw/common';
-import { parseEventName } from '@gw/events';
 import { InstanceLifecycleService } from '@gw/instances';
-import { InstanceRepository, Prisma } from '@gw/persistence';
+import { InstanceRepository } from '@gw/persistence';
 import { randomUUID } from 'node:crypto';
 import { CreateInstanceDto } from './dto/create-instance.dto';
 import { createdView } from './instance.presenter';
-
-/** Maps every accepted create-body shape (v2 nested, v2 flat aliases, v1 snake_case) to one webhook config. */
-function webhookConfig(dto: CreateInstanceDto) {
-  const nested = dto.webhook;
-  const url = nested?.url ?? dto.webhookUrl;
-  if (!url) return null;
-  const events = nested?.events ?? dto.webhookEvents ?? dto.events ?? [];
-  return {
-    url,
-    enabled: nested?.enabled ?? true,
-    webhookByEvents: nested?.byEvents ?? nested?.webhookByEvents ?? dto.webhookByEvents ?? dto.webhook_by_events ?? false,
-    webhookBase64: nested?.base64 ?? nested?.webhookBase64 ?? dto.webhookBase64 ?? dto.webhook_base64 ?? false,
-    headers: (nested?.headers ?? Prisma.JsonNull) as Prisma.InputJsonValue,
-    // Stored by canonical name: the legacy GROUP_UPDATE spelling must still match groups.update.
-    events: [...new Set(events.map((e) => parseEventName(e)!))],
-  };
-}
+import { toWebhookConfig } from '../webhook/webhook-config.mapper';
 
 @Injectable()
 export class CreateInstanceUseCase {
@@ -52,7 +35,8 @@ export class CreateInstanceUseCase {
         integration,
         number: dto.number?.replace(/\D/g, '') ?? null,
         businessId: dto.businessId ?? null,
-        webhook: webhookConfig(dto),
+        // v1 bodies carry the flags beside a string `webhook`; flat v2 aliases sit at the top level.
+        webhook: toWebhookConfig(dto.webhook, { ...dto, url: dto.webhookUrl, events: dto.webhookEvents ?? dto.events }),
         setting: {
           rejectCall: dto.rejectCall ?? dto.reject_call ?? false,
           msgCall: dto.msgCall ?? dto.msg_call ?? '',

@@ -76,6 +76,15 @@ export class InstanceController {
     return qrcodeView(runtime.qr);
   }
 
+  /** Rotates the instance token: the old one stops working at once; NEW_TOKEN carries the new one. */
+  @Put('refreshToken/:instanceName')
+  @ApiParam({ name: 'instanceName' })
+  @ApiOperation({ summary: 'Rotate the instance token (sends NEW_TOKEN)' })
+  async refreshToken(@InstanceParam() instance: InstanceWithConfig) {
+    const token = await this.lifecycle.rotateToken(instance);
+    return { instance: { instanceName: instance.name, instanceId: instance.id }, hash: token };
+  }
+
   @Delete('logout/:instanceName')
   @ApiParam({ name: 'instanceName' })
   async logout(@InstanceParam() instance: InstanceWithConfig) {

@@ -1,15 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsEventList } from './event-list.validator';
-import { InstanceWebhookDto, WEBHOOK_URL_OPTIONS } from './instance-webhook.dto';
+import { IsEventList } from '../../webhook/dto/event-list.validator';
+import { WebhookConfigDto, WEBHOOK_URL_OPTIONS } from '../../webhook/dto/webhook-config.dto';
 
 export const INTEGRATIONS = ['WHATSAPP-BAILEYS', 'WHATSAPP-BUSINESS', 'EVOLUTION'] as const;
 
 /** v1 bodies send `webhook` as a URL string (flags beside it, see the v1 fields below). */
 function webhookObject({ value }: { value: unknown }) {
-  if (typeof value === 'string') return plainToInstance(InstanceWebhookDto, { url: value });
-  return value && typeof value === 'object' ? plainToInstance(InstanceWebhookDto, value) : value;
+  if (typeof value === 'string') return plainToInstance(WebhookConfigDto, { url: value });
+  return value && typeof value === 'object' ? plainToInstance(WebhookConfigDto, value) : value;
 }
 
 export class CreateInstanceDto {
@@ -48,11 +48,11 @@ export class CreateInstanceDto {
   @IsString()
   businessId?: string;
 
-  @ApiPropertyOptional({ type: InstanceWebhookDto })
+  @ApiPropertyOptional({ type: WebhookConfigDto })
   @IsOptional()
   @Transform(webhookObject, { toClassOnly: true })
   @ValidateNested()
-  webhook?: InstanceWebhookDto;
+  webhook?: WebhookConfigDto;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() rejectCall?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() msgCall?: string;

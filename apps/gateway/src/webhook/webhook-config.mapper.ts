@@ -1,0 +1,39 @@
+import { parseEventName } from '@gw/events';
+import type { StoredWebhookConfig } from '@gw/persistence';
+import { WebhookConfigDto } from './dto/webhook-config.dto';
+
+/** Flat fields a body may carry beside (or instead of) the nested `webhook` object. */
+export interface FlatWebhookFields {
+  enabled?: boolean;
+  url?: string;
+  webhookByEvents?: boolean;
+  webhookBase64?: boolean;
+  webhook_by_events?: boolean;
+  webhook_base64?: boolean;
+  events?: string[];
+  headers?: Record<string, string>;
+}
+
+/**
+ * Every accepted body shape becomes one stored config. Events are stored by canonical name
+ * (GROUP_UPDATE -> GROUPS_UPDATE) and `[]` keeps meaning "all events".
+ */
+export function toWebhookConfig(
+  nested: WebhookConfigDto | undefined,
+  flat: FlatWebhookFields,
+  existingUrl?: string,
+): StoredWebhookConfig | null {
+  const url = nested?.url ?? flat.url ?? existingUrl;
+  const enabled = nested?.enabled ?? flat.enabled ?? true;
+  if (!url && enabled) return null;
+  const events = nested?.events ?? flat.events ?? [];
+  return {
+    url: url ?? '',
+    enabled,
+    webhookByEvents:
+      nested?.byEvents ?? nested?.webhookByEvents ?? flat.webhookByEvents ?? flat.webhook_by_events ?? false,
+    webhookBase64: nested?.base64 ?? nested?.webhookBase64 ?? flat.webhookBase64 ?? flat.webhook_base64 ?? false,
+    headers: nested?.headers ?? flat.headers ?? null,
+    events: [...new Set(events.map((e) => parseEventName(e)!))],
+  };
+}

@@ -1,0 +1,18 @@
+import type { Webhook } from '@gw/persistence';
+
+/** Evolution v2 returns its Prisma Webhook row from set and find; same field names here. */
+export function webhookRowView(w: Webhook | null) {
+  if (!w) return null;
+  return {
+    id: w.id,
+    url: w.url,
+    headers: w.headers ?? null,
+    enabled: w.enabled,
+    events: w.events,
+    webhookByEvents: w.webhookByEvents,
+    webhookBase64: w.webhookBase64,
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+    instanceId: w.instanceId,
+  };
+}
