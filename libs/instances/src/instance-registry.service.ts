@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { EVENT_SINK, EventSink } from '@gw/events';
-import { InstanceRepository } from '@gw/persistence';
+import { InstanceRepository, MessageRepository } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { InstanceRuntime } from './instance-runtime';
 
@@ -16,6 +16,7 @@ export class InstanceRegistry {
     @Inject(WHATSAPP_ENGINE) private readonly engine: WhatsAppEngine,
     @Inject(EVENT_SINK) private readonly events: EventSink,
     private readonly repository: InstanceRepository,
+    private readonly messages: MessageRepository,
   ) {}
 
   get(instanceId: string): InstanceRuntime | undefined {
@@ -32,6 +33,7 @@ export class InstanceRegistry {
       runtime = new InstanceRuntime(instanceId, instanceName, {
         session: this.engine.createSession({ instanceId, instanceName }),
         events: this.events,
+        messages: this.messages,
         saveConnection: (fields) => this.repository.updateConnection(instanceId, fields),
         qrcodeLimit: this.config.whatsapp.qrcodeLimit,
         reconnectBaseDelayMs: this.config.whatsapp.reconnectBaseDelayMs,

@@ -1,13 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { backoffDelay } from '@gw/common';
 import { ConnectionUpdateData, EventName, EventSink, GatewayEvent } from '@gw/events';
-import { ConnectionFields } from '@gw/persistence';
+import { ConnectionFields, MessageRepository } from '@gw/persistence';
 import { EngineAccount, EngineEvent, WhatsAppSession } from '@gw/whatsapp';
 import * as QRCode from 'qrcode';
+import { InstanceEventMapper } from './instance-event.mapper';
 import { InstanceState, QR_LIMIT_MESSAGE, QrSnapshot } from './instance-state';
 
 export interface RuntimeDeps {
   session: WhatsAppSession;
+  messages: MessageRepository;
   events: EventSink;
   saveConnection: (fields: ConnectionFields) => Promise<void>;
   qrcodeLimit: number;
@@ -40,16 +42,26 @@ export class InstanceRuntime {
   private waiters: Waiter[] = [];
   /** Events of one instance are published in order; a failure never blocks later ones. */
   private publishChain: Promise<void> = Promise.resolve();
+  /** Engine events are handled one at a time, so a slow store write cannot reorder webhooks. */
+  private handling: Promise<void> = Promise.resolve();
+  private readonly mapper: InstanceEventMapper;
 
   constructor(
     readonly instanceId: string,
     readonly instanceName: string,
     private readonly deps: RuntimeDeps,
   ) {
+    this.mapper = new InstanceEventMapper({
+      instanceId,
+      instanceName,
+      publish: (name, data) => this.publish(name, data),
+      messages: deps.messages,
+      logger: deps.logger,
+    });
     deps.session.onEvent((event) => {
-      this.onEngineEvent(event).catch((err) =>
-        deps.logger.error(`instance ${instanceName}: handling ${event.type} failed: ${(err as Error).stack}`),
-      );
+      this.handling = this.handling
+        .then(() => this.onEngineEvent(event))
+        .catch((err) => deps.logger.error(`instance ${instanceName}: handling ${event.type} failed: ${(err as Error).stack}`));
     });
   }
 
@@ -96,9 +108,10 @@ export class InstanceRuntime {
     });
   }
 
-  /** Waits until every event produced so far has been handed to the event sink. */
-  drained(): Promise<void> {
-    return this.publishChain;
+  /** Waits until every event produced so far has been handled and handed to the event sink. */
+  async drained(): Promise<void> {
+    await this.handling;
+    await this.publishChain;
   }
 
   private releaseWaiters() {
@@ -124,6 +137,8 @@ export class InstanceRuntime {
         return this.onOpen(event.account);
       case 'close':
         return this.onClose(event.statusCode, event.reason, event.disposition);
+      default:
+        return this.mapper.handle(event);
     }
   }
 

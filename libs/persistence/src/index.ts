@@ -4,3 +4,4 @@ export * from './persistence.module';
 export * from './persistence.types';
 export * from './prisma.service';
 export * from './webhook.repository';
+export * from './message.repository';

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { INSTANCE_LOOKUP } from '@gw/common';
 import { AuthStateRepository } from './auth-state.repository';
 import { InstanceRepository } from './instance.repository';
+import { MessageRepository } from './message.repository';
 import { PrismaService } from './prisma.service';
 import { WebhookRepository } from './webhook.repository';
 
@@ -12,8 +13,9 @@ import { WebhookRepository } from './webhook.repository';
     InstanceRepository,
     AuthStateRepository,
     WebhookRepository,
+    MessageRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, INSTANCE_LOOKUP],
+  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

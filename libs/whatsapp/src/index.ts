@@ -1,3 +1,4 @@
 export * from './disconnect-policy';
 export * from './whatsapp-engine.port';
 export * from './whatsapp.module';
+export * from './engine-events.types';

@@ -1,3 +1,19 @@
+import type {
+  EngineCall,
+  EngineChat,
+  EngineContact,
+  EngineGroupParticipant,
+  EngineLabel,
+  EngineMessage,
+  EnginePresence,
+  HistoryBatch,
+  Json,
+  LabelAssociation,
+  MessageKey,
+  MessageUpdate,
+  ParticipantAction,
+} from './engine-events.types';
+
 /**
  * The engine port: everything the gateway needs from a WhatsApp implementation, in
  * engine-neutral terms. Baileys types never cross this boundary.
@@ -27,7 +43,29 @@ export type EngineEvent =
   | { type: 'qr'; code: string }
   | { type: 'pairing-code'; code: string }
   | { type: 'open'; account: EngineAccount }
-  | { type: 'close'; statusCode: number; reason: string; disposition: CloseDisposition };
+  | { type: 'close'; statusCode: number; reason: string; disposition: CloseDisposition }
+  /** New messages: `notify` = live, `append` = own messages from other devices or catch-up. */
+  | { type: 'messages'; messages: EngineMessage[]; origin: 'notify' | 'append' }
+  | { type: 'message-updates'; updates: MessageUpdate[] }
+  | { type: 'messages-deleted'; keys: MessageKey[] }
+  | { type: 'history'; batch: HistoryBatch }
+  | { type: 'chats'; action: 'upsert' | 'update'; chats: EngineChat[] }
+  | { type: 'chats-deleted'; ids: string[] }
+  | { type: 'contacts'; action: 'upsert' | 'update'; contacts: EngineContact[] }
+  | { type: 'presence'; presence: EnginePresence }
+  | { type: 'groups'; action: 'upsert' | 'update'; groups: Json[] }
+  | {
+      type: 'group-participants';
+      groupId: string;
+      author?: string;
+      participants: EngineGroupParticipant[];
+      action: ParticipantAction;
+    }
+  | { type: 'calls'; calls: EngineCall[] }
+  | { type: 'label-edit'; label: EngineLabel }
+  | { type: 'label-association'; association: LabelAssociation }
+  /** WhatsApp told us which phone number a LID belongs to. */
+  | { type: 'lid-mapping'; mappings: { lid: string; pn: string }[] };
 
 export type EngineEventListener = (event: EngineEvent) => void;
 

@@ -9,6 +9,7 @@ import type {
   SessionOptions,
   WhatsAppSession,
 } from '../whatsapp-engine.port';
+import { translateBaileysEvents } from './baileys-event.translator';
 import { loadBaileys } from './baileys.loader';
 import { PersistentAuthState, usePostgresAuthState } from './postgres-auth-state';
 
@@ -86,6 +87,7 @@ export class BaileysSession implements WhatsAppSession {
     this.socket = sock;
     const auth = this.auth;
 
+    translateBaileysEvents(baileys, sock.ev, (event) => sock === this.socket && this.emit(event), logger);
     sock.ev.on('creds.update', () => {
       auth.saveCreds().catch((err) => logger.error({ err }, 'could not persist WhatsApp credentials'));
     });
