@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
+import { QueueEvents } from 'bullmq';
 import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver } from '@gw/testing';
 
 export const API_KEY = 'e2e-global-key';
@@ -43,6 +44,26 @@ export class E2eEnvironment {
     await Promise.allSettled([this.fake?.close(), this.receiver.stop()]);
     await this.db.drop();
     await this.clearRedis();
+  }
+
+  /** Resolves with the id of the next delivery job that is given up (final failure). */
+  async nextDeadLetter(timeoutMs = 60_000): Promise<string> {
+    const events = new QueueEvents('webhook-delivery', {
+      connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }),
+      prefix: this.redisPrefix,
+    });
+    await events.waitUntilReady();
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no delivery failed for good in time')), timeoutMs);
+        events.on('failed', ({ jobId }) => {
+          clearTimeout(timer);
+          resolve(jobId);
+        });
+      });
+    } finally {
+      await events.close();
+    }
   }
 
   /** Removes this test's queue keys so runs never see each other's jobs. */

@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
 import { InstanceModule } from './instance/instance.module';
+import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './root/root.controller';
 import { WebhookModule } from './webhook/webhook.module';
 
@@ -14,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstanceModule, WebhookModule],
-      controllers: [RootController],
+      controllers: [RootController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: EvolutionExceptionFilter },

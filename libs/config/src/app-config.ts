@@ -29,11 +29,18 @@ export interface AppConfig {
     requestTimeoutMs: number;
     /** Delays in ms between attempts; attempts = schedule.length + 1. */
     retryScheduleMs: number[];
+    disableAfterMs: number;
+    logRetentionDays: number;
+    maxBodyBytes: number;
+    ssrfMode: 'default' | 'strict' | 'off';
+    ssrfAllow: string[];
   };
   globalWebhook: {
     enabled: boolean;
     url?: string;
     byEvents: boolean;
+    secret?: string;
+    hubSignature: boolean;
     /** Raw WEBHOOK_EVENTS_* switches, read by the event catalogue. */
     eventSwitches: Record<string, boolean>;
   };

@@ -1,5 +1,8 @@
 import { Transform } from 'class-transformer';
 import {
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
   IsBoolean,
   IsIn,
   IsInt,
@@ -17,6 +20,19 @@ const toBool = ({ value }: { value: unknown }) =>
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Meta retries for 7 days; a longer schedule would keep dead receivers' jobs around for nothing. */
+export const MAX_RETRY_HORIZON_S = 7 * 24 * 3600;
+
+@ValidatorConstraint({ name: 'withinMetaHorizon' })
+export class WithinMetaHorizon implements ValidatorConstraintInterface {
+  validate(value: string) {
+    return typeof value === 'string' && value.split(',').reduce((sum, s) => sum + Number(s), 0) <= MAX_RETRY_HORIZON_S;
+  }
+  defaultMessage() {
+    return 'WEBHOOK_RETRY_SCHEDULE must add up to at most 7 days (604800 s)';
+  }
+}
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -121,11 +137,42 @@ export class EnvVars {
   WEBHOOK_REQUEST_TIMEOUT_MS = 15000;
 
   @Matches(/^\d+(,\d+)*$/, { message: 'WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, e.g. 5,300,1800' })
+  @Validate(WithinMetaHorizon)
   WEBHOOK_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60_000)
+  WEBHOOK_DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WEBHOOK_LOG_RETENTION_DAYS = 14;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  WEBHOOK_MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+  @IsIn(['default', 'strict', 'off'], { message: 'WEBHOOK_SSRF_MODE must be default, strict or off' })
+  WEBHOOK_SSRF_MODE = 'default';
+
+  @IsString()
+  WEBHOOK_SSRF_ALLOW = '';
 
   @Transform(toBool)
   @IsBoolean()
   WEBHOOK_GLOBAL_ENABLED = false;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  WEBHOOK_GLOBAL_SECRET?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_GLOBAL_HUB_SIGNATURE = false;
 
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -55,11 +55,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: vars.DELIVERY_CONCURRENCY,
       requestTimeoutMs: vars.WEBHOOK_REQUEST_TIMEOUT_MS,
       retryScheduleMs: vars.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s) * 1000),
+      disableAfterMs: vars.WEBHOOK_DISABLE_AFTER_MS,
+      logRetentionDays: vars.WEBHOOK_LOG_RETENTION_DAYS,
+      maxBodyBytes: vars.WEBHOOK_MAX_BODY_BYTES,
+      ssrfMode: vars.WEBHOOK_SSRF_MODE as 'default' | 'strict' | 'off',
+      ssrfAllow: vars.WEBHOOK_SSRF_ALLOW.split(',').map((s) => s.trim()).filter(Boolean),
     },
     globalWebhook: {
       enabled: vars.WEBHOOK_GLOBAL_ENABLED && !!vars.WEBHOOK_GLOBAL_URL,
       url: vars.WEBHOOK_GLOBAL_URL?.replace(/\/+$/, ''),
       byEvents: vars.WEBHOOK_GLOBAL_WEBHOOK_BY_EVENTS,
+      secret: vars.WEBHOOK_GLOBAL_SECRET,
+      hubSignature: vars.WEBHOOK_GLOBAL_HUB_SIGNATURE,
       eventSwitches: eventSwitches(env),
     },
   };

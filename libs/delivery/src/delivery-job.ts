@@ -2,11 +2,23 @@ import type { EventName } from '@gw/events';
 
 /** One event to one URL. The body is frozen at enqueue time so every retry sends the same bytes. */
 export interface DeliveryJob {
+  /** Stable across retries and redeliveries: the `webhook-id` header. */
   deliveryId: string;
-  instanceId: string;
+  instanceId: string | null;
+  instanceName: string | null;
+  /** Instance webhook row id; null for the global webhook (configured by env). */
+  webhookId: string | null;
+  target: 'instance' | 'global';
   event: EventName;
   url: string;
   headers: Record<string, string>;
   body: string;
+  sequence: number | null;
   enqueuedAt: number;
+  /** Per-webhook retry delays (ms); absent = deployment default. */
+  scheduleMs?: number[];
+  /** Ordered webhooks: the chat lane this delivery waits in. */
+  laneKey?: string;
+  /** Attempts made by earlier runs (redelivery), so the log numbers attempts continuously. */
+  attemptOffset?: number;
 }

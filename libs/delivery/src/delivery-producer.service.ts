@@ -1,11 +1,17 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { Queue } from 'bullmq';
+import { DeliveryLogRepository, NewDelivery } from '@gw/persistence';
+import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { DeliveryJob } from './delivery-job';
 import { DELIVERY_QUEUE, KEEP_COMPLETED, KEEP_FAILED, REDIS_CONNECTION } from './delivery.constants';
+import { DeliveryMetrics } from './delivery.metrics';
+import { OrderedLanes } from './ordered-lanes.service';
 
-/** Puts deliveries on the durable queue; the job id is the delivery id, so a re-add is a no-op. */
+/**
+ * Puts deliveries on the durable queue and in the attempt log. The job id is the delivery
+ * id, so adding the same delivery twice is a no-op.
+ */
 @Injectable()
 export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
   private readonly queue: Queue<DeliveryJob, void, string>;
@@ -14,12 +20,16 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS_CONNECTION) private readonly connection: IORedis,
+    private readonly log: DeliveryLogRepository,
+    private readonly lanes: OrderedLanes,
+    private readonly metrics: DeliveryMetrics,
   ) {
     this.queue = new Queue<DeliveryJob, void, string>(DELIVERY_QUEUE, { connection, prefix: config.redis.prefix });
   }
 
   /** Pending deliveries live in Redis: an evicting Redis would silently drop them. */
   async onModuleInit() {
+    this.metrics.setQueueProbe(() => this.snapshot());
     try {
       const [, policy] = (await this.connection.config('GET', 'maxmemory-policy')) as [string, string];
       if (policy !== 'noeviction') {
@@ -30,21 +40,79 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Queue depth by state and the age of the oldest undelivered job, read on each /metrics scrape. */
+  private async snapshot() {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
+    const [oldestWaiting] = await this.queue.getJobs(['waiting'], 0, 0, true);
+    const [oldestDelayed] = await this.queue.getJobs(['delayed'], 0, 0, true);
+    const oldest = Math.min(oldestWaiting?.timestamp ?? Infinity, oldestDelayed?.timestamp ?? Infinity);
+    return {
+      waiting: counts.waiting ?? 0,
+      delayed: counts.delayed ?? 0,
+      active: counts.active ?? 0,
+      failed: counts.failed ?? 0,
+      oldestPendingAgeSeconds: Number.isFinite(oldest) ? (Date.now() - oldest) / 1000 : 0,
+    };
+  }
+
+  laneKey(webhookId: string, chat: string): string {
+    return this.lanes.laneKey(webhookId, chat);
+  }
+
+  jobOptions(job: DeliveryJob, jobId = job.deliveryId): JobsOptions {
+    const schedule = job.scheduleMs ?? this.config.delivery.retryScheduleMs;
+    return {
+      jobId,
+      attempts: schedule.length + 1,
+      backoff: { type: 'schedule' },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    };
+  }
+
   async enqueue(jobs: DeliveryJob[]): Promise<void> {
     if (!jobs.length) return;
-    await this.queue.addBulk(
-      jobs.map((data) => ({
-        name: data.event,
-        data,
-        opts: {
-          jobId: data.deliveryId,
-          attempts: this.config.delivery.retryScheduleMs.length + 1,
-          backoff: { type: 'schedule' },
-          removeOnComplete: KEEP_COMPLETED,
-          removeOnFail: KEEP_FAILED,
-        },
-      })),
-    );
+    const max = this.config.delivery.maxBodyBytes;
+    const sendable = jobs.filter((j) => Buffer.byteLength(j.body) <= max);
+    const rows: NewDelivery[] = jobs.map((j) => {
+      const tooLarge = !sendable.includes(j);
+      return {
+        id: j.deliveryId,
+        instanceId: j.instanceId,
+        target: j.target,
+        event: j.event,
+        url: j.url,
+        sequence: j.sequence,
+        status: tooLarge ? 'too_large' : 'pending',
+        // An oversized body is not kept either: the log records why it was not sent.
+        body: tooLarge ? '' : j.body,
+        ...(tooLarge ? { lastError: `body of ${Buffer.byteLength(j.body)} bytes exceeds WEBHOOK_MAX_BODY_BYTES (${max})` } : {}),
+      };
+    });
+    for (const r of rows) if (r.status === 'too_large') this.logger.error(`${r.event} ${r.id} not sent: ${r.lastError}`);
+    await this.log.insertDeliveries(rows);
+
+    const now: DeliveryJob[] = [];
+    for (const job of sendable) {
+      if (!job.laneKey || (await this.lanes.push(job))) now.push(job);
+    }
+    await this.queue.addBulk(now.map((data) => ({ name: data.event, data, opts: this.jobOptions(data) })));
+  }
+
+  /** Queues a lane's next head (ordered webhooks) after the previous one finished. */
+  async release(job: DeliveryJob): Promise<void> {
+    await this.queue.add(job.event, job, this.jobOptions(job));
+  }
+
+  /** Sends a stored delivery again with its original id (so receivers can deduplicate). */
+  async redeliver(job: DeliveryJob): Promise<void> {
+    await this.log.setStatus([job.deliveryId], 'pending');
+    const { laneKey: _lane, ...unordered } = job; // a replay is explicit: it does not queue behind a chat
+    await this.queue.add(job.event, unordered, this.jobOptions(unordered, `${job.deliveryId}-r${Date.now()}`));
+  }
+
+  get bullQueue(): Queue<DeliveryJob, void, string> {
+    return this.queue;
   }
 
   async onModuleDestroy() {

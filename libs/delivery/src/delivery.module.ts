@@ -1,16 +1,35 @@
 import { Global, Module } from '@nestjs/common';
 import { EVENT_SINK } from '@gw/events';
+import { AttemptLogWriter } from './attempt-log.writer';
 import { DeliveryProducer } from './delivery-producer.service';
-import { DeliveryProcessor } from './delivery.processor';
-import { redisProvider } from './redis.provider';
-import { WebhookRouter } from './webhook-router.service';
 import { REDIS_CONNECTION } from './delivery.constants';
+import { DeliveryMetrics } from './delivery.metrics';
+import { DeliveryProcessor } from './delivery.processor';
+import { OrderedLanes } from './ordered-lanes.service';
+import { redisProvider } from './redis.provider';
+import { EventSequence } from './sequence.service';
+import { SigningConfigCache } from './signing-config.cache';
+import { WebhookHealth } from './webhook-health.service';
+import { WebhookRouter } from './webhook-router.service';
 import { WebhookTargetCache } from './webhook-target.cache';
 
-/** Producer side (routing + enqueue) and, when DELIVERY_WORKER_ENABLED, the consumer. */
+/** Producer side (routing, numbering, enqueue) and, when DELIVERY_WORKER_ENABLED, the consumer. */
 @Global()
 @Module({
-  providers: [redisProvider, DeliveryProducer, DeliveryProcessor, WebhookRouter, WebhookTargetCache, { provide: EVENT_SINK, useExisting: WebhookRouter }],
-  exports: [EVENT_SINK, DeliveryProducer, REDIS_CONNECTION, WebhookTargetCache],
+  providers: [
+    redisProvider,
+    DeliveryProducer,
+    DeliveryProcessor,
+    DeliveryMetrics,
+    AttemptLogWriter,
+    OrderedLanes,
+    EventSequence,
+    SigningConfigCache,
+    WebhookHealth,
+    WebhookRouter,
+    WebhookTargetCache,
+    { provide: EVENT_SINK, useExisting: WebhookRouter },
+  ],
+  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, REDIS_CONNECTION, WebhookTargetCache, SigningConfigCache],
 })
 export class DeliveryModule {}

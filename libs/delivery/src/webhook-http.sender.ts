@@ -1,19 +1,24 @@
-import { Agent, request } from 'undici';
+import { Agent, Dispatcher, request } from 'undici';
 
 export interface SendResult {
   status: number;
-  /** First bytes of the response, for the logs. */
+  /** First bytes of the response, for the attempt log. */
   excerpt: string;
   latencyMs: number;
+  retryAfter?: string;
 }
 
 const EXCERPT_BYTES = 512;
 
-/** POSTs webhook bodies over keep-alive connection pools (one per origin, managed by the agent). */
+/**
+ * POSTs webhook bodies over keep-alive connection pools (one per origin, managed by the
+ * dispatcher; in production the SSRF-guarded agent).
+ */
 export class WebhookHttpSender {
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
-
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly dispatcher: Dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 128 }),
+  ) {}
 
   async post(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
     const started = performance.now();
@@ -21,7 +26,7 @@ export class WebhookHttpSender {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/json', 'user-agent': 'wa-gateway-webhooks/1', ...headers },
-      dispatcher: this.agent,
+      dispatcher: this.dispatcher,
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
       signal: AbortSignal.timeout(this.timeoutMs),
@@ -30,10 +35,16 @@ export class WebhookHttpSender {
     for await (const chunk of res.body) {
       if (excerpt.length < EXCERPT_BYTES) excerpt += chunk.toString('utf8');
     }
-    return { status: res.statusCode, excerpt: excerpt.slice(0, EXCERPT_BYTES), latencyMs: performance.now() - started };
+    const retryAfter = res.headers['retry-after'];
+    return {
+      status: res.statusCode,
+      excerpt: excerpt.slice(0, EXCERPT_BYTES),
+      latencyMs: performance.now() - started,
+      ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
+    };
   }
 
   close(): Promise<void> {
-    return this.agent.close();
+    return this.dispatcher.close();
   }
 }

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@gw/config';
 import {
   EventName,
   EventSink,
+  GLOBAL_BY_DEFAULT,
   GatewayEvent,
   buildEnvelope,
   globalSwitchNames,
@@ -12,12 +13,17 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
+import { EventSequence } from './sequence.service';
 import { WebhookTargetCache } from './webhook-target.cache';
 
 interface Target {
+  kind: 'instance' | 'global';
+  webhookId: string | null;
   url: string;
   byEvents: boolean;
   headers: Record<string, string>;
+  ordered: boolean;
+  scheduleMs?: number[];
 }
 
 function joinSuffix(url: string, name: EventName, byEvents: boolean): string {
@@ -29,9 +35,16 @@ function stringHeaders(raw: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
+/** The chat an event belongs to, for per-chat ordering; instance-level events share one lane. */
+function chatOf(event: GatewayEvent): string {
+  const d = event.data as { key?: { remoteJid?: string }; remoteJid?: string; id?: string } | null;
+  return d?.key?.remoteJid ?? d?.remoteJid ?? '_instance';
+}
+
 /**
  * Routes each event to the instance webhook (if subscribed) and the global webhook (if its
- * env switch is on), independently, and enqueues one durable delivery per target.
+ * env switch is on), independently, numbers it (per-instance sequence) and enqueues one
+ * durable delivery per target.
  */
 @Injectable()
 export class WebhookRouter implements EventSink {
@@ -39,42 +52,66 @@ export class WebhookRouter implements EventSink {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly targetsCache: WebhookTargetCache,
     private readonly producer: DeliveryProducer,
+    private readonly sequence: EventSequence,
   ) {}
 
   async publish(event: GatewayEvent): Promise<void> {
-    const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
-    const targets: Target[] = [];
-    const hook = event.audience === 'global' ? undefined : instance?.webhook;
-    if (hook?.enabled && hook.url) {
-      const events = (Array.isArray(hook.events) ? hook.events : []).map((e) => parseEventName(String(e)));
-      if (events.length === 0 || events.includes(event.name)) {
-        targets.push({ url: hook.url, byEvents: hook.webhookByEvents, headers: stringHeaders(hook.headers) });
-      }
-    }
-    const global = this.config.globalWebhook;
-    if (event.audience !== 'instance' && global.enabled && global.url && this.globalWants(event.name)) {
-      targets.push({ url: global.url, byEvents: global.byEvents, headers: {} });
-    }
+    const targets = await this.targets(event);
     if (!targets.length) return;
-
+    const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
     const apikey = this.config.auth.exposeInFetchInstances && instance ? instance.token : null;
+    const sequence = event.instanceId ? await this.sequence.next(event.instanceId) : null;
     const jobs: DeliveryJob[] = targets.map((t) => {
       const url = joinSuffix(t.url, event.name, t.byEvents);
+      const envelope = { ...buildEnvelope(event, url, this.config.server.url, apikey), ...(sequence ? { sequence } : {}) };
       return {
-        deliveryId: `msg_${randomUUID()}`,
-        instanceId: event.instanceId,
+        deliveryId: `msg_${randomUUID().replace(/-/g, '')}`,
+        instanceId: event.instanceId || null,
+        instanceName: event.instanceName || null,
+        webhookId: t.webhookId,
+        target: t.kind,
         event: event.name,
         url,
         headers: t.headers,
-        body: JSON.stringify(buildEnvelope(event, url, this.config.server.url, apikey)),
+        body: JSON.stringify(envelope),
+        sequence,
         enqueuedAt: Date.now(),
+        ...(t.scheduleMs ? { scheduleMs: t.scheduleMs } : {}),
+        ...(t.ordered && t.webhookId ? { laneKey: this.producer.laneKey(t.webhookId, chatOf(event)) } : {}),
       };
     });
     await this.producer.enqueue(jobs);
   }
 
+  private async targets(event: GatewayEvent): Promise<Target[]> {
+    const targets: Target[] = [];
+    const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
+    const hook = event.audience === 'global' ? undefined : instance?.webhook;
+    if (hook?.enabled && hook.url) {
+      const events = (Array.isArray(hook.events) ? hook.events : []).map((e) => parseEventName(String(e)));
+      if (events.length === 0 || events.includes(event.name)) {
+        targets.push({
+          kind: 'instance',
+          webhookId: hook.id,
+          url: hook.url,
+          byEvents: hook.webhookByEvents,
+          headers: stringHeaders(hook.headers),
+          ordered: hook.ordered,
+          scheduleMs: hook.retrySchedule ? hook.retrySchedule.split(',').map((s) => Number(s) * 1000) : undefined,
+        });
+      }
+    }
+    const global = this.config.globalWebhook;
+    if (event.audience !== 'instance' && global.enabled && global.url && this.globalWants(event.name)) {
+      targets.push({ kind: 'global', webhookId: null, url: global.url, byEvents: global.byEvents, headers: {}, ordered: false });
+    }
+    return targets;
+  }
+
   private globalWants(name: EventName): boolean {
     const switches = this.config.globalWebhook.eventSwitches;
-    return globalSwitchNames(name).some((s) => switches[s]);
+    const names = globalSwitchNames(name);
+    if (GLOBAL_BY_DEFAULT.has(name)) return names.every((s) => switches[s] !== false);
+    return names.some((s) => switches[s]);
   }
 }

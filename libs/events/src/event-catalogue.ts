@@ -33,6 +33,8 @@ export const EVENT_WIRE_NAMES = {
   NEW_TOKEN: 'new.token',
   LOGOUT_INSTANCE: 'logout.instance',
   REMOVE_INSTANCE: 'remove.instance',
+  /** Gateway extra: a webhook was switched off (410 Gone, or failing for too long). */
+  WEBHOOK_DISABLED: 'webhook.disabled',
 } as const;
 
 export type EventName = keyof typeof EVENT_WIRE_NAMES;
@@ -56,6 +58,9 @@ export function parseEventName(raw: string): EventName | undefined {
   if (upper in EVENT_WIRE_NAMES) return upper as EventName;
   return EVENT_ALIASES[upper];
 }
+
+/** Operational events reach the global webhook unless their switch is explicitly false. */
+export const GLOBAL_BY_DEFAULT: ReadonlySet<EventName> = new Set<EventName>(['WEBHOOK_DISABLED']);
 
 /** Env switch names that enable an event for the global webhook (GROUPS_UPDATE also reads GROUP_UPDATE). */
 export function globalSwitchNames(name: EventName): string[] {

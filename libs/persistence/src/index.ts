@@ -5,3 +5,4 @@ export * from './persistence.types';
 export * from './prisma.service';
 export * from './webhook.repository';
 export * from './message.repository';
+export * from './delivery-log.repository';

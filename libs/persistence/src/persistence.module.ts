@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { INSTANCE_LOOKUP } from '@gw/common';
 import { AuthStateRepository } from './auth-state.repository';
 import { InstanceRepository } from './instance.repository';
+import { DeliveryLogRepository } from './delivery-log.repository';
 import { MessageRepository } from './message.repository';
 import { PrismaService } from './prisma.service';
 import { WebhookRepository } from './webhook.repository';
@@ -14,8 +15,9 @@ import { WebhookRepository } from './webhook.repository';
     AuthStateRepository,
     WebhookRepository,
     MessageRepository,
+    DeliveryLogRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, INSTANCE_LOOKUP],
+  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

@@ -4,6 +4,8 @@
  */
 export { FakeWhatsAppServer, FAKE_WA_WS_PATH } from './fake-whatsapp/fake-whatsapp.server';
 export type * from './fake-whatsapp/fake-whatsapp.types';
+export type * from './fake-whatsapp/fake-messaging.types';
+export type { HistorySyncOnLogin } from './fake-whatsapp/history-sync.service';
 export { FakeWhatsAppAdminClient, FakeWhatsAppAdminError, type AdminEventPayload } from './fake-whatsapp/fake-whatsapp.client';
 export {
   startFakeWhatsAppProcess,
@@ -30,6 +32,13 @@ export {
   type BaileysTestSocket,
   type ConnectionUpdate,
 } from './fake-whatsapp/baileys-test-socket.kit';
+export {
+  linkNewDevice,
+  nextBaileysEvent,
+  nextUpsertedMessage,
+  type BaileysEventName,
+  type LinkedDevice,
+} from './fake-whatsapp/baileys-events.kit';
 export { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver/webhook-receiver';
 export { GatewayProcess, freePort, rssMb, type ApiResponse } from './harness/gateway-process';
 export { TestDatabase } from './harness/test-database';

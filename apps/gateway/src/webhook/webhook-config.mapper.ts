@@ -1,9 +1,9 @@
 import { parseEventName } from '@gw/events';
 import type { StoredWebhookConfig } from '@gw/persistence';
-import { WebhookConfigDto } from './dto/webhook-config.dto';
+import { WebhookConfigDto, WebhookExtrasDto } from './dto/webhook-config.dto';
 
 /** Flat fields a body may carry beside (or instead of) the nested `webhook` object. */
-export interface FlatWebhookFields {
+export interface FlatWebhookFields extends WebhookExtrasDto {
   enabled?: boolean;
   url?: string;
   webhookByEvents?: boolean;
@@ -35,5 +35,17 @@ export function toWebhookConfig(
     webhookBase64: nested?.base64 ?? nested?.webhookBase64 ?? flat.webhookBase64 ?? flat.webhook_base64 ?? false,
     headers: nested?.headers ?? flat.headers ?? null,
     events: [...new Set(events.map((e) => parseEventName(e)!))],
+    ...extras(nested, flat),
   };
+}
+
+/** Only the extras a body actually sets, so an Evolution-shaped update leaves them unchanged. */
+function extras(nested: WebhookExtrasDto | undefined, flat: WebhookExtrasDto): Partial<StoredWebhookConfig> {
+  const pick = <K extends keyof WebhookExtrasDto>(k: K) => nested?.[k] ?? flat[k];
+  const out: Partial<StoredWebhookConfig> = {};
+  if (pick('secret') !== undefined) out.secret = pick('secret');
+  if (pick('hubSignature') !== undefined) out.hubSignature = pick('hubSignature');
+  if (pick('ordered') !== undefined) out.ordered = pick('ordered');
+  if (pick('retrySchedule') !== undefined) out.retrySchedule = pick('retrySchedule')!.join(',');
+  return out;
 }

@@ -14,5 +14,12 @@ export function webhookRowView(w: Webhook | null) {
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
     instanceId: w.instanceId,
+    // gateway extras; the secret itself is never shown again after it was generated
+    signed: !!w.secret,
+    hubSignature: w.hubSignature,
+    ordered: w.ordered,
+    retrySchedule: w.retrySchedule ? w.retrySchedule.split(',').map(Number) : null,
+    disabledAt: w.disabledAt,
+    disabledReason: w.disabledReason,
   };
 }

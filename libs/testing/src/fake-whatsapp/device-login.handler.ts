@@ -20,20 +20,22 @@ export function authorizeLogin(
   return device && device.status === 'active' && sameKey ? { deviceJid, device } : { deviceJid };
 }
 
-/** <success/> (v7 reads `lid` from it) then <ib><offline/></ib>, which flushes Baileys' initial event buffer */
-export function loginSuccessNodes(device: FakeDevice, offlineCount = 0): BinaryNode[] {
-  return [
-    {
-      tag: 'success',
-      attrs: {
-        t: unixNow(),
-        props: '0',
-        abprops: '0',
-        location: 'fake',
-        creation: String(Math.floor((device.pairedAt ?? new Date()).getTime() / 1000)),
-        lid: device.lid,
-      },
+/** <success/>; v7 reads `lid` from it */
+export function loginSuccessNode(device: FakeDevice): BinaryNode {
+  return {
+    tag: 'success',
+    attrs: {
+      t: unixNow(),
+      props: '0',
+      abprops: '0',
+      location: 'fake',
+      creation: String(Math.floor((device.pairedAt ?? new Date()).getTime() / 1000)),
+      lid: device.lid,
     },
-    { tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: String(offlineCount) } }] },
-  ];
+  };
+}
+
+/** <ib><offline count/></ib> ends the offline queue; it flushes Baileys' initial event buffer */
+export function offlineDoneNode(count: number): BinaryNode {
+  return { tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: String(count) } }] };
 }

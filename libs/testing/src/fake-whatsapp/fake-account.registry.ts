@@ -95,6 +95,8 @@ export class FakeDevice {
 export class FakeAccount {
   readonly createdAt = new Date();
   readonly devices = new Map<number, FakeDevice>();
+  /** jids this account blocked (PN form), answered to the blocklist IQ */
+  readonly blocklist = new Set<string>();
   private nextDeviceId = 1;
   private nextKeyIndex = 1;
 

@@ -1,4 +1,5 @@
 import type { WASocket } from '@whiskeysockets/baileys';
+import { linkNewDevice, nextBaileysEvent, nextUpsertedMessage } from './baileys-events.kit';
 import { createBaileysTestSocket } from './baileys-test-socket.kit';
 import { FakeWhatsAppAdminClient, FakeWhatsAppAdminError } from './fake-whatsapp.client';
 import { FakeWhatsAppServer } from './fake-whatsapp.server';
@@ -64,5 +65,57 @@ describe('fake WhatsApp admin API', () => {
     await expect(admin.kick('all', 'noSuchReason' as never)).rejects.toThrow(/unknown disconnect reason/);
     const response = await fetch(`${server.adminUrl}/admin/nope`);
     expect(response.status).toBe(404);
+  });
+
+  it('drives messaging, presence, groups, history, calls and receipts over HTTP', async () => {
+    jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { sock, paired } = await linkNewDevice(server);
+    sockets.push(sock);
+    const dora = '5511977770001';
+    const doraJid = `${dora}@s.whatsapp.net`;
+    await admin.createAccount({ phone: dora, pushName: 'Dora' });
+
+    const upsert = nextUpsertedMessage(sock, 'ADMINMSG0001');
+    expect(await admin.sendMessage(paired.jid, dora, { conversation: 'over http' }, { id: 'ADMINMSG0001' })).toEqual({
+      remoteJid: doraJid,
+      id: 'ADMINMSG0001',
+      fromMe: false,
+    });
+    expect((await upsert).message.message?.conversation).toBe('over http');
+
+    const presence = nextBaileysEvent(sock, 'presence.update', (p) => p.presences[doraJid]?.lastKnownPresence === 'composing');
+    expect(await admin.sendPresence(paired.jid, dora, 'available')).toEqual([paired.deviceJid]);
+    await admin.sendChatState(paired.jid, dora, 'composing');
+    await presence;
+
+    const groupUpsert = nextBaileysEvent(sock, 'groups.upsert');
+    const group = await admin.createGroup(dora, 'HTTP group', [paired.jid]);
+    expect((await groupUpsert)[0].id).toBe(group.id);
+    const renamed = nextBaileysEvent(sock, 'groups.update', (us) => us.some((u) => u.subject === 'Renamed'));
+    expect((await admin.groupNotification(group.id, dora, 'subject', [], 'Renamed')).subject).toBe('Renamed');
+    await renamed;
+    expect((await admin.groups()).map((g) => g.id)).toContain(group.id);
+
+    const history = nextBaileysEvent(sock, 'messaging-history.set', (h) => h.chats.some((c) => c.id === doraJid));
+    await admin.sendHistorySync(paired.jid, { chats: [{ id: doraJid, name: 'Dora' }] });
+    await history;
+
+    const call = nextBaileysEvent(sock, 'call');
+    const { id: callId } = await admin.sendCall(paired.jid, dora);
+    expect((await call)[0].id).toBe(callId);
+
+    const sentText = nextBaileysEvent(sock, 'messages.upsert', (u) => u.messages.some((m) => m.key.fromMe && m.key.remoteJid === doraJid));
+    const sent = await sock.sendMessage(doraJid, { text: 'to dora' });
+    await sentText;
+    await admin.waitFor('client-message', (m) => m.id === sent?.key.id);
+    const [record] = await admin.clientMessages({ id: sent?.key.id ?? '' });
+    expect(record).toMatchObject({ to: doraJid, accountJid: paired.jid, message: { extendedTextMessage: { text: 'to dora' } } });
+    const read = nextBaileysEvent(sock, 'messages.update', (us) => us.some((u) => u.key.id === sent?.key.id && u.update.status === 4));
+    expect(await admin.sendReceipt({ remoteJid: doraJid, id: sent?.key.id ?? '' }, dora, 'read')).toEqual([paired.deviceJid]);
+    await read;
+    expect((await admin.clientReceipts({ id: 'ADMINMSG0001' })).map((r) => r.type)).toContain('inactive');
+    await expect(admin.sendMessage('5511000000000', dora, { conversation: 'x' })).rejects.toThrow(/unknown account/);
+    jest.restoreAllMocks();
   });
 });

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, optionalString, readJson, requireString, sendJson } from './admin-http.util';
 import type { KickReason } from './disconnect-reason.util';
+import { routeMessaging } from './fake-whatsapp-messaging.admin';
 import type { FakeWhatsAppServer } from './fake-whatsapp.server';
 
 /**
@@ -12,26 +14,17 @@ import type { FakeWhatsAppServer } from './fake-whatsapp.server';
  *   POST /admin/pairing-code {phone, code}                     → PairedAccount
  *   POST /admin/kick         {target, reason}                  → { kicked: string[] }
  *   POST /admin/accounts     {phone?, pushName?}               → AccountInfo
+ * plus the messaging routes of fake-whatsapp-messaging.admin.ts.
  */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const MAX_BODY = 1024 * 1024;
 const MAX_WAIT_MS = 60_000;
 
 export function createAdminRequestHandler(server: FakeWhatsAppServer): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     route(server, req)
-      .then((body) => send(res, 200, body))
+      .then((body) => sendJson(res, 200, body))
       .catch((err: unknown) => {
         const status = err instanceof HttpError ? err.status : 400;
-        send(res, status, { error: err instanceof Error ? err.message : String(err) });
+        sendJson(res, status, { error: err instanceof Error ? err.message : String(err) });
       });
   };
 }
@@ -76,41 +69,10 @@ async function route(server: FakeWhatsAppServer, req: IncomingMessage): Promise<
       const body = await readJson(req);
       return server.createAccount({ phone: optionalString(body, 'phone'), pushName: optionalString(body, 'pushName') });
     }
-    default:
-      throw new HttpError(404, `no route ${key}`);
+    default: {
+      const routed = await routeMessaging(server, key, req, url);
+      if (routed === undefined) throw new HttpError(404, `no route ${key}`);
+      return routed.body;
+    }
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY) throw new HttpError(413, 'body too large');
-    chunks.push(buf);
-  }
-  if (size === 0) return {};
-  const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf-8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new HttpError(400, 'body must be a JSON object');
-  return parsed as Record<string, unknown>;
-}
-
-function requireString(body: Record<string, unknown>, field: string): string {
-  const value = body[field];
-  if (typeof value !== 'string' || value.length === 0) throw new HttpError(400, `'${field}' (string) is required`);
-  return value;
-}
-
-function optionalString(body: Record<string, unknown>, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new HttpError(400, `'${field}' must be a string`);
-  return value;
 }

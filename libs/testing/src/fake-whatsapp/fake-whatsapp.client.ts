@@ -1,6 +1,23 @@
 import type { KickReason } from './disconnect-reason.util';
 import type { JournalEntry } from './event-journal.store';
 import type {
+  CallOptions,
+  ChatStateType,
+  ClientMessageRecord,
+  ClientReceiptRecord,
+  CreateGroupOptions,
+  GroupAction,
+  GroupInfo,
+  HistorySyncInput,
+  HistorySyncResult,
+  MessageContent,
+  PeerReceiptType,
+  PresenceType,
+  ReceiptOptions,
+  SendMessageOptions,
+  SentMessageKey,
+} from './fake-messaging.types';
+import type {
   AccountInfo,
   CreateAccountOptions,
   FakeWhatsAppEventName,
@@ -61,6 +78,61 @@ export class FakeWhatsAppAdminClient {
     return this.request('POST', '/admin/accounts', options);
   }
 
+  /** a peer sends a message to `to`'s devices (see FakeWhatsAppServer.sendMessage) */
+  sendMessage(to: string, from: string, content: MessageContent, options: SendMessageOptions = {}): Promise<SentMessageKey> {
+    return this.request('POST', '/admin/messages', { to, from, content, options });
+  }
+
+  async sendPresence(to: string, from: string, type: PresenceType, lastSeen?: number): Promise<string[]> {
+    return (await this.request<{ devices: string[] }>('POST', '/admin/presence', { to, from, type, lastSeen })).devices;
+  }
+
+  async sendChatState(to: string, from: string, state: ChatStateType, group?: string): Promise<string[]> {
+    return (await this.request<{ devices: string[] }>('POST', '/admin/chatstate', { to, from, state, group })).devices;
+  }
+
+  createGroup(owner: string, subject: string, participants: string[], options: CreateGroupOptions = {}): Promise<GroupInfo> {
+    return this.request('POST', '/admin/groups', { owner, subject, participants, options });
+  }
+
+  groups(): Promise<GroupInfo[]> {
+    return this.request('GET', '/admin/groups');
+  }
+
+  groupNotification(group: string, author: string, action: GroupAction, participants: string[] = [], value?: string | boolean): Promise<GroupInfo> {
+    return this.request('POST', '/admin/groups/notification', { group, author, action, participants, value });
+  }
+
+  sendHistorySync(to: string, input: HistorySyncInput): Promise<HistorySyncResult> {
+    return this.request('POST', '/admin/history-sync', { to, ...input });
+  }
+
+  async setInitialHistory(account: string, input: HistorySyncInput): Promise<void> {
+    await this.request('POST', '/admin/initial-history', { account, ...input });
+  }
+
+  sendCall(to: string, from: string, options: CallOptions = {}): Promise<{ id: string; devices: string[] }> {
+    return this.request('POST', '/admin/calls', { to, from, options });
+  }
+
+  async sendReceipt(
+    key: { remoteJid: string; id: string },
+    from: string,
+    type: PeerReceiptType = 'delivery',
+    options: ReceiptOptions = {},
+  ): Promise<string[]> {
+    return (await this.request<{ devices: string[] }>('POST', '/admin/receipts', { key, from, type, options })).devices;
+  }
+
+  /** messages the clients sent, decrypted by the fake; filter by sender (device or account jid), chat, id */
+  clientMessages(filter: { from?: string; to?: string; id?: string } = {}): Promise<ClientMessageRecord[]> {
+    return this.request('GET', `/admin/client-messages?${queryString(filter)}`);
+  }
+
+  clientReceipts(filter: { id?: string } = {}): Promise<ClientReceiptRecord[]> {
+    return this.request('GET', `/admin/client-receipts?${queryString(filter)}`);
+  }
+
   /** sequence number of the latest event; pass as `after` to only wait for newer events */
   async cursor(): Promise<number> {
     return (await this.events(Number.MAX_SAFE_INTEGER, 0)).lastSeq;
@@ -106,4 +178,8 @@ export class FakeWhatsAppAdminClient {
     }
     return parsed as T;
   }
+}
+
+function queryString(filter: Record<string, string | undefined>): string {
+  return new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined)).toString();
 }

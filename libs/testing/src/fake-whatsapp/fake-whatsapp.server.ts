@@ -2,15 +2,32 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { BinaryNode, proto } from '@whiskeysockets/baileys';
+import type { BinaryNode } from '@whiskeysockets/baileys';
 import { loadBaileys, type BaileysModule } from './baileys.loader';
-import { iqResult } from './binary-node.util';
-import { authorizeLogin, loginSuccessNodes } from './device-login.handler';
+import { ConnectionHub } from './connection-hub.service';
 import { DevicePairingService } from './device-pairing.service';
-import { loginFailure, planKick, type KickReason } from './disconnect-reason.util';
+import type { KickReason } from './disconnect-reason.util';
 import { EventJournal } from './event-journal.store';
+import { waitForEvent } from './event-waiter.util';
 import { FakeAccountRegistry, type FakeAccount, type FakeDevice } from './fake-account.registry';
-import { FakeConnection, type ConnectionHandlers } from './fake-connection.session';
+import type { FakeConnection } from './fake-connection.session';
+import type {
+  CallOptions,
+  ChatStateType,
+  ClientMessageRecord,
+  ClientReceiptRecord,
+  CreateGroupOptions,
+  GroupAction,
+  GroupInfo,
+  HistorySyncInput,
+  HistorySyncResult,
+  MessageContent,
+  PeerReceiptType,
+  PresenceType,
+  ReceiptOptions,
+  SendMessageOptions,
+  SentMessageKey,
+} from './fake-messaging.types';
 import { createAdminRequestHandler } from './fake-whatsapp.admin';
 import type {
   AccountInfo,
@@ -26,9 +43,13 @@ import type {
   RegistrationInfo,
   ScanOptions,
 } from './fake-whatsapp.types';
+import { GroupStateRegistry } from './group-state.registry';
+import { requireAccount, resolvePeer, type MessagingHost } from './messaging-host.types';
+import { createMessagingServices, type MessagingServices } from './messaging-services.factory';
+import { PeerSignalRegistry } from './peer-signal.registry';
 import { handleSessionIq } from './session-iq.handler';
-import { createServerNoiseIdentity, type ServerNoiseIdentity } from './server-noise.session';
-import { loadWs, type WsServer, type WsSocket } from './ws.loader';
+import { createServerNoiseIdentity } from './server-noise.session';
+import { loadWs, type WsServer } from './ws.loader';
 
 export const FAKE_WA_WS_PATH = '/ws/chat';
 
@@ -37,32 +58,30 @@ type EventPayload<K extends FakeWhatsAppEventName> = FakeWhatsAppEvents[K][0];
 /**
  * A local WhatsApp Web server for end-to-end tests of real, unmodified Baileys clients
  * (`waWebSocketUrl: server.url`). It plays both WhatsApp's servers and the users' phones:
- * tests "scan" QR codes, enter pairing codes and kick sessions through this API (or the
- * HTTP admin API on the same port), and await its events instead of sleeping.
+ * tests "scan" QR codes, enter pairing codes, kick sessions, and make peers message,
+ * call, type and run groups through this API (or the HTTP admin API on the same port),
+ * and await its events instead of sleeping.
  */
 export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   readonly journal = new EventJournal();
-  private readonly live = new Map<string, FakeConnection>();
-  private readonly logoutRecords: LogoutRecord[] = [];
-  private readonly disconnectRecords: DisconnectRecord[] = [];
   private readonly registry: FakeAccountRegistry;
   private readonly pairing: DevicePairingService;
-  private readonly identity: ServerNoiseIdentity;
+  private readonly hub: ConnectionHub;
+  private readonly signal: PeerSignalRegistry;
+  private readonly groups = new GroupStateRegistry();
+  private readonly host: MessagingHost;
+  private readonly messaging: MessagingServices;
   private readonly wss: WsServer;
   private readonly http: Server;
-  private readonly log: (message: string) => void;
-  private connectionSeq = 0;
   private stanzaSeq = 0;
   private listeningPort = 0;
 
   private constructor(
     private readonly baileys: BaileysModule,
     private readonly options: Required<Omit<FakeWhatsAppServerOptions, 'log'>>,
-    log: ((message: string) => void) | undefined,
+    private readonly log: (message: string) => void,
   ) {
     super();
-    this.log = log ?? (() => undefined);
-    this.identity = createServerNoiseIdentity(baileys);
     this.registry = new FakeAccountRegistry(() => baileys.Curve.generateKeyPair(), options.firstPhoneNumber);
     this.pairing = new DevicePairingService({
       baileys,
@@ -73,17 +92,35 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
       onRegistration: (info) => this.publish('registration', info),
       onPairingCodeRequest: (reg, phone) =>
         this.publish('pairing-code-request', { registrationId: reg.id, connectionId: reg.connectionId, phone }),
-      onPaired: (conn, device) => this.onPaired(conn, device),
+      onPaired: (conn, device) => this.hub.onPaired(conn, device),
     });
+    this.hub = new ConnectionHub({
+      baileys,
+      identity: createServerNoiseIdentity(baileys),
+      accounts: this.registry,
+      pairing: this.pairing,
+      handshakeSettleMs: options.handshakeSettleMs,
+      closeGraceMs: options.closeGraceMs,
+      log,
+      publish: (event, payload) => this.publish(event, payload),
+      onSessionStanza: (conn, device, node) => this.onSessionStanza(conn, device, node),
+      deliverOffline: (conn, device) => this.messaging.delivery.deliverOffline(conn, device),
+    });
+    this.signal = new PeerSignalRegistry(baileys);
+    this.host = {
+      baileys,
+      accounts: this.registry,
+      signal: this.signal,
+      groups: this.groups,
+      liveDevices: (account) => this.hub.liveDevices(account),
+      nextStanzaId: () => this.nextStanzaId(),
+      publish: (event, payload) => this.publish(event, payload),
+      log,
+    };
+    this.messaging = createMessagingServices(this.host, options.historySyncOnLogin);
     this.wss = new (loadWs().WebSocketServer)({ noServer: true, maxPayload: 64 * 1024 * 1024 });
     const admin = options.admin ? createAdminRequestHandler(this) : undefined;
-    this.http = createServer((req, res) => {
-      if (admin) {
-        admin(req, res);
-        return;
-      }
-      res.writeHead(404).end();
-    });
+    this.http = createServer((req, res) => (admin ? admin(req, res) : res.writeHead(404).end()));
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
   }
 
@@ -101,8 +138,9 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
         pairingTimeoutMs: options.pairingTimeoutMs ?? 10_000,
         admin: options.admin ?? true,
         firstPhoneNumber: options.firstPhoneNumber ?? 5511900000001,
+        historySyncOnLogin: options.historySyncOnLogin ?? 'first',
       },
-      options.log,
+      options.log ?? (() => undefined),
     );
     await new Promise<void>((resolve, reject) => {
       server.http.once('error', reject);
@@ -129,7 +167,7 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   }
 
   get connections(): ConnectionInfo[] {
-    return [...this.live.values()].map((c) => c.toInfo());
+    return this.hub.connections;
   }
 
   get registrations(): RegistrationInfo[] {
@@ -141,11 +179,11 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   }
 
   get logouts(): LogoutRecord[] {
-    return [...this.logoutRecords];
+    return this.hub.logouts;
   }
 
   get disconnects(): DisconnectRecord[] {
-    return [...this.disconnectRecords];
+    return this.hub.disconnects;
   }
 
   state(): FakeWhatsAppState {
@@ -189,15 +227,96 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
    * Returns the ids of the connections that were kicked.
    */
   kick(target: string, reason: KickReason): string[] {
-    const plan = planKick(reason);
-    const targets = this.resolveTargets(target);
-    for (const conn of targets) {
-      if (plan.code === 401 && conn.device) this.markLoggedOut(conn.device, 'kicked by server', 'server');
-      if (plan.kind === 'close') conn.close(plan.code);
-      else conn.endWith(plan.node, plan.code);
-      this.publish('kick', { connectionId: conn.id, code: plan.code, jid: conn.device?.account.jid });
-    }
-    return targets.map((c) => c.id);
+    return this.hub.kick(target, reason);
+  }
+
+  /**
+   * Peer `from` (jid or phone; unknown phone numbers become accounts) sends `content`
+   * (a proto.IMessage-shaped object) to the devices of account `to`, or to a group (`to`
+   * = group jid or options.group) → Baileys `messages.upsert` (edits and revokes:
+   * `messages.update`, reactions: `messages.reaction`). Real Signal by default (see
+   * EncryptionMode). Offline devices get it at their next login. Resolves with the key
+   * Baileys reports.
+   */
+  sendMessage(to: string, from: string, content: MessageContent, options: SendMessageOptions = {}): Promise<SentMessageKey> {
+    return this.messaging.delivery.sendMessage(to, from, content, options);
+  }
+
+  /** `<presence>` of `from` → Baileys `presence.update`. Returns the devices reached. */
+  sendPresence(to: string, from: string, type: PresenceType, lastSeen?: number): string[] {
+    return this.messaging.activity.sendPresence(to, from, type, lastSeen);
+  }
+
+  /** `<chatstate>` of `from` (in `group` if given) → Baileys `presence.update` */
+  sendChatState(to: string, from: string, state: ChatStateType, group?: string): string[] {
+    return this.messaging.activity.sendChatState(to, from, state, group);
+  }
+
+  /**
+   * A group owned by `owner` with `participants` (jids or phones; unknown phone numbers
+   * become accounts). Connected members'
+   * devices get the `<create>` notification → Baileys `groups.upsert` + `chats.upsert`.
+   * The client's groupMetadata()/groupFetchAllParticipating() are answered from it.
+   */
+  createGroup(owner: string, subject: string, participants: string[], options: CreateGroupOptions = {}): GroupInfo {
+    const members = participants.map((p) => resolvePeer(this.host, p));
+    return this.messaging.groupAdmin.createGroup(resolvePeer(this.host, owner), subject, members, options).toInfo();
+  }
+
+  /**
+   * `author` changes group `group`; members get `<notification type="w:gp2">` →
+   * `group-participants.update` (add/remove/leave/promote/demote), `groups.update`
+   * (subject/description/announce/restrict), `groups.upsert` (create; and for accounts
+   * being added). `value`: text, or on/off for announce/restrict.
+   */
+  groupNotification(group: string, author: string, action: GroupAction, participants: string[] = [], value?: string | boolean): GroupInfo {
+    const accounts = participants.map((p) => resolvePeer(this.host, p));
+    return this.messaging.groupAdmin.apply(this.groups.require(group), resolvePeer(this.host, author), action, accounts, value);
+  }
+
+  get groupList(): GroupInfo[] {
+    return this.groups.list().map((g) => g.toInfo());
+  }
+
+  getGroup(jid: string): GroupInfo | undefined {
+    return this.groups.get(jid)?.toInfo();
+  }
+
+  /**
+   * The account's phone sends its connected devices HISTORY_SYNC_NOTIFICATIONs with an
+   * inline payload → Baileys `messaging-history.set` with these chats and messages (and,
+   * in a second PUSH_NAME notification, the contacts).
+   */
+  sendHistorySync(to: string, input: HistorySyncInput): Promise<HistorySyncResult> {
+    return this.messaging.history.send(to, input);
+  }
+
+  /** history included in the initial sync of devices of `account` that log in later */
+  setInitialHistory(account: string, input: HistorySyncInput): void {
+    this.messaging.history.seed(requireAccount(this.host, account), input);
+  }
+
+  /** `<call>` from `from` → Baileys `call` (reuse options.id for later statuses of a call) */
+  sendCall(to: string, from: string, options: CallOptions = {}): { id: string; devices: string[] } {
+    return this.messaging.activity.sendCall(to, from, options);
+  }
+
+  /**
+   * `from` received / read / played a message a client sent (key as Baileys returned it)
+   * → Baileys `messages.update` {status: 3|4|5} (groups: `message-receipt.update`).
+   */
+  sendReceipt(key: { remoteJid: string; id: string }, from: string, type: PeerReceiptType = 'delivery', options: ReceiptOptions = {}): string[] {
+    return this.messaging.activity.sendReceipt(key, from, type, options);
+  }
+
+  /** messages the clients sent, decrypted by the recipients' fake phones (oldest first) */
+  get messagesFromClient(): ClientMessageRecord[] {
+    return this.messaging.traffic.messages;
+  }
+
+  /** receipts the clients sent for messages they got (oldest first) */
+  get receiptsFromClient(): ClientReceiptRecord[] {
+    return this.messaging.traffic.receipts;
   }
 
   /** Resolves with the next event matching `predicate` (no sleeping in tests). */
@@ -206,30 +325,18 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
     predicate: (payload: EventPayload<K>) => boolean = () => true,
     timeoutMs = 10_000,
   ): Promise<EventPayload<K>> {
-    const emitter = this as unknown as EventEmitter;
-    return new Promise((resolve, reject) => {
-      const listener = (payload: EventPayload<K>): void => {
-        if (!predicate(payload)) return;
-        clearTimeout(timer);
-        emitter.off(event, listener);
-        resolve(payload);
-      };
-      const timer = setTimeout(() => {
-        emitter.off(event, listener);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for fake WhatsApp event '${event}'`));
-      }, timeoutMs);
-      emitter.on(event, listener);
-    });
+    return waitForEvent(this as unknown as EventEmitter, event, predicate, timeoutMs, `fake WhatsApp event '${event}'`);
   }
 
   async close(): Promise<void> {
-    for (const conn of this.live.values()) conn.terminate();
+    this.hub.terminateAll();
     this.journal.release();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => {
       this.http.close(() => resolve());
       this.http.closeAllConnections();
     });
+    await this.signal.close();
   }
 
   private publish<K extends FakeWhatsAppEventName>(event: K, payload: EventPayload<K>): void {
@@ -247,139 +354,24 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.hub.accept(ws, req.socket.remoteAddress));
   }
 
-  private accept(ws: WsSocket, req: IncomingMessage): void {
-    const conn = new FakeConnection(
-      `c${++this.connectionSeq}`,
-      ws,
-      req.socket.remoteAddress,
-      this.baileys,
-      this.identity,
-      this.handlers,
-      { handshakeSettleMs: this.options.handshakeSettleMs, closeGraceMs: this.options.closeGraceMs, log: this.log },
-    );
-    this.live.set(conn.id, conn);
-    this.publish('connection', conn.toInfo());
-  }
-
-  private readonly handlers: ConnectionHandlers = {
-    onClientPayload: (conn, payload) => {
-      if (payload.username !== null && payload.username !== undefined) this.login(conn, payload);
-      else this.pairing.startRegistration(conn, payload);
-    },
-    onStanza: (conn, node) => this.onStanza(conn, node),
-    onClosed: (conn) => this.onClosed(conn),
-  };
-
-  /** ClientPayload with username/device: a paired companion reconnecting. */
-  private login(conn: FakeConnection, payload: proto.ClientPayload): void {
-    const { deviceJid, device } = authorizeLogin(this.registry, payload, conn.clientStaticKey);
-    if (!device) {
-      // Baileys closes with loggedOut (socket.js CB:failure)
-      conn.endWith(loginFailure(401), 401);
-      this.publish('login-rejected', { connectionId: conn.id, deviceJid, code: 401 });
-      return;
-    }
-    const previous = device.connectionId ? this.live.get(device.connectionId) : undefined;
-    if (previous && previous !== conn) {
-      const replaced = planKick('connectionReplaced');
-      if (replaced.kind === 'stanza') previous.endWith(replaced.node, replaced.code);
-    }
-    conn.phase = 'logged-in';
-    conn.device = device;
-    device.connectionId = conn.id;
-    for (const node of loginSuccessNodes(device)) conn.send(node);
-    this.publish('login', { connectionId: conn.id, jid: device.account.jid, deviceJid: device.jid, lid: device.lid });
-  }
-
-  private onStanza(conn: FakeConnection, node: BinaryNode): void {
-    this.publish('stanza', { connectionId: conn.id, node });
-    if (node.tag !== 'iq') return; // acks, receipts, presence, ib …: observable via 'stanza' only for now
-    const type = node.attrs.type;
-    if (type === 'result' || type === 'error') {
-      this.pairing.handleClientResult(conn, node);
-      return;
-    }
-    if (conn.phase === 'registration') {
-      if (!this.pairing.handleIq(conn, node)) conn.send(iqResult(node));
-      return;
-    }
-    const device = conn.device;
-    if (conn.phase !== 'logged-in' || !device) {
-      conn.send(iqResult(node));
-      return;
-    }
+  /** a logged-in device's stanza: messaging first, then the plain session IQs */
+  private async onSessionStanza(conn: FakeConnection, device: FakeDevice, node: BinaryNode): Promise<void> {
+    if (await this.messaging.traffic.handle(conn, device, node)) return;
+    if (node.tag !== 'iq') return; // acks, presence, chatstate …: observable via 'stanza'
     const response = handleSessionIq(
       {
         device,
         accounts: this.registry,
         onRemoveCompanion: (jid, reason) => {
           const target = this.registry.resolve(jid)?.device ?? device;
-          if (target.account === device.account) this.markLoggedOut(target, reason, 'client');
+          if (target.account === device.account) this.hub.markLoggedOut(target, reason, 'client');
         },
       },
       node,
     );
     conn.send(response);
-  }
-
-  private onPaired(conn: FakeConnection, device: FakeDevice): void {
-    this.publish('paired', {
-      connectionId: conn.id,
-      jid: device.account.jid,
-      lid: device.account.lid,
-      phone: device.account.phone,
-      deviceId: device.id,
-      deviceJid: device.jid,
-      deviceLid: device.lid,
-    });
-    // like WhatsApp: restart the stream so the client logs in with its new identity
-    const restart = planKick('restartRequired');
-    if (restart.kind === 'stanza') conn.endWith(restart.node, restart.code);
-  }
-
-  private markLoggedOut(device: FakeDevice, reason: string, initiator: LogoutRecord['initiator']): void {
-    if (device.status === 'logged-out') return;
-    device.status = 'logged-out';
-    device.loggedOutAt = new Date();
-    const record: LogoutRecord = {
-      jid: device.account.jid,
-      deviceJid: device.jid,
-      lid: device.lid,
-      reason,
-      initiator,
-      at: device.loggedOutAt.toISOString(),
-    };
-    this.logoutRecords.push(record);
-    this.publish('logout', record);
-  }
-
-  private onClosed(conn: FakeConnection): void {
-    this.live.delete(conn.id);
-    this.pairing.forget(conn);
-    if (conn.device?.connectionId === conn.id) conn.device.connectionId = undefined;
-    const record: DisconnectRecord = {
-      connectionId: conn.id,
-      phase: conn.phase,
-      jid: conn.device?.account.jid,
-      deviceJid: conn.device?.jid,
-      code: conn.closeCode,
-      at: new Date().toISOString(),
-    };
-    this.disconnectRecords.push(record);
-    if (this.disconnectRecords.length > 1000) this.disconnectRecords.shift();
-    this.publish('disconnect', record);
-  }
-
-  private resolveTargets(target: string): FakeConnection[] {
-    const all = [...this.live.values()];
-    if (target === 'all') return all;
-    const byId = all.filter((c) => c.id === target || c.registrationId === target);
-    if (byId.length) return byId;
-    const found = this.registry.resolve(target);
-    if (!found) return [];
-    return all.filter((c) => c.device && (found.device ? c.device === found.device : c.device.account === found.account));
   }
 }

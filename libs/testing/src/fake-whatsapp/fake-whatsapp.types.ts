@@ -1,4 +1,5 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { ClientMessageRecord, ClientReceiptRecord, GroupAction, GroupInfo, MessageDeliveryRecord } from './fake-messaging.types';
 
 /** Public, JSON-friendly shapes of the fake server (admin API and in-process API). */
 
@@ -128,6 +129,14 @@ export interface FakeWhatsAppEvents {
   disconnect: [DisconnectRecord];
   /** every stanza received from a client after the handshake */
   stanza: [{ connectionId: string; node: BinaryNode }];
+  /** sendMessage() handed a message to the target's connected devices */
+  'message-delivered': [MessageDeliveryRecord];
+  /** a client sent a message (decrypted by the recipients' fake phones) */
+  'client-message': [ClientMessageRecord];
+  /** a client sent a receipt (delivery/inactive/read/played/retry/peer_msg/…) */
+  'client-receipt': [ClientReceiptRecord];
+  /** a group was created or changed (by the test API or a client's IQ) */
+  'group-update': [{ action: GroupAction; author: string; group: GroupInfo }];
 }
 
 export type FakeWhatsAppEventName = keyof FakeWhatsAppEvents;
@@ -149,6 +158,12 @@ export interface FakeWhatsAppServerOptions {
   admin?: boolean;
   /** first generated phone number (default 5511900000001) */
   firstPhoneNumber?: number;
+  /**
+   * when the phone sends a device its initial sync (app-state key share + INITIAL_BOOTSTRAP
+   * history), which ends Baileys' AwaitingInitialSync buffering: 'first' login of each
+   * device (default, like WhatsApp), 'always', or 'never' (Baileys then waits ~20 s)
+   */
+  historySyncOnLogin?: 'first' | 'always' | 'never';
   /** receives debug lines; silent by default */
   log?: (message: string) => void;
 }

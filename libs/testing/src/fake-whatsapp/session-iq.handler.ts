@@ -7,8 +7,9 @@ import { answerUsync } from './usync.handler';
 /**
  * IQs of a logged-in companion. Everything Baileys sends around login must be answered or
  * its query waits defaultQueryTimeoutMs: pre-key count/upload/digest (socket.js CB:success),
- * passive active, and the init queries props/blocklist/privacy (chats.js). Anything not
- * modelled gets an empty result, which Baileys accepts for fire-and-forget queries.
+ * passive active, the init queries props/blocklist/privacy (chats.js) and app-state
+ * sync (nothing to sync). Anything not modelled gets an empty result, which Baileys
+ * accepts for fire-and-forget queries.
  */
 export interface SessionIqContext {
   device: FakeDevice;
@@ -44,7 +45,9 @@ export function handleSessionIq(ctx: SessionIqContext, iq: BinaryNode): BinaryNo
     case 'abt':
       return iqResult(iq, [{ tag: 'props', attrs: { protocol: '1' } }]);
     case 'blocklist':
-      return iq.attrs.type === 'get' ? iqResult(iq, [{ tag: 'list', attrs: {} }]) : iqResult(iq);
+      return handleBlocklist(ctx, iq);
+    case 'w:sync:app:state':
+      return answerAppStateSync(iq);
     case 'privacy':
       if (iq.attrs.type === 'get' && first?.tag === 'privacy') {
         const categories = Object.entries(PRIVACY_DEFAULTS).map(([name, value]) => ({ tag: 'category', attrs: { name, value } }));
@@ -55,6 +58,35 @@ export function handleSessionIq(ctx: SessionIqContext, iq: BinaryNode): BinaryNo
       // w:p ping, passive active, w:stats, and whatever is not modelled yet
       return iqResult(iq);
   }
+}
+
+/** fetchBlocklist / updateBlockStatus (items name the LID, with pn_jid when blocking); kept as PN jids */
+function handleBlocklist(ctx: SessionIqContext, iq: BinaryNode): BinaryNode {
+  const { blocklist } = ctx.device.account;
+  if (iq.attrs.type === 'get') {
+    const items = [...blocklist].map((jid) => ({ tag: 'item', attrs: { jid } }));
+    return iqResult(iq, [{ tag: 'list', attrs: {}, content: items }]);
+  }
+  for (const item of childrenByTag(iq, 'item')) {
+    const named = item.attrs.pn_jid ?? item.attrs.jid ?? '';
+    const jid = ctx.accounts.resolve(named)?.account.jid ?? named;
+    if (item.attrs.action === 'block') blocklist.add(jid);
+    else blocklist.delete(jid);
+  }
+  return iqResult(iq);
+}
+
+/**
+ * App-state sync (resyncAppState / appPatch): the fake keeps no app state, so every
+ * collection is reported up to date without patches. An empty result would make Baileys
+ * re-query forever (it loops until each collection is answered).
+ */
+function answerAppStateSync(iq: BinaryNode): BinaryNode {
+  const collections = childrenByTag(child(iq, 'sync'), 'collection').map((c) => {
+    const version = Number(c.attrs.version ?? '0') + (child(c, 'patch') ? 1 : 0);
+    return { tag: 'collection', attrs: { name: c.attrs.name ?? '', version: String(version) } };
+  });
+  return iqResult(iq, [{ tag: 'sync', attrs: {}, content: collections }]);
 }
 
 function handleEncrypt(device: FakeDevice, iq: BinaryNode): BinaryNode {

@@ -9,8 +9,9 @@ export interface ReceivedWebhook {
   receivedAt: number;
 }
 
-/** HTTP status to answer, or 'hang' to never answer (to exercise timeouts). */
-type Responder = (req: ReceivedWebhook) => number | 'hang';
+/** HTTP status to answer (optionally with headers), or 'hang' to never answer (to exercise timeouts). */
+export type ReceiverReply = number | 'hang' | { status: number; headers?: Record<string, string> };
+type Responder = (req: ReceivedWebhook) => ReceiverReply;
 
 /**
  * A real HTTP server on 127.0.0.1 that records every webhook POST. Tests await
@@ -24,6 +25,18 @@ export class WebhookReceiver {
   private server?: Server;
   private waiters: { predicate: (w: ReceivedWebhook) => boolean; resolve: (w: ReceivedWebhook) => void }[] = [];
   private responder: Responder = () => 200;
+  private attemptWaiters: ((w: ReceivedWebhook) => void)[] = [];
+
+  /** Resolves at the next request of any kind (for tests that wait on retries). */
+  nextAttempt(timeoutMs = 30_000): Promise<ReceivedWebhook> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no webhook request within ${timeoutMs} ms`)), timeoutMs);
+      this.attemptWaiters.push((w) => {
+        clearTimeout(timer);
+        resolve(w);
+      });
+    });
+  }
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => this.handle(req, res));
@@ -53,9 +66,13 @@ export class WebhookReceiver {
       }
       const hook: ReceivedWebhook = { path: req.url ?? '/', headers: req.headers, raw, body, receivedAt: Date.now() };
       this.attempts.push(hook);
-      const status = this.responder(hook);
-      if (status === 'hang') return;
-      res.writeHead(status, { 'content-type': 'application/json' }).end('{"ok":true}');
+      const attemptWaiters = this.attemptWaiters;
+      this.attemptWaiters = [];
+      for (const resolve of attemptWaiters) setImmediate(() => resolve(hook));
+      const reply = this.responder(hook);
+      if (reply === 'hang') return;
+      const { status, headers } = typeof reply === 'number' ? { status: reply, headers: {} } : reply;
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end('{"ok":true}');
       if (status < 200 || status >= 300) return;
       this.received.push(hook);
       for (const w of [...this.waiters]) {

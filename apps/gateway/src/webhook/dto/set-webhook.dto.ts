@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, plainToInstance } from 'class-transformer';
 import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, ValidateIf, ValidateNested } from 'class-validator';
 import { IsEventList } from './event-list.validator';
-import { WEBHOOK_URL_OPTIONS, WebhookConfigDto } from './webhook-config.dto';
+import { WEBHOOK_URL_OPTIONS, WebhookConfigDto, WebhookExtrasDto } from './webhook-config.dto';
 
 const toConfig = ({ value }: { value: unknown }) =>
   value && typeof value === 'object' ? plainToInstance(WebhookConfigDto, value) : value;
@@ -14,7 +14,7 @@ const toConfig = ({ value }: { value: unknown }) =>
  * `{enabled,url,webhookByEvents,webhookBase64,events}` and v1 flat snake_case
  * `{enabled,url,webhook_by_events,webhook_base64,events}`.
  */
-export class SetWebhookDto {
+export class SetWebhookDto extends WebhookExtrasDto {
   @ApiPropertyOptional({ type: WebhookConfigDto, description: 'v2 / n8n nested form' })
   @IsOptional()
   @Transform(toConfig, { toClassOnly: true })

@@ -1,14 +1,73 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsObject, IsOptional, IsString, IsUrl, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { MAX_RETRY_HORIZON_S } from '@gw/config';
 import { IsEventList } from './event-list.validator';
 
 export const WEBHOOK_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+@ValidatorConstraint({ name: 'scheduleWithinHorizon' })
+export class ScheduleWithinHorizon implements ValidatorConstraintInterface {
+  validate(value: unknown) {
+    return Array.isArray(value) && value.reduce((sum: number, s) => sum + Number(s), 0) <= MAX_RETRY_HORIZON_S;
+  }
+  defaultMessage() {
+    return 'retrySchedule must add up to at most 7 days (604800 s)';
+  }
+}
+
+/** Gateway extras (signing, ordering, retries) accepted beside Evolution's fields. */
+export class WebhookExtrasDto {
+  @ApiPropertyOptional({ description: 'Standard Webhooks signing secret (whsec_<base64>, or any string of 16+ characters)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(whsec_[A-Za-z0-9+/=]{32,}|[^\s]{16,})$/, { message: 'secret must be whsec_<base64> or at least 16 characters' })
+  secret?: string;
+
+  @ApiPropertyOptional({ description: 'Generate a signing secret (returned once in this response)' })
+  @IsOptional()
+  @IsBoolean()
+  generateSecret?: boolean;
+
+  @ApiPropertyOptional({ description: 'Also send X-Hub-Signature-256 (Meta style), keyed with the secret' })
+  @IsOptional()
+  @IsBoolean()
+  hubSignature?: boolean;
+
+  @ApiPropertyOptional({ description: 'Deliver the events of one chat strictly in order' })
+  @IsOptional()
+  @IsBoolean()
+  ordered?: boolean;
+
+  @ApiPropertyOptional({ type: [Number], example: [5, 300, 1800], description: 'Seconds between attempts (at most 7 days in total)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsInt({ each: true, message: 'retrySchedule must be a list of whole seconds' })
+  @Min(0, { each: true })
+  @Validate(ScheduleWithinHorizon)
+  retrySchedule?: number[];
+}
 
 /**
  * The nested `webhook` object of v2 bodies (create and /webhook/set). n8n sends
  * webhookByEvents/webhookBase64 inside it; Evolution's code reads byEvents/base64; both work.
  */
-export class WebhookConfigDto {
+export class WebhookConfigDto extends WebhookExtrasDto {
   @ApiPropertyOptional({ default: true })
   @IsOptional()
   @IsBoolean()

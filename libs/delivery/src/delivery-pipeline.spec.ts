@@ -1,0 +1,245 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
+import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
+import { PersistenceModule, PrismaService } from '@gw/persistence';
+import { TestDatabase, WebhookReceiver } from '@gw/testing';
+import IORedis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { QueueEvents } from 'bullmq';
+import { createHmac } from 'node:crypto';
+import { AttemptLogWriter } from './attempt-log.writer';
+import { DELIVERY_QUEUE } from './delivery.constants';
+import { DeliveryModule } from './delivery.module';
+import { SigningConfigCache } from './signing-config.cache';
+import { WebhookTargetCache } from './webhook-target.cache';
+
+/**
+ * The real pipeline in one process: event in -> route -> BullMQ (real Redis) -> signed POST
+ * -> local receiver, with the attempt log in real Postgres.
+ */
+describe('webhook delivery pipeline (real Redis and Postgres)', () => {
+  const db = new TestDatabase();
+  const receiver = new WebhookReceiver();
+  const prefix = `gwtest_${randomBytes(4).toString('hex')}`;
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  let app: INestApplicationContext;
+  let sink: EventSink;
+  let prisma: PrismaService;
+  let instanceId: string;
+  let webhookId: string;
+  let events: QueueEvents;
+
+  beforeAll(async () => {
+    await Promise.all([db.create(), receiver.start()]);
+    const config: AppConfig = loadConfig({
+      AUTHENTICATION_API_KEY: 'k',
+      DATABASE_URL: db.url,
+      REDIS_PREFIX: prefix,
+      WEBHOOK_RETRY_SCHEDULE: '0,0,0', // attempts back to back (seconds): the test is about outcomes, not waiting
+      WEBHOOK_REQUEST_TIMEOUT_MS: '300',
+      WEBHOOK_GLOBAL_ENABLED: 'true',
+      WEBHOOK_GLOBAL_URL: `${receiver.url}/global`,
+      WEBHOOK_EVENTS_WEBHOOK_DISABLED: 'true',
+      LOG_LEVEL: 'silent',
+    });
+    @Module({ imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule] })
+    class TestModule {}
+    app = await NestFactory.createApplicationContext(TestModule, { logger: false });
+    await app.init();
+    sink = app.get(EVENT_SINK);
+    events = new QueueEvents(DELIVERY_QUEUE, { connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix });
+    await events.waitUntilReady();
+    prisma = app.get(PrismaService);
+    const instance = await prisma.instance.create({
+      data: { name: 'pipe', token: 'T', webhook: { create: { url: `${receiver.url}/hook`, events: [], secret, hubSignature: true } } },
+      include: { webhook: true },
+    });
+    instanceId = instance.id;
+    webhookId = instance.webhook!.id;
+  });
+
+  afterAll(async () => {
+    await events?.close();
+    await app?.close();
+    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await receiver.stop();
+    await db.drop();
+  });
+
+  const event = (data: unknown, name: GatewayEvent['name'] = 'MESSAGES_UPSERT'): GatewayEvent => ({
+    name,
+    instanceId,
+    instanceName: 'pipe',
+    data,
+    occurredAt: new Date(),
+    audience: 'instance',
+  });
+
+  const attemptsOf = (deliveryId: string) =>
+    prisma.webhookAttempt.findMany({ where: { deliveryId }, orderBy: { attempt: 'asc' } });
+
+  it('retries 500s, timeouts and 503s with the same webhook-id until a 2xx, then stops; every attempt is logged', async () => {
+    let calls = 0;
+    receiver.respondWith((w) => {
+      if (w.body?.data?.n !== 1) return 200;
+      calls += 1;
+      return ([500, 'hang', 503] as const)[calls - 1] ?? 200;
+    });
+    await sink.publish(event({ n: 1 }));
+    const delivered = await receiver.waitFor((w) => w.body?.data?.n === 1);
+    const ids = receiver.attempts.filter((a) => a.body?.data?.n === 1).map((a) => a.headers['webhook-id']);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids)).toEqual(new Set([delivered.headers['webhook-id']]));
+    expect(receiver.received.filter((w) => w.body?.data?.n === 1)).toHaveLength(1);
+
+    const id = String(delivered.headers['webhook-id']);
+    await settled(id);
+    const attempts = await attemptsOf(id);
+    expect(attempts.map((a) => a.statusCode)).toEqual([500, null, 503, 200]);
+    expect(attempts[1].error).toMatch(/timeout|aborted/i);
+    expect(attempts.every((a) => a.latencyMs >= 0)).toBe(true);
+    const row = await prisma.webhookDelivery.findUnique({ where: { id } });
+    expect(row).toMatchObject({ status: 'delivered', attempts: 4, event: 'MESSAGES_UPSERT', target: 'instance' });
+  });
+
+  it('signs with Standard Webhooks (verifiable by the reference library) and X-Hub-Signature-256; numbers events per instance', async () => {
+    receiver.respondWith(() => 200);
+    await sink.publish(event({ n: 2 }));
+    await sink.publish(event({ n: 3 }));
+    const a = await receiver.waitFor((w) => w.body?.data?.n === 2);
+    const b = await receiver.waitFor((w) => w.body?.data?.n === 3);
+    const verifier = new StandardWebhook(secret);
+    const headersOf = (w: typeof a) => ({
+      'webhook-id': String(w.headers['webhook-id']),
+      'webhook-timestamp': String(w.headers['webhook-timestamp']),
+      'webhook-signature': String(w.headers['webhook-signature']),
+    });
+    expect(verifier.verify(a.raw, headersOf(a))).toMatchObject({ event: 'messages.upsert', data: { n: 2 } });
+    expect(() => verifier.verify(a.raw.replace('"n":2', '"n":9'), headersOf(a))).toThrow();
+    const hmac = createHmac('sha256', secret).update(a.raw).digest('hex');
+    expect(a.headers['x-hub-signature-256']).toBe(`sha256=${hmac}`);
+    expect(b.body.sequence).toBeGreaterThan(a.body.sequence);
+    expect(b.headers['webhook-sequence']).toBe(String(b.body.sequence));
+  });
+
+  it('honours Retry-After on 429', async () => {
+    let first = 0;
+    receiver.respondWith((w) => {
+      if (w.body?.data?.n !== 4) return 200;
+      if (!first) {
+        first = Date.now();
+        return { status: 429, headers: { 'retry-after': '1' } };
+      }
+      return 200;
+    });
+    await sink.publish(event({ n: 4 }));
+    const ok = await receiver.waitFor((w) => w.body?.data?.n === 4);
+    expect(ok.receivedAt - first).toBeGreaterThanOrEqual(900); // the schedule alone would retry at once
+  });
+
+  it('refuses cloud-metadata targets without retrying, and records why', async () => {
+    await prisma.webhook.update({ where: { id: webhookId }, data: { url: 'http://169.254.169.254/latest/meta-data' } });
+    app.get(WebhookTargetCache).invalidate(instanceId);
+    const done = settled(undefined, (row) => row.url.includes('169.254.169.254'));
+    await sink.publish(event({ n: 5 }));
+    const id = await done;
+    const row = await prisma.webhookDelivery.findUnique({ where: { id } });
+    expect(row).toMatchObject({ status: 'refused', url: 'http://169.254.169.254/latest/meta-data' });
+    const attempts = await attemptsOf(id);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0].error).toMatch(/169\.254\.169\.254/);
+  });
+
+  it('410 Gone disables the webhook and announces WEBHOOK_DISABLED to the global webhook', async () => {
+    await prisma.webhook.update({ where: { id: webhookId }, data: { url: `${receiver.url}/gone` } });
+    app.get(WebhookTargetCache).invalidate(instanceId);
+    receiver.respondWith((w) => (w.path === '/gone' ? 410 : 200));
+    const done = settled(undefined, (row) => row.url.endsWith('/gone'));
+    await sink.publish(event({ n: 6 }));
+    await done;
+    const notice = await receiver.waitFor((w) => w.body?.event === 'webhook.disabled');
+    expect(notice.path).toBe('/global');
+    expect(notice.body.data).toMatchObject({ instance: 'pipe', url: `${receiver.url}/gone`, reason: expect.stringContaining('410') });
+    const hook = await prisma.webhook.findUnique({ where: { id: webhookId } });
+    expect(hook).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('410') });
+    expect(receiver.attempts.filter((a) => a.path === '/gone')).toHaveLength(1);
+  });
+
+  it('ordered webhooks: a failing head blocks only its own chat, and a chat is delivered strictly in order', async () => {
+    await prisma.webhook.update({
+      where: { id: webhookId },
+      data: { url: `${receiver.url}/ordered`, ordered: true, enabled: true, disabledAt: null, disabledReason: null, failingSince: null },
+    });
+    app.get(WebhookTargetCache).invalidate(instanceId);
+    app.get(SigningConfigCache).invalidate(webhookId);
+    let a1Tries = 0;
+    receiver.respondWith((w) => {
+      if (w.body?.data?.tag === 'A1' && ++a1Tries === 1) return 'hang'; // the head of chat A times out once
+      return 200;
+    });
+    const msg = (chat: string, tag: string) => event({ key: { remoteJid: chat, id: tag }, tag });
+    for (const [chat, tag] of [['A@s.whatsapp.net', 'A1'], ['B@s.whatsapp.net', 'B1'], ['A@s.whatsapp.net', 'A2'], ['A@s.whatsapp.net', 'A3'], ['B@s.whatsapp.net', 'B2']]) {
+      await sink.publish(msg(chat, tag));
+    }
+    const got = async (tag: string) => receiver.waitFor((w) => w.path === '/ordered' && w.body?.data?.tag === tag);
+    const [a1, a2, a3, b2] = await Promise.all([got('A1'), got('A2'), got('A3'), got('B2')]);
+    expect(b2.receivedAt).toBeLessThan(a1.receivedAt); // chat B did not wait for chat A
+    const orderA = receiver.received.filter((w) => w.path === '/ordered' && /^A/.test(w.body?.data?.tag)).map((w) => w.body.data.tag);
+    expect(orderA).toEqual(['A1', 'A2', 'A3']);
+    const firstA2 = receiver.attempts.find((w) => w.body?.data?.tag === 'A2')!;
+    expect(firstA2.receivedAt).toBeGreaterThanOrEqual(a1.receivedAt);
+    expect(a3.receivedAt).toBeGreaterThanOrEqual(a2.receivedAt);
+  });
+
+  it('disables a webhook that keeps failing past WEBHOOK_DISABLE_AFTER_MS', async () => {
+    // A separate instance, so late successes of earlier tests cannot reset its failure clock.
+    const sixDaysAgo = new Date(Date.now() - 6 * 24 * 3600 * 1000);
+    const other = await prisma.instance.create({
+      data: { name: 'pipe-down', token: 'T2', webhook: { create: { url: `${receiver.url}/down`, events: [], failingSince: sixDaysAgo } } },
+      include: { webhook: true },
+    });
+    receiver.respondWith((w) => (w.path === '/down' ? 500 : 200));
+    const before = receiver.received.filter((w) => w.body?.event === 'webhook.disabled').length;
+    await sink.publish({ ...event({ n: 7 }), instanceId: other.id, instanceName: 'pipe-down' });
+    const notice = await receiver.waitFor(
+      (w) => w.body?.event === 'webhook.disabled' && receiver.received.filter((x) => x.body?.event === 'webhook.disabled').indexOf(w) >= before,
+    );
+    expect(notice.body.data).toMatchObject({ instance: 'pipe-down', reason: expect.stringContaining('failing continuously since') });
+    expect(await prisma.webhook.findUnique({ where: { id: other.webhook!.id } })).toMatchObject({ enabled: false });
+  });
+
+  it('never sends a body over WEBHOOK_MAX_BODY_BYTES, and logs why', async () => {
+    await prisma.webhook.update({ where: { id: webhookId }, data: { url: `${receiver.url}/big`, enabled: true } });
+    app.get(WebhookTargetCache).invalidate(instanceId);
+    await sink.publish(event({ blob: 'x'.repeat(3.5 * 1024 * 1024) }));
+    const row = await prisma.webhookDelivery.findFirst({ where: { url: `${receiver.url}/big` } });
+    expect(row).toMatchObject({ status: 'too_large', body: '', lastError: expect.stringContaining('exceeds WEBHOOK_MAX_BODY_BYTES') });
+    expect(receiver.attempts.filter((w) => w.path === '/big')).toHaveLength(0);
+  });
+
+  /**
+   * Resolves with the id of the next delivery (or of `jobId`) whose job completes or finally
+   * fails, and whose logged row matches `accept`, once its attempts are written.
+   */
+  function settled(jobId?: string, accept: (row: { url: string }) => boolean = () => true): Promise<string> {
+    return new Promise((resolve) => {
+      const onDone = async ({ jobId: id }: { jobId: string }) => {
+        if (jobId && id !== jobId) return;
+        await app.get(AttemptLogWriter).flush();
+        const row = await prisma.webhookDelivery.findUnique({ where: { id } });
+        if (!row || !accept(row)) return;
+        events.off('completed', onDone);
+        events.off('failed', onDone);
+        resolve(id);
+      };
+      events.on('completed', onDone);
+      events.on('failed', onDone);
+    });
+  }
+});
