@@ -1,7 +1,5 @@
 import type { ReceivedWebhook } from '@gw/testing';
 import type { GatewayProcess } from '@gw/testing';
-import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 
 /** Webhook configuration routes, global webhook, APPLICATION_STARTUP and NEW_TOKEN. */
@@ -107,7 +105,7 @@ describe('webhook configuration (e2e)', () => {
     expect(glob.body.data.qrcode.code).toBe(inst.body.data.qrcode.code);
     // CONNECTION_UPDATE reaches the instance webhook, but its global switch is off
     await env.receiver.waitFor((w) => w.path === '/inst' && w.body?.event === 'connection.update' && w.receivedAt >= since);
-    expect(await jobsFor(`${global()}/connection-update`)).toHaveLength(0);
+    expect(await env.jobsFor(`${global()}/connection-update`)).toHaveLength(0);
   });
 
   it('enabled:false stops delivery to the instance webhook (the global one still gets the event)', async () => {
@@ -117,7 +115,7 @@ describe('webhook configuration (e2e)', () => {
     const since = Date.now();
     await gateway.api('POST', '/instance/restart/hooked', { apikey: API_KEY });
     await env.receiver.waitFor((w) => w.path === '/global/qrcode-updated' && w.receivedAt >= since);
-    expect(await jobsFor(hook)).toHaveLength(0);
+    expect(await env.jobsFor(hook)).toHaveLength(0);
   });
 
   it('refreshToken rotates the token and sends NEW_TOKEN', async () => {
@@ -140,16 +138,4 @@ describe('webhook configuration (e2e)', () => {
     expect(ev.body).toMatchObject({ instance: 'hooked', data: { status: 'started', instance: 'hooked' } });
   });
 
-  /** Every delivery job (any state) that targets this URL, straight from Redis. */
-  async function jobsFor(url: string) {
-    const connection = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-    const queue = new Queue('webhook-delivery', { connection, prefix: env.redisPrefix });
-    try {
-      const jobs = await queue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed', 'prioritized']);
-      return jobs.filter((j) => (j.data as { url: string }).url === url);
-    } finally {
-      await queue.close();
-      connection.disconnect();
-    }
-  }
 });

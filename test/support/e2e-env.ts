@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
-import { QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver } from '@gw/testing';
 
 export const API_KEY = 'e2e-global-key';
@@ -44,6 +44,19 @@ export class E2eEnvironment {
     await Promise.allSettled([this.fake?.close(), this.receiver.stop()]);
     await this.db.drop();
     await this.clearRedis();
+  }
+
+  /** Every delivery job (any state) to this URL, read from Redis: proves a delivery was never even queued. */
+  async jobsFor(url: string) {
+    const connection = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    const queue = new Queue('webhook-delivery', { connection, prefix: this.redisPrefix });
+    try {
+      const jobs = await queue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed', 'prioritized']);
+      return jobs.filter((j) => (j.data as { url: string }).url === url);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
   }
 
   /** Resolves with the id of the next delivery job that is given up (final failure). */

@@ -3,6 +3,8 @@ import type { EngineMessage, Json, MessageKey, MessageUpdate } from '@gw/whatsap
 /** MESSAGES_UPSERT / MESSAGES_SET / SEND_MESSAGE record, as Evolution v2's prepareMessage builds it. */
 export function messageRecord(m: EngineMessage, instanceId: string) {
   let message = m.message ? { ...m.message } : null;
+  // Group sender-key material is Signal bookkeeping (and key material): never forward it.
+  if (message) delete message.senderKeyDistributionMessage;
   let messageType = m.messageType;
   const ext = message?.extendedTextMessage as { text?: string } | undefined;
   if (message && ext && typeof ext.text === 'string') {
