@@ -1,4 +1,7 @@
 import type { GatewayProcess, ReceivedWebhook } from '@gw/testing';
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 
 /**
@@ -23,6 +26,7 @@ describe('event catalogue end to end (e2e)', () => {
       WEBHOOK_EVENTS_MESSAGES_UPSERT: 'true',
       WEBHOOK_EVENTS_GROUP_UPDATE: 'true', // the legacy spelling still switches groups.update on
       WEBHOOK_EVENTS_CALL: 'false',
+      WEBHOOK_BASE64_MAX_BYTES: '100000',
     });
     const res = await gateway.api('POST', '/instance/create', {
       apikey: API_KEY,
@@ -156,6 +160,49 @@ describe('event catalogue end to end (e2e)', () => {
     expect(contacts.body.data.find((c: { remoteJid: string }) => c.remoteJid === bob.jid)).toMatchObject({ pushName: 'Bob', instanceId });
     const set = await at('messages-set', (x) => x.body.data.some((m: { key: { id: string } }) => m.key.id === '3EB0HISTORY0000000001'));
     expect(set.body.data.map((m: { key: { id: string } }) => m.key.id)).not.toContain(live);
+  });
+
+  it('base64: media is downloaded, decrypted and inlined when the webhook asks for it; oversized media gets a marker', async () => {
+    await gateway.api('POST', '/webhook/set/catalogue', {
+      apikey: API_KEY,
+      body: { webhook: { url: `${env.receiver.url}/ev`, byEvents: true, base64: true, events: ['MESSAGES_UPSERT'] } },
+    });
+    const baileys = await import('@whiskeysockets/baileys');
+    const media = createServer();
+    const files = new Map<string, Buffer>();
+    media.on('request', (req, res) => res.end(files.get(req.url ?? '') ?? ''));
+    await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(media.address() as { port: number }).port}`;
+    const image = async (path: string, bytes: Buffer) => {
+      const enc = await baileys.encryptedStream(bytes, 'image');
+      files.set(path, await readFile(enc.encFilePath));
+      await rm(enc.encFilePath, { force: true });
+      return {
+        imageMessage: {
+          url: `${base}${path}`,
+          mimetype: 'image/jpeg',
+          caption: 'photo',
+          mediaKey: enc.mediaKey,
+          fileEncSha256: enc.fileEncSha256,
+          fileSha256: enc.fileSha256,
+          fileLength: enc.fileLength,
+        },
+      };
+    };
+    try {
+      const small = randomBytes(10_000);
+      const k1 = await env.fake.sendMessage(me.jid, alice.phone, await image('/small', small));
+      const w1 = await at('messages-upsert', (x) => x.body.data.key.id === k1.id);
+      expect(w1.body.data.messageType).toBe('imageMessage');
+      expect(Buffer.from(w1.body.data.message.base64, 'base64').equals(small)).toBe(true);
+
+      const k2 = await env.fake.sendMessage(me.jid, alice.phone, await image('/big', randomBytes(150_000)));
+      const w2 = await at('messages-upsert', (x) => x.body.data.key.id === k2.id);
+      expect(w2.body.data.message.base64).toBeNull();
+      expect(w2.body.data.message.base64Omitted).toMatchObject({ reason: 'too-large', size: 150_000 });
+    } finally {
+      media.close();
+    }
   });
 
   it('sends each event to the base URL when byEvents is off', async () => {

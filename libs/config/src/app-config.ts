@@ -32,6 +32,8 @@ export interface AppConfig {
     disableAfterMs: number;
     logRetentionDays: number;
     maxBodyBytes: number;
+    /** Media above this size is not inlined as base64 (a marker says why). */
+    base64MaxBytes: number;
     ssrfMode: 'default' | 'strict' | 'off';
     ssrfAllow: string[];
   };

@@ -155,6 +155,11 @@ export class EnvVars {
   @Min(1024)
   WEBHOOK_MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_BASE64_MAX_BYTES = 2 * 1024 * 1024;
+
   @IsIn(['default', 'strict', 'off'], { message: 'WEBHOOK_SSRF_MODE must be default, strict or off' })
   WEBHOOK_SSRF_MODE = 'default';
 

@@ -58,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       disableAfterMs: vars.WEBHOOK_DISABLE_AFTER_MS,
       logRetentionDays: vars.WEBHOOK_LOG_RETENTION_DAYS,
       maxBodyBytes: vars.WEBHOOK_MAX_BODY_BYTES,
+      base64MaxBytes: vars.WEBHOOK_BASE64_MAX_BYTES,
       ssrfMode: vars.WEBHOOK_SSRF_MODE as 'default' | 'strict' | 'off',
       ssrfAllow: vars.WEBHOOK_SSRF_ALLOW.split(',').map((s) => s.trim()).filter(Boolean),
     },

@@ -45,6 +45,8 @@ describe('Baileys events -> webhook events', () => {
       publish: (name, data) => published.push({ name, data }),
       messages: new MessageRepository(prisma),
       logger: new Logger('test'),
+      wantsBase64: async () => false,
+      downloadMedia: async () => ({ ok: false, reason: 'unknown-message' }),
     });
     ev = baileys.makeEventBuffer(logger);
     translateBaileysEvents(baileys, ev, (e: EngineEvent) => (pending = pending.then(() => mapper.handle(e))), logger);

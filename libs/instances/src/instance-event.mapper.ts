@@ -12,7 +12,7 @@ import {
   messageUpdatePayload,
 } from '@gw/events';
 import type { MessageRepository } from '@gw/persistence';
-import type { EngineEvent, EngineMessage, HistoryBatch, MessageUpdate } from '@gw/whatsapp';
+import type { EngineEvent, EngineMessage, HistoryBatch, MediaDownload, MessageUpdate } from '@gw/whatsapp';
 import { LidDirectory } from './lid-directory';
 
 export interface MapperDeps {
@@ -21,6 +21,9 @@ export interface MapperDeps {
   publish: (name: EventName, data: unknown) => void;
   messages: MessageRepository;
   logger: Logger;
+  /** Whether the instance webhook asks for media as base64 (webhookBase64). */
+  wantsBase64: () => Promise<boolean>;
+  downloadMedia: (messageId: string) => Promise<MediaDownload>;
 }
 
 /** protocolMessage types that are bookkeeping, never user-visible messages. */
@@ -124,8 +127,20 @@ export class InstanceEventMapper {
         continue; // other protocol messages (key shares, history notices, revokes) are not messages
       }
       if (!fresh.has(m.key.id)) continue;
-      publish('MESSAGES_UPSERT', messageRecord(m, instanceId));
+      const record = messageRecord(m, instanceId);
+      if (m.hasMedia && record.message && (await this.deps.wantsBase64())) {
+        Object.assign(record.message, await this.base64Of(m.key.id));
+      }
+      publish('MESSAGES_UPSERT', record);
     }
+  }
+
+  /** `{base64}` with the decrypted media, or `{base64: null, base64Omitted}` saying why not. */
+  private async base64Of(messageId: string): Promise<Record<string, unknown>> {
+    const media = await this.deps.downloadMedia(messageId);
+    if (media.ok) return { base64: media.data.toString('base64') };
+    const { ok: _ok, ...why } = media;
+    return { base64: null, base64Omitted: why };
   }
 
   /** Stores and returns the ids never seen before; if the store fails, delivering beats deduplicating. */

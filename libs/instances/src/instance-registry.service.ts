@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
+import { WebhookTargetCache } from '@gw/delivery';
 import { EVENT_SINK, EventSink } from '@gw/events';
 import { InstanceRepository, MessageRepository } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
@@ -17,6 +18,7 @@ export class InstanceRegistry {
     @Inject(EVENT_SINK) private readonly events: EventSink,
     private readonly repository: InstanceRepository,
     private readonly messages: MessageRepository,
+    private readonly targets: WebhookTargetCache,
   ) {}
 
   get(instanceId: string): InstanceRuntime | undefined {
@@ -34,6 +36,11 @@ export class InstanceRegistry {
         session: this.engine.createSession({ instanceId, instanceName }),
         events: this.events,
         messages: this.messages,
+        wantsBase64: async () => {
+          const hook = (await this.targets.get(instanceId))?.webhook;
+          return !!hook?.enabled && hook.webhookBase64;
+        },
+        base64MaxBytes: this.config.delivery.base64MaxBytes,
         saveConnection: (fields) => this.repository.updateConnection(instanceId, fields),
         qrcodeLimit: this.config.whatsapp.qrcodeLimit,
         reconnectBaseDelayMs: this.config.whatsapp.reconnectBaseDelayMs,

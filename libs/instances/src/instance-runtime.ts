@@ -10,6 +10,8 @@ import { InstanceState, QR_LIMIT_MESSAGE, QrSnapshot } from './instance-state';
 export interface RuntimeDeps {
   session: WhatsAppSession;
   messages: MessageRepository;
+  wantsBase64: () => Promise<boolean>;
+  base64MaxBytes: number;
   events: EventSink;
   saveConnection: (fields: ConnectionFields) => Promise<void>;
   qrcodeLimit: number;
@@ -57,6 +59,8 @@ export class InstanceRuntime {
       publish: (name, data) => this.publish(name, data),
       messages: deps.messages,
       logger: deps.logger,
+      wantsBase64: deps.wantsBase64,
+      downloadMedia: (id) => deps.session.downloadMedia(id, deps.base64MaxBytes),
     });
     deps.session.onEvent((event) => {
       this.handling = this.handling

@@ -32,6 +32,8 @@ export interface EngineMessage {
   messageStubParameters?: string[];
   /** Phone-number JID of the sender when WhatsApp addressed it by LID. */
   senderPn?: string;
+  /** The message carries downloadable media (image, video, audio, document, sticker). */
+  hasMedia?: boolean;
 }
 
 export interface MessageUpdate {

@@ -85,6 +85,10 @@ export interface SessionOptions {
   pairingNumber?: string;
 }
 
+export type MediaDownload =
+  | { ok: true; data: Buffer }
+  | { ok: false; reason: 'not-media' | 'unknown-message' | 'too-large' | 'download-failed'; size?: number; error?: string };
+
 /** One WhatsApp account link. `connect()` opens one socket; reconnecting is the caller's decision. */
 export interface WhatsAppSession {
   readonly instanceId: string;
@@ -95,6 +99,8 @@ export interface WhatsAppSession {
   logout(): Promise<void>;
   /** Asks WhatsApp for an 8-character pairing code for this phone number (socket must be connecting). */
   requestPairingCode(phoneNumber: string): Promise<string>;
+  /** Downloads and decrypts the media of a recently received message (bounded by maxBytes). */
+  downloadMedia(messageId: string, maxBytes: number): Promise<MediaDownload>;
   onEvent(listener: EngineEventListener): void;
 }
 

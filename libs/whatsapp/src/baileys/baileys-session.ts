@@ -6,11 +6,14 @@ import type {
   EngineAccount,
   EngineEvent,
   EngineEventListener,
+  MediaDownload,
   SessionOptions,
   WhatsAppSession,
 } from '../whatsapp-engine.port';
 import { translateBaileysEvents } from './baileys-event.translator';
 import { loadBaileys } from './baileys.loader';
+import { downloadMedia } from './media-download';
+import { RecentMessagesCache } from './recent-messages.cache';
 import { PersistentAuthState, usePostgresAuthState } from './postgres-auth-state';
 
 export interface BaileysSocketSettings {
@@ -41,6 +44,7 @@ export class BaileysSession implements WhatsAppSession {
   private socket?: WASocket;
   private auth?: PersistentAuthState;
   private listeners: EngineEventListener[] = [];
+  private readonly recent = new RecentMessagesCache();
   /** Set when we end the socket ourselves, so its close is not reported as a WhatsApp disconnect. */
   private intentionalEnd = false;
 
@@ -87,6 +91,8 @@ export class BaileysSession implements WhatsAppSession {
     this.socket = sock;
     const auth = this.auth;
 
+    // Kept before translation, so a webhook that wants the media can download it.
+    sock.ev.on('messages.upsert', ({ messages }) => this.recent.add(messages));
     translateBaileysEvents(baileys, sock.ev, (event) => sock === this.socket && this.emit(event), logger);
     sock.ev.on('creds.update', () => {
       auth.saveCreds().catch((err) => logger.error({ err }, 'could not persist WhatsApp credentials'));
@@ -147,6 +153,12 @@ export class BaileysSession implements WhatsAppSession {
     }
     await this.auth?.flush();
     await this.store.clear(this.instanceId);
+  }
+
+  async downloadMedia(messageId: string, maxBytes: number): Promise<MediaDownload> {
+    const msg = this.recent.get(messageId);
+    if (!msg || !this.socket) return { ok: false, reason: 'unknown-message' };
+    return downloadMedia(await loadBaileys(), this.socket, msg, maxBytes, this.logger);
   }
 
   async requestPairingCode(phoneNumber: string): Promise<string> {

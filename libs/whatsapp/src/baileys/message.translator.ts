@@ -1,6 +1,7 @@
 import type { WAMessage, WAMessageKey, WAMessageUpdate, MessageUserReceiptUpdate, proto } from '@whiskeysockets/baileys';
 import type { EngineMessage, Json, MessageKey, MessageStatus, MessageUpdate } from '../engine-events.types';
 import type { Baileys } from './baileys.loader';
+import { mediaContent } from './media-download';
 import { messageContentToJson, toNumber } from './proto-json.util';
 
 const STATUS_NAMES: MessageStatus[] = ['ERROR', 'PENDING', 'SERVER_ACK', 'DELIVERY_ACK', 'READ', 'PLAYED'];
@@ -48,6 +49,7 @@ export function toEngineMessage(baileys: Baileys, msg: WAMessage): EngineMessage
   if (msg.messageStubParameters?.length) out.messageStubParameters = msg.messageStubParameters.map(String);
   const alt = key.participantAlt ?? key.remoteJidAlt;
   if (alt?.endsWith('@s.whatsapp.net')) out.senderPn = alt;
+  if (mediaContent(baileys, msg)) out.hasMedia = true;
   return out;
 }
 

@@ -1,0 +1,43 @@
+import type { WAMessage, WASocket } from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import type { MediaDownload } from '../whatsapp-engine.port';
+import type { Baileys } from './baileys.loader';
+import { toNumber } from './proto-json.util';
+
+const MEDIA_TYPES = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage', 'ptvMessage'];
+const DOWNLOAD_TIMEOUT_MS = 15_000;
+
+/** The media part of a message (unwrapping ephemeral/view-once/document-with-caption), if any. */
+export function mediaContent(baileys: Baileys, msg: WAMessage): { type: string; fileLength: number } | undefined {
+  const content = baileys.normalizeMessageContent(msg.message) as Record<string, { fileLength?: unknown } | undefined> | undefined;
+  const type = MEDIA_TYPES.find((t) => content?.[t]);
+  return type ? { type, fileLength: toNumber(content![type]!.fileLength) } : undefined;
+}
+
+/**
+ * Downloads and decrypts a message's media, refusing anything above maxBytes (checked
+ * against the declared size first, then against what actually arrived).
+ */
+export async function downloadMedia(
+  baileys: Baileys,
+  sock: WASocket,
+  msg: WAMessage,
+  maxBytes: number,
+  logger: Logger,
+): Promise<MediaDownload> {
+  const media = mediaContent(baileys, msg);
+  if (!media) return { ok: false, reason: 'not-media' };
+  if (media.fileLength > maxBytes) return { ok: false, reason: 'too-large', size: media.fileLength };
+  try {
+    const data = await Promise.race([
+      baileys.downloadMediaMessage(msg, 'buffer', {}, { logger, reuploadRequest: sock.updateMediaMessage }),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`timed out after ${DOWNLOAD_TIMEOUT_MS} ms`)), DOWNLOAD_TIMEOUT_MS).unref(),
+      ),
+    ]);
+    if (data.length > maxBytes) return { ok: false, reason: 'too-large', size: data.length };
+    return { ok: true, data };
+  } catch (err) {
+    return { ok: false, reason: 'download-failed', error: (err as Error).message };
+  }
+}
