@@ -96,6 +96,12 @@ describe('webhook delivery durability and replay (e2e)', () => {
     const next = await gateway.api('GET', `/webhook/deliveries/durable?limit=1&cursor=${page.body.nextCursor}`, { apikey: API_KEY });
     expect(next.body.deliveries[0].id).not.toBe(page.body.deliveries[0].id);
 
+    const metrics = await fetch(`${gateway.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/webhook_deliveries_total\{[^}]*outcome="delivered"[^}]*\} \d+/);
+    expect(metrics).toMatch(/webhook_attempt_duration_seconds_bucket\{/);
+    expect(metrics).toMatch(/webhook_queue_depth\{state="waiting"\} \d+/);
+    expect(metrics).toMatch(/webhook_oldest_pending_age_seconds \d/);
+
     const bad = await gateway.api('GET', '/webhook/deliveries/durable?status=lost&limit=0', { apikey: API_KEY });
     expect(bad.status).toBe(400);
     const missing = await gateway.api('GET', '/webhook/deliveries/durable/msg_nope', { apikey: API_KEY });
