@@ -3,10 +3,21 @@ import { APP_CONFIG, AppConfig } from '@gw/config';
 import { DeliveryLogRepository, NewDelivery } from '@gw/persistence';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
+import { serviceUnavailable } from '@gw/common';
 import { DeliveryJob } from './delivery-job';
 import { DELIVERY_QUEUE, KEEP_COMPLETED, KEEP_FAILED, REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { OrderedLanes } from './ordered-lanes.service';
+
+/** How long a producer waits for Redis before leaving the work to the outbox sweeper. */
+const QUEUE_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
+}
 
 /**
  * Puts deliveries on the durable queue and in the attempt log. The job id is the delivery
@@ -16,6 +27,7 @@ import { OrderedLanes } from './ordered-lanes.service';
 export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
   private readonly queue: Queue<DeliveryJob, void, string>;
   private readonly logger = new Logger('Delivery');
+  private dispatchFailed = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -79,6 +91,8 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
       return {
         id: j.deliveryId,
         instanceId: j.instanceId,
+        instanceName: j.instanceName,
+        webhookId: j.webhookId,
         target: j.target,
         event: j.event,
         url: j.url,
@@ -90,13 +104,30 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
       };
     });
     for (const r of rows) if (r.status === 'too_large') this.logger.error(`${r.event} ${r.id} not sent: ${r.lastError}`);
+    // Postgres first: it is the outbox. If Redis is down, the sweeper dispatches these later.
     await this.log.insertDeliveries(rows);
+    try {
+      await withTimeout(this.dispatch(sendable), QUEUE_TIMEOUT_MS);
+    } catch (err) {
+      this.dispatchFailed = true;
+      this.logger.warn(`queue unavailable (${(err as Error).message}); ${sendable.length} deliveries kept in Postgres for later dispatch`);
+    }
+  }
 
+  /** True once after a dispatch failed: the outbox sweeper then re-dispatches from Postgres. */
+  takeDispatchFailure(): boolean {
+    const failed = this.dispatchFailed;
+    this.dispatchFailed = false;
+    return failed;
+  }
+
+  /** Adds jobs (ordered ones through their lane); re-adding an existing job id is a no-op. */
+  async dispatch(jobs: DeliveryJob[]): Promise<void> {
     const now: DeliveryJob[] = [];
-    for (const job of sendable) {
+    for (const job of jobs) {
       if (!job.laneKey || (await this.lanes.push(job))) now.push(job);
     }
-    await this.queue.addBulk(now.map((data) => ({ name: data.event, data, opts: this.jobOptions(data) })));
+    if (now.length) await this.queue.addBulk(now.map((data) => ({ name: data.event, data, opts: this.jobOptions(data) })));
   }
 
   /** Queues a lane's next head (ordered webhooks) after the previous one finished. */
@@ -106,9 +137,19 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
 
   /** Sends a stored delivery again with its original id (so receivers can deduplicate). */
   async redeliver(job: DeliveryJob): Promise<void> {
-    await this.log.setStatus([job.deliveryId], 'pending');
     const { laneKey: _lane, ...unordered } = job; // a replay is explicit: it does not queue behind a chat
-    await this.queue.add(job.event, unordered, this.jobOptions(unordered, `${job.deliveryId}-r${Date.now()}`));
+    try {
+      await withTimeout(
+        (async () => {
+          await this.queue.remove(job.deliveryId); // the finished job keeps its id; clear it to reuse the id
+          await this.queue.add(job.event, unordered, this.jobOptions(unordered));
+        })(),
+        QUEUE_TIMEOUT_MS,
+      );
+    } catch (err) {
+      throw serviceUnavailable(`The delivery queue (Redis) is unavailable, try again shortly: ${(err as Error).message}`);
+    }
+    await this.log.setStatus([job.deliveryId], 'pending');
   }
 
   get bullQueue(): Queue<DeliveryJob, void, string> {

@@ -7,7 +7,7 @@ import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryProcessor } from './delivery.processor';
 import { OrderedLanes } from './ordered-lanes.service';
 import { redisProvider } from './redis.provider';
-import { EventSequence } from './sequence.service';
+import { DeliverySweeper } from './delivery-sweeper.service';
 import { SigningConfigCache } from './signing-config.cache';
 import { WebhookHealth } from './webhook-health.service';
 import { WebhookRouter } from './webhook-router.service';
@@ -23,7 +23,7 @@ import { WebhookTargetCache } from './webhook-target.cache';
     DeliveryMetrics,
     AttemptLogWriter,
     OrderedLanes,
-    EventSequence,
+    DeliverySweeper,
     SigningConfigCache,
     WebhookHealth,
     WebhookRouter,

@@ -10,7 +10,7 @@ export * from './webhook-target.cache';
 export * from './attempt-log.writer';
 export * from './delivery.metrics';
 export * from './ordered-lanes.service';
-export * from './sequence.service';
+export * from './delivery-sweeper.service';
 export * from './signing-config.cache';
 export * from './ssrf-guard';
 export * from './webhook-health.service';

@@ -13,7 +13,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
-import { EventSequence } from './sequence.service';
+import { DeliveryLogRepository } from '@gw/persistence';
 import { WebhookTargetCache } from './webhook-target.cache';
 
 interface Target {
@@ -43,8 +43,8 @@ function chatOf(event: GatewayEvent): string {
 
 /**
  * Routes each event to the instance webhook (if subscribed) and the global webhook (if its
- * env switch is on), independently, numbers it (per-instance sequence) and enqueues one
- * durable delivery per target.
+ * env switch is on), independently, numbers it (per-instance sequence, kept in Postgres)
+ * and enqueues one durable delivery per target.
  */
 @Injectable()
 export class WebhookRouter implements EventSink {
@@ -52,7 +52,7 @@ export class WebhookRouter implements EventSink {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly targetsCache: WebhookTargetCache,
     private readonly producer: DeliveryProducer,
-    private readonly sequence: EventSequence,
+    private readonly log: DeliveryLogRepository,
   ) {}
 
   async publish(event: GatewayEvent): Promise<void> {
@@ -60,7 +60,7 @@ export class WebhookRouter implements EventSink {
     if (!targets.length) return;
     const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
     const apikey = this.config.auth.exposeInFetchInstances && instance ? instance.token : null;
-    const sequence = event.instanceId ? await this.sequence.next(event.instanceId) : null;
+    const sequence = event.instanceId ? await this.log.nextSequence(event.instanceId) : null;
     const jobs: DeliveryJob[] = targets.map((t) => {
       const url = joinSuffix(t.url, event.name, t.byEvents);
       const envelope = { ...buildEnvelope(event, url, this.config.server.url, apikey), ...(sequence ? { sequence } : {}) };

@@ -7,6 +7,8 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'refused' | 'g
 export interface NewDelivery {
   id: string;
   instanceId: string | null;
+  instanceName: string | null;
+  webhookId: string | null;
   target: 'instance' | 'global';
   event: string;
   url: string;
@@ -43,6 +45,30 @@ export interface DeliveryFilter {
 @Injectable()
 export class DeliveryLogRepository {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** Next event number of the instance, from Postgres so it survives Redis outages and restarts. */
+  async nextSequence(instanceId: string): Promise<number | null> {
+    const rows = await this.prisma.$queryRawUnsafe<{ eventSequence: bigint }[]>(
+      `UPDATE "Instance" SET "eventSequence" = "eventSequence" + 1 WHERE "id" = $1::uuid RETURNING "eventSequence"`,
+      instanceId,
+    );
+    return rows.length ? Number(rows[0].eventSequence) : null;
+  }
+
+  /** The outbox: deliveries still pending, oldest first, for re-dispatch after a queue outage. */
+  findPending(createdBefore: Date, after: { createdAt: Date; id: string } | undefined, limit: number) {
+    return this.prisma.webhookDelivery.findMany({
+      where: {
+        status: 'pending',
+        createdAt: { lt: createdBefore },
+        ...(after
+          ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+  }
 
   async insertDeliveries(rows: NewDelivery[]): Promise<void> {
     if (!rows.length) return;

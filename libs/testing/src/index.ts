@@ -43,3 +43,4 @@ export { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver/webhoo
 export { GatewayProcess, freePort, rssMb, type ApiResponse } from './harness/gateway-process';
 export { TestDatabase } from './harness/test-database';
 export { decodeQrDataUrl } from './harness/qr-decode';
+export { RedisServerControl } from './harness/redis-server.control';

@@ -22,6 +22,7 @@ export interface ApiResponse {
 export class GatewayProcess {
   private child?: ChildProcess;
   readonly logs: string[] = [];
+  private logWaiters: { pattern: RegExp; remaining: number; resolve: () => void }[] = [];
   port = 0;
   bootMs = 0;
 
@@ -49,6 +50,12 @@ export class GatewayProcess {
         for (const line of lines) {
           this.logs.push(line);
           if (line.includes('"gateway listening"')) resolve();
+          for (const w of [...this.logWaiters]) {
+            if (w.pattern.test(line) && --w.remaining === 0) {
+              this.logWaiters.splice(this.logWaiters.indexOf(w), 1);
+              w.resolve();
+            }
+          }
         }
       };
       child.stdout!.on('data', onData);
@@ -57,6 +64,14 @@ export class GatewayProcess {
     });
     this.bootMs = Date.now() - started;
     return this;
+  }
+
+  /** Resolves once `count` more log lines match (the process's own account of what it did). */
+  waitForLog(pattern: RegExp, count = 1, timeoutMs = 30_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no log line matching ${pattern} (x${count}) within ${timeoutMs} ms`)), timeoutMs);
+      this.logWaiters.push({ pattern, remaining: count, resolve: () => (clearTimeout(timer), resolve()) });
+    });
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -1,0 +1,104 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { EventName } from '@gw/events';
+import { DeliveryLogRepository, PrismaService } from '@gw/persistence';
+import type IORedis from 'ioredis';
+import { DeliveryJob } from './delivery-job';
+import { DeliveryProducer } from './delivery-producer.service';
+import { REDIS_CONNECTION } from './delivery.constants';
+
+/** Safety net; the sweep that matters runs when Redis comes back or a dispatch failed. */
+const SWEEP_EVERY_MS = 5 * 60_000;
+const CHECK_EVERY_MS = 2_000;
+/** Younger rows are still being dispatched by their producer. */
+const GRACE_MS = 5_000;
+const BATCH = 500;
+
+/**
+ * The outbox sweeper: every delivery is written to Postgres before it is queued, so if Redis
+ * was down (or restarted empty) the pending rows are queued again here, by id. Re-adding a job
+ * that still exists is a no-op, so sweeping often is safe and several nodes may sweep at once.
+ */
+@Injectable()
+export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Outbox');
+  private timer?: NodeJS.Timeout;
+  private check?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @Inject(REDIS_CONNECTION) private readonly redis: IORedis,
+    private readonly log: DeliveryLogRepository,
+    private readonly prisma: PrismaService,
+    private readonly producer: DeliveryProducer,
+  ) {}
+
+  onApplicationBootstrap() {
+    void this.sweep(); // what a previous process left undispatched
+    this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
+    this.timer.unref();
+    this.check = setInterval(() => {
+      if (this.producer.takeDispatchFailure()) void this.sweep();
+    }, CHECK_EVERY_MS);
+    this.check.unref();
+    // A Redis that just came back (perhaps restarted empty) is swept at once.
+    this.redis.on('ready', () => void this.sweep());
+  }
+
+  /** One pass over the pending rows; concurrent calls share the pass in progress. */
+  sweep(): Promise<void> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    let after: { createdAt: Date; id: string } | undefined;
+    let requeued = 0;
+    const before = new Date(Date.now() - GRACE_MS);
+    if (this.redis.status !== 'ready') return; // nothing to hand over to yet
+    try {
+      for (;;) {
+        const rows = await this.log.findPending(before, after, BATCH);
+        if (!rows.length) break;
+        const hooks = await this.webhooks(rows.map((r) => r.webhookId).filter((id): id is string => !!id));
+        await this.producer.dispatch(
+          rows.map((r): DeliveryJob => {
+            const hook = r.webhookId ? hooks.get(r.webhookId) : undefined;
+            return {
+              deliveryId: r.id,
+              instanceId: r.instanceId,
+              instanceName: r.instanceName,
+              webhookId: r.webhookId,
+              target: r.target as 'instance' | 'global',
+              event: r.event as EventName,
+              url: r.url,
+              headers: (hook?.headers as Record<string, string> | null) ?? {},
+              body: r.body,
+              sequence: r.sequence === null ? null : Number(r.sequence),
+              enqueuedAt: r.createdAt.getTime(),
+              ...(hook?.retrySchedule ? { scheduleMs: hook.retrySchedule.split(',').map((x) => Number(x) * 1000) } : {}),
+              attemptOffset: r.attempts,
+            };
+          }),
+        );
+        requeued += rows.length;
+        after = { createdAt: rows[rows.length - 1].createdAt, id: rows[rows.length - 1].id };
+        if (rows.length < BATCH) break;
+      }
+    } catch (err) {
+      this.logger.warn(`outbox sweep stopped: ${(err as Error).message}`);
+    }
+    if (requeued) this.logger.log(`outbox: ${requeued} pending deliveries checked against the queue`);
+  }
+
+  private async webhooks(ids: string[]) {
+    const rows = ids.length
+      ? await this.prisma.webhook.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, headers: true, retrySchedule: true } })
+      : [];
+    return new Map(rows.map((w) => [w.id, w]));
+  }
+
+  onModuleDestroy() {
+    if (this.timer) clearInterval(this.timer);
+    if (this.check) clearInterval(this.check);
+  }
+}
