@@ -11,6 +11,12 @@ export interface AppConfig {
     exposeInFetchInstances: boolean;
   };
   database: { url: string };
+  cluster: {
+    nodeId: string;
+    /** How other nodes reach this one (API calls for instances it owns are forwarded here). */
+    nodeUrl: string;
+    leaseTtlMs: number;
+  };
   redis: { url: string; prefix: string };
   whatsapp: {
     websocketUrl?: string;

@@ -122,6 +122,21 @@ export class EnvVars {
   @Min(1000)
   WA_QUERY_TIMEOUT_MS = 60000;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'NODE_ID may contain letters, digits, . _ - (max 64)' })
+  NODE_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'NODE_URL must be the http(s) URL other nodes reach this one at' })
+  NODE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  LEASE_TTL_MS = 15000;
+
   @Transform(toBool)
   @IsBoolean()
   DELIVERY_WORKER_ENABLED = true;

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AppConfig } from './app-config';
 import { EnvVars } from './env.dto';
 
@@ -38,6 +40,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     auth: { apiKey: vars.AUTHENTICATION_API_KEY, exposeInFetchInstances: vars.AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES },
     database: { url: vars.DATABASE_URL },
+    cluster: {
+      nodeId: vars.NODE_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      nodeUrl: (vars.NODE_URL ?? `http://${hostname()}:${vars.PORT}`).replace(/\/+$/, ''),
+      leaseTtlMs: vars.LEASE_TTL_MS,
+    },
     redis: { url: vars.REDIS_URL, prefix: vars.REDIS_PREFIX },
     whatsapp: {
       websocketUrl: vars.WA_WEBSOCKET_URL,

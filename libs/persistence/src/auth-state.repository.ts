@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from './prisma.service';
 
+/** A write from a node that no longer owns the instance (a newer lease exists). */
+export class FencedOutError extends Error {
+  constructor(instanceId: string, fence: number) {
+    super(`instance ${instanceId}: write refused, fence ${fence} is stale (another node owns the instance)`);
+  }
+}
+
 export interface AuthKeyWrite {
   type: string;
   id: string;
@@ -21,12 +28,21 @@ export class AuthStateRepository {
     return row?.creds ?? null;
   }
 
-  async writeCreds(instanceId: string, creds: string): Promise<void> {
-    await this.prisma.authCred.upsert({
-      where: { instanceId },
-      create: { instanceId, creds },
-      update: { creds },
-    });
+  /** With a fence, the write only happens while the instance row still carries that fence. */
+  async writeCreds(instanceId: string, creds: string, fence?: number): Promise<void> {
+    if (fence === undefined) {
+      await this.prisma.authCred.upsert({ where: { instanceId }, create: { instanceId, creds }, update: { creds } });
+      return;
+    }
+    const n = await this.prisma.$executeRawUnsafe(
+      `INSERT INTO "AuthCred" ("instanceId","creds","updatedAt")
+       SELECT $1::uuid, $2, now() WHERE EXISTS (SELECT 1 FROM "Instance" WHERE "id" = $1::uuid AND "ownerFence" = $3)
+       ON CONFLICT ("instanceId") DO UPDATE SET "creds" = EXCLUDED."creds", "updatedAt" = now()`,
+      instanceId,
+      creds,
+      fence,
+    );
+    if (!n) throw new FencedOutError(instanceId, fence);
   }
 
   async readKeys(instanceId: string, type: string, ids: string[]): Promise<Map<string, string>> {
@@ -39,11 +55,20 @@ export class AuthStateRepository {
   }
 
   /** Applies all writes and deletes in one transaction, so a crash never leaves half a key set. */
-  async writeKeys(instanceId: string, writes: AuthKeyWrite[]): Promise<void> {
+  async writeKeys(instanceId: string, writes: AuthKeyWrite[], fence?: number): Promise<void> {
     if (!writes.length) return;
     const deletes = writes.filter((w) => w.value === null);
     const upserts = writes.filter((w): w is AuthKeyWrite & { value: string } => w.value !== null);
     await this.prisma.$transaction(async (tx) => {
+      if (fence !== undefined) {
+        // FOR SHARE: a takeover (which updates the fence) waits until this batch is written.
+        const owner = await tx.$queryRawUnsafe<unknown[]>(
+          `SELECT 1 FROM "Instance" WHERE "id" = $1::uuid AND "ownerFence" = $2 FOR SHARE`,
+          instanceId,
+          fence,
+        );
+        if (!owner.length) throw new FencedOutError(instanceId, fence);
+      }
       for (const type of new Set(deletes.map((d) => d.type))) {
         const ids = deletes.filter((d) => d.type === type).map((d) => d.id);
         await tx.authKey.deleteMany({ where: { instanceId, type, keyId: { in: ids } } });

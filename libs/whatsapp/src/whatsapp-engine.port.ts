@@ -72,9 +72,10 @@ export type EngineEventListener = (event: EngineEvent) => void;
 /** Serialised-string storage for the auth state; implemented on Postgres by the persistence layer. */
 export interface AuthStateStore {
   readCreds(instanceId: string): Promise<string | null>;
-  writeCreds(instanceId: string, creds: string): Promise<void>;
+  /** `fence`: the owner's fencing token; the write is refused when a newer owner exists. */
+  writeCreds(instanceId: string, creds: string, fence?: number): Promise<void>;
   readKeys(instanceId: string, type: string, ids: string[]): Promise<Map<string, string>>;
-  writeKeys(instanceId: string, writes: { type: string; id: string; value: string | null }[]): Promise<void>;
+  writeKeys(instanceId: string, writes: { type: string; id: string; value: string | null }[], fence?: number): Promise<void>;
   clear(instanceId: string): Promise<void>;
 }
 
@@ -83,6 +84,8 @@ export interface SessionOptions {
   instanceName: string;
   /** Phone number (digits) to link with a pairing code instead of a QR. */
   pairingNumber?: string;
+  /** Current fencing token of this node's lease on the instance (undefined = unfenced). */
+  fence?: () => number | undefined;
 }
 
 export type MediaDownload =

@@ -71,7 +71,7 @@ export class BaileysSession implements WhatsAppSession {
     await this.endSocket();
     const baileys = await loadBaileys();
     const logger = this.logger.child({ instance: this.options.instanceName });
-    this.auth = await usePostgresAuthState(baileys, this.store, this.instanceId, logger);
+    this.auth = await usePostgresAuthState(baileys, this.store, this.instanceId, logger, this.options.fence);
     this.intentionalEnd = false;
 
     const sock = baileys.makeWASocket({

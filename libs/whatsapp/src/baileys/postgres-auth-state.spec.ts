@@ -1,5 +1,5 @@
 import type { AppConfig } from '@gw/config';
-import { AuthStateRepository, PrismaService } from '@gw/persistence';
+import { AuthStateRepository, FencedOutError, PrismaService } from '@gw/persistence';
 import pino from 'pino';
 import { TestDatabase } from '@gw/testing';
 import { loadBaileys } from './baileys.loader';
@@ -58,6 +58,20 @@ describe('usePostgresAuthState (real Postgres)', () => {
 
     const rows = await db.query<{ type: string }>('SELECT type FROM "AuthKey" WHERE "instanceId" = $1 ORDER BY type', [instanceId]);
     expect(rows.map((r) => r.type)).toEqual(['app-state-sync-key', 'pre-key', 'session']);
+  });
+
+  it('refuses writes from a fenced-out owner (a newer lease exists)', async () => {
+    await prisma.instance.update({ where: { id: instanceId }, data: { ownerFence: 7 } });
+    await store.writeCreds(instanceId, '{"ok":1}', 7);
+    await store.writeKeys(instanceId, [{ type: 'session', id: 'x', value: '"v"' }], 7);
+    // another node took over with fence 8: the old owner's writes must not land
+    await prisma.instance.update({ where: { id: instanceId }, data: { ownerFence: 8 } });
+    await expect(store.writeCreds(instanceId, '{"stale":1}', 7)).rejects.toThrow(FencedOutError);
+    await expect(store.writeKeys(instanceId, [{ type: 'session', id: 'x', value: '"stale"' }], 7)).rejects.toThrow(FencedOutError);
+    expect(await store.readCreds(instanceId)).toBe('{"ok":1}');
+    expect((await store.readKeys(instanceId, 'session', ['x'])).get('x')).toBe('"v"');
+    await store.writeCreds(instanceId, '{"new":1}', 8);
+    expect(await store.readCreds(instanceId)).toBe('{"new":1}');
   });
 
   it('clear() removes creds and keys', async () => {

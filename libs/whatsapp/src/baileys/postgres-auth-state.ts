@@ -26,6 +26,7 @@ export async function usePostgresAuthState(
   store: AuthStateStore,
   instanceId: string,
   logger: Parameters<Baileys['makeCacheableSignalKeyStore']>[1],
+  fence: () => number | undefined = () => undefined,
 ): Promise<PersistentAuthState> {
   const { BufferJSON, initAuthCreds, proto, makeCacheableSignalKeyStore } = baileys;
   const encode = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
@@ -64,7 +65,7 @@ export async function usePostgresAuthState(
           writes.push({ type, id, value: value === null || value === undefined ? null : encode(value) });
         }
       }
-      return enqueue(() => store.writeKeys(instanceId, writes));
+      return enqueue(() => store.writeKeys(instanceId, writes, fence()));
     },
     clear() {
       return enqueue(() => store.clear(instanceId));
@@ -73,7 +74,7 @@ export async function usePostgresAuthState(
 
   return {
     state: { creds, keys: makeCacheableSignalKeyStore(keyStore, logger) },
-    saveCreds: () => enqueue(() => store.writeCreds(instanceId, encode(creds))),
+    saveCreds: () => enqueue(() => store.writeCreds(instanceId, encode(creds), fence())),
     flush: () => chain,
   };
 }

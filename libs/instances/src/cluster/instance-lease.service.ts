@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import { REDIS_CONNECTION } from '@gw/delivery';
+import { PrismaService } from '@gw/persistence';
+import type IORedis from 'ioredis';
+
+/** Takes the lease if free: value = "<node>|<fence>", fence from a per-instance counter. */
+const ACQUIRE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local fence = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'PX', ARGV[2])
+return fence`;
+/** Extends the lease only if this node still holds it with this fence. */
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+export interface LeaseOwner {
+  nodeId: string;
+  fence: number;
+}
+
+/**
+ * Which node runs which instance: a Redis lease per instance (TTL, renewed by its holder).
+ * Each acquisition gets a higher fencing token, also written to the instance row, so writes
+ * of a paused former owner (auth state) are refused by Postgres once someone else took over.
+ */
+@Injectable()
+export class InstanceLeases implements OnModuleDestroy {
+  private readonly logger = new Logger('Lease');
+  private readonly held = new Map<string, number>();
+  private renewTimer?: NodeJS.Timeout;
+  private lostListener?: (instanceId: string) => void;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS_CONNECTION) private readonly redis: IORedis,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  get nodeId() {
+    return this.config.cluster.nodeId;
+  }
+
+  private key(instanceId: string) {
+    return `${this.config.redis.prefix}:lease:${instanceId}`;
+  }
+
+  /** Called when a renewal finds the lease gone or taken: the runtime must stop at once. */
+  onLost(listener: (instanceId: string) => void) {
+    this.lostListener = listener;
+  }
+
+  /** The fence when acquired (or already held), null when another node holds it. */
+  async acquire(instanceId: string): Promise<number | null> {
+    const mine = this.held.get(instanceId);
+    if (mine !== undefined) return mine;
+    const fence = (await this.redis.eval(
+      ACQUIRE,
+      2,
+      this.key(instanceId),
+      `${this.config.redis.prefix}:fence:${instanceId}`,
+      this.nodeId,
+      String(this.config.cluster.leaseTtlMs),
+    )) as number;
+    if (!fence) return null;
+    // Postgres keeps the highest fence: auth writes of older owners no longer match it.
+    await this.prisma.$executeRawUnsafe(
+      `UPDATE "Instance" SET "ownerFence" = $2 WHERE "id" = $1::uuid AND "ownerFence" < $2`,
+      instanceId,
+      fence,
+    );
+    this.held.set(instanceId, fence);
+    this.ensureRenewing();
+    return fence;
+  }
+
+  async release(instanceId: string): Promise<void> {
+    const fence = this.held.get(instanceId);
+    if (fence === undefined) return;
+    this.held.delete(instanceId);
+    await this.redis.eval(RELEASE, 1, this.key(instanceId), `${this.nodeId}|${fence}`).catch(() => undefined);
+  }
+
+  holds(instanceId: string): boolean {
+    return this.held.has(instanceId);
+  }
+
+  fenceOf(instanceId: string): number | undefined {
+    return this.held.get(instanceId);
+  }
+
+  heldCount(): number {
+    return this.held.size;
+  }
+
+  async owner(instanceId: string): Promise<LeaseOwner | null> {
+    const value = await this.redis.get(this.key(instanceId));
+    if (!value) return null;
+    const [nodeId, fence] = value.split('|');
+    return { nodeId, fence: Number(fence) };
+  }
+
+  /** Instance ids among `ids` whose lease nobody holds. */
+  async unowned(ids: string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const values = await this.redis.mget(ids.map((id) => this.key(id)));
+    return ids.filter((_, i) => !values[i]);
+  }
+
+  private ensureRenewing() {
+    if (this.renewTimer) return;
+    this.renewTimer = setInterval(() => void this.renewAll(), Math.floor(this.config.cluster.leaseTtlMs / 3));
+    this.renewTimer.unref();
+  }
+
+  private async renewAll() {
+    for (const [instanceId, fence] of [...this.held]) {
+      try {
+        const ok = await this.redis.eval(RENEW, 1, this.key(instanceId), `${this.nodeId}|${fence}`, String(this.config.cluster.leaseTtlMs));
+        if (!ok) this.lose(instanceId, 'lease taken over or expired');
+      } catch (err) {
+        // Redis unreachable: keep running; if the lease expires meanwhile the next renewal says so.
+        this.logger.warn(`could not renew lease of ${instanceId}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private lose(instanceId: string, why: string) {
+    if (!this.held.delete(instanceId)) return;
+    this.logger.warn(`lost instance ${instanceId}: ${why}`);
+    this.lostListener?.(instanceId);
+  }
+
+  async onModuleDestroy() {
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    await Promise.all([...this.held.keys()].map((id) => this.release(id)));
+  }
+}
