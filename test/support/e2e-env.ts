@@ -39,6 +39,12 @@ export class E2eEnvironment {
     return gw;
   }
 
+  async startWorker(extra: Record<string, string> = {}): Promise<GatewayProcess> {
+    const worker = await GatewayProcess.worker(this.gatewayEnv(extra)).start();
+    this.gateways.push(worker);
+    return worker;
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.gateways.map((g) => g.stop('SIGKILL')));
     await Promise.allSettled([this.fake?.close(), this.receiver.stop()]);

@@ -1,20 +1,26 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard, EvolutionExceptionFilter } from '@gw/common';
 import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
+import { InstancesModule } from '@gw/instances';
+import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { InstanceModule } from './instance/instance.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './root/root.controller';
 import { WebhookModule } from './webhook/webhook.module';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(InstanceForwardingMiddleware).forRoutes('*');
+  }
+
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstanceModule, WebhookModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, WebhookModule],
       controllers: [RootController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -11,7 +11,8 @@ async function bootstrap() {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger });
   app.enableShutdownHooks();
   await app.init();
-  logger.pino.info({ concurrency: config.delivery.concurrency }, 'delivery worker started');
+  // Printed at every log level: supervisors and tests wait for this line.
+  process.stdout.write(`${JSON.stringify({ msg: 'delivery worker started', concurrency: config.delivery.concurrency })}\n`);
 }
 
 void bootstrap();

@@ -4,3 +4,5 @@ export * from './instance-runtime';
 export * from './instance-state';
 export * from './instances.module';
 export * from './session-restorer.service';
+export * from './cluster/instance-lease.service';
+export * from './cluster/node-directory.service';

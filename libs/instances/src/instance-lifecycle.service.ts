@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { badRequest } from '@gw/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { EvolutionException, badRequest } from '@gw/common';
 import { EVENT_SINK, EventName, EventSink } from '@gw/events';
 import { InstanceRepository, InstanceWithConfig } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
@@ -35,8 +35,16 @@ export class InstanceLifecycleService {
     await this.events.publish({ name, instanceId: instance.id, instanceName: instance.name, data, sender, occurredAt: new Date() });
   }
 
+  /** This node must hold the instance's lease to run it (calls are forwarded to the owner first). */
+  private async claim(instance: InstanceWithConfig): Promise<void> {
+    if (!(await this.registry.claim(instance.id))) {
+      throw new EvolutionException(HttpStatus.CONFLICT, [`The "${instance.name}" instance is running on another node; retry the request`]);
+    }
+  }
+
   /** Starts connecting unless already open/connecting; optionally waits for the first QR. */
   async connect(instance: InstanceWithConfig, number?: string, waitForQr = true): Promise<InstanceRuntime> {
+    await this.claim(instance);
     const runtime = this.registry.getOrCreate(instance.id, instance.name);
     if (runtime.state === 'open') return runtime;
     if (runtime.state === 'connecting' && !number) {
@@ -51,6 +59,7 @@ export class InstanceLifecycleService {
 
   /** Drops the socket and connects again with the stored session (no logout, no new QR). */
   async restart(instance: InstanceWithConfig): Promise<InstanceRuntime> {
+    await this.claim(instance);
     const runtime = this.registry.getOrCreate(instance.id, instance.name);
     if (runtime.state !== 'close') await runtime.stop();
     const progress = runtime.waitForProgress(QR_WAIT_MS);
@@ -64,6 +73,7 @@ export class InstanceLifecycleService {
     if (!runtime || runtime.state === 'close') throw badRequest(`The "${instance.name}" instance is not connected`);
     await runtime.logout();
     await runtime.drained();
+    await this.registry.release(instance.id);
   }
 
   /** Logs out if needed, tells the receivers, then removes every row of the instance. */
@@ -75,6 +85,7 @@ export class InstanceLifecycleService {
       await runtime.drained();
       this.registry.remove(instance.id);
     }
+    await this.registry.release(instance.id);
     await this.engine.clearStoredSession(instance.id);
     // Routed before the rows go, so the instance webhook still receives them.
     await this.emit(instance, 'INSTANCE_DELETE', { instanceName: instance.name, instanceId: instance.id });

@@ -4,9 +4,13 @@ import { WebhookTargetCache } from '@gw/delivery';
 import { EVENT_SINK, EventSink } from '@gw/events';
 import { InstanceRepository, MessageRepository } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
+import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRuntime } from './instance-runtime';
 
-/** The instances this process runs, by id. Creating a runtime does not connect it. */
+/**
+ * The instances this process runs, by id. Creating a runtime does not connect it; running
+ * one requires this node's lease on the instance (claim), so only one node ever runs it.
+ */
 @Injectable()
 export class InstanceRegistry {
   private readonly runtimes = new Map<string, InstanceRuntime>();
@@ -19,7 +23,24 @@ export class InstanceRegistry {
     private readonly repository: InstanceRepository,
     private readonly messages: MessageRepository,
     private readonly targets: WebhookTargetCache,
-  ) {}
+    private readonly leases: InstanceLeases,
+  ) {
+    // Another node took the instance over (we were paused or cut off): stop at once, no logout.
+    leases.onLost((instanceId) => {
+      const runtime = this.runtimes.get(instanceId);
+      this.runtimes.delete(instanceId);
+      void runtime?.stop();
+    });
+  }
+
+  /** Takes (or confirms) this node's lease; false when another node runs the instance. */
+  async claim(instanceId: string): Promise<boolean> {
+    return (await this.leases.acquire(instanceId)) !== null;
+  }
+
+  async release(instanceId: string): Promise<void> {
+    await this.leases.release(instanceId);
+  }
 
   get(instanceId: string): InstanceRuntime | undefined {
     return this.runtimes.get(instanceId);
@@ -33,7 +54,7 @@ export class InstanceRegistry {
     let runtime = this.runtimes.get(instanceId);
     if (!runtime) {
       runtime = new InstanceRuntime(instanceId, instanceName, {
-        session: this.engine.createSession({ instanceId, instanceName }),
+        session: this.engine.createSession({ instanceId, instanceName, fence: () => this.leases.fenceOf(instanceId) }),
         events: this.events,
         messages: this.messages,
         wantsBase64: async () => {

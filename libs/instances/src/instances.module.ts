@@ -2,13 +2,15 @@ import { Module } from '@nestjs/common';
 import { AuthStateRepository } from '@gw/persistence';
 import { WhatsAppModule } from '@gw/whatsapp';
 import { ApplicationStartupNotifier } from './application-startup.notifier';
+import { InstanceLeases } from './cluster/instance-lease.service';
+import { NodeDirectory } from './cluster/node-directory.service';
 import { InstanceLifecycleService } from './instance-lifecycle.service';
 import { InstanceRegistry } from './instance-registry.service';
 import { SessionRestorer } from './session-restorer.service';
 
 @Module({
   imports: [WhatsAppModule.forRoot(AuthStateRepository)],
-  providers: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, ApplicationStartupNotifier],
-  exports: [InstanceRegistry, InstanceLifecycleService, SessionRestorer],
+  providers: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, ApplicationStartupNotifier, InstanceLeases, NodeDirectory],
+  exports: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, InstanceLeases, NodeDirectory],
 })
 export class InstancesModule {}

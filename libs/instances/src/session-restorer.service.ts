@@ -1,47 +1,70 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { runWithConcurrency } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { EVENT_SINK, EventSink } from '@gw/events';
 import { InstanceRepository } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
+import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRegistry } from './instance-registry.service';
 
 const RESTORE_WAIT_MS = 15_000;
 
 /**
- * On boot, reconnects every instance with a stored WhatsApp session, a few at a time
- * (SESSION_RESTORE_CONCURRENCY) instead of all at once; on shutdown closes sockets
- * without logging out, so the next process resumes without a QR.
+ * Runs every stored session somewhere. On boot, and then every half lease period, this node
+ * claims the instances with a stored WhatsApp session that no node holds (a node died, or
+ * shut down and handed them over) and reconnects them a few at a time
+ * (SESSION_RESTORE_CONCURRENCY), never all at once. On shutdown it closes its sockets
+ * without logging out and releases the leases, so another node resumes them without a QR.
  */
 @Injectable()
 export class SessionRestorer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Restore');
-  private restoring?: Promise<void>;
+  private scanning?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private firstScan = true;
+  private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WHATSAPP_ENGINE) private readonly engine: WhatsAppEngine,
-    @Inject(EVENT_SINK) private readonly events: EventSink,
     private readonly repository: InstanceRepository,
     private readonly registry: InstanceRegistry,
+    private readonly leases: InstanceLeases,
   ) {}
 
   onApplicationBootstrap() {
     // Not awaited: the API should listen while sessions come back.
-    this.restoring = this.restoreAll().catch((err) => this.logger.error(`restore failed: ${(err as Error).stack}`));
+    void this.scan();
+    this.timer = setInterval(() => void this.scan(), Math.floor(this.config.cluster.leaseTtlMs / 2));
+    this.timer.unref();
   }
 
-  /** For tests and shutdown ordering. */
+  /** For tests and shutdown ordering: resolves when the scan in progress (if any) is done. */
   whenRestored(): Promise<void> {
-    return this.restoring ?? Promise.resolve();
+    return this.scanning ?? Promise.resolve();
   }
 
-  private async restoreAll() {
-    const candidates = await this.repository.listWithSession();
+  scan(): Promise<void> {
+    this.scanning ??= this.claimOrphans()
+      .catch((err) => this.logger.warn(`restore scan failed: ${(err as Error).message}`))
+      .finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async claimOrphans() {
+    if (this.stopping) return;
+    const stored = await this.repository.listWithSession();
+    // After boot, only instances whose owner vanished while running are taken over; ones that
+    // were closed on purpose (440 replaced, 403, ...) stay closed until someone connects them.
+    const eligible = this.firstScan ? stored : stored.filter((i) => i.connectionStatus !== 'close');
+    this.firstScan = false;
+    const orphans = new Set(await this.leases.unowned(eligible.filter((i) => !this.registry.get(i.id)).map((i) => i.id)));
+    const candidates = eligible.filter((i) => orphans.has(i.id));
+    if (!candidates.length) return;
     const started = Date.now();
     let restored = 0;
     await runWithConcurrency(candidates, this.config.whatsapp.restoreConcurrency, async (instance) => {
-      if (!(await this.engine.hasStoredSession(instance.id))) return;
+      if (this.stopping || !(await this.engine.hasStoredSession(instance.id))) return;
+      if (!(await this.registry.claim(instance.id))) return; // another node was faster
       const runtime = this.registry.getOrCreate(instance.id, instance.name);
       const progress = runtime.waitForProgress(RESTORE_WAIT_MS);
       try {
@@ -52,13 +75,19 @@ export class SessionRestorer implements OnApplicationBootstrap, OnApplicationShu
         this.logger.warn(`instance ${instance.name}: restore failed: ${(err as Error).message}`);
       }
     });
-    if (candidates.length) this.logger.log(`restored ${restored}/${candidates.length} sessions in ${Date.now() - started} ms`);
+    this.logger.log(`restored ${restored}/${candidates.length} sessions in ${Date.now() - started} ms`);
   }
 
   async onApplicationShutdown() {
-    await Promise.allSettled(this.registry.all().map(async (r) => {
-      await r.stop();
-      await r.drained();
-    }));
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.scanning;
+    await Promise.allSettled(
+      this.registry.all().map(async (r) => {
+        await r.stop();
+        await r.drained();
+        await this.registry.release(r.instanceId);
+      }),
+    );
   }
 }

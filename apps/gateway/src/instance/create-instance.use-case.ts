@@ -5,6 +5,7 @@ import { InstanceRepository } from '@gw/persistence';
 import { randomUUID } from 'node:crypto';
 import { CreateInstanceDto } from './dto/create-instance.dto';
 import { createdView } from './instance.presenter';
+import { InstancePlacement } from '../cluster/instance-placement.service';
 import { toWebhookConfig } from '../webhook/webhook-config.mapper';
 
 @Injectable()
@@ -12,6 +13,7 @@ export class CreateInstanceUseCase {
   constructor(
     private readonly repository: InstanceRepository,
     private readonly lifecycle: InstanceLifecycleService,
+    private readonly placement: InstancePlacement,
   ) {}
 
   async execute(dto: CreateInstanceDto) {
@@ -55,7 +57,7 @@ export class CreateInstanceUseCase {
     }
 
     await this.lifecycle.emit(instance, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
-    const runtime = await this.lifecycle.connect(instance, dto.number, dto.qrcode === true);
-    return createdView(instance, runtime.state, dto.qrcode ? runtime.qr : undefined);
+    const placed = await this.placement.connect(instance, dto.number, dto.qrcode === true);
+    return createdView(instance, placed.state, dto.qrcode ? placed.qr : undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
+import { InstancePlacement } from '../cluster/instance-placement.service';
 import { CreateInstanceUseCase } from './create-instance.use-case';
 import { InstanceController } from './instance.controller';
 import { LoadInstancePipe } from './instance.param';
@@ -7,6 +8,6 @@ import { LoadInstancePipe } from './instance.param';
 @Module({
   imports: [InstancesModule],
   controllers: [InstanceController],
-  providers: [CreateInstanceUseCase, LoadInstancePipe],
+  providers: [CreateInstanceUseCase, LoadInstancePipe, InstancePlacement],
 })
 export class InstanceModule {}

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const MAIN = join(process.cwd(), 'dist/apps/gateway/src/main.js');
+const WORKER_MAIN = join(process.cwd(), 'dist/apps/worker/src/main.js');
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -26,18 +27,27 @@ export class GatewayProcess {
   port = 0;
   bootMs = 0;
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly main = MAIN,
+    private readonly readyLine = '"gateway listening"',
+  ) {}
+
+  /** The delivery-only process (apps/worker). */
+  static worker(env: Record<string, string>): GatewayProcess {
+    return new GatewayProcess(env, WORKER_MAIN, '"delivery worker started"');
+  }
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<this> {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} not found: run "npm run build" first (npm test does)`);
+    if (!existsSync(this.main)) throw new Error(`${this.main} not found: run "npm run build" first (npm test does)`);
     this.port = await freePort();
     const started = Date.now();
-    const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, PORT: String(this.port) },
+    const child = spawn(process.execPath, [this.main], {
+      env: { ...process.env, LOG_LEVEL: 'info', NODE_URL: `http://127.0.0.1:${this.port}`, ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -49,7 +59,7 @@ export class GatewayProcess {
         buffer = lines.pop() ?? '';
         for (const line of lines) {
           this.logs.push(line);
-          if (line.includes('"gateway listening"')) resolve();
+          if (line.includes(this.readyLine)) resolve();
           for (const w of [...this.logWaiters]) {
             if (w.pattern.test(line) && --w.remaining === 0) {
               this.logWaiters.splice(this.logWaiters.indexOf(w), 1);

@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import { InstanceLeases, NodeDirectory } from '@gw/instances';
+import { InstanceRepository } from '@gw/persistence';
+import type { NextFunction, Request, Response } from 'express';
+import { request } from 'undici';
+
+/** Route families whose calls need the node that runs the instance's WhatsApp session. */
+const SESSION_ROUTES = new Set(['instance', 'message', 'chat', 'group', 'settings']);
+const FORWARDED = 'x-gw-forwarded-by';
+const FORWARD_TIMEOUT_MS = 60_000;
+
+/**
+ * Any node answers any call: a call for an instance another live node owns is forwarded to
+ * that node and its response returned unchanged (status, body), so clients need not care
+ * which node they talk to. Calls are forwarded at most once.
+ */
+@Injectable()
+export class InstanceForwardingMiddleware implements NestMiddleware {
+  private readonly logger = new Logger('Forward');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly leases: InstanceLeases,
+    private readonly nodes: NodeDirectory,
+    private readonly instances: InstanceRepository,
+  ) {}
+
+  async use(req: Request, res: Response, next: NextFunction) {
+    try {
+      const target = await this.ownerUrl(req);
+      if (!target) return next();
+      await this.forward(req, res, target);
+    } catch (err) {
+      // Redis or the owner unreachable: answer locally; the lease decides who may act.
+      this.logger.warn(`forwarding ${req.method} ${req.path} failed, answering locally: ${(err as Error).message}`);
+      if (!res.headersSent) next();
+    }
+  }
+
+  private async ownerUrl(req: Request): Promise<string | undefined> {
+    if (req.headers[FORWARDED]) return undefined;
+    const path = req.path.slice(this.config.server.basePath.length);
+    const [group, , rawName] = path.split('/').filter(Boolean);
+    if (!rawName || !SESSION_ROUTES.has(group)) return undefined;
+    const instance = await this.instances.findByName(decodeURIComponent(rawName));
+    if (!instance) return undefined;
+    const owner = await this.leases.owner(instance.id);
+    if (!owner || owner.nodeId === this.config.cluster.nodeId) return undefined;
+    return (await this.nodes.get(owner.nodeId))?.url;
+  }
+
+  private async forward(req: Request, res: Response, base: string) {
+    const headers: Record<string, string> = { [FORWARDED]: this.config.cluster.nodeId };
+    for (const h of ['apikey', 'content-type', 'accept']) {
+      const v = req.headers[h];
+      if (typeof v === 'string') headers[h] = v;
+    }
+    const hasBody = req.body !== undefined && !['GET', 'HEAD'].includes(req.method) && Object.keys(req.body ?? {}).length > 0;
+    const upstream = await request(`${base}${req.originalUrl}`, {
+      method: req.method as 'GET',
+      headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
+      body: hasBody ? JSON.stringify(req.body) : undefined,
+      headersTimeout: FORWARD_TIMEOUT_MS,
+      bodyTimeout: FORWARD_TIMEOUT_MS,
+    });
+    res.status(upstream.statusCode);
+    const type = upstream.headers['content-type'];
+    if (type) res.setHeader('content-type', type);
+    res.setHeader(FORWARDED, String(upstream.headers[FORWARDED] ?? ''));
+    res.send(Buffer.from(await upstream.body.arrayBuffer()));
+  }
+}
