@@ -40,7 +40,7 @@ export class InstanceForwardingMiddleware implements NestMiddleware {
 
   private async ownerUrl(req: Request): Promise<string | undefined> {
     if (req.headers[FORWARDED]) return undefined;
-    const path = req.path.slice(this.config.server.basePath.length);
+    const path = req.originalUrl.split('?')[0].slice(this.config.server.basePath.length);
     const [group, , rawName] = path.split('/').filter(Boolean);
     if (!rawName || !SESSION_ROUTES.has(group)) return undefined;
     const instance = await this.instances.findByName(decodeURIComponent(rawName));
