@@ -2,9 +2,18 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { AppConfig } from './app-config';
 import { EnvVars } from './env.dto';
+
+/** This machine's first non-internal IPv4: what other containers/nodes can reach (replicas share a hostname pattern, not DNS). */
+function reachableHost(): string {
+  for (const addrs of Object.values(networkInterfaces())) {
+    const v4 = addrs?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (v4) return v4.address;
+  }
+  return hostname();
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -42,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: { url: vars.DATABASE_URL },
     cluster: {
       nodeId: vars.NODE_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-      nodeUrl: (vars.NODE_URL ?? `http://${hostname()}:${vars.PORT}`).replace(/\/+$/, ''),
+      nodeUrl: (vars.NODE_URL ?? `http://${reachableHost()}:${vars.PORT}`).replace(/\/+$/, ''),
       leaseTtlMs: vars.LEASE_TTL_MS,
     },
     redis: { url: vars.REDIS_URL, prefix: vars.REDIS_PREFIX },
