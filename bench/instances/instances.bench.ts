@@ -79,6 +79,18 @@ async function main() {
     console.log(`${target} open instances: RSS ${rssByCount[target]} MB (base ${baseRss} MB)`);
   }
   results.createToFirstQrWebhookMs = { median: median(firstQrMs), max: Math.max(...firstQrMs) };
+
+  // Idle: does RSS stay flat (no leak) while all instances sit connected and idle?
+  const idleMinutes = Number(arg('idle-minutes', '0'));
+  if (idleMinutes > 0) {
+    const samples: { minute: number; rssMb: number }[] = [];
+    for (let m = 1; m <= idleMinutes; m++) {
+      await new Promise((r) => setTimeout(r, 60_000));
+      samples.push({ minute: m, rssMb: rssMb(gateway.pid!) });
+      console.log(`idle minute ${m}: RSS ${samples.at(-1)!.rssMb} MB`);
+    }
+    results.idleRssMb = samples;
+  }
   results.rssMb = rssByCount;
   const top = counts[counts.length - 1];
   results.perInstanceMb = Math.round(((rssByCount[top] - baseRss) / top) * 100) / 100;

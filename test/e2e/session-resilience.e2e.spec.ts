@@ -24,7 +24,7 @@ describe('session resilience (e2e)', () => {
 
   beforeAll(async () => {
     await env.start();
-    gateway = await env.startGateway({ SESSION_RESTORE_CONCURRENCY: '1' });
+    gateway = await env.startGateway({ SESSION_RESTORE_CONCURRENCY: '1', WA_KEEPALIVE_INTERVAL_MS: '1000' });
   });
 
   afterAll(() => env.stop());
@@ -77,6 +77,20 @@ describe('session resilience (e2e)', () => {
     expect(row[0].connectionStatus).toBe('open');
   });
 
+  it('watchdog: a socket that stays open but goes silent is restarted without a QR, and reported', async () => {
+    await linkByQr('hung');
+    const isOpen = isEvent('connection.update', 'hung', 'open');
+    const opensBefore = env.receiver.received.filter(isOpen).length;
+    const relogin = env.fake.waitFor('login', (l) => l.jid === jids.hung, 20_000);
+    expect(env.fake.stall(jids.hung)).toHaveLength(1);
+    await relogin; // keep-alive 1 s: declared dead after ~6 s of silence
+    await env.receiver.waitFor((w) => isOpen(w) && env.receiver.received.filter(isOpen).indexOf(w) >= opensBefore);
+    const report = await env.receiver.waitFor((w) => isEvent('connection.update', 'hung', 'connecting')(w) && w.body.data.statusReason === 408);
+    expect(report.body.data).toEqual({ instance: 'hung', state: 'connecting', statusReason: 408 });
+    expect(env.receiver.events('qrcode.updated', 'hung')).toHaveLength(1);
+    expect(gateway.logs.some((l) => l.includes('watchdog'))).toBe(true);
+  });
+
   it('stops on 440 (connection replaced) and keeps the session for a later restart', async () => {
     await linkByQr('replaced');
     const connectionsBefore = env.fake.disconnects.length;
@@ -120,7 +134,7 @@ describe('session resilience (e2e)', () => {
     env.fake.on('connection', onConnection);
     gateway = await env.startGateway({ SESSION_RESTORE_CONCURRENCY: '1' });
 
-    const expected = ['paired', 'flaky', 'replaced'];
+    const expected = ['paired', 'flaky', 'hung', 'replaced'];
     for (const name of expected) {
       await env.receiver.waitFor((w) => isEvent('connection.update', name, 'open')(w) && w.receivedAt >= restartedAt);
     }

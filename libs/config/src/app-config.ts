@@ -25,6 +25,8 @@ export interface AppConfig {
     qrTimeoutMs: number;
     connectTimeoutMs: number;
     queryTimeoutMs: number;
+    /** Ping interval; a socket silent for this + 5 s is declared dead and reconnected (the watchdog). */
+    keepAliveIntervalMs: number;
     restoreConcurrency: number;
     reconnectBaseDelayMs: number;
     reconnectMaxDelayMs: number;

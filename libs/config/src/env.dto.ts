@@ -122,6 +122,11 @@ export class EnvVars {
   @Min(1000)
   WA_QUERY_TIMEOUT_MS = 60000;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  WA_KEEPALIVE_INTERVAL_MS = 30000;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'NODE_ID may contain letters, digits, . _ - (max 64)' })

@@ -37,6 +37,7 @@ export class InstanceRuntime {
   account?: EngineAccount;
   qr: QrSnapshot = { pairingCode: null, code: null, base64: null, count: 0 };
   private reconnectAttempt = 0;
+  private lastCloseCode?: number;
   private reconnectTimer?: NodeJS.Timeout;
   private stableTimer?: NodeJS.Timeout;
   private pairingNumber?: string;
@@ -129,7 +130,8 @@ export class InstanceRuntime {
       case 'connecting':
         this.state = 'connecting';
         await this.deps.saveConnection({ connectionStatus: 'connecting' });
-        this.publish('CONNECTION_UPDATE', { instance: this.instanceName, state: 'connecting', statusReason: 200 });
+        // After a reconnect, statusReason says why the previous socket went away (e.g. 408 watchdog).
+        this.publish('CONNECTION_UPDATE', { instance: this.instanceName, state: 'connecting', statusReason: this.lastCloseCode ?? 200 });
         return;
       case 'qr':
         return this.onQr(event.code);
@@ -182,6 +184,7 @@ export class InstanceRuntime {
   private async onOpen(account: EngineAccount) {
     this.state = 'open';
     this.account = account;
+    this.lastCloseCode = undefined;
     if (this.stableTimer) clearTimeout(this.stableTimer);
     this.stableTimer = setTimeout(() => (this.reconnectAttempt = 0), STABLE_CONNECTION_MS);
     this.stableTimer.unref();
@@ -211,7 +214,12 @@ export class InstanceRuntime {
   private async onClose(statusCode: number, reason: string, disposition: string) {
     if (this.stableTimer) clearTimeout(this.stableTimer);
     if (this.stopped) return;
-    this.deps.logger.log(`instance ${this.instanceName}: closed ${statusCode} (${reason}) -> ${disposition}`);
+    this.lastCloseCode = statusCode;
+    if (statusCode === 408) {
+      this.deps.logger.warn(`instance ${this.instanceName}: watchdog: no traffic from WhatsApp (${reason}); restarting the socket`);
+    } else {
+      this.deps.logger.log(`instance ${this.instanceName}: closed ${statusCode} (${reason}) -> ${disposition}`);
+    }
     if (disposition === 'restart') return this.reconnectNow();
     if (disposition === 'reconnect') return this.scheduleReconnect(statusCode, reason);
     this.stopped = true;

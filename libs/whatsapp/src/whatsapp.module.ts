@@ -29,6 +29,7 @@ export class WhatsAppModule {
                 qrTimeoutMs: config.whatsapp.qrTimeoutMs,
                 connectTimeoutMs: config.whatsapp.connectTimeoutMs,
                 queryTimeoutMs: config.whatsapp.queryTimeoutMs,
+                keepAliveIntervalMs: config.whatsapp.keepAliveIntervalMs,
               },
               pino({ level: baileysLevel(config.server.logLevel), base: undefined }),
             ),

@@ -88,6 +88,13 @@ export class ConnectionHub {
     return targets.map((c) => c.id);
   }
 
+  /** Silently hangs the target's connections: open sockets, no traffic either way. */
+  stall(target: string): string[] {
+    const targets = this.resolveTargets(target);
+    for (const conn of targets) conn.stalled = true;
+    return targets.map((c) => c.id);
+  }
+
   /** the client accepted <pair-success>: like WhatsApp, restart the stream (515) */
   onPaired(conn: FakeConnection, device: FakeDevice): void {
     this.host.publish('paired', {

@@ -54,13 +54,16 @@ export class FakeConnection {
     ws.on('close', () => this.onClose());
   }
 
+  /** A stalled connection keeps its socket open but ignores and answers nothing (a silent hang). */
+  stalled = false;
+
   get isOpen(): boolean {
     return this.ws.readyState === WS_OPEN && this.phase !== 'closed';
   }
 
   /** Encrypts and sends one stanza; false when the socket is gone. */
   send(node: BinaryNode): boolean {
-    if (!this.isOpen || !this.noise.isTransportReady) return false;
+    if (!this.isOpen || !this.noise.isTransportReady || this.stalled) return false;
     this.options.log(`[${this.id}] -> ${describeNode(node)}`);
     const plain = this.baileys.encodeBinaryNode(node);
     this.ws.send(encodeFrame(this.noise.encrypt(plain)));
@@ -105,6 +108,7 @@ export class FakeConnection {
   }
 
   private onData(data: Buffer): void {
+    if (this.stalled) return;
     let frames: Buffer[];
     try {
       frames = this.reader.push(data);

@@ -230,6 +230,11 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
     return this.hub.kick(target, reason);
   }
 
+  /** Fault: the target's sockets stay open but nothing flows (for watchdog tests). */
+  stall(target: string): string[] {
+    return this.hub.stall(target);
+  }
+
   /**
    * Peer `from` (jid or phone; unknown phone numbers become accounts) sends `content`
    * (a proto.IMessage-shaped object) to the devices of account `to`, or to a group (`to`

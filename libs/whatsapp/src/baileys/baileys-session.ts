@@ -22,6 +22,7 @@ export interface BaileysSocketSettings {
   qrTimeoutMs: number;
   connectTimeoutMs: number;
   queryTimeoutMs: number;
+  keepAliveIntervalMs: number;
 }
 
 const PROFILE_PICTURE_TIMEOUT_MS = 3000;
@@ -82,6 +83,8 @@ export class BaileysSession implements WhatsAppSession {
       qrTimeout: this.settings.qrTimeoutMs,
       connectTimeoutMs: this.settings.connectTimeoutMs,
       defaultQueryTimeoutMs: this.settings.queryTimeoutMs,
+      // Baileys' keep-alive is the watchdog: no traffic for interval + 5 s closes with 408.
+      keepAliveIntervalMs: this.settings.keepAliveIntervalMs,
       markOnlineOnConnect: false,
       syncFullHistory: false,
       emitOwnEvents: false,
