@@ -7,6 +7,7 @@
  * Baseline: the same gateway process idle with no instance, measured in the same run.
  */
 import { FakeWhatsAppServer, GatewayProcess, ReceivedWebhook, TestDatabase, WebhookReceiver, rssMb } from '@gw/testing';
+import { runWithConcurrency } from '@gw/common';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
@@ -57,24 +58,20 @@ async function main() {
     w.body?.event === 'connection.update' && w.body.instance === name && w.body.data.state === 'open';
   const rssByCount: Record<number, number> = {};
   for (const target of counts) {
-    const batch: Promise<void>[] = [];
-    for (; linked < target; linked++) {
-      const name = `bench-${linked}`;
-      batch.push(
-        (async () => {
-          const t0 = Date.now();
-          await gateway.api('POST', '/instance/create', {
-            apikey: API_KEY,
-            body: { instanceName: name, webhook: { url: `${receiver.url}/${name}`, events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE'] } },
-          });
-          const qr = await receiver.waitFor((w) => w.body?.event === 'qrcode.updated' && w.body.instance === name, 60_000);
-          firstQrMs.push(qr.receivedAt - t0);
-          await fake.scan(qr.body.data.qrcode.code);
-          await receiver.waitFor(isOpen(name), 60_000);
-        })(),
-      );
-    }
-    await Promise.all(batch);
+    const names: string[] = [];
+    for (; linked < target; linked++) names.push(`bench-${linked}`);
+    // Linked 20 at a time, as a person scanning codes would never do 200 at once either.
+    await runWithConcurrency(names, 20, async (name) => {
+      const t0 = Date.now();
+      await gateway.api('POST', '/instance/create', {
+        apikey: API_KEY,
+        body: { instanceName: name, webhook: { url: `${receiver.url}/${name}`, events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE'] } },
+      });
+      const qr = await receiver.waitFor((w) => w.body?.event === 'qrcode.updated' && w.body.instance === name, 60_000);
+      firstQrMs.push(qr.receivedAt - t0);
+      await fake.scan(qr.body.data.qrcode.code);
+      await receiver.waitFor(isOpen(name), 60_000);
+    });
     rssByCount[target] = await settledRss(gateway.pid!);
     console.log(`${target} open instances: RSS ${rssByCount[target]} MB (base ${baseRss} MB)`);
   }
