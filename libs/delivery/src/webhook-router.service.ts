@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import {
   EventName,
@@ -46,8 +46,12 @@ function chatOf(event: GatewayEvent): string {
  * env switch is on), independently, numbers it (per-instance sequence, kept in Postgres)
  * and enqueues one durable delivery per target.
  */
+const PUBLISH_RETRY_MS = 60_000;
+
 @Injectable()
 export class WebhookRouter implements EventSink {
+  private readonly logger = new Logger('Router');
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly targetsCache: WebhookTargetCache,
@@ -55,7 +59,25 @@ export class WebhookRouter implements EventSink {
     private readonly log: DeliveryLogRepository,
   ) {}
 
+  /**
+   * Routes and enqueues, retrying for up to a minute when Postgres or Redis is briefly away
+   * (a restart, a failover): events of an instance wait in order instead of being dropped.
+   */
   async publish(event: GatewayEvent): Promise<void> {
+    const deadline = Date.now() + PUBLISH_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.route(event);
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        const wait = Math.min(5_000, 100 * 2 ** attempt);
+        this.logger.warn(`could not route ${event.name} of ${event.instanceName || 'gateway'} (${(err as Error).message}); retrying in ${wait} ms`);
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private async route(event: GatewayEvent): Promise<void> {
     const targets = await this.targets(event);
     if (!targets.length) return;
     const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;

@@ -115,7 +115,9 @@ export class InstanceEventMapper {
 
   private async onMessages(batch: EngineMessage[]) {
     const { instanceId, publish } = this.deps;
-    const messages = batch.map((m) => this.prepare(m));
+    // A message that could not be decrypted yet (CIPHERTEXT stub) is not stored or sent: WhatsApp
+    // resends it after Baileys' retry receipt, and storing the stub would swallow the real one.
+    const messages = batch.map((m) => this.prepare(m)).filter((m) => !(m.messageStubType === 'CIPHERTEXT' && !m.message));
     const visible = messages.filter((m) => m.messageType !== 'protocolMessage');
     // Stored first: the unique key makes WhatsApp's redeliveries and our replays idempotent.
     const fresh = await this.store(visible);

@@ -62,7 +62,11 @@ export class InstanceRegistry {
           return !!hook?.enabled && hook.webhookBase64;
         },
         base64MaxBytes: this.config.delivery.base64MaxBytes,
-        saveConnection: (fields) => this.repository.updateConnection(instanceId, fields),
+        // Connection bookkeeping must never stop an event: a database blip is logged, not fatal.
+        saveConnection: (fields) =>
+          this.repository.updateConnection(instanceId, fields).catch((err) =>
+            this.logger.warn(`instance ${instanceName}: could not save connection state: ${(err as Error).message}`),
+          ),
         qrcodeLimit: this.config.whatsapp.qrcodeLimit,
         reconnectBaseDelayMs: this.config.whatsapp.reconnectBaseDelayMs,
         reconnectMaxDelayMs: this.config.whatsapp.reconnectMaxDelayMs,

@@ -5,6 +5,7 @@ import { PrismaService } from './prisma.service';
 export class FencedOutError extends Error {
   constructor(instanceId: string, fence: number) {
     super(`instance ${instanceId}: write refused, fence ${fence} is stale (another node owns the instance)`);
+    this.name = 'FencedOutError';
   }
 }
 

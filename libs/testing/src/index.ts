@@ -44,3 +44,4 @@ export { GatewayProcess, freePort, rssMb, type ApiResponse } from './harness/gat
 export { TestDatabase } from './harness/test-database';
 export { decodeQrDataUrl } from './harness/qr-decode';
 export { RedisServerControl } from './harness/redis-server.control';
+export { PostgresServerControl } from './harness/postgres-server.control';

@@ -8,6 +8,8 @@ import type {
 import type { AuthStateStore } from '../whatsapp-engine.port';
 import { Baileys } from './baileys.loader';
 
+const RETRY_FOR_MS = 120_000;
+
 export interface PersistentAuthState {
   state: AuthenticationState;
   /** Persist the current creds; calls are serialised so an older write never lands last. */
@@ -32,7 +34,24 @@ export async function usePostgresAuthState(
   const encode = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
   const decode = <T>(text: string): T => JSON.parse(text, BufferJSON.reviver) as T;
 
-  const stored = await store.readCreds(instanceId);
+  /**
+   * Auth reads and writes wait out a database restart (retrying up to RETRY_FOR_MS) instead of
+   * failing: a failed key write would make Baileys drop the message it was decrypting.
+   */
+  const durable = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
+    const deadline = Date.now() + RETRY_FOR_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await op();
+      } catch (err) {
+        if ((err as Error).name === 'FencedOutError' || Date.now() > deadline) throw err;
+        if (attempt === 1) logger?.error({ err: (err as Error).message }, `auth state ${what}: database unavailable, retrying`);
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
+  };
+
+  const stored = await durable('read', () => store.readCreds(instanceId));
   const creds: AuthenticationCreds = stored ? decode<AuthenticationCreds>(stored) : initAuthCreds();
 
   let chain: Promise<void> = Promise.resolve();
@@ -45,7 +64,7 @@ export async function usePostgresAuthState(
   const keyStore: SignalKeyStore = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
       await chain; // read-your-writes: a key written a moment ago must be visible
-      const rows = await store.readKeys(instanceId, type, ids);
+      const rows = await durable('read', () => store.readKeys(instanceId, type, ids));
       const out: { [id: string]: SignalDataTypeMap[T] } = {};
       for (const id of ids) {
         const raw = rows.get(id);
@@ -65,16 +84,16 @@ export async function usePostgresAuthState(
           writes.push({ type, id, value: value === null || value === undefined ? null : encode(value) });
         }
       }
-      return enqueue(() => store.writeKeys(instanceId, writes, fence()));
+      return enqueue(() => durable('write', () => store.writeKeys(instanceId, writes, fence())));
     },
     clear() {
-      return enqueue(() => store.clear(instanceId));
+      return enqueue(() => durable('write', () => store.clear(instanceId)));
     },
   };
 
   return {
     state: { creds, keys: makeCacheableSignalKeyStore(keyStore, logger) },
-    saveCreds: () => enqueue(() => store.writeCreds(instanceId, encode(creds), fence())),
+    saveCreds: () => enqueue(() => durable('write', () => store.writeCreds(instanceId, encode(creds), fence()))),
     flush: () => chain,
   };
 }
