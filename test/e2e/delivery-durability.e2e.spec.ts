@@ -16,7 +16,7 @@ describe('webhook delivery durability and replay (e2e)', () => {
   beforeAll(async () => {
     await env.start();
     env.receiver.respondWith((w) => (w.path.startsWith('/dur') && !receiverUp ? 503 : 200));
-    gateway = await env.startGateway({ WEBHOOK_RETRY_SCHEDULE: '1,1,1,1,1,1,1,1,1,1' });
+    gateway = await env.startGateway({ WEBHOOK_RETRY_SCHEDULE: '1,1,1,1,1,1,1,1,1,1', LEASE_TTL_MS: '3000' });
   });
 
   afterAll(() => env.stop());
@@ -49,7 +49,7 @@ describe('webhook delivery durability and replay (e2e)', () => {
 
     await gateway.stop('SIGKILL');
     receiverUp = true;
-    gateway = await env.startGateway({ WEBHOOK_RETRY_SCHEDULE: '1,1,1,1,1,1,1,1,1,1' });
+    gateway = await env.startGateway({ WEBHOOK_RETRY_SCHEDULE: '1,1,1,1,1,1,1,1,1,1', LEASE_TTL_MS: '3000' });
 
     // a job that was mid-request when the process died is recovered when its lock expires (~10 s)
     for (const id of pendingIds) await env.receiver.waitFor((w) => w.headers['webhook-id'] === id, 45_000, `delivery ${id}`);
@@ -110,14 +110,20 @@ describe('webhook delivery durability and replay (e2e)', () => {
 
   it('redeliver-failed resends every dead-lettered delivery since a time', async () => {
     receiverUp = false;
-    await gateway.stop('SIGKILL');
-    gateway = await env.startGateway({ WEBHOOK_RETRY_SCHEDULE: '0' }); // one retry, then dead-lettered
+    await gateway.stop('SIGTERM');
+    // graceful: hands the instance's lease back at once
+    gateway = await env.startGateway({ WEBHOOK_RETRY_SCHEDULE: '0', LEASE_TTL_MS: '3000' }); // one retry, then dead-lettered
+    await env.leaseExpired('durable'); // the SIGKILLed first process held it until its lease ran out
     const since = new Date().toISOString();
-    const deadLettered = env.nextDeadLetter();
     await gateway.api('POST', '/instance/restart/durable', { apikey: API_KEY });
-    const dead = await deadLettered;
-    const failed = await gateway.api('GET', `/webhook/deliveries/durable?status=failed&since=${since}`, { apikey: API_KEY });
-    expect(failed.body.deliveries.map((d: { id: string }) => d.id)).toContain(dead);
+    // Dead-lettering is visible to clients only through the log: wait until it lists one.
+    let dead: string | undefined;
+    for (let i = 0; i < 100 && !dead; i++) {
+      const failed = await gateway.api('GET', `/webhook/deliveries/durable?status=failed&since=${since}`, { apikey: API_KEY });
+      dead = failed.body.deliveries?.[0]?.id;
+      if (!dead) await env.receiver.nextAttempt(1_000).catch(() => undefined);
+    }
+    expect(dead).toBeDefined();
     receiverUp = true;
     const res = await gateway.api('POST', '/webhook/deliveries/durable/redeliver-failed', { apikey: API_KEY, body: { since } });
     expect(res.status).toBe(202);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver } from '@gw/testing';
 
 export const API_KEY = 'e2e-global-key';
@@ -65,23 +65,19 @@ export class E2eEnvironment {
     }
   }
 
-  /** Resolves with the id of the next delivery job that is given up (final failure). */
-  async nextDeadLetter(timeoutMs = 60_000): Promise<string> {
-    const events = new QueueEvents('webhook-delivery', {
-      connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }),
-      prefix: this.redisPrefix,
-    });
-    await events.waitUntilReady();
+  /** Resolves once no node holds the instance's lease (a killed owner's lease runs out after its TTL). */
+  async leaseExpired(instanceName: string, timeoutMs = 20_000): Promise<void> {
+    const [row] = await this.db.query<{ id: string }>('SELECT id FROM "Instance" WHERE name = $1', [instanceName]);
+    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {
-      return await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no delivery failed for good in time')), timeoutMs);
-        events.on('failed', ({ jobId }) => {
-          clearTimeout(timer);
-          resolve(jobId);
-        });
-      });
+      const until = Date.now() + timeoutMs;
+      // a TTL running out has no event to await; poll it
+      while (await redis.exists(`${this.redisPrefix}:lease:${row.id}`)) {
+        if (Date.now() > until) throw new Error(`lease of ${instanceName} still held after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     } finally {
-      await events.close();
+      redis.disconnect();
     }
   }
 

@@ -16,3 +16,11 @@ export async function runWithConcurrency<T>(items: T[], concurrency: number, tas
   });
   await Promise.all(lanes);
 }
+
+/** Rejects when `work` takes longer than `ms` (Redis commands queue forever while it is away). */
+export function withTimeout<T>(work: Promise<T>, ms: number, what = 'operation'): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms).unref()),
+  ]);
+}

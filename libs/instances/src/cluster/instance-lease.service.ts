@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { REDIS_CONNECTION } from '@gw/delivery';
 import { PrismaService } from '@gw/persistence';
+import { serviceUnavailable, withTimeout } from '@gw/common';
 import type IORedis from 'ioredis';
 
 /** Takes the lease if free: value = "<node>|<fence>", fence from a per-instance counter. */
@@ -10,13 +11,21 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local fence = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'PX', ARGV[2])
 return fence`;
-/** Extends the lease only if this node still holds it with this fence. */
+/**
+ * Extends the lease if this node still holds it with this fence. A lease that vanished (Redis
+ * restarted empty) is taken back with the same fence: nobody else took it, so it is still ours.
+ */
 const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]); return 1 end
 return 0`;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+/** Redis calls on request paths must not wait for a Redis that is away (ioredis queues them). */
+const REDIS_TIMEOUT_MS = 1_500;
 
 export interface LeaseOwner {
   nodeId: string;
@@ -54,18 +63,13 @@ export class InstanceLeases implements OnModuleDestroy {
     this.lostListener = listener;
   }
 
-  /** The fence when acquired (or already held), null when another node holds it. */
+  /** The fence when acquired (or already held), null when another node holds it; 503 without Redis. */
   async acquire(instanceId: string): Promise<number | null> {
     const mine = this.held.get(instanceId);
     if (mine !== undefined) return mine;
-    const fence = (await this.redis.eval(
-      ACQUIRE,
-      2,
-      this.key(instanceId),
-      `${this.config.redis.prefix}:fence:${instanceId}`,
-      this.nodeId,
-      String(this.config.cluster.leaseTtlMs),
-    )) as number;
+    const fence = await withTimeout(this.acquireLease(instanceId), REDIS_TIMEOUT_MS, 'lease').catch((err: Error) => {
+      throw serviceUnavailable(`Redis is unavailable, the instance cannot be started right now: ${err.message}`);
+    });
     if (!fence) return null;
     // Postgres keeps the highest fence: auth writes of older owners no longer match it.
     await this.prisma.$executeRawUnsafe(
@@ -76,6 +80,17 @@ export class InstanceLeases implements OnModuleDestroy {
     this.held.set(instanceId, fence);
     this.ensureRenewing();
     return fence;
+  }
+
+  private async acquireLease(instanceId: string): Promise<number> {
+    return (await this.redis.eval(
+      ACQUIRE,
+      2,
+      this.key(instanceId),
+      `${this.config.redis.prefix}:fence:${instanceId}`,
+      this.nodeId,
+      String(this.config.cluster.leaseTtlMs),
+    )) as number;
   }
 
   async release(instanceId: string): Promise<void> {
@@ -98,7 +113,7 @@ export class InstanceLeases implements OnModuleDestroy {
   }
 
   async owner(instanceId: string): Promise<LeaseOwner | null> {
-    const value = await this.redis.get(this.key(instanceId));
+    const value = await withTimeout(this.redis.get(this.key(instanceId)), REDIS_TIMEOUT_MS, 'lease owner');
     if (!value) return null;
     const [nodeId, fence] = value.split('|');
     return { nodeId, fence: Number(fence) };
@@ -107,7 +122,7 @@ export class InstanceLeases implements OnModuleDestroy {
   /** Instance ids among `ids` whose lease nobody holds. */
   async unowned(ids: string[]): Promise<string[]> {
     if (!ids.length) return [];
-    const values = await this.redis.mget(ids.map((id) => this.key(id)));
+    const values = await withTimeout(this.redis.mget(ids.map((id) => this.key(id))), REDIS_TIMEOUT_MS, 'leases');
     return ids.filter((_, i) => !values[i]);
   }
 
@@ -120,7 +135,7 @@ export class InstanceLeases implements OnModuleDestroy {
   private async renewAll() {
     for (const [instanceId, fence] of [...this.held]) {
       try {
-        const ok = await this.redis.eval(RENEW, 1, this.key(instanceId), `${this.nodeId}|${fence}`, String(this.config.cluster.leaseTtlMs));
+        const ok = await withTimeout(this.redis.eval(RENEW, 1, this.key(instanceId), `${this.nodeId}|${fence}`, String(this.config.cluster.leaseTtlMs)), REDIS_TIMEOUT_MS, 'renew');
         if (!ok) this.lose(instanceId, 'lease taken over or expired');
       } catch (err) {
         // Redis unreachable: keep running; if the lease expires meanwhile the next renewal says so.

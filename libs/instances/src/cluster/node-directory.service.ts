@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { REDIS_CONNECTION } from '@gw/delivery';
+import { withTimeout } from '@gw/common';
 import type IORedis from 'ioredis';
 import { InstanceLeases } from './instance-lease.service';
 
@@ -43,7 +44,7 @@ export class NodeDirectory implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async live(): Promise<NodeInfo[]> {
-    const all = await this.redis.hgetall(this.key);
+    const all = await withTimeout(this.redis.hgetall(this.key), 1_500, 'nodes');
     const cutoff = Date.now() - this.config.cluster.leaseTtlMs;
     const nodes = Object.values(all).map((v) => JSON.parse(v) as NodeInfo);
     const dead = nodes.filter((n) => n.seenAt < cutoff).map((n) => n.nodeId);
