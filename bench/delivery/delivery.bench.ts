@@ -33,7 +33,8 @@
  *    enqueued->delivery = publish() resolved (job in Redis) -> receipt. Same clock (epoch ms from
  *    performance.timeOrigin + performance.now()) in both processes.
  *  - Redis memory per pending retry: M deliveries answered 500 sit as delayed jobs (retry
- *    schedule starts at 600 s); delta of INFO used_memory / M, with a per-key breakdown.
+ *    schedule starts at 600 s); (delta of INFO used_memory - delta of the capped BullMQ events
+ *    stream) / M, with a per-key breakdown (job hash fields, delayed zset).
  * The receiver is a separate process (receiver.ts). Everything runs on a dedicated REDIS_PREFIX
  * and a fresh database, both removed at the end.
  */
@@ -125,12 +126,18 @@ function machineBusyMs(): number {
   const [user, nice, system, , , irq, softirq, steal] = cpu;
   return ((user + nice + system + irq + softirq + steal) * 1000) / 100;
 }
-function pidsNamed(comm: string): number[] {
-  const out: number[] = [];
+/** Parent pid of a process, from /proc. */
+function ppidOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+/** The postmaster and all its children (backends, WAL writer, checkpointer…) of one cluster. */
+function clusterPids(postmaster: number): number[] {
+  const out = [postmaster];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm) out.push(Number(d));
+      if (ppidOf(Number(d)) === postmaster) out.push(Number(d));
     } catch {
       /* gone */
     }
@@ -261,6 +268,8 @@ interface Ctx {
   hookUrl: string;
   secret: string;
   workerPid?: number;
+  /** Postgres postmaster serving our database (parent of our backend), for CPU accounting. */
+  postmasterPid?: number;
 }
 
 function event(ctx: Ctx, phase: string, n: number): GatewayEvent {
@@ -287,7 +296,10 @@ async function withCpu<T>(
     const v = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
     return (v('used_cpu_user') + v('used_cpu_sys')) * 1000;
   };
-  const pg = () => pidsNamed('postgres').reduce((s, p) => s + procCpuMs(p), 0);
+  // Only the cluster holding our database (another one on the machine counts as "other").
+  // Per process, so backends that come and go (pool churn) do not distort the sum: a process seen
+  // only at the end counts whole (it started during the phase), one gone by then drops out.
+  const pg = () => new Map(ctx.postmasterPid ? clusterPids(ctx.postmasterPid).map((p) => [p, procCpuMs(p)]) : []);
   const main0 = process.cpuUsage();
   const [rcv0, redis0, pg0, worker0] = [(await ctx.receiver.stats()).cpuMs, await redisCpu(), pg(), ctx.workerPid ? procCpuMs(ctx.workerPid) : 0];
   const machine0 = machineBusyMs();
@@ -300,7 +312,7 @@ async function withCpu<T>(
     bench: Math.round((main.user + main.system) / 1000),
     receiver: Math.round((await ctx.receiver.stats()).cpuMs - rcv0),
     redis: Math.round((await redisCpu()) - redis0),
-    postgres: Math.round(pg() - pg0),
+    postgres: Math.round([...pg()].reduce((s, [pid, ms]) => s + ms - (pg0.get(pid) ?? 0), 0)),
   };
   if (ctx.workerPid) cpuMs.worker = Math.round(procCpuMs(ctx.workerPid) - worker0);
   // Whatever else ran on the machine meanwhile (other jobs competing for the same cores).
@@ -644,6 +656,17 @@ async function main() {
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
   let app: INestApplicationContext | undefined;
   let worker: ChildProcess | undefined;
+  // An error event nobody handles (e.g. Postgres restarted under us) or Ctrl-C: clean up, then exit.
+  const abort = (why: unknown) => {
+    console.error('aborting:', why);
+    const deadline = setTimeout(() => process.exit(1), 15_000);
+    void cleanup().finally(() => {
+      clearTimeout(deadline);
+      process.exit(1);
+    });
+  };
+  process.once('uncaughtException', abort);
+  process.once('SIGINT', () => abort('SIGINT'));
   try {
     await Promise.all([db.create(), receiver.start()]);
     await receiver.call({ cmd: 'config', secret, failPhases: ['retry'], verifyEvery: 97 });
@@ -680,6 +703,11 @@ async function main() {
       hookUrl,
       secret,
       workerPid: worker?.pid,
+      // The checkpointer lives as long as the server: its parent is the postmaster.
+      postmasterPid: await db
+        .query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'`)
+        .then(([r]) => ppidOf(r.pid))
+        .catch(() => undefined), // Postgres on another host: its CPU is not ours to see
     };
     const log = (s: string) => console.error(`[bench:delivery] ${s}`);
 
@@ -783,6 +811,11 @@ async function main() {
     writeFileSync(file, JSON.stringify(results, null, 2));
     console.log(`\nwritten to ${file}`);
   } finally {
+    await cleanup();
+  }
+
+  /** Stops what we started and removes our Redis keys and database; also run on a crash or Ctrl-C. */
+  async function cleanup() {
     if (worker && worker.exitCode === null) {
       const exited = new Promise((r) => worker!.once('exit', r));
       worker.kill('SIGTERM');

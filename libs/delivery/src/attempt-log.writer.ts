@@ -15,6 +15,8 @@ export class AttemptLogWriter implements OnModuleDestroy {
   private buffer: AttemptRecord[] = [];
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** The write that has not started yet: later records join it. */
+  private next?: Promise<void>;
 
   constructor(private readonly repository: DeliveryLogRepository) {}
 
@@ -27,13 +29,20 @@ export class AttemptLogWriter implements OnModuleDestroy {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.buffer;
-    this.buffer = [];
-    if (!batch.length) return this.flushing;
-    this.flushing = this.flushing
-      .then(() => this.repository.recordAttempts(batch))
-      .catch((err) => this.logger.error(`could not write ${batch.length} attempt records: ${(err as Error).message}`));
-    return this.flushing;
+    if (!this.buffer.length) return this.flushing;
+    // Group commit: join the next write. Its batch is taken when the write in progress ends, so
+    // everything buffered meanwhile (by all concurrent jobs) goes in one transaction.
+    this.next ??= this.flushing.then(() => {
+      this.next = undefined;
+      const batch = this.buffer;
+      this.buffer = [];
+      if (!batch.length) return;
+      return this.repository
+        .recordAttempts(batch)
+        .catch((err) => this.logger.error(`could not write ${batch.length} attempt records: ${(err as Error).message}`));
+    });
+    this.flushing = this.next;
+    return this.next;
   }
 
   purge(cutoff: Date): Promise<number> {

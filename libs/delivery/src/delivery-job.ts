@@ -13,6 +13,11 @@ export interface DeliveryJob {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /**
+   * Set (and `body` emptied) once an attempt failed: a pending retry does not keep its body in
+   * Redis; the worker reads it from the attempt log (WebhookDelivery.body) when the retry runs.
+   */
+  bodyInLog?: true;
   sequence: number | null;
   enqueuedAt: number;
   /** Per-webhook retry delays (ms); absent = deployment default. */

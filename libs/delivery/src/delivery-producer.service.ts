@@ -3,21 +3,14 @@ import { APP_CONFIG, AppConfig } from '@gw/config';
 import { DeliveryLogRepository, NewDelivery } from '@gw/persistence';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
-import { serviceUnavailable } from '@gw/common';
+import { serviceUnavailable, withTimeout } from '@gw/common';
 import { DeliveryJob } from './delivery-job';
-import { DELIVERY_QUEUE, KEEP_COMPLETED, KEEP_FAILED, REDIS_CONNECTION } from './delivery.constants';
+import { DELIVERY_QUEUE, REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { OrderedLanes } from './ordered-lanes.service';
 
 /** How long a producer waits for Redis before leaving the work to the outbox sweeper. */
 const QUEUE_TIMEOUT_MS = 2_000;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
-  ]);
-}
 
 /**
  * Puts deliveries on the durable queue and in the attempt log. The job id is the delivery
@@ -28,6 +21,9 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
   private readonly queue: Queue<DeliveryJob, void, string>;
   private readonly logger = new Logger('Delivery');
   private dispatchFailed = false;
+  private pending: DeliveryJob[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private nextWrite?: Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -77,17 +73,38 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
       jobId,
       attempts: schedule.length + 1,
       backoff: { type: 'schedule' },
-      removeOnComplete: KEEP_COMPLETED,
-      removeOnFail: KEEP_FAILED,
+      // Every attempt is in the attempt log (Postgres): a stack trace per failure in the Redis
+      // job hash is ~360 B per pending retry for nothing. Retention is set once on the Worker.
+      stackTraceLimit: 0,
     };
   }
 
-  async enqueue(jobs: DeliveryJob[]): Promise<void> {
+  /**
+   * Group commit on the producer side: concurrent enqueue() calls (many instances publishing at
+   * once) share one outbox INSERT and one addBulk. A batch is taken when the previous write
+   * ends, so a lone caller pays no added delay; callers resolve when their batch is written.
+   */
+  enqueue(jobs: DeliveryJob[]): Promise<void> {
+    if (!jobs.length) return Promise.resolve();
+    this.pending.push(...jobs);
+    this.nextWrite ??= this.writing.then(() => {
+      this.nextWrite = undefined;
+      const batch = this.pending;
+      this.pending = [];
+      return this.write(batch);
+    });
+    // A failed write fails the callers of that batch; the chain itself goes on.
+    this.writing = this.nextWrite.catch(() => undefined);
+    return this.nextWrite;
+  }
+
+  private async write(jobs: DeliveryJob[]): Promise<void> {
     if (!jobs.length) return;
     const max = this.config.delivery.maxBodyBytes;
     const sendable = jobs.filter((j) => Buffer.byteLength(j.body) <= max);
+    const ok = new Set(sendable);
     const rows: NewDelivery[] = jobs.map((j) => {
-      const tooLarge = !sendable.includes(j);
+      const tooLarge = !ok.has(j);
       return {
         id: j.deliveryId,
         instanceId: j.instanceId,
