@@ -7,6 +7,7 @@ import { PersistenceModule } from '@gw/persistence';
 import { InstancesModule } from '@gw/instances';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { InstanceModule } from './instance/instance.module';
+import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './root/root.controller';
 import { WebhookModule } from './webhook/webhook.module';
@@ -20,7 +21,7 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, WebhookModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule],
       controllers: [RootController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -31,6 +31,12 @@ export interface AppConfig {
     reconnectBaseDelayMs: number;
     reconnectMaxDelayMs: number;
   };
+  messaging: {
+    /** Minimum gap between two sends of one instance (0 = back to back, still one at a time). */
+    sendMinIntervalMs: number;
+    /** How long one send may take once it is WhatsApp's turn (typing delay not included). */
+    sendTimeoutMs: number;
+  };
   delivery: {
     workerEnabled: boolean;
     concurrency: number;

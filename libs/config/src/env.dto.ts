@@ -142,6 +142,17 @@ export class EnvVars {
   @Min(2000)
   LEASE_TTL_MS = 15000;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SEND_MIN_INTERVAL_MS = 0;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SEND_TIMEOUT_MS = 30000;
+
   @Transform(toBool)
   @IsBoolean()
   DELIVERY_WORKER_ENABLED = true;

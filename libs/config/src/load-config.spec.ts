@@ -14,6 +14,16 @@ describe('loadConfig', () => {
     expect(c.delivery.retryScheduleMs).toEqual([5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000]);
   });
 
+  it('reads the send pacing settings', () => {
+    expect(loadConfig(base).messaging).toEqual({ sendMinIntervalMs: 0, sendTimeoutMs: 30000 });
+    expect(loadConfig({ ...base, SEND_MIN_INTERVAL_MS: '250', SEND_TIMEOUT_MS: '5000' }).messaging).toEqual({
+      sendMinIntervalMs: 250,
+      sendTimeoutMs: 5000,
+    });
+    expect(() => loadConfig({ ...base, SEND_MIN_INTERVAL_MS: '-1' })).toThrow(/SEND_MIN_INTERVAL_MS/);
+    expect(() => loadConfig({ ...base, SEND_TIMEOUT_MS: '10' })).toThrow(/SEND_TIMEOUT_MS/);
+  });
+
   it('reports one line per problem', () => {
     let error: ConfigError | undefined;
     try {

@@ -6,3 +6,6 @@ export * from './instances.module';
 export * from './session-restorer.service';
 export * from './cluster/instance-lease.service';
 export * from './cluster/node-directory.service';
+export * from './instance-messenger';
+export * from './send-request';
+export * from './send.exception';

@@ -1,26 +1,36 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { EvolutionException, badRequest } from '@gw/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
 import { EVENT_SINK, EventName, EventSink } from '@gw/events';
-import { InstanceRepository, InstanceWithConfig } from '@gw/persistence';
+import { InstanceRepository, InstanceWithConfig, MessageRepository } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { randomUUID } from 'node:crypto';
 import { WebhookTargetCache } from '@gw/delivery';
+import { InstanceMessenger, SentMessageRecord } from './instance-messenger';
 import { InstanceRegistry } from './instance-registry.service';
 import { InstanceRuntime } from './instance-runtime';
 import { InstanceState, QrSnapshot } from './instance-state';
+import type { SendRequest } from './send-request';
+import { SendException } from './send.exception';
 
 /** How long connect/create wait for the first QR (Evolution waits a fixed 2-5 s instead). */
 const QR_WAIT_MS = 10_000;
 
-/** create / connect / restart / logout / delete, as the instance routes need them. */
+/** create / connect / restart / logout / delete, as the instance routes need them; and sending. */
 @Injectable()
 export class InstanceLifecycleService {
+  /** One messenger (send queue) per live runtime; dropped with the runtime. */
+  private readonly messengers = new WeakMap<InstanceRuntime, InstanceMessenger>();
+  private readonly logger = new Logger('Messages');
+
   constructor(
     private readonly registry: InstanceRegistry,
     private readonly repository: InstanceRepository,
     @Inject(WHATSAPP_ENGINE) private readonly engine: WhatsAppEngine,
     @Inject(EVENT_SINK) private readonly events: EventSink,
     private readonly targets: WebhookTargetCache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly messages: MessageRepository,
   ) {}
 
   state(instanceId: string): InstanceState {
@@ -99,6 +109,39 @@ export class InstanceLifecycleService {
     this.targets.invalidate(instance.id);
     await this.emit(instance, 'NEW_TOKEN', { instanceName: instance.name, instanceId: instance.id, token });
     return token;
+  }
+
+  /** Sends through the instance's queue; rejects with a SendException (mapped to HTTP by the caller). */
+  send(instance: { id: string; name: string }, request: SendRequest): Promise<SentMessageRecord> {
+    const runtime = this.registry.get(instance.id);
+    if (!runtime) return Promise.reject(SendException.notConnected(instance.name, 'close'));
+    return this.messengerOf(runtime).send(request);
+  }
+
+  private messengerOf(runtime: InstanceRuntime): InstanceMessenger {
+    let messenger = this.messengers.get(runtime);
+    if (!messenger) {
+      const { instanceId } = runtime;
+      messenger = new InstanceMessenger({
+        instanceId,
+        instanceName: runtime.instanceName,
+        engine: runtime.session,
+        state: () => runtime.state,
+        account: () => runtime.account,
+        messages: this.messages,
+        publish: (name, data) => runtime.publish(name, data),
+        wantsBase64: async () => {
+          const hook = (await this.targets.get(instanceId))?.webhook;
+          return !!hook?.enabled && hook.webhookBase64;
+        },
+        base64MaxBytes: this.config.delivery.base64MaxBytes,
+        minIntervalMs: this.config.messaging.sendMinIntervalMs,
+        timeoutMs: this.config.messaging.sendTimeoutMs,
+        logger: this.logger,
+      });
+      this.messengers.set(runtime, messenger);
+    }
+    return messenger;
   }
 
   qrSnapshot(instanceId: string): QrSnapshot {

@@ -70,6 +70,11 @@ export class InstanceRuntime {
     });
   }
 
+  /** The engine session, for the capabilities other services drive (sending). */
+  get session(): WhatsAppSession {
+    return this.deps.session;
+  }
+
   async start(pairingNumber?: string): Promise<void> {
     this.stopped = false;
     this.pairingNumber = pairingNumber?.replace(/\D/g, '') || undefined;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EngineMessage } from '@gw/whatsapp';
+import type { EngineMessage, Json, MessageKey } from '@gw/whatsapp';
 import { PrismaService } from './prisma.service';
 
 /** Messages by WhatsApp key id, per instance. Inserts are idempotent (unique instanceId+keyId). */
@@ -57,6 +57,15 @@ export class MessageRepository {
     }
     const row = await this.prisma.message.findUnique({ where: { instanceId_keyId: { instanceId, keyId } }, select: { id: true } });
     return row?.id;
+  }
+
+  /** The stored key and content of one message (what a reply needs to quote it). */
+  async findByKeyId(instanceId: string, keyId: string): Promise<{ key: MessageKey; message: Json | null } | null> {
+    const row = await this.prisma.message.findUnique({
+      where: { instanceId_keyId: { instanceId, keyId } },
+      select: { key: true, message: true },
+    });
+    return row ? { key: row.key as unknown as MessageKey, message: (row.message as Json | null) ?? null } : null;
   }
 
   async count(instanceId: string): Promise<number> {

@@ -13,6 +13,9 @@ import type {
   MessageUpdate,
   ParticipantAction,
 } from './engine-events.types';
+import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from './messaging.types';
+
+export * from './messaging.types';
 
 /**
  * The engine port: everything the gateway needs from a WhatsApp implementation, in
@@ -92,8 +95,20 @@ export type MediaDownload =
   | { ok: true; data: Buffer }
   | { ok: false; reason: 'not-media' | 'unknown-message' | 'too-large' | 'download-failed'; size?: number; error?: string };
 
+/** Sending, and the lookups sending needs. Every method needs an open connection. */
+export interface WhatsAppMessaging {
+  /** Sends to a JID and resolves once WhatsApp's server has the message (status PENDING). */
+  sendMessage(jid: string, content: OutgoingContent, options?: SendOptions): Promise<EngineMessage>;
+  /** Which numbers (digits) have WhatsApp, in the order asked. */
+  onWhatsApp(numbers: string[]): Promise<NumberCheck[]>;
+  /** Typing / recording indicator in a chat. */
+  sendPresence(jid: string, presence: ChatPresence): Promise<void>;
+  /** A group we are in (cached), or undefined when it does not exist or we are not a member. */
+  groupMetadata(jid: string): Promise<EngineGroupInfo | undefined>;
+}
+
 /** One WhatsApp account link. `connect()` opens one socket; reconnecting is the caller's decision. */
-export interface WhatsAppSession {
+export interface WhatsAppSession extends WhatsAppMessaging {
   readonly instanceId: string;
   connect(): Promise<void>;
   /** Closes the socket without unlinking the device (the session can resume later). */

@@ -1,6 +1,8 @@
 import type { ConnectionState, WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import { classifyDisconnect } from '../disconnect-policy';
+import type { EngineMessage } from '../engine-events.types';
+import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from '../messaging.types';
 import type {
   AuthStateStore,
   EngineAccount,
@@ -10,6 +12,7 @@ import type {
   SessionOptions,
   WhatsAppSession,
 } from '../whatsapp-engine.port';
+import { BaileysMessaging } from './baileys-messaging';
 import { translateBaileysEvents } from './baileys-event.translator';
 import { loadBaileys } from './baileys.loader';
 import { downloadMedia } from './media-download';
@@ -46,6 +49,7 @@ export class BaileysSession implements WhatsAppSession {
   private auth?: PersistentAuthState;
   private listeners: EngineEventListener[] = [];
   private readonly recent = new RecentMessagesCache();
+  private readonly messaging: BaileysMessaging;
   /** Set when we end the socket ourselves, so its close is not reported as a WhatsApp disconnect. */
   private intentionalEnd = false;
 
@@ -54,7 +58,9 @@ export class BaileysSession implements WhatsAppSession {
     private readonly store: AuthStateStore,
     private readonly settings: BaileysSocketSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.messaging = new BaileysMessaging(() => this.socket, logger.child({ instance: options.instanceName }));
+  }
 
   get instanceId() {
     return this.options.instanceId;
@@ -90,12 +96,14 @@ export class BaileysSession implements WhatsAppSession {
       emitOwnEvents: false,
       generateHighQualityLinkPreview: false,
       getMessage: async () => undefined,
+      cachedGroupMetadata: this.messaging.cachedGroupMetadata,
     });
     this.socket = sock;
     const auth = this.auth;
 
     // Kept before translation, so a webhook that wants the media can download it.
     sock.ev.on('messages.upsert', ({ messages }) => this.recent.add(messages));
+    this.messaging.watch(sock);
     translateBaileysEvents(baileys, sock.ev, (event) => sock === this.socket && this.emit(event), logger);
     sock.ev.on('creds.update', () => {
       auth.saveCreds().catch((err) => logger.error({ err }, 'could not persist WhatsApp credentials'));
@@ -162,6 +170,22 @@ export class BaileysSession implements WhatsAppSession {
     const msg = this.recent.get(messageId);
     if (!msg || !this.socket) return { ok: false, reason: 'unknown-message' };
     return downloadMedia(await loadBaileys(), this.socket, msg, maxBytes, this.logger);
+  }
+
+  sendMessage(jid: string, content: OutgoingContent, options?: SendOptions): Promise<EngineMessage> {
+    return this.messaging.sendMessage(jid, content, options);
+  }
+
+  onWhatsApp(numbers: string[]): Promise<NumberCheck[]> {
+    return this.messaging.onWhatsApp(numbers);
+  }
+
+  sendPresence(jid: string, presence: ChatPresence): Promise<void> {
+    return this.messaging.sendPresence(jid, presence);
+  }
+
+  groupMetadata(jid: string): Promise<EngineGroupInfo | undefined> {
+    return this.messaging.groupMetadata(jid);
   }
 
   async requestPairingCode(phoneNumber: string): Promise<string> {

@@ -1,0 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsString, ValidateNested } from 'class-validator';
+import { MessageOptionsDto } from './message-options.dto';
+import { V1EnvelopeDto } from './v1-envelope.dto';
+
+export class SendStickerDto extends MessageOptionsDto {
+  @ApiProperty({ description: 'WebP image: http(s) URL, data URI, or base64', example: 'https://example.com/sticker.webp' })
+  @IsString()
+  @IsNotEmpty()
+  sticker: string;
+}
+
+export class V1StickerMessageDto {
+  @ApiProperty({ description: 'WebP image: URL or base64' }) @IsString() @IsNotEmpty() image: string;
+}
+
+/** v1: `{number, options?, stickerMessage: {image}}` */
+export class SendStickerV1Dto extends V1EnvelopeDto {
+  @ApiProperty({ type: V1StickerMessageDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => V1StickerMessageDto)
+  stickerMessage: V1StickerMessageDto;
+}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { badRequest } from '@gw/common';
+import type { OutgoingMedia } from '@gw/whatsapp';
+import { MediaFetcher, tooLarge } from './media-fetcher.service';
+import { MediaSource, MediaSourceError, fileNameFromUrl, parseMediaSource } from './media-source.util';
+import { describeMedia } from './media-type.util';
+
+/** Evolution accepts request bodies up to 136 MB; what we send is capped well below WhatsApp's 100 MB documents. */
+export const MAX_MEDIA_BYTES = 64 * 1024 * 1024;
+
+export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+
+/** Turns a `media` string (URL, data URI or base64) into bytes with a mimetype and file name. */
+@Injectable()
+export class MediaLoader {
+  constructor(private readonly fetcher: MediaFetcher) {}
+
+  async load(raw: string, kind: MediaKind, given: { mimetype?: string; fileName?: string } = {}, field = 'media'): Promise<OutgoingMedia> {
+    let source: MediaSource;
+    try {
+      source = parseMediaSource(raw);
+    } catch (err) {
+      throw badRequest(err instanceof MediaSourceError ? `${field}: ${err.message}` : String(err));
+    }
+    if (source.type === 'url') {
+      const got = await this.fetcher.fetch(source.url, MAX_MEDIA_BYTES, field);
+      return describeMedia(got.data, kind, given, { mimetype: got.contentType, fileName: got.fileName ?? fileNameFromUrl(source.url) });
+    }
+    if (source.data.length > MAX_MEDIA_BYTES) throw badRequest(tooLarge(field, MAX_MEDIA_BYTES));
+    return describeMedia(source.data, kind, given, { mimetype: source.mimetype });
+  }
+}

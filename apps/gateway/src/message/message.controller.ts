@@ -1,0 +1,109 @@
+import { Controller, Post, applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { InstanceWithConfig } from '@gw/persistence';
+import { InstanceParam } from '../instance/instance.param';
+import { SendAudioDto, SendAudioV1Dto } from './dto/send-audio.dto';
+import { SendButtonsDto, SendButtonsV1Dto } from './dto/send-buttons.dto';
+import { SendContactDto, SendContactV1Dto } from './dto/send-contact.dto';
+import { SendListDto, SendListV1Dto } from './dto/send-list.dto';
+import { SendLocationDto, SendLocationV1Dto } from './dto/send-location.dto';
+import { SendMediaDto, SendMediaV1Dto } from './dto/send-media.dto';
+import { SendPollDto, SendPollV1Dto } from './dto/send-poll.dto';
+import { SendReactionDto, SendReactionV1Dto } from './dto/send-reaction.dto';
+import { SendStatusDto, SendStatusV1Dto } from './dto/send-status.dto';
+import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
+import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
+import { SentMessageView } from './dto/sent-message.view';
+import { SendMessageUseCase } from './send-message.use-case';
+import { BodyShapes, VersionedBody } from './versioned-body.pipe';
+
+/** v2 body, v1 body, and the v1 payload key of each route (Evolution compat §5, §8). */
+const BODY = {
+  text: { v2: SendTextDto, v1: SendTextV1Dto, v1Key: 'textMessage' },
+  media: { v2: SendMediaDto, v1: SendMediaV1Dto, v1Key: 'mediaMessage' },
+  audio: { v2: SendAudioDto, v1: SendAudioV1Dto, v1Key: 'audioMessage' },
+  sticker: { v2: SendStickerDto, v1: SendStickerV1Dto, v1Key: 'stickerMessage' },
+  location: { v2: SendLocationDto, v1: SendLocationV1Dto, v1Key: 'locationMessage' },
+  contact: { v2: SendContactDto, v1: SendContactV1Dto, v1Key: 'contactMessage' },
+  reaction: { v2: SendReactionDto, v1: SendReactionV1Dto, v1Key: 'reactionMessage' },
+  poll: { v2: SendPollDto, v1: SendPollV1Dto, v1Key: 'pollMessage' },
+  list: { v2: SendListDto, v1: SendListV1Dto, v1Key: 'listMessage' },
+  buttons: { v2: SendButtonsDto, v1: SendButtonsV1Dto, v1Key: 'buttonMessage' },
+  status: { v2: SendStatusDto, v1: SendStatusV1Dto, v1Key: 'statusMessage' },
+} satisfies Record<string, BodyShapes>;
+
+/** POST /message/<action>/:instanceName, 201 with the sent message record. */
+const SendRoute = (action: string, summary: string, { v2, v1 }: BodyShapes) =>
+  applyDecorators(
+    Post(`${action}/:instanceName`),
+    ApiParam({ name: 'instanceName' }),
+    ApiOperation({ summary }),
+    ApiExtraModels(v2, v1),
+    ApiBody({
+      description: 'Evolution v2 body, or the v1 body (recognised by its `…Message` payload or `options`)',
+      schema: { oneOf: [{ $ref: getSchemaPath(v2) }, { $ref: getSchemaPath(v1) }] },
+    }),
+    ApiCreatedResponse({ type: SentMessageView, description: 'The sent message (also delivered as SEND_MESSAGE)' }),
+  );
+
+@ApiTags('Message')
+@ApiHeader({ name: 'apikey', required: true, description: 'Global API key or the instance token' })
+@Controller('message')
+export class MessageController {
+  constructor(private readonly send: SendMessageUseCase) {}
+
+  @SendRoute('sendText', 'Send a text', BODY.text)
+  sendText(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.text) body: SendTextDto | SendTextV1Dto) {
+    return this.send.text(i, body);
+  }
+
+  @SendRoute('sendMedia', 'Send an image, video, document or audio file (URL, data URI or base64)', BODY.media)
+  sendMedia(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.media) body: SendMediaDto | SendMediaV1Dto) {
+    return this.send.mediaMessage(i, body);
+  }
+
+  @SendRoute('sendWhatsAppAudio', 'Send a voice note (push-to-talk)', BODY.audio)
+  sendWhatsAppAudio(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.audio) body: SendAudioDto | SendAudioV1Dto) {
+    return this.send.audio(i, body);
+  }
+
+  @SendRoute('sendSticker', 'Send a WebP sticker', BODY.sticker)
+  sendSticker(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.sticker) body: SendStickerDto | SendStickerV1Dto) {
+    return this.send.sticker(i, body);
+  }
+
+  @SendRoute('sendLocation', 'Send a location', BODY.location)
+  sendLocation(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.location) body: SendLocationDto | SendLocationV1Dto) {
+    return this.send.location(i, body);
+  }
+
+  @SendRoute('sendContact', 'Send one or more contact cards', BODY.contact)
+  sendContact(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.contact) body: SendContactDto | SendContactV1Dto) {
+    return this.send.contact(i, body);
+  }
+
+  @SendRoute('sendReaction', 'React to a message (or remove the reaction with "")', BODY.reaction)
+  sendReaction(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.reaction) body: SendReactionDto | SendReactionV1Dto) {
+    return this.send.reaction(i, body);
+  }
+
+  @SendRoute('sendPoll', 'Send a poll', BODY.poll)
+  sendPoll(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.poll) body: SendPollDto | SendPollV1Dto) {
+    return this.send.poll(i, body);
+  }
+
+  @SendRoute('sendList', 'Send a list message (sections, or their docs alias values)', BODY.list)
+  sendList(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.list) body: SendListDto | SendListV1Dto) {
+    return this.send.list(i, body);
+  }
+
+  @SendRoute('sendButtons', 'Send buttons (reply, copy, url, call, pix)', BODY.buttons)
+  sendButtons(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.buttons) body: SendButtonsDto | SendButtonsV1Dto) {
+    return this.send.buttons(i, body);
+  }
+
+  @SendRoute('sendStatus', 'Post a status (story) to statusJidList', BODY.status)
+  sendStatus(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.status) body: SendStatusDto | SendStatusV1Dto) {
+    return this.send.status(i, body);
+  }
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { badRequest } from '@gw/common';
+import { InstanceLifecycleService, SendException, SendRequest, SentMessageRecord } from '@gw/instances';
+import { SendAudioDto, SendAudioV1Dto } from './dto/send-audio.dto';
+import { SendButtonsDto, SendButtonsV1Dto } from './dto/send-buttons.dto';
+import { SendContactDto, SendContactV1Dto } from './dto/send-contact.dto';
+import { SendListDto, SendListV1Dto } from './dto/send-list.dto';
+import { SendLocationDto, SendLocationV1Dto } from './dto/send-location.dto';
+import { SendMediaDto, SendMediaV1Dto } from './dto/send-media.dto';
+import { SendPollDto, SendPollV1Dto } from './dto/send-poll.dto';
+import { SendReactionDto, SendReactionV1Dto } from './dto/send-reaction.dto';
+import { SendStatusDto, SendStatusV1Dto } from './dto/send-status.dto';
+import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
+import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
+import { MediaLoader } from './media.loader';
+import { toHttpError } from './send-error.mapper';
+import { contentOf, sendRequest, statusRecipients } from './send-request.factory';
+import { fromV1 } from './v1-body.normalizer';
+
+type Target = { id: string; name: string };
+
+const STATUS_RECIPIENT = { jid: 'status@broadcast', number: 'status@broadcast' };
+
+/**
+ * The /message/send* routes: v1 bodies are rewritten as v2, media is loaded, and the
+ * engine-neutral request goes to the instance's send queue. Errors leave in Evolution's envelope.
+ */
+@Injectable()
+export class SendMessageUseCase {
+  constructor(
+    private readonly lifecycle: InstanceLifecycleService,
+    private readonly media: MediaLoader,
+  ) {}
+
+  text(instance: Target, body: SendTextDto | SendTextV1Dto) {
+    const dto = body instanceof SendTextV1Dto ? fromV1.text(body) : body;
+    return this.send(instance, () => sendRequest(dto, contentOf.text(dto)));
+  }
+
+  mediaMessage(instance: Target, body: SendMediaDto | SendMediaV1Dto) {
+    const dto = body instanceof SendMediaV1Dto ? fromV1.media(body) : body;
+    return this.send(instance, async () => {
+      const media = await this.media.load(dto.media, dto.mediatype === 'ptv' ? 'video' : dto.mediatype, dto);
+      return sendRequest(dto, contentOf.media(dto, media), dto.mediatype === 'audio' ? 'recording' : 'composing');
+    });
+  }
+
+  audio(instance: Target, body: SendAudioDto | SendAudioV1Dto) {
+    const dto = body instanceof SendAudioV1Dto ? fromV1.audio(body) : body;
+    return this.send(instance, async () => {
+      const media = await this.media.load(dto.audio, 'audio', dto, 'audio');
+      return sendRequest(dto, contentOf.voiceNote(media), 'recording');
+    });
+  }
+
+  sticker(instance: Target, body: SendStickerDto | SendStickerV1Dto) {
+    const dto = body instanceof SendStickerV1Dto ? fromV1.sticker(body) : body;
+    return this.send(instance, async () => {
+      const media = await this.media.load(dto.sticker, 'sticker', {}, 'sticker');
+      // WhatsApp shows only WebP stickers; converting needs an image library we do not ship
+      if (media.mimetype !== 'image/webp') throw badRequest(`sticker must be a WebP image (got ${media.mimetype})`);
+      return sendRequest(dto, contentOf.sticker(media));
+    });
+  }
+
+  location(instance: Target, body: SendLocationDto | SendLocationV1Dto) {
+    const dto = body instanceof SendLocationV1Dto ? fromV1.location(body) : body;
+    return this.send(instance, () => sendRequest(dto, contentOf.location(dto)));
+  }
+
+  contact(instance: Target, body: SendContactDto | SendContactV1Dto) {
+    const dto = body instanceof SendContactV1Dto ? fromV1.contact(body) : body;
+    return this.send(instance, () => sendRequest(dto, contentOf.contacts(dto)));
+  }
+
+  reaction(instance: Target, body: SendReactionDto | SendReactionV1Dto) {
+    const dto = body instanceof SendReactionV1Dto ? fromV1.reaction(body) : body;
+    return this.send(instance, () => sendRequest({ number: dto.key.remoteJid }, contentOf.reaction(dto)));
+  }
+
+  poll(instance: Target, body: SendPollDto | SendPollV1Dto) {
+    const dto = body instanceof SendPollV1Dto ? fromV1.poll(body) : body;
+    return this.send(instance, () => sendRequest(dto, contentOf.poll(dto)));
+  }
+
+  list(instance: Target, body: SendListDto | SendListV1Dto) {
+    const dto = body instanceof SendListV1Dto ? fromV1.list(body) : body;
+    return this.send(instance, () => sendRequest(dto, contentOf.list(dto)));
+  }
+
+  buttons(instance: Target, body: SendButtonsDto | SendButtonsV1Dto) {
+    const dto = body instanceof SendButtonsV1Dto ? fromV1.buttons(body) : body;
+    return this.send(instance, async () => {
+      const thumbnail = dto.thumbnailUrl ? await this.media.load(dto.thumbnailUrl, 'image', {}, 'thumbnailUrl') : undefined;
+      return sendRequest(dto, contentOf.buttons(dto, thumbnail));
+    });
+  }
+
+  status(instance: Target, body: SendStatusDto | SendStatusV1Dto) {
+    const dto = body instanceof SendStatusV1Dto ? fromV1.status(body) : body;
+    return this.send(instance, async () => {
+      if (dto.allContacts) {
+        throw badRequest('allContacts is not supported: the gateway keeps no contact list yet; pass statusJidList');
+      }
+      const recipients = statusRecipients(dto.statusJidList);
+      if (!recipients.length) throw badRequest('statusJidList is required (StatusJidList is required)');
+      const media = dto.type === 'text' ? undefined : await this.media.load(dto.content, dto.type, {}, 'content');
+      return { to: STATUS_RECIPIENT, content: contentOf.status(dto, recipients, media) };
+    });
+  }
+
+  /** Connection first (no point downloading media for an instance that cannot send), then the queue. */
+  private async send(instance: Target, build: () => SendRequest | Promise<SendRequest>): Promise<SentMessageRecord> {
+    try {
+      const state = this.lifecycle.state(instance.id);
+      if (state !== 'open') throw SendException.notConnected(instance.name, state);
+      return await this.lifecycle.send(instance, await build());
+    } catch (err) {
+      throw toHttpError(err);
+    }
+  }
+}
