@@ -8,7 +8,9 @@ import { request } from 'undici';
 /** Route families whose calls need the node that runs the instance's WhatsApp session. */
 const SESSION_ROUTES = new Set(['instance', 'message', 'chat', 'group', 'settings']);
 const FORWARDED = 'x-gw-forwarded-by';
-const FORWARD_TIMEOUT_MS = 60_000;
+/** Long enough for a send with the largest `delay` (5 min) plus its queue and send timeout. */
+const FORWARD_TIMEOUT_MS = 7 * 60_000;
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
  * Any node answers any call: a call for an instance another live node owns is forwarded to
@@ -32,6 +34,13 @@ export class InstanceForwardingMiddleware implements NestMiddleware {
       if (!target) return next();
       await this.forward(req, res, target);
     } catch (err) {
+      if (TIMEOUT_CODES.has((err as { code?: string }).code ?? '')) {
+        // The owner got the call and may still act on it: answering locally could duplicate a send.
+        if (!res.headersSent) {
+          res.status(504).json({ status: 504, error: 'Gateway Timeout', response: { message: ['The node running this instance did not answer in time'] } });
+        }
+        return;
+      }
       // Redis or the owner unreachable: answer locally; the lease decides who may act.
       this.logger.warn(`forwarding ${req.method} ${req.path} failed, answering locally: ${(err as Error).message}`);
       if (!res.headersSent) next();
