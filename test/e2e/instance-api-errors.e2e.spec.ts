@@ -139,6 +139,21 @@ describe('instance API: auth and errors (e2e)', () => {
     });
   });
 
+  it('answers 501 naming the route for integrations it does not serve (typebot, chatwoot, proxy, ...)', async () => {
+    for (const [method, path] of [
+      ['POST', '/whatsapp/typebot/create/alpha'],
+      ['GET', '/whatsapp/chatwoot/find/alpha'],
+      ['POST', '/whatsapp/proxy/set/alpha'],
+      ['POST', '/whatsapp/rabbitmq/set/alpha'],
+      ['PUT', '/whatsapp/evolutionBot/update/x1/alpha'],
+    ]) {
+      const res = await gateway.api(method, path, { apikey: API_KEY, ...(method === 'GET' ? {} : { body: {} }) });
+      expect(res.status).toBe(501);
+      expect(res.body).toMatchObject({ status: 501, error: 'Not Implemented' });
+      expect(res.body.response.message[0]).toContain(`${method} ${path}`);
+    }
+  });
+
   it('keeps secrets out of error bodies', async () => {
     const res = await gateway.api('POST', '/whatsapp/instance/create', { apikey: 'wrong', body: { instanceName: 'z' } });
     expect(JSON.stringify(res.body)).not.toContain(API_KEY);

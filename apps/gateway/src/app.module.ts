@@ -10,6 +10,7 @@ import { InstanceModule } from './instance/instance.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './root/root.controller';
+import { UnsupportedController } from './unsupported/unsupported.controller';
 import { WebhookModule } from './webhook/webhook.module';
 
 @Module({})
@@ -22,7 +23,7 @@ export class AppModule implements NestModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule],
-      controllers: [RootController, MetricsController],
+      controllers: [RootController, MetricsController, UnsupportedController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: EvolutionExceptionFilter },
