@@ -63,10 +63,11 @@ async function main() {
     // Linked 20 at a time, as a person scanning codes would never do 200 at once either.
     await runWithConcurrency(names, 20, async (name) => {
       const t0 = Date.now();
-      await gateway.api('POST', '/instance/create', {
+      const created = await gateway.api('POST', '/instance/create', {
         apikey: API_KEY,
         body: { instanceName: name, webhook: { url: `${receiver.url}/${name}`, events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE'] } },
       });
+      if (created.status !== 201) throw new Error(`create ${name} answered ${created.status}: ${JSON.stringify(created.body)}`);
       const qr = await receiver.waitFor((w) => w.body?.event === 'qrcode.updated' && w.body.instance === name, 60_000);
       firstQrMs.push(qr.receivedAt - t0);
       await fake.scan(qr.body.data.qrcode.code);

@@ -26,6 +26,8 @@ return 0`;
 
 /** Redis calls on request paths must not wait for a Redis that is away (ioredis queues them). */
 const REDIS_TIMEOUT_MS = 1_500;
+/** Taking a lease may wait longer: a busy Redis must not turn a create or connect into a 503. */
+const ACQUIRE_TIMEOUT_MS = 5_000;
 
 export interface LeaseOwner {
   nodeId: string;
@@ -67,7 +69,7 @@ export class InstanceLeases implements OnModuleDestroy {
   async acquire(instanceId: string): Promise<number | null> {
     const mine = this.held.get(instanceId);
     if (mine !== undefined) return mine;
-    const fence = await withTimeout(this.acquireLease(instanceId), REDIS_TIMEOUT_MS, 'lease').catch((err: Error) => {
+    const fence = await withTimeout(this.acquireLease(instanceId), ACQUIRE_TIMEOUT_MS, 'lease').catch((err: Error) => {
       throw serviceUnavailable(`Redis is unavailable, the instance cannot be started right now: ${err.message}`);
     });
     if (!fence) return null;
