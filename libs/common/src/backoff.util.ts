@@ -19,8 +19,10 @@ export async function runWithConcurrency<T>(items: T[], concurrency: number, tas
 
 /** Rejects when `work` takes longer than `ms` (Redis commands queue forever while it is away). */
 export function withTimeout<T>(work: Promise<T>, ms: number, what = 'operation'): Promise<T> {
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms).unref()),
-  ]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

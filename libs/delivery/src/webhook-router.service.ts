@@ -13,7 +13,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
-import { DeliveryLogRepository } from '@gw/persistence';
+import { DeliveryLogRepository, InstanceWithConfig } from '@gw/persistence';
 import { WebhookTargetCache } from './webhook-target.cache';
 
 interface Target {
@@ -78,9 +78,9 @@ export class WebhookRouter implements EventSink {
   }
 
   private async route(event: GatewayEvent): Promise<void> {
-    const targets = await this.targets(event);
-    if (!targets.length) return;
     const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
+    const targets = this.targets(event, instance);
+    if (!targets.length) return;
     const apikey = this.config.auth.exposeInFetchInstances && instance ? instance.token : null;
     const sequence = event.instanceId ? await this.log.nextSequence(event.instanceId) : null;
     const jobs: DeliveryJob[] = targets.map((t) => {
@@ -105,9 +105,8 @@ export class WebhookRouter implements EventSink {
     await this.producer.enqueue(jobs);
   }
 
-  private async targets(event: GatewayEvent): Promise<Target[]> {
+  private targets(event: GatewayEvent, instance: InstanceWithConfig | null): Target[] {
     const targets: Target[] = [];
-    const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
     const hook = event.audience === 'global' ? undefined : instance?.webhook;
     if (hook?.enabled && hook.url) {
       const events = (Array.isArray(hook.events) ? hook.events : []).map((e) => parseEventName(String(e)));

@@ -9,7 +9,7 @@ import { WebhookTargetCache } from '@gw/delivery';
 import { InstanceMessenger, SentMessageRecord } from './instance-messenger';
 import { InstanceRegistry } from './instance-registry.service';
 import { InstanceRuntime } from './instance-runtime';
-import { InstanceState, QrSnapshot } from './instance-state';
+import { InstanceState } from './instance-state';
 import type { SendRequest } from './send-request';
 import { SendException } from './send.exception';
 
@@ -142,9 +142,5 @@ export class InstanceLifecycleService {
       this.messengers.set(runtime, messenger);
     }
     return messenger;
-  }
-
-  qrSnapshot(instanceId: string): QrSnapshot {
-    return this.registry.get(instanceId)?.qr ?? { pairingCode: null, code: null, base64: null, count: 0 };
   }
 }

@@ -43,7 +43,7 @@ export class InstanceRuntime {
   private pairingNumber?: string;
   private stopped = false;
   private waiters: Waiter[] = [];
-  /** Events of one instance are published in order; a failure never blocks later ones. */
+  /** Events of one instance are published in order; a failure (after the router's retries) does not block later ones. */
   private publishChain: Promise<void> = Promise.resolve();
   /** Engine events are handled one at a time, so a slow store write cannot reorder webhooks. */
   private handling: Promise<void> = Promise.resolve();

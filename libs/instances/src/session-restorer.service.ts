@@ -38,11 +38,6 @@ export class SessionRestorer implements OnApplicationBootstrap, OnApplicationShu
     this.timer.unref();
   }
 
-  /** For tests and shutdown ordering: resolves when the scan in progress (if any) is done. */
-  whenRestored(): Promise<void> {
-    return this.scanning ?? Promise.resolve();
-  }
-
   scan(): Promise<void> {
     this.scanning ??= this.claimOrphans()
       .catch((err) => this.logger.warn(`restore scan failed: ${(err as Error).message}`))

@@ -91,10 +91,6 @@ export class AuthStateRepository {
     });
   }
 
-  async hasSession(instanceId: string): Promise<boolean> {
-    return (await this.prisma.authCred.count({ where: { instanceId } })) > 0;
-  }
-
   async clear(instanceId: string): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.authKey.deleteMany({ where: { instanceId } }),

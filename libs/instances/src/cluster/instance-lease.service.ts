@@ -102,10 +102,6 @@ export class InstanceLeases implements OnModuleDestroy {
     await this.redis.eval(RELEASE, 1, this.key(instanceId), `${this.nodeId}|${fence}`).catch(() => undefined);
   }
 
-  holds(instanceId: string): boolean {
-    return this.held.has(instanceId);
-  }
-
   fenceOf(instanceId: string): number | undefined {
     return this.held.get(instanceId);
   }

@@ -1,4 +1,5 @@
 import type { ConnectionState, WASocket } from '@whiskeysockets/baileys';
+import { withTimeout } from '@gw/common';
 import type { Logger } from 'pino';
 import { classifyDisconnect } from '../disconnect-policy';
 import type { EngineMessage } from '../engine-events.types';
@@ -123,10 +124,9 @@ export class BaileysSession implements WhatsAppSession {
     const jid = bareJid(me.id);
     const account: EngineAccount = { jid, lid: me.lid ? bareJid(me.lid) : undefined, pushName: me.name ?? me.notify };
     // The avatar is nice to have in CONNECTION_UPDATE, never worth delaying `open` for long.
-    account.profilePictureUrl = await Promise.race([
-      sock.profilePictureUrl(jid, 'image').catch(() => null),
-      new Promise<null>((resolve) => setTimeout(() => resolve(null), PROFILE_PICTURE_TIMEOUT_MS).unref()),
-    ]).then((url) => url ?? null);
+    account.profilePictureUrl = await withTimeout(sock.profilePictureUrl(jid, 'image'), PROFILE_PICTURE_TIMEOUT_MS, 'avatar')
+      .then((url) => url ?? null)
+      .catch(() => null);
     if (sock === this.socket) this.emit({ type: 'open', account });
   }
 

@@ -1,4 +1,5 @@
 import type { WAMessage, WASocket } from '@whiskeysockets/baileys';
+import { withTimeout } from '@gw/common';
 import type { Logger } from 'pino';
 import type { MediaDownload } from '../whatsapp-engine.port';
 import type { Baileys } from './baileys.loader';
@@ -29,12 +30,11 @@ export async function downloadMedia(
   if (!media) return { ok: false, reason: 'not-media' };
   if (media.fileLength > maxBytes) return { ok: false, reason: 'too-large', size: media.fileLength };
   try {
-    const data = await Promise.race([
+    const data = await withTimeout(
       baileys.downloadMediaMessage(msg, 'buffer', {}, { logger, reuploadRequest: sock.updateMediaMessage }),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`timed out after ${DOWNLOAD_TIMEOUT_MS} ms`)), DOWNLOAD_TIMEOUT_MS).unref(),
-      ),
-    ]);
+      DOWNLOAD_TIMEOUT_MS,
+      'media download',
+    );
     if (data.length > maxBytes) return { ok: false, reason: 'too-large', size: data.length };
     return { ok: true, data };
   } catch (err) {
