@@ -14,8 +14,10 @@ import type {
   ParticipantAction,
 } from './engine-events.types';
 import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from './messaging.types';
+import type { WhatsAppGroupOperations } from './group-operations.port';
 
 export * from './messaging.types';
+export * from './group-operations.port';
 
 /**
  * The engine port: everything the gateway needs from a WhatsApp implementation, in
@@ -110,6 +112,8 @@ export interface WhatsAppMessaging {
 /** One WhatsApp account link. `connect()` opens one socket; reconnecting is the caller's decision. */
 export interface WhatsAppSession extends WhatsAppMessaging {
   readonly instanceId: string;
+  /** Group administration and lookups (group-operations.port.ts). */
+  readonly groups: WhatsAppGroupOperations;
   connect(): Promise<void>;
   /** Closes the socket without unlinking the device (the session can resume later). */
   close(): Promise<void>;

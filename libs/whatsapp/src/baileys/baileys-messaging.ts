@@ -11,14 +11,12 @@ import {
 } from '../messaging.types';
 import type { WhatsAppMessaging } from '../whatsapp-engine.port';
 import { BoundedTtlCache } from './bounded-ttl.cache';
+import { GroupMetadataCache } from './group-metadata.cache';
 import { type Baileys, loadBaileys } from './baileys.loader';
 import { buttonsMessage, listMessage } from './interactive-message.builder';
 import { toEngineMessage } from './message.translator';
 import { toBaileysContent } from './outgoing-content.translator';
 
-/** Group sends need the member list; WhatsApp rate-limits (rate-overlimit) callers that ask every time. */
-const GROUP_TTL_MS = 5 * 60_000;
-const GROUP_CAPACITY = 1_000;
 /** Whether a number has WhatsApp rarely changes; only positive answers are kept. */
 const NUMBER_TTL_MS = 60 * 60_000;
 const NUMBER_CAPACITY = 10_000;
@@ -31,15 +29,10 @@ function bareJid(jid: string): string {
   return `${user.split(':')[0]}@${server}`;
 }
 
-/** Boom errors of IQs carry WhatsApp's code in `data` (404 item-not-found, 403 forbidden, 401 not-authorized). */
-function isAbsentGroupError(err: unknown): boolean {
-  const code = (err as { data?: unknown }).data;
-  return code === 404 || code === 403 || code === 401 || /item-not-found|forbidden|not-authorized/.test(String(err));
-}
-
 /** The messaging capability of a Baileys session: what it sends, and the lookups sends need. */
 export class BaileysMessaging implements WhatsAppMessaging {
-  private readonly groups = new BoundedTtlCache<GroupMetadata>(GROUP_TTL_MS, GROUP_CAPACITY);
+  /** Shared with the group operations, which invalidate it after their own changes. */
+  readonly groups = new GroupMetadataCache();
   private readonly numbers = new BoundedTtlCache<string>(NUMBER_TTL_MS, NUMBER_CAPACITY);
 
   constructor(
@@ -48,13 +41,11 @@ export class BaileysMessaging implements WhatsAppMessaging {
   ) {}
 
   /** Baileys' `cachedGroupMetadata` hook: relaying to a group reuses what we already know. */
-  readonly cachedGroupMetadata = async (jid: string): Promise<GroupMetadata | undefined> => this.groups.get(jid);
+  readonly cachedGroupMetadata = this.groups.cachedGroupMetadata;
 
   /** Keeps the group cache honest: a membership or settings change drops the entry. */
   watch(sock: WASocket): void {
-    sock.ev.on('groups.upsert', (groups) => groups.forEach((g) => this.groups.set(g.id, g)));
-    sock.ev.on('groups.update', (updates) => updates.forEach((u) => u.id && this.groups.delete(u.id)));
-    sock.ev.on('group-participants.update', ({ id }) => this.groups.delete(id));
+    this.groups.watch(sock);
   }
 
   async sendMessage(jid: string, content: OutgoingContent, options: SendOptions = {}): Promise<EngineMessage> {
@@ -124,17 +115,8 @@ export class BaileysMessaging implements WhatsAppMessaging {
     };
   }
 
-  private async fetchGroup(sock: WASocket, jid: string): Promise<GroupMetadata | undefined> {
-    const cached = this.groups.get(jid);
-    if (cached) return cached;
-    try {
-      const meta = await sock.groupMetadata(jid);
-      this.groups.set(jid, meta);
-      return meta;
-    } catch (err) {
-      if (isAbsentGroupError(err)) return undefined;
-      throw err;
-    }
+  private fetchGroup(sock: WASocket, jid: string): Promise<GroupMetadata | undefined> {
+    return this.groups.fetch(sock, jid);
   }
 
   private async interactive(baileys: Baileys, sock: WASocket, content: Interactive): Promise<proto.IMessage> {

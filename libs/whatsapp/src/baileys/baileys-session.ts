@@ -14,6 +14,7 @@ import type {
   WhatsAppSession,
 } from '../whatsapp-engine.port';
 import { BaileysMessaging } from './baileys-messaging';
+import { BaileysGroupOperations } from './baileys-group-operations';
 import { translateBaileysEvents } from './baileys-event.translator';
 import { loadBaileys } from './baileys.loader';
 import { downloadMedia } from './media-download';
@@ -51,6 +52,7 @@ export class BaileysSession implements WhatsAppSession {
   private listeners: EngineEventListener[] = [];
   private readonly recent = new RecentMessagesCache();
   private readonly messaging: BaileysMessaging;
+  readonly groups: BaileysGroupOperations;
   /** Set when we end the socket ourselves, so its close is not reported as a WhatsApp disconnect. */
   private intentionalEnd = false;
 
@@ -61,6 +63,7 @@ export class BaileysSession implements WhatsAppSession {
     private readonly logger: Logger,
   ) {
     this.messaging = new BaileysMessaging(() => this.socket, logger.child({ instance: options.instanceName }));
+    this.groups = new BaileysGroupOperations(() => this.socket, this.messaging.groups);
   }
 
   get instanceId() {
