@@ -6,6 +6,7 @@ import type { FakeConnection } from './fake-connection.session';
 import type { ClientMessageRecord, ClientReceiptRecord } from './fake-messaging.types';
 import type { GroupAdminService } from './group-admin.service';
 import { handleGroupIq } from './group-iq.handler';
+import { handleGroupPictureIq } from './group-picture-iq.handler';
 import { isGroupJid } from './group-state.registry';
 import { answerKeyBundles } from './key-bundle.handler';
 import type { MessageDeliveryService } from './message-delivery.service';
@@ -75,6 +76,10 @@ export class ClientTrafficService {
     }
     if (xmlns === 'w:g2') {
       conn.send(handleGroupIq(this.host, this.groupAdmin, device, iq));
+      return true;
+    }
+    if (xmlns === 'w:profile:picture' && isGroupJid(iq.attrs.target ?? '')) {
+      conn.send(handleGroupPictureIq(this.host, this.groupAdmin, device, iq));
       return true;
     }
     // Baileys sends <active/> after its pre-key upload, just before 'open'

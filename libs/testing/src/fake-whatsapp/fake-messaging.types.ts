@@ -84,6 +84,12 @@ export interface GroupInfo {
   restrict: boolean;
   addressingMode: AddressingMode;
   participants: GroupParticipantInfo[];
+  /** current invite link code (22 characters, like WhatsApp's) */
+  inviteCode: string;
+  /** disappearing-messages timer in seconds, 0 = off */
+  ephemeral: number;
+  /** id of the current group picture, undefined when it has none */
+  pictureId?: string;
 }
 
 export interface CreateGroupOptions {
@@ -106,7 +112,13 @@ export type GroupAction =
   | 'subject'
   | 'description'
   | 'announce'
-  | 'restrict';
+  | 'restrict'
+  /** value: the timer in seconds (0 = off) */
+  | 'ephemeral'
+  /** a new invite code replaces the old one */
+  | 'revoke-invite'
+  /** the group picture changed (GroupAdminService.setPicture; not a w:gp2 notification) */
+  | 'picture';
 
 export interface HistoryChat {
   id: string;

@@ -101,15 +101,47 @@ export class GroupAdminService {
         group.restrict = isOn(value);
         node = { tag: group.restrict ? 'locked' : 'unlocked', attrs: {} };
         break;
+      case 'ephemeral':
+        group.ephemeral = Math.max(0, Number(value ?? 0) || 0);
+        node = group.ephemeral ? { tag: 'ephemeral', attrs: { expiration: String(group.ephemeral) } } : { tag: 'not_ephemeral', attrs: {} };
+        break;
+      case 'revoke-invite':
+        node = { tag: 'invite', attrs: { code: group.revokeInvite() } };
+        break;
       default:
         throw new Error(`unknown group action '${String(action)}'`);
     }
-    const recipients = [...new Set([...before, ...group.members()])];
+    // only admins may see the new link
+    const recipients = action === 'revoke-invite' ? group.members().filter((m) => group.isAdmin(m)) : [...new Set([...before, ...group.members()])];
     this.broadcast(group, author, node, recipients, defer);
     if (joined.length) this.broadcast(group, author, createNode(group, 'add'), joined, defer);
     const info = group.toInfo();
     this.host.publish('group-update', { action, author: author.jid, group: info });
     return info;
+  }
+
+  /**
+   * A new group picture (`data`) or its removal (undefined): WhatsApp tells the members with a
+   * `<notification type="picture">`, which Baileys reports as contacts.update (imgUrl changed/removed).
+   */
+  setPicture(group: FakeGroup, author: FakeAccount, data: Buffer | undefined, defer = false): string | undefined {
+    const previous = group.picture?.id;
+    group.picture = data ? { id: String(Date.now()) + this.host.nextStanzaId().replace(/\D/g, ''), data } : undefined;
+    const change: BinaryNode = group.picture
+      ? { tag: 'set', attrs: { jid: group.id, id: group.picture.id, author: group.jidOf(author) } }
+      : { tag: 'delete', attrs: { jid: group.id, ...(previous ? { id: previous } : {}), author: group.jidOf(author) } };
+    const node: BinaryNode = {
+      tag: 'notification',
+      attrs: { from: group.id, type: 'picture', id: this.host.nextStanzaId(), t: unixSeconds(), participant: group.jidOf(author) },
+      content: [change],
+    };
+    const send = (): void => {
+      for (const account of group.members()) for (const { conn } of this.host.liveDevices(account)) conn.send(node);
+    };
+    if (defer) setImmediate(send);
+    else send();
+    this.host.publish('group-update', { action: 'picture', author: author.jid, group: group.toInfo() });
+    return group.picture?.id;
   }
 
   private broadcast(group: FakeGroup, author: FakeAccount, child: BinaryNode, recipients: FakeAccount[], defer: boolean): void {

@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { BinaryNode } from '@whiskeysockets/baileys';
 import type { FakeAccount } from './fake-account.registry';
 import type { AddressingMode, GroupAdminRole, GroupInfo } from './fake-messaging.types';
@@ -15,6 +15,10 @@ export class FakeGroup {
   descriptionId: string | undefined;
   announce = false;
   restrict = false;
+  /** disappearing-messages timer, seconds (0 = off) */
+  ephemeral = 0;
+  inviteCode = newInviteCode();
+  picture: { id: string; data: Buffer } | undefined;
   subjectOwner: FakeAccount;
   subjectTime: number;
 
@@ -35,6 +39,16 @@ export class FakeGroup {
 
   isMember(account: FakeAccount): boolean {
     return this.participants.has(account);
+  }
+
+  isAdmin(account: FakeAccount): boolean {
+    return !!this.participants.get(account);
+  }
+
+  /** the old link stops working */
+  revokeInvite(): string {
+    this.inviteCode = newInviteCode();
+    return this.inviteCode;
   }
 
   members(): FakeAccount[] {
@@ -68,6 +82,7 @@ export class FakeGroup {
     }
     if (this.announce) content.push({ tag: 'announcement', attrs: {} });
     if (this.restrict) content.push({ tag: 'locked', attrs: {} });
+    if (this.ephemeral) content.push({ tag: 'ephemeral', attrs: { expiration: String(this.ephemeral) } });
     return {
       tag: 'group',
       attrs: {
@@ -96,6 +111,9 @@ export class FakeGroup {
       restrict: this.restrict,
       addressingMode: this.addressingMode,
       participants: this.members().map((m) => ({ jid: m.jid, lid: m.lid, admin: this.participants.get(m) ?? null })),
+      inviteCode: this.inviteCode,
+      ephemeral: this.ephemeral,
+      ...(this.picture ? { pictureId: this.picture.id } : {}),
     };
   }
 }
@@ -139,6 +157,17 @@ export class GroupStateRegistry {
   list(): FakeGroup[] {
     return [...this.groups.values()];
   }
+
+  byInviteCode(code: string): FakeGroup | undefined {
+    return [...this.groups.values()].find((g) => g.inviteCode === code);
+  }
+}
+
+const INVITE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 22 letters and digits, the shape of WhatsApp's chat.whatsapp.com codes */
+function newInviteCode(): string {
+  return [...randomBytes(22)].map((b) => INVITE_ALPHABET[b % INVITE_ALPHABET.length]).join('');
 }
 
 export function isGroupJid(jid: string): boolean {
