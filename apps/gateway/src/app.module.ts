@@ -6,6 +6,7 @@ import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
 import { InstancesModule } from '@gw/instances';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
+import { GroupModule } from './group/group.module';
 import { InstanceModule } from './instance/instance.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
@@ -22,7 +23,7 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule, GroupModule],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { InstancesModule } from '@gw/instances';
+import { LoadInstancePipe } from '../instance/instance.param';
+import { MediaFetcher } from '../message/media-fetcher.service';
+import { MediaLoader } from '../message/media.loader';
+import { GroupController } from './group.controller';
+import { GroupService } from './group.service';
+
+@Module({
+  imports: [InstancesModule],
+  controllers: [GroupController],
+  providers: [GroupService, MediaLoader, MediaFetcher, LoadInstancePipe],
+})
+export class GroupModule {}
