@@ -41,7 +41,7 @@ describe('GroupMetadataCache', () => {
     const next = cache.fetch(sock, G);
     expect(queries()).toBe(2);
     pending[1].resolve(meta(G, 'after'));
-    expect((await next).subject).toBe('after');
+    expect((await next)?.subject).toBe('after');
   });
 
   it('absent groups resolve to undefined; other failures reject and are not cached', async () => {
