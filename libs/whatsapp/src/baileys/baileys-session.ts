@@ -13,6 +13,7 @@ import type {
   SessionOptions,
   WhatsAppSession,
 } from '../whatsapp-engine.port';
+import { BaileysChatOperations } from './baileys-chat-operations';
 import { BaileysMessaging } from './baileys-messaging';
 import { translateBaileysEvents } from './baileys-event.translator';
 import { loadBaileys } from './baileys.loader';
@@ -51,6 +52,7 @@ export class BaileysSession implements WhatsAppSession {
   private listeners: EngineEventListener[] = [];
   private readonly recent = new RecentMessagesCache();
   private readonly messaging: BaileysMessaging;
+  readonly chat: BaileysChatOperations;
   /** Set when we end the socket ourselves, so its close is not reported as a WhatsApp disconnect. */
   private intentionalEnd = false;
 
@@ -61,6 +63,7 @@ export class BaileysSession implements WhatsAppSession {
     private readonly logger: Logger,
   ) {
     this.messaging = new BaileysMessaging(() => this.socket, logger.child({ instance: options.instanceName }));
+    this.chat = new BaileysChatOperations(() => this.socket, logger.child({ instance: options.instanceName }));
   }
 
   get instanceId() {
@@ -93,7 +96,8 @@ export class BaileysSession implements WhatsAppSession {
       // Baileys' keep-alive is the watchdog: no traffic for interval + 5 s closes with 408.
       keepAliveIntervalMs: this.settings.keepAliveIntervalMs,
       markOnlineOnConnect: false,
-      syncFullHistory: false,
+      // an instance setting; a change applies at the next connect
+      syncFullHistory: (await this.options.syncFullHistory?.().catch(() => false)) ?? false,
       emitOwnEvents: false,
       generateHighQualityLinkPreview: false,
       getMessage: async () => undefined,
