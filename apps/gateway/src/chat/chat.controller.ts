@@ -150,18 +150,21 @@ export class ChatController {
   // v1 (Evolution 1.8) used PUT for these; the bodies are the same or recognised by shape
 
   @Put(P('markMessageAsRead'))
+  @HttpCode(201)
   @Route('v1 verb of POST markMessageAsRead')
   markMessageAsReadV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: ReadMessagesDto) {
     return this.actions.markMessageAsRead(i, dto);
   }
 
   @Put(P('archiveChat'))
+  @HttpCode(201)
   @Route('v1 verb of POST archiveChat')
   archiveChatV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: ArchiveChatDto) {
     return this.actions.archiveChat(i, dto);
   }
 
   @Put(P('markChatUnread'))
+  @HttpCode(201)
   @Route('v1 verb of POST markChatUnread')
   markChatUnreadV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: MarkChatUnreadDto) {
     return this.actions.markChatUnread(i, dto);
@@ -175,12 +178,14 @@ export class ChatController {
   }
 
   @Put(P('updateBlockStatus'))
+  @HttpCode(201)
   @Route('v1 verb of POST updateBlockStatus')
   updateBlockStatusV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: BlockStatusDto) {
     return this.actions.updateBlockStatus(i, dto);
   }
 
   @Put(P('updatePrivacySettings'))
+  @HttpCode(201)
   @Route('v1 verb of POST updatePrivacySettings')
   updatePrivacySettingsV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: PrivacySettingsDto) {
     return this.profiles.updatePrivacySettings(i, dto);
