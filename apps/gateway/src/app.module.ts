@@ -5,6 +5,8 @@ import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
 import { InstancesModule } from '@gw/instances';
+import { ChatModule } from './chat/chat.module';
+import { SettingsModule } from './settings/settings.module';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { GroupModule } from './group/group.module';
 import { InstanceModule } from './instance/instance.module';
@@ -23,7 +25,7 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule, GroupModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule, GroupModule, ChatModule, SettingsModule],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -9,3 +9,4 @@ export * from './cluster/node-directory.service';
 export * from './instance-messenger';
 export * from './send-request';
 export * from './send.exception';
+export * from './settings/instance-settings.store';

@@ -6,6 +6,8 @@ import { InstanceRepository, MessageRepository } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRuntime } from './instance-runtime';
+import { InstanceSettingsPolicy } from './settings/instance-settings.policy';
+import { InstanceSettingsStore } from './settings/instance-settings.store';
 
 /**
  * The instances this process runs, by id. Creating a runtime does not connect it; running
@@ -24,6 +26,7 @@ export class InstanceRegistry {
     private readonly messages: MessageRepository,
     private readonly targets: WebhookTargetCache,
     private readonly leases: InstanceLeases,
+    private readonly settings: InstanceSettingsStore,
   ) {
     // Another node took the instance over (we were paused or cut off): stop at once, no logout.
     leases.onLost((instanceId) => {
@@ -53,8 +56,17 @@ export class InstanceRegistry {
   getOrCreate(instanceId: string, instanceName: string): InstanceRuntime {
     let runtime = this.runtimes.get(instanceId);
     if (!runtime) {
+      const settings = () => this.settings.effective(instanceId);
+      const session = this.engine.createSession({
+        instanceId,
+        instanceName,
+        fence: () => this.leases.fenceOf(instanceId),
+        syncFullHistory: async () => (await settings()).syncFullHistory,
+      });
+      const policy = new InstanceSettingsPolicy({ instanceName, session, settings, logger: this.logger });
       runtime = new InstanceRuntime(instanceId, instanceName, {
-        session: this.engine.createSession({ instanceId, instanceName, fence: () => this.leases.fenceOf(instanceId) }),
+        session,
+        filter: (event) => policy.filter(event),
         events: this.events,
         messages: this.messages,
         wantsBase64: async () => {

@@ -18,6 +18,8 @@ export interface RuntimeDeps {
   reconnectBaseDelayMs: number;
   reconnectMaxDelayMs: number;
   logger: Logger;
+  /** Drops (or trims) events the instance's settings exclude, before they are stored or published. */
+  filter?: (event: EngineEvent) => Promise<EngineEvent | undefined>;
 }
 
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
@@ -148,8 +150,11 @@ export class InstanceRuntime {
         return this.onOpen(event.account);
       case 'close':
         return this.onClose(event.statusCode, event.reason, event.disposition);
-      default:
-        return this.mapper.handle(event);
+      default: {
+        const kept = this.deps.filter ? await this.deps.filter(event) : event;
+        if (kept) await this.mapper.handle(kept);
+        return;
+      }
     }
   }
 

@@ -7,10 +7,11 @@ import { NodeDirectory } from './cluster/node-directory.service';
 import { InstanceLifecycleService } from './instance-lifecycle.service';
 import { InstanceRegistry } from './instance-registry.service';
 import { SessionRestorer } from './session-restorer.service';
+import { InstanceSettingsStore } from './settings/instance-settings.store';
 
 @Module({
   imports: [WhatsAppModule.forRoot(AuthStateRepository)],
-  providers: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, ApplicationStartupNotifier, InstanceLeases, NodeDirectory],
-  exports: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, InstanceLeases, NodeDirectory],
+  providers: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, ApplicationStartupNotifier, InstanceLeases, NodeDirectory, InstanceSettingsStore],
+  exports: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, InstanceLeases, NodeDirectory, InstanceSettingsStore],
 })
 export class InstancesModule {}

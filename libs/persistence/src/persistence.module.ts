@@ -5,6 +5,7 @@ import { InstanceRepository } from './instance.repository';
 import { DeliveryLogRepository } from './delivery-log.repository';
 import { MessageRepository } from './message.repository';
 import { PrismaService } from './prisma.service';
+import { SettingsRepository } from './settings.repository';
 import { WebhookRepository } from './webhook.repository';
 
 @Global()
@@ -16,8 +17,9 @@ import { WebhookRepository } from './webhook.repository';
     WebhookRepository,
     MessageRepository,
     DeliveryLogRepository,
+    SettingsRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, INSTANCE_LOOKUP],
+  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

@@ -23,6 +23,7 @@ export {
 export type { FakeAccount, FakeDevice } from './fake-whatsapp/fake-account.registry';
 export type { JournalEntry } from './fake-whatsapp/event-journal.store';
 export { parsePairingQr, type ParsedPairingQr } from './fake-whatsapp/pairing-qr.util';
+export type { ClientAppStatePatch, FakeProfile, FakeBusinessProfile } from './fake-whatsapp/account-profile.registry';
 export { loadBaileys, type BaileysModule } from './fake-whatsapp/baileys.loader';
 export { createMemoryAuthState, type MemoryAuthState } from './fake-whatsapp/memory-auth-state.factory';
 export {

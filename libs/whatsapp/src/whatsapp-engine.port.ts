@@ -13,6 +13,7 @@ import type {
   MessageUpdate,
   ParticipantAction,
 } from './engine-events.types';
+import type { WhatsAppChatOperations } from './chat-operations.port';
 import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from './messaging.types';
 import type { WhatsAppGroupOperations } from './group-operations.port';
 
@@ -91,6 +92,8 @@ export interface SessionOptions {
   pairingNumber?: string;
   /** Current fencing token of this node's lease on the instance (undefined = unfenced). */
   fence?: () => number | undefined;
+  /** Read at each connect: ask the phone for the full history (instance setting syncFullHistory). */
+  syncFullHistory?: () => Promise<boolean>;
 }
 
 export type MediaDownload =
@@ -124,6 +127,8 @@ export interface WhatsAppSession extends WhatsAppMessaging {
   /** Downloads and decrypts the media of a recently received message (bounded by maxBytes). */
   downloadMedia(messageId: string, maxBytes: number): Promise<MediaDownload>;
   onEvent(listener: EngineEventListener): void;
+  /** Chat, profile and account operations (chat-operations.port.ts). */
+  readonly chat: WhatsAppChatOperations;
 }
 
 export interface WhatsAppEngine {

@@ -48,6 +48,8 @@ import { requireAccount, resolvePeer, type MessagingHost } from './messaging-hos
 import { createMessagingServices, type MessagingServices } from './messaging-services.factory';
 import { PeerSignalRegistry } from './peer-signal.registry';
 import { handleSessionIq } from './session-iq.handler';
+import { AccountProfileRegistry, type ClientAppStatePatch, type FakeProfile } from './account-profile.registry';
+import { handleProfileIq } from './profile-iq.handler';
 import { createServerNoiseIdentity } from './server-noise.session';
 import { loadWs, type WsServer } from './ws.loader';
 
@@ -69,6 +71,7 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   private readonly hub: ConnectionHub;
   private readonly signal: PeerSignalRegistry;
   private readonly groups = new GroupStateRegistry();
+  private readonly profiles = new AccountProfileRegistry();
   private readonly host: MessagingHost;
   private readonly messaging: MessagingServices;
   private readonly wss: WsServer;
@@ -324,6 +327,16 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
     return this.messaging.traffic.receipts;
   }
 
+  /** avatar, about text, business profile and privacy settings of an account (mutable, for tests to seed) */
+  profileOf(jidOrPhone: string): FakeProfile {
+    return this.profiles.of(requireAccount(this.host, jidOrPhone).jid);
+  }
+
+  /** app-state mutations the clients sent (archive, markChatAsRead, setting_pushName, …), decoded */
+  get appStatePatches(): ClientAppStatePatch[] {
+    return [...this.profiles.patches];
+  }
+
   /** Resolves with the next event matching `predicate` (no sleeping in tests). */
   waitFor<K extends FakeWhatsAppEventName>(
     event: K,
@@ -366,6 +379,8 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   private async onSessionStanza(conn: FakeConnection, device: FakeDevice, node: BinaryNode): Promise<void> {
     if (await this.messaging.traffic.handle(conn, device, node)) return;
     if (node.tag !== 'iq') return; // acks, presence, chatstate …: observable via 'stanza'
+    const profileAnswer = await handleProfileIq(this.host, this.profiles, device, node);
+    if (profileAnswer) return void conn.send(profileAnswer);
     const response = handleSessionIq(
       {
         device,

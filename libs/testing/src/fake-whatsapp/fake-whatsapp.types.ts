@@ -135,6 +135,8 @@ export interface FakeWhatsAppEvents {
   'client-message': [ClientMessageRecord];
   /** a client sent a receipt (delivery/inactive/read/played/retry/peer_msg/…) */
   'client-receipt': [ClientReceiptRecord];
+  /** a client sent an app-state mutation (decoded; see account-profile.registry.ts) */
+  'client-app-state': [import('./account-profile.registry').ClientAppStatePatch];
   /** a group was created or changed (by the test API or a client's IQ) */
   'group-update': [{ action: GroupAction; author: string; group: GroupInfo }];
 }

@@ -13,6 +13,7 @@ import type {
   SessionOptions,
   WhatsAppSession,
 } from '../whatsapp-engine.port';
+import { BaileysChatOperations } from './baileys-chat-operations';
 import { BaileysMessaging } from './baileys-messaging';
 import { BaileysGroupOperations } from './baileys-group-operations';
 import { translateBaileysEvents } from './baileys-event.translator';
@@ -53,6 +54,7 @@ export class BaileysSession implements WhatsAppSession {
   private readonly recent = new RecentMessagesCache();
   private readonly messaging: BaileysMessaging;
   readonly groups: BaileysGroupOperations;
+  readonly chat: BaileysChatOperations;
   /** Set when we end the socket ourselves, so its close is not reported as a WhatsApp disconnect. */
   private intentionalEnd = false;
 
@@ -64,6 +66,7 @@ export class BaileysSession implements WhatsAppSession {
   ) {
     this.messaging = new BaileysMessaging(() => this.socket, logger.child({ instance: options.instanceName }));
     this.groups = new BaileysGroupOperations(() => this.socket, this.messaging.groups);
+    this.chat = new BaileysChatOperations(() => this.socket, logger.child({ instance: options.instanceName }));
   }
 
   get instanceId() {
@@ -96,7 +99,8 @@ export class BaileysSession implements WhatsAppSession {
       // Baileys' keep-alive is the watchdog: no traffic for interval + 5 s closes with 408.
       keepAliveIntervalMs: this.settings.keepAliveIntervalMs,
       markOnlineOnConnect: false,
-      syncFullHistory: false,
+      // an instance setting; a change applies at the next connect
+      syncFullHistory: (await this.options.syncFullHistory?.().catch(() => false)) ?? false,
       emitOwnEvents: false,
       generateHighQualityLinkPreview: false,
       getMessage: async () => undefined,

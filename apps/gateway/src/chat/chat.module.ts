@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { InstancesModule } from '@gw/instances';
+import { LoadInstancePipe } from '../instance/instance.param';
+import { MediaFetcher } from '../message/media-fetcher.service';
+import { MediaLoader } from '../message/media.loader';
+import { ChatActionsUseCase } from './chat-actions.use-case';
+import { ChatController } from './chat.controller';
+import { ChatSessionService } from './chat-session.service';
+import { LastMessageFinder } from './last-message.finder';
+import { MediaBase64UseCase } from './media-base64.use-case';
+import { ProfileUseCase } from './profile.use-case';
+
+@Module({
+  imports: [InstancesModule],
+  controllers: [ChatController],
+  providers: [
+    ChatSessionService,
+    ChatActionsUseCase,
+    ProfileUseCase,
+    MediaBase64UseCase,
+    LastMessageFinder,
+    MediaLoader,
+    MediaFetcher,
+    LoadInstancePipe,
+  ],
+  exports: [ChatSessionService, ProfileUseCase],
+})
+export class ChatModule {}
