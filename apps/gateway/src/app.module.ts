@@ -5,8 +5,10 @@ import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
 import { InstancesModule } from '@gw/instances';
+import { StoreModule } from '@gw/store';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { InstanceModule } from './instance/instance.module';
+import { ChatFindModule } from './chat/chat-find.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './root/root.controller';
@@ -22,7 +24,17 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        PersistenceModule,
+        StoreModule,
+        DeliveryModule,
+        InstancesModule,
+        InstanceModule,
+        MessageModule,
+        WebhookModule,
+        ChatFindModule,
+      ],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

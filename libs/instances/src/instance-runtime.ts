@@ -18,6 +18,8 @@ export interface RuntimeDeps {
   reconnectBaseDelayMs: number;
   reconnectMaxDelayMs: number;
   logger: Logger;
+  /** Side consumer of every engine event (the message store); must return at once and never throw. */
+  observe?: (event: EngineEvent) => void;
 }
 
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
@@ -149,6 +151,11 @@ export class InstanceRuntime {
       case 'close':
         return this.onClose(event.statusCode, event.reason, event.disposition);
       default:
+        try {
+          this.deps.observe?.(event);
+        } catch (err) {
+          this.deps.logger.error(`instance ${this.instanceName}: store observer failed: ${(err as Error).message}`);
+        }
         return this.mapper.handle(event);
     }
   }
