@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@gw/persistence';
 import type { Json, MessageKey } from '@gw/whatsapp';
+import { STATUS_RANK_SQL } from './message-update.repository';
 import { SqlParams, pageClause } from './sql-params.util';
 import type { MessageFilter, PageRequest } from './store.types';
 import { UUID_RE } from './store.types';
@@ -48,7 +49,7 @@ export class MessageQueryRepository {
     const rows = await this.prisma.$queryRawUnsafe<StoredMessageRow[]>(
       `SELECT m."id", m."keyId", m."key", m."pushName", m."messageType", m."message", m."messageTimestamp", m."status",
               m."source", m."instanceId",
-              COALESCE((SELECT json_agg(json_build_object('status', u."status") ORDER BY u."createdAt")
+              COALESCE((SELECT json_agg(json_build_object('status', u."status") ORDER BY u."createdAt", ${STATUS_RANK_SQL('u."status"')})
                         FROM "MessageUpdate" u WHERE u."messageId" = m."id"), '[]'::json) AS "updates"
        FROM "Message" m WHERE ${where}
        ORDER BY m."messageTimestamp" DESC, m."id"

@@ -27,6 +27,10 @@ export interface MessageUpdateRow {
   createdAt: Date;
 }
 
+/** Statuses in the order a message goes through them: rows written in the same instant sort by it. */
+export const STATUS_RANK_SQL = (col: string) =>
+  `array_position(ARRAY['ERROR','PENDING','SERVER_ACK','DELIVERY_ACK','READ','PLAYED','DELETED']::varchar[], ${col})`;
+
 /** Status history of messages (receipts, revokes) and the content changes they bring (edits). */
 @Injectable()
 export class MessageUpdateRepository {
@@ -90,7 +94,7 @@ export class MessageUpdateRepository {
     return this.prisma.$queryRawUnsafe<MessageUpdateRow[]>(
       `SELECT "id","keyId","remoteJid","fromMe","participant","status","pollUpdates","messageId","instanceId","createdAt"
        FROM "MessageUpdate" WHERE ${p.whereSql(`"instanceId" = $1::uuid`)}
-       ORDER BY "createdAt" ASC, "id"
+       ORDER BY "createdAt" ASC, ${STATUS_RANK_SQL('"status"')}, "id"
        ${pageClause(p, page)}`,
       ...p.values,
     );
