@@ -7,9 +7,11 @@ import { PersistenceModule } from '@gw/persistence';
 import { InstancesModule } from '@gw/instances';
 import { ChatModule } from './chat/chat.module';
 import { SettingsModule } from './settings/settings.module';
+import { StoreModule } from '@gw/store';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { GroupModule } from './group/group.module';
 import { InstanceModule } from './instance/instance.module';
+import { ChatFindModule } from './chat/chat-find.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './root/root.controller';
@@ -25,7 +27,20 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule, GroupModule, ChatModule, SettingsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        PersistenceModule,
+        StoreModule,
+        DeliveryModule,
+        InstancesModule,
+        InstanceModule,
+        MessageModule,
+        WebhookModule,
+        GroupModule,
+        ChatModule,
+        ChatFindModule,
+        SettingsModule,
+      ],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

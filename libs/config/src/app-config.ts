@@ -51,6 +51,11 @@ export interface AppConfig {
     ssrfMode: 'default' | 'strict' | 'off';
     ssrfAllow: string[];
   };
+  store: {
+    /** 0 = keep messages forever. */
+    messageRetentionDays: number;
+    retentionIntervalMs: number;
+  };
   globalWebhook: {
     enabled: boolean;
     url?: string;

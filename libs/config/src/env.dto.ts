@@ -181,6 +181,17 @@ export class EnvVars {
   @Min(1)
   WEBHOOK_LOG_RETENTION_DAYS = 14;
 
+  /** Messages (and their status history) older than this many days are deleted; 0 keeps them forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  STORE_MESSAGE_RETENTION_DAYS = 0;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  STORE_RETENTION_INTERVAL_MS = 3600 * 1000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)

@@ -80,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ssrfMode: vars.WEBHOOK_SSRF_MODE as 'default' | 'strict' | 'off',
       ssrfAllow: vars.WEBHOOK_SSRF_ALLOW.split(',').map((s) => s.trim()).filter(Boolean),
     },
+    store: { messageRetentionDays: vars.STORE_MESSAGE_RETENTION_DAYS, retentionIntervalMs: vars.STORE_RETENTION_INTERVAL_MS },
     globalWebhook: {
       enabled: vars.WEBHOOK_GLOBAL_ENABLED && !!vars.WEBHOOK_GLOBAL_URL,
       url: vars.WEBHOOK_GLOBAL_URL?.replace(/\/+$/, ''),

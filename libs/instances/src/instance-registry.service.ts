@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { WebhookTargetCache } from '@gw/delivery';
 import { EVENT_SINK, EventSink } from '@gw/events';
 import { InstanceRepository, MessageRepository } from '@gw/persistence';
+import { StoreWriter } from '@gw/store';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRuntime } from './instance-runtime';
@@ -27,6 +28,7 @@ export class InstanceRegistry {
     private readonly targets: WebhookTargetCache,
     private readonly leases: InstanceLeases,
     private readonly settings: InstanceSettingsStore,
+    @Optional() private readonly store?: StoreWriter,
   ) {
     // Another node took the instance over (we were paused or cut off): stop at once, no logout.
     leases.onLost((instanceId) => {
@@ -83,6 +85,7 @@ export class InstanceRegistry {
         reconnectBaseDelayMs: this.config.whatsapp.reconnectBaseDelayMs,
         reconnectMaxDelayMs: this.config.whatsapp.reconnectMaxDelayMs,
         logger: this.logger,
+        observe: this.store ? (event) => this.store!.record(instanceId, event) : undefined,
       });
       this.runtimes.set(instanceId, runtime);
     }

@@ -20,6 +20,8 @@ export interface RuntimeDeps {
   logger: Logger;
   /** Drops (or trims) events the instance's settings exclude, before they are stored or published. */
   filter?: (event: EngineEvent) => Promise<EngineEvent | undefined>;
+  /** Side consumer of every engine event (the message store); must return at once and never throw. */
+  observe?: (event: EngineEvent) => void;
 }
 
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
@@ -152,8 +154,13 @@ export class InstanceRuntime {
         return this.onClose(event.statusCode, event.reason, event.disposition);
       default: {
         const kept = this.deps.filter ? await this.deps.filter(event) : event;
-        if (kept) await this.mapper.handle(kept);
-        return;
+        if (!kept) return;
+        try {
+          this.deps.observe?.(kept);
+        } catch (err) {
+          this.deps.logger.error(`instance ${this.instanceName}: store observer failed: ${(err as Error).message}`);
+        }
+        return this.mapper.handle(kept);
       }
     }
   }

@@ -3,6 +3,7 @@ import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Auth, GlobalKeyOnly, RequestAuth, ScopedList, notFound } from '@gw/common';
 import { InstanceLifecycleService } from '@gw/instances';
 import { InstanceRepository, InstanceWithConfig } from '@gw/persistence';
+import { StoreCountsRepository } from '@gw/store';
 import { ConnectQueryDto } from './dto/connect-query.dto';
 import { CreateInstanceDto } from './dto/create-instance.dto';
 import { FetchInstancesQueryDto } from './dto/fetch-instances-query.dto';
@@ -18,6 +19,7 @@ export class InstanceController {
     private readonly createInstance: CreateInstanceUseCase,
     private readonly lifecycle: InstanceLifecycleService,
     private readonly repository: InstanceRepository,
+    private readonly storeCounts: StoreCountsRepository,
   ) {}
 
   @Post('create')
@@ -51,7 +53,8 @@ export class InstanceController {
     if ((query.instanceName || query.instanceId) && !visible.length) {
       throw notFound(`Instance "${query.instanceName ?? query.instanceId}" not found`);
     }
-    return visible.map((r) => instanceRowView(r, this.lifecycle.runtime(r.id)?.state));
+    const counts = await this.storeCounts.forInstances(visible.map((r) => r.id));
+    return visible.map((r) => instanceRowView(r, this.lifecycle.runtime(r.id)?.state, counts.get(r.id)));
   }
 
   @Post('restart/:instanceName')

@@ -1,5 +1,6 @@
 import { InstanceWithConfig } from '@gw/persistence';
 import { InstanceState, QrSnapshot } from '@gw/instances';
+import type { StoreCounts } from '@gw/store';
 
 /** Evolution v2 response shapes for the instance routes. */
 
@@ -49,7 +50,7 @@ export function createdView(i: InstanceWithConfig, state: InstanceState, qr?: Qr
 }
 
 /** fetchInstances rows: Evolution v2 returns its Prisma rows, so we mirror their field names. */
-export function instanceRowView(i: InstanceWithConfig, liveState: InstanceState | undefined) {
+export function instanceRowView(i: InstanceWithConfig, liveState: InstanceState | undefined, counts?: StoreCounts) {
   return {
     id: i.id,
     name: i.name,
@@ -74,7 +75,7 @@ export function instanceRowView(i: InstanceWithConfig, liveState: InstanceState 
     Sqs: null,
     Websocket: null,
     Setting: { ...settingsView(i), id: i.setting?.id, createdAt: i.setting?.createdAt, updatedAt: i.setting?.updatedAt, instanceId: i.id },
-    _count: { Message: 0, Contact: 0, Chat: 0 },
+    _count: counts ?? { Message: 0, Contact: 0, Chat: 0 },
   };
 }
 

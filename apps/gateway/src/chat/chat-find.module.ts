@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { LoadInstancePipe } from '../instance/instance.param';
+import { ChatFindController } from './chat-find.controller';
+import { ChatFindService } from './chat-find.service';
+
+/** The find routes of /chat (repositories come from the global StoreModule). */
+@Module({
+  controllers: [ChatFindController],
+  providers: [ChatFindService, LoadInstancePipe],
+})
+export class ChatFindModule {}

@@ -1,0 +1,54 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/** Largest page a find route returns: bigger pages make slow, memory-heavy responses. */
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** "2" -> 2 (query strings, loosely typed clients); anything else is left for the validators to reject. */
+export const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+
+/** "true"/"false" -> booleans; anything else is left for the validators to reject. */
+export const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** Unix seconds, or an ISO date (converted to seconds). */
+export const toUnixSeconds = ({ value }: { value: unknown }) => {
+  if (typeof value === 'string' && !/^\d+$/.test(value) && !Number.isNaN(Date.parse(value))) {
+    return Math.floor(Date.parse(value) / 1000);
+  }
+  return toNumber({ value });
+};
+
+/** Evolution v2 paging: `page` (1-based) and `offset` (its name for the page size). */
+export class FindPageDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Transform(toNumber)
+  @IsInt({ message: 'page must be an integer' })
+  @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Page size' })
+  @IsOptional()
+  @Transform(toNumber)
+  @IsInt({ message: 'offset must be an integer (the page size)' })
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  offset?: number;
+}
+
+export class TimestampRangeDto {
+  @ApiPropertyOptional({ description: 'Unix seconds or ISO date' })
+  @IsOptional()
+  @Transform(toUnixSeconds)
+  @IsInt({ message: 'gte must be unix seconds or an ISO date' })
+  gte?: number;
+
+  @ApiPropertyOptional({ description: 'Unix seconds or ISO date' })
+  @IsOptional()
+  @Transform(toUnixSeconds)
+  @IsInt({ message: 'lte must be unix seconds or an ISO date' })
+  lte?: number;
+}

@@ -1,0 +1,131 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EngineEvent, EngineMessage, MessageUpdate } from '@gw/whatsapp';
+import { ChatRepository } from './chat.repository';
+import { ContactRepository } from './contact.repository';
+import { GroupMetadataRepository } from './group-metadata.repository';
+import { MessageUpdateRepository, StatusChange } from './message-update.repository';
+
+/** Events waiting per instance before new ones are dropped (the store lags, webhooks do not). */
+export const MAX_PENDING_PER_INSTANCE = 2000;
+
+interface Lane {
+  tail: Promise<void>;
+  pending: number;
+  dropped: number;
+}
+
+/**
+ * Keeps chats, contacts, groups and message status history from an instance's engine events.
+ * A side consumer: record() returns at once, writes run in order per instance, and a failure
+ * is logged and skipped, so the store can never hold up or lose a webhook event. Messages
+ * themselves are written earlier, on the event path (MessageRepository), because that
+ * insert is what deduplicates them.
+ */
+@Injectable()
+export class StoreWriter {
+  private readonly logger = new Logger('MessageStore');
+  private readonly lanes = new Map<string, Lane>();
+
+  constructor(
+    private readonly chats: ChatRepository,
+    private readonly contacts: ContactRepository,
+    private readonly groups: GroupMetadataRepository,
+    private readonly updates: MessageUpdateRepository,
+  ) {}
+
+  record(instanceId: string, event: EngineEvent): void {
+    if (!STORED.has(event.type)) return;
+    let lane = this.lanes.get(instanceId);
+    if (!lane) this.lanes.set(instanceId, (lane = { tail: Promise.resolve(), pending: 0, dropped: 0 }));
+    if (lane.pending >= MAX_PENDING_PER_INSTANCE) {
+      if (lane.dropped++ % 100 === 0) this.logger.warn(`instance ${instanceId}: store backlog full, ${lane.dropped} event(s) not stored`);
+      return;
+    }
+    lane.pending += 1;
+    const current = lane;
+    current.tail = current.tail
+      .then(() => this.write(instanceId, event))
+      .catch((err) => this.logger.error(`instance ${instanceId}: could not store ${event.type}: ${(err as Error).message}`))
+      .finally(() => {
+        current.pending -= 1;
+        if (!current.pending && this.lanes.get(instanceId) === current) this.lanes.delete(instanceId);
+      });
+  }
+
+  /** Resolves once everything recorded so far for the instance is written (or has failed). */
+  async drained(instanceId: string): Promise<void> {
+    await this.lanes.get(instanceId)?.tail;
+  }
+
+  private async write(instanceId: string, event: EngineEvent): Promise<void> {
+    switch (event.type) {
+      case 'messages':
+        return this.chats.touch(instanceId, activityOf(event.messages));
+      case 'history':
+        await this.chats.merge(instanceId, event.batch.chats);
+        await this.contacts.merge(instanceId, event.batch.contacts);
+        return this.chats.touch(instanceId, activityOf(event.batch.messages));
+      case 'message-updates':
+        return this.onUpdates(instanceId, event.updates);
+      case 'messages-deleted':
+        return this.updates.markDeleted(instanceId, event.keys);
+      case 'chats':
+        return this.chats.merge(instanceId, event.chats);
+      case 'chats-deleted':
+        return this.chats.delete(instanceId, event.ids);
+      case 'contacts':
+        return this.contacts.merge(instanceId, event.contacts);
+      case 'groups': {
+        await this.groups.merge(instanceId, event.groups);
+        await this.contacts.mergeGroups(
+          instanceId,
+          event.groups.map((g) => ({ id: g.id as string, subject: typeof g.subject === 'string' ? g.subject : undefined })),
+        );
+        const members = event.groups.flatMap((g) => (Array.isArray(g.participants) ? (g.participants as { id: string; phoneNumber?: string }[]) : []));
+        return this.contacts.addGroupMembers(instanceId, members);
+      }
+      case 'group-participants':
+        await this.groups.applyParticipants(instanceId, event.groupId, event.action, event.participants);
+        if (event.action === 'add') await this.contacts.addGroupMembers(instanceId, event.participants);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async onUpdates(instanceId: string, updates: MessageUpdate[]) {
+    const revoked = updates.filter((u) => u.revoked).map((u) => u.key);
+    const edits = updates.filter((u) => u.editedMessage).map((u) => ({ keyId: u.key.id, message: u.editedMessage! }));
+    const changes: StatusChange[] = updates
+      .filter((u) => u.status && !u.revoked)
+      .map((u) => ({
+        keyId: u.key.id,
+        remoteJid: u.key.remoteJid,
+        fromMe: u.key.fromMe,
+        participant: u.receiptFrom ?? u.key.participant ?? '',
+        status: u.status!,
+        pollUpdates: u.pollUpdates,
+      }));
+    await this.updates.applyEdits(instanceId, edits);
+    await this.updates.record(instanceId, changes);
+    await this.updates.markDeleted(instanceId, revoked);
+  }
+}
+
+const STORED = new Set<EngineEvent['type']>([
+  'messages',
+  'history',
+  'message-updates',
+  'messages-deleted',
+  'chats',
+  'chats-deleted',
+  'contacts',
+  'groups',
+  'group-participants',
+]);
+
+/** Chat activity of real messages (not protocol bookkeeping such as history notices, nor undecrypted stubs). */
+const activityOf = (messages: EngineMessage[]) =>
+  messages
+    .filter((m) => m.messageType !== 'protocolMessage' && (m.message || m.messageStubType !== 'CIPHERTEXT'))
+    .map((m) => ({ remoteJid: m.key.remoteJid, timestamp: m.messageTimestamp, inboundTimestamp: m.key.fromMe ? undefined : m.messageTimestamp }));
