@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
 import { InstancesModule } from '@gw/instances';
+import { CloudApiModule } from './cloud-api/cloud-api.module';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { InstanceModule } from './instance/instance.module';
 import { MessageModule } from './message/message.module';
@@ -22,7 +23,7 @@ export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule, InstancesModule, InstanceModule, MessageModule, WebhookModule, CloudApiModule],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -80,6 +80,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ssrfMode: vars.WEBHOOK_SSRF_MODE as 'default' | 'strict' | 'off',
       ssrfAllow: vars.WEBHOOK_SSRF_ALLOW.split(',').map((s) => s.trim()).filter(Boolean),
     },
+    cloudApi: {
+      graphUrl: vars.WA_BUSINESS_URL.replace(/\/+$/, ''),
+      graphVersion: vars.WA_BUSINESS_VERSION,
+      verifyToken: vars.WA_BUSINESS_TOKEN_WEBHOOK,
+      appSecret: vars.WA_BUSINESS_APP_SECRET,
+    },
     globalWebhook: {
       enabled: vars.WEBHOOK_GLOBAL_ENABLED && !!vars.WEBHOOK_GLOBAL_URL,
       url: vars.WEBHOOK_GLOBAL_URL?.replace(/\/+$/, ''),

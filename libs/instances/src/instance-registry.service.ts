@@ -50,11 +50,12 @@ export class InstanceRegistry {
     return [...this.runtimes.values()];
   }
 
-  getOrCreate(instanceId: string, instanceName: string): InstanceRuntime {
+  /** `integration` picks the engine (Baileys or the Cloud API) when the runtime is created. */
+  getOrCreate(instanceId: string, instanceName: string, integration?: string): InstanceRuntime {
     let runtime = this.runtimes.get(instanceId);
     if (!runtime) {
       runtime = new InstanceRuntime(instanceId, instanceName, {
-        session: this.engine.createSession({ instanceId, instanceName, fence: () => this.leases.fenceOf(instanceId) }),
+        session: this.engine.createSession({ instanceId, instanceName, integration, fence: () => this.leases.fenceOf(instanceId) }),
         events: this.events,
         messages: this.messages,
         wantsBase64: async () => {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthStateRepository } from '@gw/persistence';
+import { AuthStateRepository, CloudApiRepository } from '@gw/persistence';
 import { WhatsAppModule } from '@gw/whatsapp';
 import { ApplicationStartupNotifier } from './application-startup.notifier';
 import { InstanceLeases } from './cluster/instance-lease.service';
@@ -9,7 +9,7 @@ import { InstanceRegistry } from './instance-registry.service';
 import { SessionRestorer } from './session-restorer.service';
 
 @Module({
-  imports: [WhatsAppModule.forRoot(AuthStateRepository)],
+  imports: [WhatsAppModule.forRoot(AuthStateRepository, CloudApiRepository)],
   providers: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, ApplicationStartupNotifier, InstanceLeases, NodeDirectory],
   exports: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, InstanceLeases, NodeDirectory],
 })

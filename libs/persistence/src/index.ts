@@ -6,3 +6,4 @@ export * from './prisma.service';
 export * from './webhook.repository';
 export * from './message.repository';
 export * from './delivery-log.repository';
+export * from './cloud-api.repository';

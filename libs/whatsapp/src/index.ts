@@ -2,3 +2,4 @@ export * from './disconnect-policy';
 export * from './whatsapp-engine.port';
 export * from './whatsapp.module';
 export * from './engine-events.types';
+export * from './cloud-api';

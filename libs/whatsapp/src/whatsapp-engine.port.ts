@@ -85,6 +85,8 @@ export interface AuthStateStore {
 export interface SessionOptions {
   instanceId: string;
   instanceName: string;
+  /** The instance's channel (WHATSAPP-BAILEYS default, WHATSAPP-BUSINESS = Cloud API). */
+  integration?: string;
   /** Phone number (digits) to link with a pairing code instead of a QR. */
   pairingNumber?: string;
   /** Current fencing token of this node's lease on the instance (undefined = unfenced). */
