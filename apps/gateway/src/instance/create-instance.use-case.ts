@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateInstanceDto } from './dto/create-instance.dto';
 import { createdView } from './instance.presenter';
 import { InstancePlacement } from '../cluster/instance-placement.service';
-import { toWebhookConfig } from '../webhook/webhook-config.mapper';
+import { applyCloudApiSigning, toWebhookConfig } from '../webhook/webhook-config.mapper';
 
 @Injectable()
 export class CreateInstanceUseCase {
@@ -33,6 +33,8 @@ export class CreateInstanceUseCase {
       throw forbidden('This token is already in use by another instance.');
     }
 
+    const webhook = toWebhookConfig(dto.webhook, { ...dto, url: dto.webhookUrl, events: dto.webhookEvents ?? dto.events });
+    if (webhook) applyCloudApiSigning(webhook);
     let instance;
     try {
       instance = await this.repository.create({
@@ -43,7 +45,7 @@ export class CreateInstanceUseCase {
         businessId: dto.businessId ?? null,
         accessToken: cloud ? dto.token : null,
         // v1 bodies carry the flags beside a string `webhook`; flat v2 aliases sit at the top level.
-        webhook: toWebhookConfig(dto.webhook, { ...dto, url: dto.webhookUrl, events: dto.webhookEvents ?? dto.events }),
+        webhook,
         setting: {
           rejectCall: dto.rejectCall ?? dto.reject_call ?? false,
           msgCall: dto.msgCall ?? dto.msg_call ?? '',
