@@ -46,6 +46,7 @@ describe('WhatsApp Cloud API (e2e)', () => {
   });
 
   afterAll(async () => {
+    if (process.env.DUMP_LOGS) console.log(gateway.logs.filter((l) => /Meta|error|warn/i.test(l)).join('\n'));
     await inbound?.close();
     redis?.disconnect();
     await graph?.close();
@@ -99,6 +100,10 @@ describe('WhatsApp Cloud API (e2e)', () => {
     expect(check).toMatchObject({ version: 'v21.0', authorization: `Bearer ${GOOD_TOKEN}` });
     const open = await env.receiver.waitFor((w) => w.path === '/cloud' && w.body.event === 'connection.update' && w.body.data.state === 'open');
     expect(open.body.data).toMatchObject({ instance: 'cloud', wuid: `${account.displayPhoneNumber}@s.whatsapp.net`, profileName: 'Acme' });
+    // `number` stays the phone number id (as in Evolution): notifications are routed by it
+    const row = await gateway.api('GET', '/instance/fetchInstances?instanceName=cloud', { apikey: API_KEY });
+    expect(row.body[0]).toMatchObject({ number: account.phoneNumberId, businessId: account.businessAccountId, connectionStatus: 'open' });
+    expect(JSON.stringify(row.body)).not.toContain(GOOD_TOKEN);
   });
 
   it('a token the Graph API refuses leaves the instance closed (401), and missing Cloud fields are a 400 naming them', async () => {

@@ -28,6 +28,8 @@ export interface EngineAccount {
   lid?: string;
   pushName?: string;
   profilePictureUrl?: string | null;
+  /** What to keep as the instance's `number` when not the JID's digits (Cloud API: the phone number id). */
+  storedNumber?: string;
 }
 
 /** What to do after WhatsApp closed the connection; decided by the disconnect policy. */

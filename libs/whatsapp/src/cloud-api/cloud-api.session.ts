@@ -54,7 +54,15 @@ export class CloudApiSession implements WhatsAppSession {
       this.credentials = credentials;
       this.open = true;
       const display = (info.display_phone_number ?? credentials.phoneNumberId).replace(/\D/g, '');
-      this.emit({ type: 'open', account: { jid: jidOf(display), pushName: info.verified_name, profilePictureUrl: null } });
+      this.emit({
+        type: 'open',
+        account: {
+          jid: jidOf(display),
+          pushName: info.verified_name,
+          profilePictureUrl: null,
+          storedNumber: credentials.phoneNumberId,
+        },
+      });
     } catch (err) {
       this.open = false;
       // A refused token is final until someone fixes it; a network error or a 5xx is retried with backoff.
