@@ -30,16 +30,16 @@ export class WhatsAppModule {
           useFactory: (config: AppConfig, store: AuthStateStore, cloudStore: CloudCredentialsStore) =>
             new ChannelEngine(
               new BaileysEngine(
-              store,
-              {
-                websocketUrl: config.whatsapp.websocketUrl,
-                browser: config.whatsapp.browser,
-                qrTimeoutMs: config.whatsapp.qrTimeoutMs,
-                connectTimeoutMs: config.whatsapp.connectTimeoutMs,
-                queryTimeoutMs: config.whatsapp.queryTimeoutMs,
-                keepAliveIntervalMs: config.whatsapp.keepAliveIntervalMs,
-              },
-              pino({ level: baileysLevel(config.server.logLevel), base: undefined }),
+                store,
+                {
+                  websocketUrl: config.whatsapp.websocketUrl,
+                  browser: config.whatsapp.browser,
+                  qrTimeoutMs: config.whatsapp.qrTimeoutMs,
+                  connectTimeoutMs: config.whatsapp.connectTimeoutMs,
+                  queryTimeoutMs: config.whatsapp.queryTimeoutMs,
+                  keepAliveIntervalMs: config.whatsapp.keepAliveIntervalMs,
+                },
+                pino({ level: baileysLevel(config.server.logLevel), base: undefined }),
               ),
               cloudStore,
               new GraphApiClient({ baseUrl: config.cloudApi.graphUrl, version: config.cloudApi.graphVersion }),
