@@ -8,6 +8,7 @@ import { InstancesModule } from '@gw/instances';
 import { ChatModule } from './chat/chat.module';
 import { SettingsModule } from './settings/settings.module';
 import { StoreModule } from '@gw/store';
+import { CloudApiModule } from './cloud-api/cloud-api.module';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { GroupModule } from './group/group.module';
 import { InstanceModule } from './instance/instance.module';
@@ -40,6 +41,7 @@ export class AppModule implements NestModule {
         ChatModule,
         ChatFindModule,
         SettingsModule,
+        CloudApiModule,
       ],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [

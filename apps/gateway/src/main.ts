@@ -5,6 +5,7 @@ import { PinoLoggerService, createValidationPipe } from '@gw/common';
 import { loadConfigOrExit } from '@gw/config';
 import { version } from '../../../package.json';
 import { AppModule } from './app.module';
+import { metaWebhookRawBody } from './cloud-api/meta-body.parser';
 import { setupSwagger } from './swagger.setup';
 
 async function bootstrap() {
@@ -15,6 +16,8 @@ async function bootstrap() {
     logger,
     bodyParser: false,
   });
+  // Meta's webhooks are signed over the raw bytes (and capped at 3 MB): read before the JSON parser.
+  app.use(metaWebhookRawBody(config.server.basePath));
   // Evolution accepts large media bodies (136 MB); keep that so base64 uploads work.
   app.useBodyParser('json', { limit: '136mb' });
   app.useBodyParser('urlencoded', { limit: '136mb', extended: true });

@@ -56,6 +56,15 @@ export interface AppConfig {
     messageRetentionDays: number;
     retentionIntervalMs: number;
   };
+  cloudApi: {
+    /** Graph API origin (tests point it at a local fake) and version path segment. */
+    graphUrl: string;
+    graphVersion: string;
+    /** hub.verify_token Meta must send on the verification GET; unset = verification refused. */
+    verifyToken?: string;
+    /** App secret keying X-Hub-Signature-256 of notifications; unset = notifications refused. */
+    appSecret?: string;
+  };
   globalWebhook: {
     enabled: boolean;
     url?: string;

@@ -229,4 +229,21 @@ export class EnvVars {
   @Transform(toBool)
   @IsBoolean()
   WEBHOOK_GLOBAL_WEBHOOK_BY_EVENTS = false;
+
+  // WhatsApp Cloud API (integration WHATSAPP-BUSINESS), see docs/cloud-api.md.
+  @IsUrl(URL_OPTIONS, { message: 'WA_BUSINESS_URL must be an http(s) URL, e.g. https://graph.facebook.com' })
+  WA_BUSINESS_URL = 'https://graph.facebook.com';
+
+  @Matches(/^v\d+\.\d+$/, { message: 'WA_BUSINESS_VERSION must look like v20.0' })
+  WA_BUSINESS_VERSION = 'v20.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  WA_BUSINESS_TOKEN_WEBHOOK?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  WA_BUSINESS_APP_SECRET?: string;
 }

@@ -81,6 +81,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ssrfAllow: vars.WEBHOOK_SSRF_ALLOW.split(',').map((s) => s.trim()).filter(Boolean),
     },
     store: { messageRetentionDays: vars.STORE_MESSAGE_RETENTION_DAYS, retentionIntervalMs: vars.STORE_RETENTION_INTERVAL_MS },
+    cloudApi: {
+      graphUrl: vars.WA_BUSINESS_URL.replace(/\/+$/, ''),
+      graphVersion: vars.WA_BUSINESS_VERSION,
+      verifyToken: vars.WA_BUSINESS_TOKEN_WEBHOOK,
+      appSecret: vars.WA_BUSINESS_APP_SECRET,
+    },
     globalWebhook: {
       enabled: vars.WEBHOOK_GLOBAL_ENABLED && !!vars.WEBHOOK_GLOBAL_URL,
       url: vars.WEBHOOK_GLOBAL_URL?.replace(/\/+$/, ''),

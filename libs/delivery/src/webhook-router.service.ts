@@ -6,6 +6,7 @@ import {
   GLOBAL_BY_DEFAULT,
   GatewayEvent,
   buildEnvelope,
+  cloudApiNotification,
   globalSwitchNames,
   parseEventName,
   urlSuffix,
@@ -24,6 +25,8 @@ interface Target {
   headers: Record<string, string>;
   ordered: boolean;
   scheduleMs?: number[];
+  /** cloud-api: Meta's notification shape instead of Evolution's envelope (message/status events only). */
+  format?: string;
 }
 
 function joinSuffix(url: string, name: EventName, byEvents: boolean): string {
@@ -47,6 +50,7 @@ function chatOf(event: GatewayEvent): string {
  * and enqueues one durable delivery per target.
  */
 const PUBLISH_RETRY_MS = 60_000;
+const CLOUD_API_FORMAT = 'cloud-api';
 
 @Injectable()
 export class WebhookRouter implements EventSink {
@@ -79,13 +83,16 @@ export class WebhookRouter implements EventSink {
 
   private async route(event: GatewayEvent): Promise<void> {
     const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
-    const targets = this.targets(event, instance);
+    const cloudBody = instance ? this.cloudBody(event, instance) : null;
+    const targets = this.targets(event, instance).filter((t) => t.format !== CLOUD_API_FORMAT || cloudBody);
     if (!targets.length) return;
     const apikey = this.config.auth.exposeInFetchInstances && instance ? instance.token : null;
     const sequence = event.instanceId ? await this.log.nextSequence(event.instanceId) : null;
     const jobs: DeliveryJob[] = targets.map((t) => {
-      const url = joinSuffix(t.url, event.name, t.byEvents);
-      const envelope = { ...buildEnvelope(event, url, this.config.server.url, apikey), ...(sequence ? { sequence } : {}) };
+      const cloud = t.format === CLOUD_API_FORMAT;
+      // Meta posts every notification to one URL, so by-events suffixes do not apply to cloud-api.
+      const url = cloud ? t.url : joinSuffix(t.url, event.name, t.byEvents);
+      const envelope = cloud ? cloudBody : { ...buildEnvelope(event, url, this.config.server.url, apikey), ...(sequence ? { sequence } : {}) };
       return {
         deliveryId: `msg_${randomUUID().replace(/-/g, '')}`,
         instanceId: event.instanceId || null,
@@ -118,6 +125,7 @@ export class WebhookRouter implements EventSink {
           byEvents: hook.webhookByEvents,
           headers: stringHeaders(hook.headers),
           ordered: hook.ordered,
+          format: hook.format,
           scheduleMs: hook.retrySchedule ? hook.retrySchedule.split(',').map((s) => Number(s) * 1000) : undefined,
         });
       }
@@ -127,6 +135,18 @@ export class WebhookRouter implements EventSink {
       targets.push({ kind: 'global', webhookId: null, url: global.url, byEvents: global.byEvents, headers: {}, ordered: false });
     }
     return targets;
+  }
+
+  /** The Cloud API metadata of an instance: its Meta ids, or (Baileys) its own number and id. */
+  private cloudBody(event: GatewayEvent, instance: InstanceWithConfig) {
+    if (instance.webhook?.format !== CLOUD_API_FORMAT) return null;
+    const display = (event.sender ?? instance.ownerJid ?? '').split('@')[0].split(':')[0];
+    const isCloud = instance.integration === 'WHATSAPP-BUSINESS';
+    return cloudApiNotification(event, {
+      entryId: (isCloud && instance.businessId) || instance.id,
+      phoneNumberId: (isCloud && instance.number) || display,
+      displayPhoneNumber: display,
+    });
   }
 
   private globalWants(name: EventName): boolean {

@@ -5,3 +5,4 @@ export * from './gateway-event';
 export * from './payloads/chat-contact.payload';
 export * from './payloads/chunk.util';
 export * from './payloads/message.payload';
+export * from './cloud-api-notification';

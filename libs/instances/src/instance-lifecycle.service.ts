@@ -55,7 +55,7 @@ export class InstanceLifecycleService {
   /** Starts connecting unless already open/connecting; optionally waits for the first QR. */
   async connect(instance: InstanceWithConfig, number?: string, waitForQr = true): Promise<InstanceRuntime> {
     await this.claim(instance);
-    const runtime = this.registry.getOrCreate(instance.id, instance.name);
+    const runtime = this.registry.getOrCreate(instance.id, instance.name, instance.integration);
     if (runtime.state === 'open') return runtime;
     if (runtime.state === 'connecting' && !number) {
       if (!runtime.qr.code && waitForQr) await runtime.waitForProgress(QR_WAIT_MS);
@@ -70,7 +70,7 @@ export class InstanceLifecycleService {
   /** Drops the socket and connects again with the stored session (no logout, no new QR). */
   async restart(instance: InstanceWithConfig): Promise<InstanceRuntime> {
     await this.claim(instance);
-    const runtime = this.registry.getOrCreate(instance.id, instance.name);
+    const runtime = this.registry.getOrCreate(instance.id, instance.name, instance.integration);
     if (runtime.state !== 'close') await runtime.stop();
     const progress = runtime.waitForProgress(QR_WAIT_MS);
     await runtime.start();

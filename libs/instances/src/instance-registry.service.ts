@@ -55,13 +55,15 @@ export class InstanceRegistry {
     return [...this.runtimes.values()];
   }
 
-  getOrCreate(instanceId: string, instanceName: string): InstanceRuntime {
+  /** `integration` picks the engine (Baileys or the Cloud API) when the runtime is created. */
+  getOrCreate(instanceId: string, instanceName: string, integration?: string): InstanceRuntime {
     let runtime = this.runtimes.get(instanceId);
     if (!runtime) {
       const settings = () => this.settings.effective(instanceId);
       const session = this.engine.createSession({
         instanceId,
         instanceName,
+        integration,
         fence: () => this.leases.fenceOf(instanceId),
         syncFullHistory: async () => (await settings()).syncFullHistory,
       });

@@ -210,7 +210,7 @@ export class InstanceRuntime {
     await this.deps.saveConnection({
       connectionStatus: 'open',
       ownerJid: account.jid,
-      number: account.jid.split('@')[0],
+      number: account.storedNumber ?? account.jid.split('@')[0],
       profileName: account.pushName ?? null,
       profilePicUrl: account.profilePictureUrl ?? null,
       disconnectionReasonCode: null,

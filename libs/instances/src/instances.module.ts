@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthStateRepository } from '@gw/persistence';
+import { AuthStateRepository, CloudApiRepository } from '@gw/persistence';
 import { WhatsAppModule } from '@gw/whatsapp';
 import { ApplicationStartupNotifier } from './application-startup.notifier';
 import { InstanceLeases } from './cluster/instance-lease.service';
@@ -10,7 +10,7 @@ import { SessionRestorer } from './session-restorer.service';
 import { InstanceSettingsStore } from './settings/instance-settings.store';
 
 @Module({
-  imports: [WhatsAppModule.forRoot(AuthStateRepository)],
+  imports: [WhatsAppModule.forRoot(AuthStateRepository, CloudApiRepository)],
   providers: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, ApplicationStartupNotifier, InstanceLeases, NodeDirectory, InstanceSettingsStore],
   exports: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, InstanceLeases, NodeDirectory, InstanceSettingsStore],
 })

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { runWithConcurrency } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { InstanceRepository } from '@gw/persistence';
-import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
+import { CLOUD_API_INTEGRATION, WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRegistry } from './instance-registry.service';
 
@@ -58,9 +58,10 @@ export class SessionRestorer implements OnApplicationBootstrap, OnApplicationShu
     const started = Date.now();
     let restored = 0;
     await runWithConcurrency(candidates, this.config.whatsapp.restoreConcurrency, async (instance) => {
-      if (this.stopping || !(await this.engine.hasStoredSession(instance.id))) return;
+      const cloud = instance.integration === CLOUD_API_INTEGRATION; // credentials, no stored socket session
+      if (this.stopping || !(cloud || (await this.engine.hasStoredSession(instance.id)))) return;
       if (!(await this.registry.claim(instance.id))) return; // another node was faster
-      const runtime = this.registry.getOrCreate(instance.id, instance.name);
+      const runtime = this.registry.getOrCreate(instance.id, instance.name, instance.integration);
       const progress = runtime.waitForProgress(RESTORE_WAIT_MS);
       try {
         await runtime.start();

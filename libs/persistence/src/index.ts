@@ -7,3 +7,4 @@ export * from './webhook.repository';
 export * from './message.repository';
 export * from './delivery-log.repository';
 export * from './settings.repository';
+export * from './cloud-api.repository';

@@ -12,6 +12,8 @@ export interface NewInstance {
   integration: string;
   number?: string | null;
   businessId?: string | null;
+  /** WHATSAPP-BUSINESS: Graph API access token. */
+  accessToken?: string | null;
   webhook?: StoredWebhookConfig | null;
   setting: Omit<Prisma.SettingCreateWithoutInstanceInput, 'instance'>;
 }
@@ -58,9 +60,12 @@ export class InstanceRepository implements InstanceLookup {
     });
   }
 
-  /** Instances whose WhatsApp session is stored, i.e. that can reconnect without a QR. */
+  /** Instances that can reconnect without a QR: a stored WhatsApp session, or Cloud API credentials. */
   async listWithSession(): Promise<Instance[]> {
-    return this.prisma.instance.findMany({ where: { authCred: { isNot: null } }, orderBy: { createdAt: 'asc' } });
+    return this.prisma.instance.findMany({
+      where: { OR: [{ authCred: { isNot: null } }, { integration: 'WHATSAPP-BUSINESS', accessToken: { not: null } }] },
+      orderBy: { createdAt: 'asc' },
+    });
   }
 
   create(input: NewInstance): Promise<InstanceWithConfig> {
@@ -71,6 +76,7 @@ export class InstanceRepository implements InstanceLookup {
         integration: input.integration,
         number: input.number ?? null,
         businessId: input.businessId ?? null,
+        accessToken: input.accessToken ?? null,
         webhook: input.webhook
           ? {
               create: {

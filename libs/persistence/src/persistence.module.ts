@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { INSTANCE_LOOKUP } from '@gw/common';
 import { AuthStateRepository } from './auth-state.repository';
+import { CloudApiRepository } from './cloud-api.repository';
 import { InstanceRepository } from './instance.repository';
 import { DeliveryLogRepository } from './delivery-log.repository';
 import { MessageRepository } from './message.repository';
@@ -18,8 +19,9 @@ import { WebhookRepository } from './webhook.repository';
     MessageRepository,
     DeliveryLogRepository,
     SettingsRepository,
+    CloudApiRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, INSTANCE_LOOKUP],
+  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

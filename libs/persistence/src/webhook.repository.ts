@@ -14,6 +14,8 @@ export interface StoredWebhookConfig {
   hubSignature?: boolean;
   ordered?: boolean;
   retrySchedule?: string | null;
+  /** evolution (default) | cloud-api */
+  format?: string;
 }
 
 @Injectable()

@@ -46,3 +46,5 @@ export { TestDatabase } from './harness/test-database';
 export { decodeQrDataUrl } from './harness/qr-decode';
 export { RedisServerControl } from './harness/redis-server.control';
 export { PostgresServerControl } from './harness/postgres-server.control';
+export { FakeGraphApiServer, fakeWamid, type FakePhoneNumber, type GraphRequest } from './fake-graph-api/fake-graph-api.server';
+export { metaNotification, metaSignature, metaTextMessage, type NotificationAccount } from './fake-graph-api/meta-notification.builder';

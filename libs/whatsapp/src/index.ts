@@ -3,3 +3,4 @@ export * from './whatsapp-engine.port';
 export * from './whatsapp.module';
 export * from './engine-events.types';
 export * from './chat-operations.port';
+export * from './cloud-api';

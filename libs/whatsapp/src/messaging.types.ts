@@ -10,6 +10,8 @@ export interface OutgoingMedia {
   data: Buffer;
   mimetype: string;
   fileName?: string;
+  /** Where the bytes came from, when given by URL (the Cloud API sends media by link). */
+  url?: string;
 }
 
 export type OutgoingMediaType = 'image' | 'video' | 'document' | 'audio' | 'sticker';

@@ -31,6 +31,8 @@ export interface EngineAccount {
   lid?: string;
   pushName?: string;
   profilePictureUrl?: string | null;
+  /** What to keep as the instance's `number` when not the JID's digits (Cloud API: the phone number id). */
+  storedNumber?: string;
 }
 
 /** What to do after WhatsApp closed the connection; decided by the disconnect policy. */
@@ -88,6 +90,8 @@ export interface AuthStateStore {
 export interface SessionOptions {
   instanceId: string;
   instanceName: string;
+  /** The instance's channel (WHATSAPP-BAILEYS default, WHATSAPP-BUSINESS = Cloud API). */
+  integration?: string;
   /** Phone number (digits) to link with a pairing code instead of a QR. */
   pairingNumber?: string;
   /** Current fencing token of this node's lease on the instance (undefined = unfenced). */

@@ -1,12 +1,13 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { EvolutionException, forbidden } from '@gw/common';
+import { EvolutionException, badRequest, forbidden } from '@gw/common';
+import { CLOUD_API_INTEGRATION } from '@gw/whatsapp';
 import { InstanceLifecycleService } from '@gw/instances';
 import { InstanceRepository } from '@gw/persistence';
 import { randomUUID } from 'node:crypto';
 import { CreateInstanceDto } from './dto/create-instance.dto';
 import { createdView } from './instance.presenter';
 import { InstancePlacement } from '../cluster/instance-placement.service';
-import { toWebhookConfig } from '../webhook/webhook-config.mapper';
+import { applyCloudApiSigning, toWebhookConfig } from '../webhook/webhook-config.mapper';
 
 @Injectable()
 export class CreateInstanceUseCase {
@@ -18,17 +19,22 @@ export class CreateInstanceUseCase {
 
   async execute(dto: CreateInstanceDto) {
     const integration = dto.integration ?? 'WHATSAPP-BAILEYS';
-    if (integration !== 'WHATSAPP-BAILEYS') {
+    if (integration !== 'WHATSAPP-BAILEYS' && integration !== CLOUD_API_INTEGRATION) {
       throw new EvolutionException(HttpStatus.NOT_IMPLEMENTED, [`Integration ${integration} is not supported yet`]);
     }
+    const cloud = integration === CLOUD_API_INTEGRATION;
+    if (cloud) assertCloudFields(dto);
     if (await this.repository.findByName(dto.instanceName)) {
       throw forbidden(`This name "${dto.instanceName}" is already in use.`);
     }
-    const token = dto.token ?? randomUUID().toUpperCase();
-    if (dto.token && (await this.repository.findByToken(token))) {
+    // Cloud API: `token` is Meta's access token (Evolution's body); the instance API key is generated.
+    const token = !cloud && dto.token ? dto.token : randomUUID().toUpperCase();
+    if (!cloud && dto.token && (await this.repository.findByToken(token))) {
       throw forbidden('This token is already in use by another instance.');
     }
 
+    const webhook = toWebhookConfig(dto.webhook, { ...dto, url: dto.webhookUrl, events: dto.webhookEvents ?? dto.events });
+    if (webhook) applyCloudApiSigning(webhook);
     let instance;
     try {
       instance = await this.repository.create({
@@ -37,8 +43,9 @@ export class CreateInstanceUseCase {
         integration,
         number: dto.number?.replace(/\D/g, '') ?? null,
         businessId: dto.businessId ?? null,
+        accessToken: cloud ? dto.token : null,
         // v1 bodies carry the flags beside a string `webhook`; flat v2 aliases sit at the top level.
-        webhook: toWebhookConfig(dto.webhook, { ...dto, url: dto.webhookUrl, events: dto.webhookEvents ?? dto.events }),
+        webhook,
         setting: {
           rejectCall: dto.rejectCall ?? dto.reject_call ?? false,
           msgCall: dto.msgCall ?? dto.msg_call ?? '',
@@ -57,7 +64,20 @@ export class CreateInstanceUseCase {
     }
 
     await this.lifecycle.emit(instance, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
-    const placed = await this.placement.connect(instance, dto.number, dto.qrcode === true);
-    return createdView(instance, placed.state, dto.qrcode ? placed.qr : undefined);
+    // A Cloud API instance has no QR: wait for the Graph API to accept (or refuse) the token instead.
+    const placed = cloud
+      ? await this.placement.connect(instance, undefined, true)
+      : await this.placement.connect(instance, dto.number, dto.qrcode === true);
+    return createdView(instance, placed.state, dto.qrcode && !cloud ? placed.qr : undefined);
   }
+}
+
+/** Evolution requires all three for WHATSAPP-BUSINESS; each missing one is named. */
+function assertCloudFields(dto: CreateInstanceDto) {
+  const missing = [
+    !dto.number && 'number is required for WHATSAPP-BUSINESS (the phone number id)',
+    !dto.token && 'token is required for WHATSAPP-BUSINESS (the Graph API access token)',
+    !dto.businessId && 'businessId is required for WHATSAPP-BUSINESS (the WhatsApp Business Account id)',
+  ].filter((m): m is string => !!m);
+  if (missing.length) throw badRequest(...missing);
 }

@@ -24,7 +24,8 @@ export class MediaLoader {
     }
     if (source.type === 'url') {
       const got = await this.fetcher.fetch(source.url, MAX_MEDIA_BYTES, field);
-      return describeMedia(got.data, kind, given, { mimetype: got.contentType, fileName: got.fileName ?? fileNameFromUrl(source.url) });
+      const media = describeMedia(got.data, kind, given, { mimetype: got.contentType, fileName: got.fileName ?? fileNameFromUrl(source.url) });
+      return { ...media, url: source.url.href };
     }
     if (source.data.length > MAX_MEDIA_BYTES) throw badRequest(tooLarge(field, MAX_MEDIA_BYTES));
     return describeMedia(source.data, kind, given, { mimetype: source.mimetype });

@@ -1,3 +1,4 @@
+import { badRequest } from '@gw/common';
 import { parseEventName } from '@gw/events';
 import type { StoredWebhookConfig } from '@gw/persistence';
 import { WebhookConfigDto, WebhookExtrasDto } from './dto/webhook-config.dto';
@@ -47,5 +48,19 @@ function extras(nested: WebhookExtrasDto | undefined, flat: WebhookExtrasDto): P
   if (pick('hubSignature') !== undefined) out.hubSignature = pick('hubSignature');
   if (pick('ordered') !== undefined) out.ordered = pick('ordered');
   if (pick('retrySchedule') !== undefined) out.retrySchedule = pick('retrySchedule')!.join(',');
+  if (pick('format') !== undefined) out.format = pick('format');
   return out;
+}
+
+/**
+ * A cloud-api webhook is always signed the way Meta signs (X-Hub-Signature-256), so receivers
+ * written for the Cloud API can verify it: it needs a secret (given, generated or stored).
+ */
+export function applyCloudApiSigning(config: StoredWebhookConfig, existing?: { format: string; secret: string | null } | null) {
+  const format = config.format ?? existing?.format;
+  if (format !== 'cloud-api' || !config.enabled) return;
+  if (!(config.secret ?? existing?.secret)) {
+    throw badRequest('secret is required with format cloud-api (or generateSecret: true): receivers check X-Hub-Signature-256 with it');
+  }
+  config.hubSignature = true;
 }

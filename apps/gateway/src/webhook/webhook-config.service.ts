@@ -3,7 +3,7 @@ import { badRequest } from '@gw/common';
 import { SigningConfigCache, WebhookTargetCache, generateWebhookSecret } from '@gw/delivery';
 import { InstanceWithConfig, Webhook, WebhookRepository } from '@gw/persistence';
 import { SetWebhookDto } from './dto/set-webhook.dto';
-import { toWebhookConfig } from './webhook-config.mapper';
+import { applyCloudApiSigning, toWebhookConfig } from './webhook-config.mapper';
 
 @Injectable()
 export class WebhookConfigService {
@@ -18,6 +18,7 @@ export class WebhookConfigService {
     if (!config) throw badRequest('url is required to enable a webhook');
     const generatedSecret = (dto.webhook?.generateSecret ?? dto.generateSecret) ? generateWebhookSecret() : undefined;
     if (generatedSecret) config.secret = generatedSecret;
+    applyCloudApiSigning(config, instance.webhook);
     const row = await this.repository.upsert(instance.id, config);
     this.invalidate(instance.id, row.id); // takes effect for the very next event
     return { row, generatedSecret };

@@ -18,6 +18,7 @@ export function webhookRowView(w: Webhook | null) {
     signed: !!w.secret,
     hubSignature: w.hubSignature,
     ordered: w.ordered,
+    format: w.format,
     retrySchedule: w.retrySchedule ? w.retrySchedule.split(',').map(Number) : null,
     disabledAt: w.disabledAt,
     disabledReason: w.disabledReason,

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsObject,
   IsOptional,
@@ -17,6 +18,8 @@ import {
 } from 'class-validator';
 import { MAX_RETRY_HORIZON_S } from '@gw/config';
 import { IsEventList } from './event-list.validator';
+
+export const WEBHOOK_FORMATS = ['evolution', 'cloud-api'] as const;
 
 export const WEBHOOK_URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -61,6 +64,15 @@ export class WebhookExtrasDto {
   @Min(0, { each: true })
   @Validate(ScheduleWithinHorizon)
   retrySchedule?: number[];
+
+  @ApiPropertyOptional({
+    enum: WEBHOOK_FORMATS,
+    default: 'evolution',
+    description: "cloud-api: message and status events in Meta's Cloud API notification shape, signed with X-Hub-Signature-256 (needs a secret); other events are not sent",
+  })
+  @IsOptional()
+  @IsIn(WEBHOOK_FORMATS, { message: 'format must be evolution or cloud-api' })
+  format?: (typeof WEBHOOK_FORMATS)[number];
 }
 
 /**
