@@ -218,6 +218,17 @@ describe('message store and find routes (e2e)', () => {
     expect(res.body[0]._count.Contact).toBeGreaterThanOrEqual(2);
   });
 
+  it('sendStatus allContacts: the status goes to every stored contact', async () => {
+    const contacts = await find('findContacts', {});
+    expect(contacts.body.map((c: { remoteJid: string }) => c.remoteJid)).toEqual(expect.arrayContaining([alice.jid, bob.jid]));
+    const res = await api('POST', `/message/sendStatus/${NAME}`, { type: 'text', content: 'to everyone', allContacts: true });
+    expect(res.status).toBe(201);
+    const id = res.body.key.id;
+    const record = env.fake.messagesFromClient.find((m) => m.id === id) ?? (await env.fake.waitFor('client-message', (m) => m.id === id));
+    expect(record.to).toBe('status@broadcast');
+    expect(record.recipients.map((r) => r.jid)).toEqual(expect.arrayContaining([alice.jid, bob.jid]));
+  });
+
   it('retention: a gateway with STORE_MESSAGE_RETENTION_DAYS=30 deletes the old history and keeps the rest', async () => {
     const before = (await find('findMessages', {})).body.messages.total;
     await gateway.stop();

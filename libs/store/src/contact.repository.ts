@@ -107,4 +107,16 @@ export class ContactRepository {
       ...p.values,
     );
   }
+
+  /** Phone-number JIDs of the instance's contacts (not groups, not members only seen in groups): sendStatus allContacts. */
+  async contactJids(instanceId: string, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ remoteJid: string }[]>(
+      `SELECT "remoteJid" FROM "Contact"
+       WHERE "instanceId" = $1::uuid AND "kind" = 'contact' AND "remoteJid" LIKE '%@s.whatsapp.net'
+       ORDER BY "remoteJid" LIMIT $2`,
+      instanceId,
+      limit,
+    );
+    return rows.map((r) => r.remoteJid);
+  }
 }

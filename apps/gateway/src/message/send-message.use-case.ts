@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '@gw/common';
 import { InstanceLifecycleService, SendException, SendRequest, SentMessageRecord } from '@gw/instances';
+import { ContactRepository } from '@gw/store';
 import { SendAudioDto, SendAudioV1Dto } from './dto/send-audio.dto';
 import { SendButtonsDto, SendButtonsV1Dto } from './dto/send-buttons.dto';
 import { SendContactDto, SendContactV1Dto } from './dto/send-contact.dto';
@@ -20,6 +21,8 @@ import { fromV1 } from './v1-body.normalizer';
 type Target = { id: string; name: string };
 
 const STATUS_RECIPIENT = { jid: 'status@broadcast', number: 'status@broadcast' };
+/** A status is encrypted for every device of every recipient: beyond this, ask for a statusJidList. */
+export const MAX_STATUS_RECIPIENTS = 5_000;
 
 /**
  * The /message/send* routes: v1 bodies are rewritten as v2, media is loaded, and the
@@ -30,6 +33,7 @@ export class SendMessageUseCase {
   constructor(
     private readonly lifecycle: InstanceLifecycleService,
     private readonly media: MediaLoader,
+    private readonly contacts: ContactRepository,
   ) {}
 
   text(instance: Target, body: SendTextDto | SendTextV1Dto) {
@@ -99,14 +103,28 @@ export class SendMessageUseCase {
   status(instance: Target, body: SendStatusDto | SendStatusV1Dto) {
     const dto = body instanceof SendStatusV1Dto ? fromV1.status(body) : body;
     return this.send(instance, async () => {
-      if (dto.allContacts) {
-        throw badRequest('allContacts is not supported: the gateway keeps no contact list yet; pass statusJidList');
+      const recipients = dto.allContacts
+        ? await this.allContacts(instance, dto.statusJidList)
+        : statusRecipients(dto.statusJidList);
+      if (!recipients.length) {
+        throw badRequest(
+          dto.allContacts
+            ? 'allContacts: no contacts are known for this instance yet (they arrive with the history sync); pass statusJidList'
+            : 'statusJidList is required (StatusJidList is required)',
+        );
       }
-      const recipients = statusRecipients(dto.statusJidList);
-      if (!recipients.length) throw badRequest('statusJidList is required (StatusJidList is required)');
       const media = dto.type === 'text' ? undefined : await this.media.load(dto.content, dto.type, {}, 'content');
       return { to: STATUS_RECIPIENT, content: contentOf.status(dto, recipients, media) };
     });
+  }
+
+  /** Every stored contact (from contact events and history sync), plus any JIDs also listed. */
+  private async allContacts(instance: Target, listed: string[] | undefined): Promise<string[]> {
+    const known = await this.contacts.contactJids(instance.id, MAX_STATUS_RECIPIENTS + 1);
+    if (known.length > MAX_STATUS_RECIPIENTS) {
+      throw badRequest(`allContacts: more than ${MAX_STATUS_RECIPIENTS} contacts; pass statusJidList instead`);
+    }
+    return [...new Set([...known, ...statusRecipients(listed)])];
   }
 
   /** Connection first (no point downloading media for an instance that cannot send), then the queue. */
