@@ -39,7 +39,8 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
       DATABASE_URL: db.url,
       REDIS_PREFIX: prefix,
       WEBHOOK_RETRY_SCHEDULE: '0,0,0', // attempts back to back (seconds): the test is about outcomes, not waiting
-      WEBHOOK_REQUEST_TIMEOUT_MS: '300',
+      // long enough that a loaded CI machine never times out a real answer; the 'hang' attempt waits it out
+      WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
       WEBHOOK_GLOBAL_ENABLED: 'true',
       WEBHOOK_GLOBAL_URL: `${receiver.url}/global`,
       WEBHOOK_EVENTS_WEBHOOK_DISABLED: 'true',
