@@ -231,6 +231,42 @@ describe('WhatsApp Cloud API (e2e)', () => {
     });
   });
 
+  it('sendTemplate on a Cloud API instance posts the template to the Graph API; v1 body too; bad bodies are 400s', async () => {
+    const components = [{ type: 'body', parameters: [{ type: 'text', text: 'A-1234' }] }];
+    const res = await gateway.api('POST', '/message/sendTemplate/cloud', {
+      apikey: API_KEY,
+      body: { number: customer.waId, name: 'order_confirmation', language: 'pt_BR', components },
+    });
+    expect(res.status).toBe(201);
+    const call = await graph.waitFor(
+      (r) => r.method === 'POST' && r.path === `/${account.phoneNumberId}/messages` && (r.body as { type?: string } | undefined)?.type === 'template',
+    );
+    expect(call.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: customer.waId,
+      type: 'template',
+      template: { name: 'order_confirmation', language: { code: 'pt_BR' }, components },
+    });
+    expect(res.body).toMatchObject({
+      key: { remoteJid: `${customer.waId}@s.whatsapp.net`, fromMe: true, id: expect.stringMatching(/^wamid\./) },
+      messageType: 'templateMessage',
+      message: { templateMessage: { name: 'order_confirmation', language: { code: 'pt_BR' } } },
+      status: 'PENDING',
+    });
+
+    const v1 = await gateway.api('POST', '/message/sendTemplate/cloud', {
+      apikey: API_KEY,
+      body: { number: customer.waId, templateMessage: { name: 'hello_world', language: 'en_US' } },
+    });
+    expect(v1.status).toBe(201);
+    await graph.waitFor((r) => (r.body as { template?: { name?: string } } | undefined)?.template?.name === 'hello_world');
+
+    const bad = await gateway.api('POST', '/message/sendTemplate/cloud', { apikey: API_KEY, body: { number: customer.waId, name: 'x', language: 'Portuguese' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.response.message.join(' ')).toMatch(/^language must be a template locale code/);
+  });
+
   it('an unsupported message type still produces an event, with Meta\'s message kept', async () => {
     const id = fakeWamid();
     const raw = { from: customer.waId, id, timestamp: '1700000000', type: 'unsupported', errors: [{ code: 131051, title: 'Message type unknown' }] };
@@ -284,6 +320,10 @@ describe('WhatsApp Cloud API (e2e)', () => {
     });
     // Only Cloud-API-shaped notifications reach this webhook: no QR, connection or contact events.
     expect(env.receiver.received.filter((x) => x.path === '/meta-shaped').every((x) => x.body.object === 'whatsapp_business_account')).toBe(true);
+    // templates belong to the Business Platform: a linked device refuses them with a clear 400
+    const template = await gateway.api('POST', '/message/sendTemplate/phone', { apikey: API_KEY, body: { number: alice.phone, name: 'hello_world', language: 'en_US' } });
+    expect(template.status).toBe(400);
+    expect(template.body.response.message).toEqual(['Error: templates can only be sent by Cloud API instances (integration WHATSAPP-BUSINESS)']);
     const find = await gateway.api('GET', '/webhook/find/phone', { apikey: API_KEY });
     expect(find.body).toMatchObject({ format: 'cloud-api', hubSignature: true, signed: true });
   });

@@ -66,6 +66,8 @@ export type OutgoingContent =
   | { kind: 'poll'; name: string; selectableCount: number; values: string[] }
   | { kind: 'list'; title: string; description?: string; buttonText: string; footerText?: string; sections: OutgoingListSection[] }
   | { kind: 'buttons'; title: string; description?: string; footer?: string; thumbnail?: OutgoingMedia; buttons: OutgoingButton[] }
+  /** An approved WhatsApp Business template (Cloud API only); components as Meta defines them. */
+  | { kind: 'template'; name: string; language: string; components?: Json[] }
   /** A status (story), posted to `recipients` (phone-number JIDs). */
   | {
       kind: 'status';

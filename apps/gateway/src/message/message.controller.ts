@@ -12,6 +12,7 @@ import { SendPollDto, SendPollV1Dto } from './dto/send-poll.dto';
 import { SendReactionDto, SendReactionV1Dto } from './dto/send-reaction.dto';
 import { SendStatusDto, SendStatusV1Dto } from './dto/send-status.dto';
 import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
+import { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
 import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
 import { SentMessageView } from './dto/sent-message.view';
 import { SendMessageUseCase } from './send-message.use-case';
@@ -30,6 +31,7 @@ const BODY = {
   list: { v2: SendListDto, v1: SendListV1Dto, v1Key: 'listMessage' },
   buttons: { v2: SendButtonsDto, v1: SendButtonsV1Dto, v1Key: 'buttonMessage' },
   status: { v2: SendStatusDto, v1: SendStatusV1Dto, v1Key: 'statusMessage' },
+  template: { v2: SendTemplateDto, v1: SendTemplateV1Dto, v1Key: 'templateMessage' },
 } satisfies Record<string, BodyShapes>;
 
 /** POST /message/<action>/:instanceName, 201 with the sent message record. */
@@ -105,5 +107,10 @@ export class MessageController {
   @SendRoute('sendStatus', 'Post a status (story) to statusJidList', BODY.status)
   sendStatus(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.status) body: SendStatusDto | SendStatusV1Dto) {
     return this.send.status(i, body);
+  }
+
+  @SendRoute('sendTemplate', 'Send an approved template (Cloud API instances)', BODY.template)
+  sendTemplate(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.template) body: SendTemplateDto | SendTemplateV1Dto) {
+    return this.send.template(i, body);
   }
 }

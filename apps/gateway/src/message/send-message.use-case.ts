@@ -12,6 +12,7 @@ import { SendPollDto, SendPollV1Dto } from './dto/send-poll.dto';
 import { SendReactionDto, SendReactionV1Dto } from './dto/send-reaction.dto';
 import { SendStatusDto, SendStatusV1Dto } from './dto/send-status.dto';
 import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
+import { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
 import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
 import { MediaLoader } from './media.loader';
 import { toHttpError } from './send-error.mapper';
@@ -80,6 +81,12 @@ export class SendMessageUseCase {
   reaction(instance: Target, body: SendReactionDto | SendReactionV1Dto) {
     const dto = body instanceof SendReactionV1Dto ? fromV1.reaction(body) : body;
     return this.send(instance, () => sendRequest({ number: dto.key.remoteJid }, contentOf.reaction(dto)));
+  }
+
+  /** Cloud API instances only: the engine refuses templates on a linked device. */
+  template(instance: Target, body: SendTemplateDto | SendTemplateV1Dto) {
+    const dto = body instanceof SendTemplateV1Dto ? fromV1.template(body) : body;
+    return this.send(instance, () => sendRequest(dto, contentOf.template(dto)));
   }
 
   poll(instance: Target, body: SendPollDto | SendPollV1Dto) {

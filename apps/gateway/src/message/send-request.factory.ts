@@ -1,6 +1,6 @@
 import { badRequest } from '@gw/common';
 import type { SendRequest } from '@gw/instances';
-import type { ChatPresence, OutgoingButton, OutgoingContent, OutgoingMedia } from '@gw/whatsapp';
+import type { ChatPresence, Json, OutgoingButton, OutgoingContent, OutgoingMedia } from '@gw/whatsapp';
 import type { ButtonDto } from './dto/button.dto';
 import type { MessageOptionsDto } from './dto/message-options.dto';
 import type { SendButtonsDto } from './dto/send-buttons.dto';
@@ -11,6 +11,7 @@ import type { SendMediaDto } from './dto/send-media.dto';
 import type { SendPollDto } from './dto/send-poll.dto';
 import type { SendReactionDto } from './dto/send-reaction.dto';
 import type { SendStatusDto } from './dto/send-status.dto';
+import type { SendTemplateDto } from './dto/send-template.dto';
 import type { SendTextDto } from './dto/send-text.dto';
 import { mentionJid, toRecipient } from './recipient.util';
 import type { Normalized } from './v1-body.normalizer';
@@ -101,6 +102,13 @@ export const contentOf = {
       ...(d.key.participant ? { participant: d.key.participant } : {}),
     },
     emoji: d.reaction,
+  }),
+
+  template: (d: SendTemplateDto): OutgoingContent => ({
+    kind: 'template',
+    name: d.name,
+    language: d.language,
+    ...(d.components?.length ? { components: d.components as Json[] } : {}),
   }),
 
   poll: (d: SendPollDto): OutgoingContent => ({ kind: 'poll', name: d.name, selectableCount: d.selectableCount, values: d.values }),

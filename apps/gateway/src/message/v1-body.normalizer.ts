@@ -7,6 +7,7 @@ import type { SendListDto, SendListV1Dto } from './dto/send-list.dto';
 import type { SendLocationDto, SendLocationV1Dto } from './dto/send-location.dto';
 import type { SendMediaDto, SendMediaV1Dto } from './dto/send-media.dto';
 import type { SendPollDto, SendPollV1Dto } from './dto/send-poll.dto';
+import type { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
 import type { SendReactionDto, SendReactionV1Dto } from './dto/send-reaction.dto';
 import type { SendStatusDto, SendStatusV1Dto } from './dto/send-status.dto';
 import type { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
@@ -41,6 +42,7 @@ export const fromV1 = {
   contact: (b: SendContactV1Dto): Normalized<SendContactDto> => ({ ...flatOptions(b), contact: b.contactMessage }),
   reaction: (b: SendReactionV1Dto): SendReactionDto => b.reactionMessage,
   poll: (b: SendPollV1Dto): Normalized<SendPollDto> => ({ ...flatOptions(b), ...b.pollMessage }),
+  template: (b: SendTemplateV1Dto): Normalized<SendTemplateDto> => ({ ...flatOptions(b), ...b.templateMessage }),
   list: (b: SendListV1Dto): Normalized<SendListDto> => ({ ...flatOptions(b), ...b.listMessage }),
   /** v1 buttons were plain reply buttons; an image header came as `mediaMessage`. */
   buttons: (b: SendButtonsV1Dto): Normalized<SendButtonsDto> => {

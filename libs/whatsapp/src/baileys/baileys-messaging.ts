@@ -57,6 +57,10 @@ export class BaileysMessaging implements WhatsAppMessaging {
     const ephemeralExpiration = group?.ephemeralDuration || undefined;
 
     let sent: WAMessage | undefined;
+    if (content.kind === 'template') {
+      // templates are a WhatsApp Business Platform feature; a linked device cannot send them
+      throw new Error('templates can only be sent by Cloud API instances (integration WHATSAPP-BUSINESS)');
+    }
     if (content.kind === 'list' || content.kind === 'buttons') {
       const message = await this.interactive(baileys, sock, content);
       sent = baileys.generateWAMessageFromContent(jid, message, {

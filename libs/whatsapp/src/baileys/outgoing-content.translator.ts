@@ -2,7 +2,7 @@ import type { AnyMessageContent, MiscMessageGenerationOptions } from '@whiskeyso
 import type { OutgoingContactCard, OutgoingContent, OutgoingMediaMessage, OutgoingText } from '../messaging.types';
 
 /** Kinds Baileys builds itself from its AnyMessageContent shortcuts (lists and buttons are raw protos). */
-export type ContentKind = Exclude<OutgoingContent, { kind: 'list' } | { kind: 'buttons' }>;
+export type ContentKind = Exclude<OutgoingContent, { kind: 'list' } | { kind: 'buttons' } | { kind: 'template' }>;
 
 export interface BaileysSendable {
   /** where it goes when it is not the chat asked for (statuses) */

@@ -25,6 +25,19 @@ describe('Cloud API outgoing messages', () => {
     expect(() => buildCloudMessage(JID, { kind: 'media', mediaType: 'image', media: { ...media, url: undefined } })).toThrow(CloudUnsupportedError);
   });
 
+  it('template: name, language code and components as Meta expects them', () => {
+    const components = [{ type: 'body', parameters: [{ type: 'text', text: 'A-1' }] }];
+    const out = buildCloudMessage(JID, { kind: 'template', name: 'order_update', language: 'en_US', components });
+    expect(out.body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '5511988887777',
+      type: 'template',
+      template: { name: 'order_update', language: { code: 'en_US' }, components },
+    });
+    expect(out.messageType).toBe('templateMessage');
+  });
+
   it('location, contacts, reaction, list and reply buttons', () => {
     expect(buildCloudMessage(JID, { kind: 'location', latitude: 1, longitude: 2, name: 'HQ', address: 'Main St' }).body).toMatchObject({
       type: 'location',

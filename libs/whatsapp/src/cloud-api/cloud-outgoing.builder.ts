@@ -100,6 +100,10 @@ function contentPart(c: OutgoingContent): { payload: Json; message: Json; messag
     }
     case 'buttons':
       return buttonsPart(c.title, c.description, c.footer, c.buttons);
+    case 'template': {
+      const template: Json = { name: c.name, language: { code: c.language }, ...(c.components?.length ? { components: c.components } : {}) };
+      return { payload: { type: 'template', template }, message: { templateMessage: template }, messageType: 'templateMessage' };
+    }
     default:
       throw new CloudUnsupportedError(`${c.kind} messages are not available on the WhatsApp Cloud API`);
   }
