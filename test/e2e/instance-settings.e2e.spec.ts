@@ -16,13 +16,7 @@ describe('instance settings (e2e)', () => {
   beforeAll(async () => {
     await env.start();
     gateway = await env.startGateway();
-    await gateway.api('POST', '/instance/create', {
-      apikey: API_KEY,
-      body: { instanceName: NAME, webhook: { url: `${env.receiver.url}/hooks`, byEvents: true, events: [] } },
-    });
-    const qr = await env.receiver.waitFor((w) => w.path === '/hooks/qrcode-updated' && w.body.instance === NAME);
-    me = await env.fake.scan(qr.body.data.qrcode.code, { pushName: 'Gateway' });
-    await env.receiver.waitFor((w) => w.path === '/hooks/connection-update' && w.body.data.state === 'open');
+    ({ me } = await env.linkInstance(gateway, NAME));
     alice = env.fake.createAccount({ pushName: 'Alice' });
   });
 

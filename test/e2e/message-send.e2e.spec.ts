@@ -21,15 +21,7 @@ describe('message sending (e2e)', () => {
   beforeAll(async () => {
     await env.start();
     gateway = await env.startGateway({ SEND_MIN_INTERVAL_MS: String(GAP_MS), SEND_TIMEOUT_MS: '10000' });
-    const res = await gateway.api('POST', '/instance/create', {
-      apikey: API_KEY,
-      body: { instanceName: NAME, webhook: { url: `${env.receiver.url}/hooks`, byEvents: true, events: [] } },
-    });
-    instanceId = res.body.instance.instanceId;
-    token = res.body.hash;
-    const qr = await env.receiver.waitFor((w) => w.path === '/hooks/qrcode-updated' && w.body.instance === NAME);
-    me = await env.fake.scan(qr.body.data.qrcode.code, { pushName: 'Gateway' });
-    await env.receiver.waitFor((w) => w.path === '/hooks/connection-update' && w.body.data.state === 'open');
+    ({ me, instanceId, token } = await env.linkInstance(gateway, NAME));
     alice = env.fake.createAccount({ pushName: 'Alice' });
     bob = env.fake.createAccount({ pushName: 'Bob' });
   });

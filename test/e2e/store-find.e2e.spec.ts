@@ -40,14 +40,7 @@ describe('message store and find routes (e2e)', () => {
   beforeAll(async () => {
     await env.start();
     gateway = await env.startGateway();
-    const res = await api('POST', '/instance/create', {
-      instanceName: NAME,
-      webhook: { url: `${env.receiver.url}/ev`, byEvents: true, events: [] },
-    });
-    instanceId = res.body.instance.instanceId;
-    const qr = await env.receiver.waitFor((w) => w.path === '/ev/qrcode-updated');
-    me = await env.fake.scan(qr.body.data.qrcode.code, { pushName: 'Gateway' });
-    await env.receiver.waitFor((w) => w.path === '/ev/connection-update' && w.body.data.state === 'open');
+    ({ me, instanceId } = await env.linkInstance(gateway, NAME, { hooks: '/ev' }));
     alice = env.fake.createAccount({ pushName: 'Alice' });
     bob = env.fake.createAccount({ pushName: 'Bob' });
 

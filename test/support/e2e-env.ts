@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
-import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver } from '@gw/testing';
+import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver, type PairedAccount } from '@gw/testing';
 
 export const API_KEY = 'e2e-global-key';
 
@@ -43,6 +43,28 @@ export class E2eEnvironment {
     const worker = await GatewayProcess.worker(this.gatewayEnv(extra)).start();
     this.gateways.push(worker);
     return worker;
+  }
+
+  /**
+   * Creates an instance whose webhook (byEvents, every event) points at `hooks` on the receiver,
+   * scans its first QR with a new fake account and resolves once the instance is open.
+   */
+  async linkInstance(
+    gateway: GatewayProcess,
+    name: string,
+    options: { pushName?: string; hooks?: string } = {},
+  ): Promise<{ me: PairedAccount; instanceId: string; token: string }> {
+    const hooks = options.hooks ?? '/hooks';
+    const res = await gateway.api('POST', '/instance/create', {
+      apikey: API_KEY,
+      body: { instanceName: name, webhook: { url: `${this.receiver.url}${hooks}`, byEvents: true, events: [] } },
+    });
+    if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+    const ofThis = (suffix: string) => (w: { path: string; body: { instance?: string } }) => w.path === `${hooks}/${suffix}` && w.body.instance === name;
+    const qr = await this.receiver.waitFor(ofThis('qrcode-updated'));
+    const me = await this.fake.scan(qr.body.data.qrcode.code, { pushName: options.pushName ?? 'Gateway' });
+    await this.receiver.waitFor((w) => ofThis('connection-update')(w) && w.body.data.state === 'open');
+    return { me, instanceId: res.body.instance.instanceId, token: res.body.hash };
   }
 
   async stop(): Promise<void> {
