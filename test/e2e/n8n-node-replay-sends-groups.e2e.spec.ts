@@ -143,10 +143,18 @@ describe('n8n node replay: sends and groups (e2e)', () => {
     expect(poll).toEqual({ status: 400, body: envelope(400, 'Bad Request', 'values') });
   });
 
-  it('row 23 sendStories: text status to all contacts, and to a list', async () => {
-    const all = await send('sendStatus', { type: 'text', content: 'open until 8', backgroundColor: '#008000', font: 1, allContacts: true });
+  it('row 23 sendStories: text status to all stored contacts, and to a list', async () => {
+    const key = await env.fake.sendMessage(me.jid, bob.phone, { conversation: 'hi, Bob here' });
+    await hook('messages-upsert', (w) => w.body.data.key.id === key.id);
+    // the store writer runs beside delivery and has no event of its own: retry, bounded
+    const body = { type: 'text', content: 'open until 8', backgroundColor: '#008000', font: 1, allContacts: true };
+    let all = await send('sendStatus', body);
+    for (const until = Date.now() + 10_000; all.status === 400 && Date.now() < until; all = await send('sendStatus', body)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(all.status).toBe(201);
     expect(all.body).toMatchObject({ key: { remoteJid: 'status@broadcast', fromMe: true }, instanceId });
+    expect((await received(all.body.key.id)).recipients.map((r) => r.jid)).toEqual(expect.arrayContaining([bob.jid, me.jid]));
     const listed = await send('sendStatus', { type: 'text', content: 'vip only', backgroundColor: '#000000', font: 2, allContacts: false, statusJidList: [bob.phone] });
     expect(listed.status).toBe(201);
     expect((await received(listed.body.key.id)).recipients.map((r) => r.jid)).toEqual(expect.arrayContaining([bob.jid]));

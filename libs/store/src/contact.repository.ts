@@ -107,6 +107,16 @@ export class ContactRepository {
     );
   }
 
+  /** Everyone a status to "all contacts" goes to: stored person contacts (no groups, no mere group members). */
+  async statusAudience(instanceId: string): Promise<string[]> {
+    const rows = await this.prisma.$queryRawUnsafe<{ remoteJid: string }[]>(
+      `SELECT "remoteJid" FROM "Contact" WHERE "instanceId" = $1::uuid AND "kind" = 'contact'
+         AND ("remoteJid" LIKE '%@s.whatsapp.net' OR "remoteJid" LIKE '%@lid') ORDER BY "remoteJid"`,
+      instanceId,
+    );
+    return rows.map((r) => r.remoteJid);
+  }
+
   async find(instanceId: string, filter: ContactFilter, page: PageRequest): Promise<ContactRow[]> {
     const p = new SqlParams(instanceId)
       .where(filter.remoteJid, (x) => `"remoteJid" = ${x}`)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '@gw/common';
 import { InstanceLifecycleService, SendException, SendRequest, SentMessageRecord } from '@gw/instances';
+import { ContactRepository } from '@gw/store';
 import { SendAudioDto, SendAudioV1Dto } from './dto/send-audio.dto';
 import { SendButtonsDto, SendButtonsV1Dto } from './dto/send-buttons.dto';
 import { SendContactDto, SendContactV1Dto } from './dto/send-contact.dto';
@@ -30,6 +31,7 @@ export class SendMessageUseCase {
   constructor(
     private readonly lifecycle: InstanceLifecycleService,
     private readonly media: MediaLoader,
+    private readonly contacts: ContactRepository,
   ) {}
 
   text(instance: Target, body: SendTextDto | SendTextV1Dto) {
@@ -99,11 +101,13 @@ export class SendMessageUseCase {
   status(instance: Target, body: SendStatusDto | SendStatusV1Dto) {
     const dto = body instanceof SendStatusV1Dto ? fromV1.status(body) : body;
     return this.send(instance, async () => {
-      if (dto.allContacts) {
-        throw badRequest('allContacts is not supported: the gateway keeps no contact list yet; pass statusJidList');
+      // allContacts: every contact the store knows, as Evolution reads its Contact table
+      const recipients = dto.allContacts
+        ? [...new Set([...(await this.contacts.statusAudience(instance.id)), ...statusRecipients(dto.statusJidList)])]
+        : statusRecipients(dto.statusJidList);
+      if (!recipients.length) {
+        throw badRequest(dto.allContacts ? 'allContacts: no contacts are known yet; pass statusJidList' : 'statusJidList is required (StatusJidList is required)');
       }
-      const recipients = statusRecipients(dto.statusJidList);
-      if (!recipients.length) throw badRequest('statusJidList is required (StatusJidList is required)');
       const media = dto.type === 'text' ? undefined : await this.media.load(dto.content, dto.type, {}, 'content');
       return { to: STATUS_RECIPIENT, content: contentOf.status(dto, recipients, media) };
     });
