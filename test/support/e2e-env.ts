@@ -13,8 +13,9 @@ export class E2eEnvironment {
   readonly redisPrefix = `gwtest_${randomBytes(4).toString('hex')}`;
   private gateways: GatewayProcess[] = [];
 
-  async start(): Promise<this> {
-    [this.fake] = await Promise.all([FakeWhatsAppServer.start(), this.db.create(), this.receiver.start()]);
+  /** `mediaHost`: the fake also serves media uploads (gateways started after this trust its certificate). */
+  async start(options: { mediaHost?: boolean } = {}): Promise<this> {
+    [this.fake] = await Promise.all([FakeWhatsAppServer.start({ mediaHost: options.mediaHost }), this.db.create(), this.receiver.start()]);
     return this;
   }
 
@@ -29,6 +30,7 @@ export class E2eEnvironment {
       RECONNECT_BASE_DELAY_MS: '200',
       RECONNECT_MAX_DELAY_MS: '2000',
       WEBHOOK_RETRY_SCHEDULE: '1,2,5',
+      ...(this.fake.media ? { NODE_EXTRA_CA_CERTS: this.fake.media.caCertPath } : {}),
       ...extra,
     };
   }

@@ -33,6 +33,9 @@ export const EVENT_WIRE_NAMES = {
   NEW_TOKEN: 'new.token',
   LOGOUT_INSTANCE: 'logout.instance',
   REMOVE_INSTANCE: 'remove.instance',
+  /** Evolution's chatbot events: subscribable (the n8n node offers them), never sent (no chatbots here). */
+  TYPEBOT_START: 'typebot.start',
+  TYPEBOT_CHANGE_STATUS: 'typebot.change-status',
   /** Gateway extra: a webhook was switched off (410 Gone, or failing for too long). */
   WEBHOOK_DISABLED: 'webhook.disabled',
 } as const;

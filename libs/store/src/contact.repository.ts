@@ -94,6 +94,19 @@ export class ContactRepository {
     );
   }
 
+  /** Known contacts among `jids` (matched by remote JID, LID or phone-number JID): names for API answers. */
+  async findKnown(instanceId: string, jids: string[]): Promise<ContactRow[]> {
+    const unique = [...new Set(jids.filter(Boolean))];
+    if (!unique.length) return [];
+    return this.prisma.$queryRawUnsafe<ContactRow[]>(
+      `SELECT "id","instanceId","remoteJid","pushName","name","profilePicUrl","lid","phoneNumber","kind","createdAt","updatedAt"
+       FROM "Contact" WHERE "instanceId" = $1::uuid
+         AND ("remoteJid" = ANY($2::text[]) OR "lid" = ANY($2::text[]) OR "phoneNumber" = ANY($2::text[]))`,
+      instanceId,
+      unique,
+    );
+  }
+
   async find(instanceId: string, filter: ContactFilter, page: PageRequest): Promise<ContactRow[]> {
     const p = new SqlParams(instanceId)
       .where(filter.remoteJid, (x) => `"remoteJid" = ${x}`)
@@ -108,11 +121,12 @@ export class ContactRepository {
     );
   }
 
-  /** Phone-number JIDs of the instance's contacts (not groups, not members only seen in groups): sendStatus allContacts. */
+  /** JIDs of the instance's contacts (not groups, not members only seen in groups): sendStatus allContacts. */
   async contactJids(instanceId: string, limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRawUnsafe<{ remoteJid: string }[]>(
       `SELECT "remoteJid" FROM "Contact"
-       WHERE "instanceId" = $1::uuid AND "kind" = 'contact' AND "remoteJid" LIKE '%@s.whatsapp.net'
+       WHERE "instanceId" = $1::uuid AND "kind" = 'contact'
+         AND ("remoteJid" LIKE '%@s.whatsapp.net' OR "remoteJid" LIKE '%@lid')
        ORDER BY "remoteJid" LIMIT $2`,
       instanceId,
       limit,

@@ -3,6 +3,7 @@
  * The fake WhatsApp server drives real Baileys clients; see fake-whatsapp/fake-whatsapp.server.ts.
  */
 export { FakeWhatsAppServer, FAKE_WA_WS_PATH } from './fake-whatsapp/fake-whatsapp.server';
+export { FakeMediaHost, type UploadedMedia } from './fake-whatsapp/fake-media-host.server';
 export type * from './fake-whatsapp/fake-whatsapp.types';
 export type * from './fake-whatsapp/fake-messaging.types';
 export type { HistorySyncOnLogin } from './fake-whatsapp/history-sync.service';

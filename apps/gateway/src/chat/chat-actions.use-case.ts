@@ -3,6 +3,7 @@ import { badRequest, notFound } from '@gw/common';
 import { messageDeletePayload } from '@gw/events';
 import type { InstanceRuntime } from '@gw/instances';
 import { MessageRepository } from '@gw/persistence';
+import { ContactRepository, KnownContacts } from '@gw/store';
 import type { ChatPresence, EngineMessage, LastMessageRef, MessageKey } from '@gw/whatsapp';
 import { toRecipient } from '../message/recipient.util';
 import { ChatSessionService, Target } from './chat-session.service';
@@ -36,6 +37,7 @@ export class ChatActionsUseCase {
     private readonly sessions: ChatSessionService,
     private readonly messages: MessageRepository,
     private readonly lastMessages: LastMessageFinder,
+    private readonly contacts: ContactRepository,
   ) {}
 
   whatsappNumbers(instance: Target, dto: WhatsappNumbersDto) {
@@ -44,7 +46,11 @@ export class ChatActionsUseCase {
       const bad = dto.numbers.find((_, i) => digits[i].length < 6);
       if (bad !== undefined) throw badRequest(`numbers: ${bad} is not a phone number`);
       const checks = await rt.session.onWhatsApp(digits);
-      return checks.map((c, i) => ({ exists: c.exists, jid: c.jid, number: dto.numbers[i] }));
+      const known = new KnownContacts(await this.contacts.findKnown(instance.id, checks.filter((c) => c.exists).map((c) => c.jid)));
+      return checks.map((c, i) => {
+        const { name, lid } = c.exists ? known.of(c.jid) : {};
+        return { exists: c.exists, jid: c.jid, number: dto.numbers[i], ...(name ? { name } : {}), ...(lid ? { lid } : {}) };
+      });
     });
   }
 

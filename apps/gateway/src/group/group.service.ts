@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '@gw/common';
 import { InstanceLifecycleService, SendException } from '@gw/instances';
+import { ContactRepository, KnownContacts } from '@gw/store';
 import type { EngineGroupMetadata, OutgoingMedia, WhatsAppGroupOperations, WhatsAppSession } from '@gw/whatsapp';
 import { MediaLoader } from '../message/media.loader';
 import { toRecipient } from '../message/recipient.util';
@@ -13,6 +14,8 @@ import { groupInfoView, groupMetadataView, inviteUrlOf } from './group.presenter
 
 type Target = { id: string; name: string };
 
+const pick = ({ name, imgUrl }: { name?: string; imgUrl?: string }) => ({ ...(name ? { name } : {}), ...(imgUrl ? { imgUrl } : {}) });
+
 /**
  * The /group routes (Evolution's whatsapp.baileys.service.ts group section): each call goes to
  * the instance's live session; failures leave in Evolution's envelope, never as a 500.
@@ -22,6 +25,7 @@ export class GroupService {
   constructor(
     private readonly lifecycle: InstanceLifecycleService,
     private readonly media: MediaLoader,
+    private readonly contacts: ContactRepository,
   ) {}
 
   /** Numbers not on WhatsApp are left out, like Evolution; the rest become the first members. */
@@ -128,7 +132,13 @@ export class GroupService {
   }
 
   participants(instance: Target, groupJid: string) {
-    return this.run(instance, async (groups) => ({ participants: (await groups.metadata(groupJid)).participants }));
+    return this.run(instance, async (groups) => {
+      const { participants } = await groups.metadata(groupJid);
+      const jids = participants.flatMap((p) => [p.id, p.phoneNumber, p.lid].filter((j): j is string => !!j));
+      const known = new KnownContacts(await this.contacts.findKnown(instance.id, jids));
+      // Evolution adds the stored push name and picture of members it knows
+      return { participants: participants.map((p) => ({ ...p, ...pick(known.of(p.id, p.phoneNumber, p.lid)) })) };
+    });
   }
 
   leaveGroup(instance: Target, groupJid: string) {

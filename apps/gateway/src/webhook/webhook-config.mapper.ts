@@ -3,6 +3,8 @@ import { parseEventName } from '@gw/events';
 import type { StoredWebhookConfig } from '@gw/persistence';
 import { WebhookConfigDto, WebhookExtrasDto } from './dto/webhook-config.dto';
 
+const HTTP_URL = /^https?:\/\//i;
+
 /** Flat fields a body may carry beside (or instead of) the nested `webhook` object. */
 export interface FlatWebhookFields extends WebhookExtrasDto {
   enabled?: boolean;
@@ -24,8 +26,10 @@ export function toWebhookConfig(
   flat: FlatWebhookFields,
   existingUrl?: string,
 ): StoredWebhookConfig | null {
-  const url = nested?.url ?? flat.url ?? existingUrl;
   const enabled = nested?.enabled ?? flat.enabled ?? true;
+  const given = nested?.url ?? flat.url;
+  // a disabled webhook keeps its last real URL rather than a placeholder such as n8n's "vazio"
+  const url = (enabled || (given && HTTP_URL.test(given)) ? given : undefined) ?? existingUrl;
   if (!url && enabled) return null;
   const events = nested?.events ?? flat.events ?? [];
   return {

@@ -48,6 +48,7 @@ import { requireAccount, resolvePeer, type MessagingHost } from './messaging-hos
 import { createMessagingServices, type MessagingServices } from './messaging-services.factory';
 import { PeerSignalRegistry } from './peer-signal.registry';
 import { handleSessionIq } from './session-iq.handler';
+import { FakeMediaHost, isMediaConnIq } from './fake-media-host.server';
 import { AccountProfileRegistry, type ClientAppStatePatch, type FakeProfile } from './account-profile.registry';
 import { handleProfileIq } from './profile-iq.handler';
 import { createServerNoiseIdentity } from './server-noise.session';
@@ -76,6 +77,8 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   private readonly messaging: MessagingServices;
   private readonly wss: WsServer;
   private readonly http: Server;
+  /** WhatsApp's media servers (HTTPS), when started with `mediaHost: true` */
+  media?: FakeMediaHost;
   private stanzaSeq = 0;
   private listeningPort = 0;
 
@@ -142,6 +145,7 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
         admin: options.admin ?? true,
         firstPhoneNumber: options.firstPhoneNumber ?? 5511900000001,
         historySyncOnLogin: options.historySyncOnLogin ?? 'first',
+        mediaHost: options.mediaHost ?? false,
       },
       options.log ?? (() => undefined),
     );
@@ -153,6 +157,7 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
       });
     });
     server.listeningPort = (server.http.address() as AddressInfo).port;
+    if (options.mediaHost) server.media = await new FakeMediaHost().start();
     return server;
   }
 
@@ -355,6 +360,7 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
       this.http.closeAllConnections();
     });
     await this.signal.close();
+    await this.media?.close();
   }
 
   private publish<K extends FakeWhatsAppEventName>(event: K, payload: EventPayload<K>): void {
@@ -379,6 +385,7 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   private async onSessionStanza(conn: FakeConnection, device: FakeDevice, node: BinaryNode): Promise<void> {
     if (await this.messaging.traffic.handle(conn, device, node)) return;
     if (node.tag !== 'iq') return; // acks, presence, chatstate …: observable via 'stanza'
+    if (this.media && isMediaConnIq(node)) return void conn.send(this.media.mediaConnAnswer(node));
     const profileAnswer = await handleProfileIq(this.host, this.profiles, device, node);
     if (profileAnswer) return void conn.send(profileAnswer);
     const response = handleSessionIq(

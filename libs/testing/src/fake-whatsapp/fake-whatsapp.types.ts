@@ -168,6 +168,8 @@ export interface FakeWhatsAppServerOptions {
   historySyncOnLogin?: 'first' | 'always' | 'never';
   /** receives debug lines; silent by default */
   log?: (message: string) => void;
+  /** also serve WhatsApp's media upload host over HTTPS (see FakeMediaHost; default false) */
+  mediaHost?: boolean;
 }
 
 export interface CreateAccountOptions {

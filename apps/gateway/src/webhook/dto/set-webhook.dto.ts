@@ -27,7 +27,7 @@ export class SetWebhookDto extends WebhookExtrasDto {
   enabled?: boolean;
 
   @ApiPropertyOptional({ description: 'Flat form: required unless enabled is false' })
-  @ValidateIf((o: SetWebhookDto) => o.webhook === undefined && (o.enabled !== false || o.url !== undefined))
+  @ValidateIf((o: SetWebhookDto) => o.webhook === undefined && o.enabled !== false)
   @IsString({ message: 'url must be an http(s) URL' })
   @IsUrl(WEBHOOK_URL_OPTIONS, { message: 'url must be an http(s) URL' })
   url?: string;

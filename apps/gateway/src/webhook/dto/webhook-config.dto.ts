@@ -86,7 +86,8 @@ export class WebhookConfigDto extends WebhookExtrasDto {
   enabled?: boolean;
 
   @ApiPropertyOptional({ example: 'https://example.com/hooks/wa', description: 'Required unless enabled is false' })
-  @ValidateIf((o: WebhookConfigDto) => o.enabled !== false || o.url !== undefined)
+  // disabling ignores the url: the n8n node sends the placeholder "vazio" when its field is blank
+  @ValidateIf((o: WebhookConfigDto) => o.enabled !== false)
   @IsString({ message: 'webhook.url must be an http(s) URL' })
   @IsUrl(WEBHOOK_URL_OPTIONS, { message: 'webhook.url must be an http(s) URL' })
   url?: string;
