@@ -22,6 +22,12 @@ export {
 } from './fake-whatsapp/disconnect-reason.util';
 export type { FakeAccount, FakeDevice } from './fake-whatsapp/fake-account.registry';
 export type { JournalEntry } from './fake-whatsapp/event-journal.store';
+export {
+  planRealisticAccount,
+  type RealisticAccountOptions,
+  type RealisticAccountPlan,
+  type RealisticGroupPlan,
+} from './fake-whatsapp/realistic-account.builder';
 export { parsePairingQr, type ParsedPairingQr } from './fake-whatsapp/pairing-qr.util';
 export { loadBaileys, type BaileysModule } from './fake-whatsapp/baileys.loader';
 export { createMemoryAuthState, type MemoryAuthState } from './fake-whatsapp/memory-auth-state.factory';
