@@ -379,18 +379,57 @@ async function runRaw(ctx: Ctx, phase: string, count: number) {
 
 // ---- pipeline throughput ------------------------------------------------------------------------
 
+/**
+ * How one instance publishes (InstanceRuntime): events queued while a batch is being written go
+ * out together as the next batch (`publishMany`); each caller resolves when its batch is written.
+ */
+function instancePublisher(sink: EventSink): (e: GatewayEvent) => Promise<void> {
+  let pending: { event: GatewayEvent; done: () => void }[] = [];
+  let active = false;
+  const loop = async () => {
+    while (pending.length) {
+      const batch = pending;
+      pending = [];
+      if (sink.publishMany) await sink.publishMany(batch.map((b) => b.event));
+      else for (const b of batch) await sink.publish(b.event);
+      for (const b of batch) b.done();
+    }
+    active = false;
+  };
+  return (event) =>
+    new Promise<void>((done) => {
+      pending.push({ event, done });
+      if (!active) {
+        active = true;
+        void Promise.resolve().then(loop);
+      }
+    });
+}
+
 async function runPipeline(ctx: Ctx, phase: string, count: number, publishers: number) {
   let next = 0;
   const start = now();
-  await Promise.all(
-    Array.from({ length: publishers }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= count) return;
-        await ctx.sink.publish(event(ctx, phase, i));
-      }
-    }),
-  );
+  if (publishers === 1) {
+    // One instance: its events are produced as they come and batched as InstanceRuntime does (at most 500 unwritten).
+    const publish = instancePublisher(ctx.sink);
+    const inflight = new Set<Promise<void>>();
+    for (let i = 0; i < count; i++) {
+      const p = publish(event(ctx, phase, i)).finally(() => inflight.delete(p));
+      inflight.add(p);
+      if (inflight.size >= 500) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+  } else {
+    await Promise.all(
+      Array.from({ length: publishers }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= count) return;
+          await ctx.sink.publish(event(ctx, phase, i));
+        }
+      }),
+    );
+  }
   const publishedAt = now();
   const s = await ctx.receiver.waitFor(phase, count);
   await drained(ctx);
@@ -415,10 +454,10 @@ async function runLatency(ctx: Ctx, phase: string, rate: number, seconds: number
   const resolved = new Float64Array(total);
   const publishMs: number[] = [];
   const inflight = new Set<Promise<void>>();
-  let chain = Promise.resolve();
+  const instance = instancePublisher(ctx.sink);
   const publishOne = async (n: number) => {
     const called = now();
-    await ctx.sink.publish(event(ctx, phase, n));
+    await (mode === 'chain' ? instance : (e: GatewayEvent) => ctx.sink.publish(e))(event(ctx, phase, n));
     resolved[n] = now();
     publishMs.push(resolved[n] - called);
   };
@@ -432,11 +471,8 @@ async function runLatency(ctx: Ctx, phase: string, rate: number, seconds: number
         const n = i++;
         scheduled[n] = start + n * interval;
         maxLagMs = Math.max(maxLagMs, t - scheduled[n]);
-        if (mode === 'chain') chain = chain.then(() => publishOne(n));
-        else {
-          const p = publishOne(n).finally(() => inflight.delete(p));
-          inflight.add(p);
-        }
+        const p = publishOne(n).finally(() => inflight.delete(p));
+        inflight.add(p);
       }
       if (i >= total) return resolve();
       setTimeout(tick, Math.max(0, start + i * interval - now() - 0.5));
@@ -444,7 +480,6 @@ async function runLatency(ctx: Ctx, phase: string, rate: number, seconds: number
     tick();
   });
   const lastScheduled = now();
-  await chain;
   await Promise.all(inflight);
   await ctx.receiver.waitFor(phase, total);
   await drained(ctx);

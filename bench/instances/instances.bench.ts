@@ -10,6 +10,7 @@ import { FakeWhatsAppServer, GatewayProcess, ReceivedWebhook, TestDatabase, Webh
 import { runWithConcurrency } from '@gw/common';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 
 const API_KEY = 'bench-key';
 
@@ -46,6 +47,12 @@ async function main() {
     LOG_LEVEL: 'warn',
     SESSION_RESTORE_CONCURRENCY: concurrency,
   };
+  // --cpu-prof: profile the restarted gateway while it restores (bench/support/cpu-profile.preload.ts).
+  const profile = process.argv.includes('--cpu-prof');
+  const profDir = join(process.cwd(), 'bench/results/prof');
+  const profileEnv: Record<string, string> = profile
+    ? { NODE_OPTIONS: `--require ${join(__dirname, '../support/cpu-profile.preload.js')}`, BENCH_CPU_PROFILE_DIR: profDir }
+    : {};
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, counts, concurrency };
   let gateway = await new GatewayProcess({ ...env, LOG_LEVEL: 'info' }).start();
   results.bootToListeningMs = gateway.bootMs;
@@ -102,11 +109,17 @@ async function main() {
   const qrBefore = receiver.received.filter((w) => w.body?.event === 'qrcode.updated').length;
   await gateway.stop('SIGTERM');
   const restartAt = Date.now();
-  gateway = await new GatewayProcess(env).start();
+  gateway = await new GatewayProcess({ ...env, ...profileEnv }).start();
+  if (profile) process.kill(gateway.pid!, 'SIGWINCH');
   await Promise.all(
     Array.from({ length: top }, (_, i) => receiver.waitFor((w) => isOpen(`bench-${i}`)(w) && w.receivedAt >= restartAt, 120_000)),
   );
   results.restartAllOpenMs = Date.now() - restartAt;
+  if (profile) {
+    process.kill(gateway.pid!, 'SIGWINCH');
+    await new Promise((r) => setTimeout(r, 2000)); // the profile is written asynchronously; LOG_LEVEL=warn hides the log line
+    console.log(`gateway CPU profile of the restore in ${profDir}`);
+  }
   results.qrAfterRestart = receiver.received.filter((w) => w.body?.event === 'qrcode.updated').length - qrBefore;
 
   console.log(JSON.stringify(results, null, 2));

@@ -47,10 +47,18 @@ export class InstanceRuntime {
   private pairingNumber?: string;
   private stopped = false;
   private waiters: Waiter[] = [];
-  /** Events of one instance are published in order; a failure (after the router's retries) does not block later ones. */
+  /**
+   * Events of one instance are published in order, in batches: what queues up while a batch is
+   * written goes out as the next batch (group commit), so one instance is not capped at one
+   * publish round trip per event. A failure (after the router's retries) does not block later ones.
+   */
   private publishChain: Promise<void> = Promise.resolve();
+  private unpublished: GatewayEvent[] = [];
+  private publishing = false;
   /** Engine events are handled one at a time, so a slow store write cannot reorder webhooks. */
   private handling: Promise<void> = Promise.resolve();
+  private unhandled: EngineEvent[] = [];
+  private handlingActive = false;
   private readonly mapper: InstanceEventMapper;
 
   constructor(
@@ -68,10 +76,39 @@ export class InstanceRuntime {
       downloadMedia: (id) => deps.session.downloadMedia(id, deps.base64MaxBytes),
     });
     deps.session.onEvent((event) => {
-      this.handling = this.handling
-        .then(() => this.onEngineEvent(event))
-        .catch((err) => deps.logger.error(`instance ${instanceName}: handling ${event.type} failed: ${(err as Error).stack}`));
+      this.unhandled.push(event);
+      if (!this.handlingActive) this.handling = this.handleQueued();
     });
+  }
+
+  /**
+   * Handles queued engine events in order. Live messages come one per engine event; those that
+   * queued up meanwhile are handled as one batch (one store write, one publish batch).
+   */
+  private async handleQueued(): Promise<void> {
+    this.handlingActive = true;
+    try {
+      while (this.unhandled.length) {
+        const queued = this.unhandled;
+        this.unhandled = [];
+        for (let i = 0; i < queued.length; i++) {
+          let event = queued[i];
+          if (event.type === 'messages') {
+            const messages = [...event.messages];
+            for (let next = queued[i + 1]; next?.type === 'messages' && next.origin === event.origin; next = queued[i + 1]) {
+              messages.push(...next.messages);
+              i++;
+            }
+            event = { ...event, messages };
+          }
+          await this.onEngineEvent(event).catch((err) =>
+            this.deps.logger.error(`instance ${this.instanceName}: handling ${event.type} failed: ${(err as Error).stack}`),
+          );
+        }
+      }
+    } finally {
+      this.handlingActive = false;
+    }
   }
 
   /** The engine session, for the capabilities other services drive (sending). */
@@ -316,10 +353,29 @@ export class InstanceRuntime {
       sender: this.account?.jid,
       occurredAt: new Date(),
     };
-    this.publishChain = this.publishChain
-      .then(() => this.deps.events.publish(event))
-      .catch((err) =>
-        this.deps.logger.error(`instance ${this.instanceName}: could not enqueue ${name}: ${(err as Error).message}`),
-      );
+    this.unpublished.push(event);
+    if (this.publishing) return;
+    this.publishing = true;
+    // Started on the next microtask, so the events a handler publishes in one go share a batch.
+    this.publishChain = Promise.resolve().then(() => this.publishQueued());
+  }
+
+  private async publishQueued(): Promise<void> {
+    const sink = this.deps.events;
+    try {
+      while (this.unpublished.length) {
+        const batch = this.unpublished;
+        this.unpublished = [];
+        const failed = (what: string, err: unknown) =>
+          this.deps.logger.error(`instance ${this.instanceName}: could not enqueue ${what}: ${(err as Error).message}`);
+        if (sink.publishMany) {
+          await sink.publishMany(batch).catch((err) => failed(batch.length === 1 ? batch[0].name : `${batch.length} events`, err));
+        } else {
+          for (const event of batch) await sink.publish(event).catch((err) => failed(event.name, err));
+        }
+      }
+    } finally {
+      this.publishing = false;
+    }
   }
 }

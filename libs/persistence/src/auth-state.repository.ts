@@ -48,47 +48,54 @@ export class AuthStateRepository {
 
   async readKeys(instanceId: string, type: string, ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows = await this.prisma.authKey.findMany({
-      where: { instanceId, type, keyId: { in: ids } },
-      select: { keyId: true, value: true },
-    });
+    const { rows } = await this.prisma.pool.query<{ keyId: string; value: string }>(
+      `SELECT "keyId", "value" FROM "AuthKey" WHERE "instanceId" = $1::uuid AND "type" = $2 AND "keyId" = ANY($3::text[])`,
+      [instanceId, type, ids],
+    );
     return new Map(rows.map((r) => [r.keyId, r.value]));
   }
 
-  /** Applies all writes and deletes in one transaction, so a crash never leaves half a key set. */
+  /**
+   * Applies all writes and deletes in ONE statement (atomic: a crash never leaves half a key
+   * set): every decrypted message writes its session, under Baileys' per-socket message mutex,
+   * so this round trip bounds how fast one instance takes in messages. With a fence, the owner
+   * row is locked FOR SHARE in the same statement (a takeover, which updates the fence, waits
+   * for it) and nothing is written unless this node still owns the instance.
+   */
   async writeKeys(instanceId: string, writes: AuthKeyWrite[], fence?: number): Promise<void> {
     if (!writes.length) return;
-    const deletes = writes.filter((w) => w.value === null);
-    const upserts = writes.filter((w): w is AuthKeyWrite & { value: string } => w.value !== null);
-    await this.prisma.$transaction(async (tx) => {
-      if (fence !== undefined) {
-        // FOR SHARE: a takeover (which updates the fence) waits until this batch is written.
-        const owner = await tx.$queryRawUnsafe<unknown[]>(
-          `SELECT 1 FROM "Instance" WHERE "id" = $1::uuid AND "ownerFence" = $2 FOR SHARE`,
-          instanceId,
-          fence,
-        );
-        if (!owner.length) throw new FencedOutError(instanceId, fence);
-      }
-      for (const type of new Set(deletes.map((d) => d.type))) {
-        const ids = deletes.filter((d) => d.type === type).map((d) => d.id);
-        await tx.authKey.deleteMany({ where: { instanceId, type, keyId: { in: ids } } });
-      }
-      if (upserts.length) {
-        // One statement for the batch: key uploads write hundreds of pre-keys at once.
-        const values: unknown[] = [];
-        const tuples = upserts.map((u, i) => {
-          values.push(instanceId, u.type, u.id, u.value);
-          const b = i * 4;
-          return `($${b + 1}::uuid, $${b + 2}, $${b + 3}, $${b + 4}, now())`;
-        });
-        await tx.$executeRawUnsafe(
-          `INSERT INTO "AuthKey" ("instanceId","type","keyId","value","updatedAt") VALUES ${tuples.join(',')}
-           ON CONFLICT ("instanceId","type","keyId") DO UPDATE SET "value" = EXCLUDED."value", "updatedAt" = now()`,
-          ...values,
-        );
-      }
-    });
+    // The last write of a key wins (one row may not be touched twice by one statement).
+    const latest = new Map<string, AuthKeyWrite>();
+    for (const w of writes) latest.set(`${w.type}\u0000${w.id}`, w);
+    const all = [...latest.values()];
+    const deletes = all.filter((w) => w.value === null);
+    const upserts = all.filter((w) => w.value !== null);
+    const { rows } = await this.prisma.pool.query<{ owned: boolean }>(
+      `WITH owner AS (
+         SELECT 1 FROM "Instance" WHERE "id" = $1::uuid AND "ownerFence" = $2::bigint FOR SHARE
+       ), ok AS (
+         SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM owner)) AS owned
+       ), del AS (
+         DELETE FROM "AuthKey" k USING unnest($3::text[], $4::text[]) AS d(type, id)
+         WHERE k."instanceId" = $1::uuid AND k."type" = d.type AND k."keyId" = d.id AND (SELECT owned FROM ok)
+       ), ins AS (
+         INSERT INTO "AuthKey" ("instanceId","type","keyId","value","updatedAt")
+         SELECT $1::uuid, u.type, u.id, u.value, now() FROM unnest($5::text[], $6::text[], $7::text[]) AS u(type, id, value)
+         WHERE (SELECT owned FROM ok)
+         ON CONFLICT ("instanceId","type","keyId") DO UPDATE SET "value" = EXCLUDED."value", "updatedAt" = now()
+       )
+       SELECT owned FROM ok`,
+      [
+        instanceId,
+        fence ?? null,
+        deletes.map((d) => d.type),
+        deletes.map((d) => d.id),
+        upserts.map((u) => u.type),
+        upserts.map((u) => u.id),
+        upserts.map((u) => u.value),
+      ],
+    );
+    if (fence !== undefined && !rows[0]?.owned) throw new FencedOutError(instanceId, fence);
   }
 
   async clear(instanceId: string): Promise<void> {

@@ -70,12 +70,11 @@ export class DeliveryLogRepository {
     const counts = new Map<string, number>();
     for (const w of batch) counts.set(w.instanceId, (counts.get(w.instanceId) ?? 0) + 1);
     try {
-      const rows = await this.prisma.$queryRawUnsafe<{ id: string; eventSequence: bigint }[]>(
+      const { rows } = await this.prisma.pool.query<{ id: string; eventSequence: string }>(
         `UPDATE "Instance" AS i SET "eventSequence" = i."eventSequence" + c.n
          FROM unnest($1::uuid[], $2::int[]) AS c(id, n) WHERE i."id" = c.id
          RETURNING i."id"::text AS id, i."eventSequence"`,
-        [...counts.keys()],
-        [...counts.values()],
+        [[...counts.keys()], [...counts.values()]],
       );
       // First number of each instance's block, then handed out in call order.
       const next = new Map(rows.map((r) => [r.id, Number(r.eventSequence) - counts.get(r.id)! + 1]));
@@ -108,27 +107,29 @@ export class DeliveryLogRepository {
   }
 
   /**
-   * One INSERT from arrays (skipping ids already there, like createMany's skipDuplicates): the
-   * rows go to Postgres as plain parameters instead of through Prisma's query compiler, which
-   * serialises every row (1 KB bodies included) to JSON and back on each call.
+   * One INSERT from arrays (skipping ids already there, like createMany's skipDuplicates), sent
+   * through the pool directly: Prisma's query compiler would serialise every row (1 KB bodies
+   * included) to JSON and back on each call.
    */
   async insertDeliveries(rows: NewDelivery[]): Promise<void> {
     if (!rows.length) return;
-    await this.prisma.$executeRawUnsafe(
+    await this.prisma.pool.query(
       `INSERT INTO "WebhookDelivery" ("id", "instanceId", "instanceName", "webhookId", "target", "event", "url", "sequence", "status", "body", "lastError")
        SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::uuid[], $5::varchar[], $6::varchar[], $7::text[], $8::bigint[], $9::varchar[], $10::text[], $11::text[])
        ON CONFLICT ("id") DO NOTHING`,
-      rows.map((r) => r.id),
-      rows.map((r) => r.instanceId),
-      rows.map((r) => r.instanceName),
-      rows.map((r) => r.webhookId),
-      rows.map((r) => r.target),
-      rows.map((r) => r.event),
-      rows.map((r) => r.url),
-      rows.map((r) => (r.sequence === null ? null : String(r.sequence))),
-      rows.map((r) => r.status),
-      rows.map((r) => r.body),
-      rows.map((r) => r.lastError ?? null),
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.instanceId),
+        rows.map((r) => r.instanceName),
+        rows.map((r) => r.webhookId),
+        rows.map((r) => r.target),
+        rows.map((r) => r.event),
+        rows.map((r) => r.url),
+        rows.map((r) => (r.sequence === null ? null : String(r.sequence))),
+        rows.map((r) => r.status),
+        rows.map((r) => r.body),
+        rows.map((r) => r.lastError ?? null),
+      ],
     );
   }
 
@@ -146,7 +147,7 @@ export class DeliveryLogRepository {
       else latest.set(a.deliveryId, { a: prev.a.attempt <= a.attempt ? a : prev.a, n: prev.n + 1 });
     }
     const d = [...latest.values()];
-    await this.prisma.$executeRawUnsafe(
+    await this.prisma.pool.query(
       `WITH ins AS (
          INSERT INTO "WebhookAttempt" ("deliveryId", "attempt", "startedAt", "statusCode", "latencyMs", "error", "response")
          SELECT * FROM unnest($1::varchar[], $2::int[], $3::timestamp(3)[], $4::int[], $5::int[], $6::text[], $7::text[])
@@ -160,25 +161,28 @@ export class DeliveryLogRepository {
        FROM unnest($8::varchar[], $9::varchar[], $10::int[], $11::timestamp(3)[], $12::text[], $13::timestamp(3)[])
          AS u(id, status, n, last_at, last_error, delivered_at)
        WHERE w."id" = u.id`,
-      batch.map((a) => a.deliveryId),
-      batch.map((a) => a.attempt),
-      batch.map((a) => a.startedAt.toISOString()),
-      batch.map((a) => a.statusCode),
-      batch.map((a) => a.latencyMs),
-      batch.map((a) => a.error),
-      batch.map((a) => a.response),
-      d.map(({ a }) => a.deliveryId),
-      d.map(({ a }) => a.outcome),
-      d.map(({ n }) => n),
-      d.map(({ a }) => a.startedAt.toISOString()),
-      d.map(({ a }) => a.error ?? (a.statusCode && (a.statusCode < 200 || a.statusCode >= 300) ? `HTTP ${a.statusCode}` : null)),
-      d.map(({ a }) => (a.outcome === 'delivered' ? new Date(a.startedAt.getTime() + a.latencyMs).toISOString() : null)),
+      [
+        batch.map((a) => a.deliveryId),
+        batch.map((a) => a.attempt),
+        batch.map((a) => a.startedAt.toISOString()),
+        batch.map((a) => a.statusCode),
+        batch.map((a) => a.latencyMs),
+        batch.map((a) => a.error),
+        batch.map((a) => a.response),
+        d.map(({ a }) => a.deliveryId),
+        d.map(({ a }) => a.outcome),
+        d.map(({ n }) => n),
+        d.map(({ a }) => a.startedAt.toISOString()),
+        d.map(({ a }) => a.error ?? (a.statusCode && (a.statusCode < 200 || a.statusCode >= 300) ? `HTTP ${a.statusCode}` : null)),
+        d.map(({ a }) => (a.outcome === 'delivered' ? new Date(a.startedAt.getTime() + a.latencyMs).toISOString() : null)),
+      ],
     );
   }
 
   /** The frozen body of a delivery (for a retry whose job no longer carries it). */
   async bodyOf(id: string): Promise<string> {
-    const row = await this.prisma.webhookDelivery.findUnique({ where: { id }, select: { body: true } });
+    const { rows } = await this.prisma.pool.query<{ body: string }>(`SELECT "body" FROM "WebhookDelivery" WHERE "id" = $1`, [id]);
+    const row = rows[0];
     if (!row) throw new Error(`delivery ${id} is not in the attempt log`);
     return row.body;
   }

@@ -11,35 +11,32 @@ export class MessageRepository {
   async insertNew(instanceId: string, messages: EngineMessage[]): Promise<Map<string, string>> {
     const fresh = new Map<string, string>();
     const unique = [...new Map(messages.filter((m) => m.key.id).map((m) => [m.key.id, m])).values()];
-    // Chunks keep each statement well under Postgres' 65535-parameter limit.
-    for (let i = 0; i < unique.length; i += 500) {
-      const chunk = unique.slice(i, i + 500);
-      const values: unknown[] = [];
-      const rows = chunk.map((m, j) => {
-        values.push(
-          instanceId,
-          m.key.id,
-          m.key.remoteJid,
-          m.key.fromMe,
-          m.key.participant ?? null,
-          m.pushName ?? null,
-          m.messageType,
-          m.message === null ? null : JSON.stringify(m.message),
-          JSON.stringify(m.key),
-          BigInt(Math.trunc(m.messageTimestamp)),
-          m.status,
-          m.source,
-        );
-        const b = j * 12;
-        const p = (n: number) => `$${b + n}`;
-        return `(gen_random_uuid(), ${p(1)}::uuid, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}::jsonb, ${p(9)}::jsonb, ${p(10)}, ${p(11)}, ${p(12)}, now())`;
-      });
-      const inserted = await this.prisma.$queryRawUnsafe<{ id: string; keyId: string }[]>(
+    // One statement from arrays through the pool (no per-row placeholders, no Prisma mapping):
+    // live messages come one per event, so this runs for every incoming message.
+    for (let i = 0; i < unique.length; i += 1000) {
+      const chunk = unique.slice(i, i + 1000);
+      const { rows } = await this.prisma.pool.query<{ id: string; keyId: string }>(
         `INSERT INTO "Message" ("id","instanceId","keyId","remoteJid","fromMe","participant","pushName","messageType","message","key","messageTimestamp","status","source","updatedAt")
-         VALUES ${rows.join(',')} ON CONFLICT ("instanceId","keyId") DO NOTHING RETURNING "id", "keyId"`,
-        ...values,
+         SELECT gen_random_uuid(), $1::uuid, m.* , now()
+         FROM unnest($2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[], $6::text[], $7::varchar[], $8::jsonb[], $9::jsonb[], $10::bigint[], $11::varchar[], $12::varchar[])
+           AS m("keyId","remoteJid","fromMe","participant","pushName","messageType","message","key","messageTimestamp","status","source")
+         ON CONFLICT ("instanceId","keyId") DO NOTHING RETURNING "id", "keyId"`,
+        [
+          instanceId,
+          chunk.map((m) => m.key.id),
+          chunk.map((m) => m.key.remoteJid),
+          chunk.map((m) => m.key.fromMe),
+          chunk.map((m) => m.key.participant ?? null),
+          chunk.map((m) => m.pushName ?? null),
+          chunk.map((m) => m.messageType),
+          chunk.map((m) => (m.message === null ? null : JSON.stringify(m.message))),
+          chunk.map((m) => JSON.stringify(m.key)),
+          chunk.map((m) => String(Math.trunc(m.messageTimestamp))),
+          chunk.map((m) => m.status),
+          chunk.map((m) => m.source),
+        ],
       );
-      for (const row of inserted) fresh.set(row.keyId, row.id);
+      for (const row of rows) fresh.set(row.keyId, row.id);
     }
     return fresh;
   }

@@ -1,16 +1,29 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { PrismaClient } from '../../../prisma/generated/client';
 
-/** The one Prisma client of the process (engine-free Prisma 7 over node-postgres). */
+/**
+ * The one Prisma client of the process (engine-free Prisma 7 over node-postgres). Its pool is
+ * also exposed: the hot statements (auth keys, message ingest, the delivery outbox and attempt
+ * log) go to `pool` directly, which skips Prisma's query compilation and result mapping
+ * (~1 ms of CPU per raw query) on paths that run for every message.
+ */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  readonly pool: Pool;
+
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({ adapter: new PrismaPg({ connectionString: config.database.url, max: 10 }) });
+    const pool = new Pool({ connectionString: config.database.url, max: 10 });
+    super({ adapter: new PrismaPg(pool) });
+    this.pool = pool;
+    // An idle client that loses its connection (a Postgres restart) must not crash the process.
+    pool.on('error', () => undefined);
   }
 
   async onModuleDestroy() {
     await this.$disconnect();
+    await this.pool.end().catch(() => undefined);
   }
 }

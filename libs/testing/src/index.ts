@@ -23,6 +23,12 @@ export {
 } from './fake-whatsapp/disconnect-reason.util';
 export type { FakeAccount, FakeDevice } from './fake-whatsapp/fake-account.registry';
 export type { JournalEntry } from './fake-whatsapp/event-journal.store';
+export {
+  planRealisticAccount,
+  type RealisticAccountOptions,
+  type RealisticAccountPlan,
+  type RealisticGroupPlan,
+} from './fake-whatsapp/realistic-account.builder';
 export { parsePairingQr, type ParsedPairingQr } from './fake-whatsapp/pairing-qr.util';
 export type { ClientAppStatePatch, FakeProfile, FakeBusinessProfile } from './fake-whatsapp/account-profile.registry';
 export { loadBaileys, type BaileysModule } from './fake-whatsapp/baileys.loader';

@@ -33,6 +33,7 @@ import type { FakeWhatsAppServer } from './fake-whatsapp.server';
  *   POST /admin/groups/notification  {group, author, action, participants?, value?} → GroupInfo
  *   POST /admin/history-sync         {to, chats?, contacts?, messages?, syncType?, progress?} → HistorySyncResult
  *   POST /admin/initial-history      {account, chats?, contacts?, messages?}    → { ok }
+ *   POST /admin/realistic-account {phone, pushName?, contacts?, chats?, messages?, groups?, groupSize?} → RealisticAccountPlan
  *   POST /admin/calls                {to, from, options?}                       → { id, devices }
  *   POST /admin/receipts             {key:{remoteJid,id}, from, type?, options?} → { devices }
  *   GET  /admin/client-messages      ?from=&to=&id=                             → ClientMessageRecord[]
@@ -88,6 +89,20 @@ export async function routeMessaging(
       const b = await body();
       server.setInitialHistory(requireString(b, 'account'), historyInput(b));
       return { body: { ok: true } };
+    }
+    case 'POST /admin/realistic-account': {
+      const b = await body();
+      const size = (field: string) => optionalNumber(b, field);
+      return {
+        body: server.seedRealisticAccount(requireString(b, 'phone'), {
+          pushName: optionalString(b, 'pushName'),
+          contacts: size('contacts'),
+          chats: size('chats'),
+          messages: size('messages'),
+          groups: size('groups'),
+          groupSize: size('groupSize'),
+        }),
+      };
     }
     case 'POST /admin/calls': {
       const b = await body();

@@ -1,3 +1,4 @@
+import type { RealisticAccountOptions, RealisticAccountPlan } from './realistic-account.builder';
 import type { KickReason } from './disconnect-reason.util';
 import type { JournalEntry } from './event-journal.store';
 import type {
@@ -109,6 +110,11 @@ export class FakeWhatsAppAdminClient {
 
   async setInitialHistory(account: string, input: HistorySyncInput): Promise<void> {
     await this.request('POST', '/admin/initial-history', { account, ...input });
+  }
+
+  /** see FakeWhatsAppServer.seedRealisticAccount */
+  seedRealisticAccount(phone: string, options: RealisticAccountOptions & { pushName?: string } = {}): Promise<RealisticAccountPlan> {
+    return this.request('POST', '/admin/realistic-account', { phone, ...options });
   }
 
   sendCall(to: string, from: string, options: CallOptions = {}): Promise<{ id: string; devices: string[] }> {

@@ -29,6 +29,7 @@ import type {
   SentMessageKey,
 } from './fake-messaging.types';
 import { createAdminRequestHandler } from './fake-whatsapp.admin';
+import { planRealisticAccount, type RealisticAccountOptions, type RealisticAccountPlan } from './realistic-account.builder';
 import type {
   AccountInfo,
   ConnectionInfo,
@@ -255,6 +256,11 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
     return this.messaging.delivery.sendMessage(to, from, content, options);
   }
 
+  /** sendMessage in two steps: encrypt now, write when the returned function is called */
+  prepareMessage(to: string, from: string, content: MessageContent, options: SendMessageOptions = {}): Promise<() => SentMessageKey> {
+    return this.messaging.delivery.prepareMessage(to, from, content, options);
+  }
+
   /** `<presence>` of `from` → Baileys `presence.update`. Returns the devices reached. */
   sendPresence(to: string, from: string, type: PresenceType, lastSeen?: number): string[] {
     return this.messaging.activity.sendPresence(to, from, type, lastSeen);
@@ -307,6 +313,20 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   /** history included in the initial sync of devices of `account` that log in later */
   setInitialHistory(account: string, input: HistorySyncInput): void {
     this.messaging.history.seed(requireAccount(this.host, account), input);
+  }
+
+  /**
+   * Gives `phone`'s account (created if new) a deterministic daily-use state: contacts, groups
+   * it belongs to and a history of chats and messages for its devices' initial sync.
+   */
+  seedRealisticAccount(phone: string, options: RealisticAccountOptions & { pushName?: string } = {}): RealisticAccountPlan {
+    const plan = planRealisticAccount(phone, options);
+    if (!this.getAccount(phone)) this.createAccount({ phone, pushName: options.pushName });
+    for (const g of plan.groups) {
+      if (!this.getGroup(g.id)) this.createGroup(g.owner, g.subject, [phone, ...g.members], { id: g.id, notify: false });
+    }
+    this.setInitialHistory(phone, plan.history);
+    return plan;
   }
 
   /** `<call>` from `from` → Baileys `call` (reuse options.id for later statuses of a call) */

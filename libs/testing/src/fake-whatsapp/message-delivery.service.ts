@@ -57,6 +57,15 @@ export class MessageDeliveryService {
   }
 
   async sendMessage(to: string, from: string, content: MessageContent, options: SendMessageOptions = {}): Promise<SentMessageKey> {
+    return (await this.prepareMessage(to, from, content, options))();
+  }
+
+  /**
+   * Everything sendMessage does up to the socket writes (the peer's encryption included);
+   * calling the result writes the stanzas. Benchmarks encrypt ahead so that the rate they
+   * inject at is not bounded by the fake phone's Signal work. Prepare and send in the same order.
+   */
+  async prepareMessage(to: string, from: string, content: MessageContent, options: SendMessageOptions = {}): Promise<() => SentMessageKey> {
     const { proto, generateMessageIDV2 } = this.host.baileys;
     const sender = resolvePeer(this.host, from, options.pushName);
     const groupJid = options.group ?? (isGroupJid(to) ? to : undefined);
@@ -96,13 +105,17 @@ export class MessageDeliveryService {
     const mode = options.encryption ?? 'signal';
     const groupCipher = group && mode !== 'plaintext' ? await this.groupCiphertext(stanza) : undefined;
     const out: Pick<MessageDeliveryRecord, 'devices' | 'queued'> = { devices: [], queued: [] };
+    const writes: (() => void)[] = [];
     // in groups the sender's own companions get the same stanza (for them it is fromMe)
-    await this.fanOut(stanza, group ? group.members() : [recipient], mode, groupCipher, out);
-    if (stanza.ownCopy) await this.fanOut(stanza.ownCopy, [sender], mode, undefined, out);
+    await this.fanOut(stanza, group ? group.members() : [recipient], mode, groupCipher, out, writes);
+    if (stanza.ownCopy) await this.fanOut(stanza.ownCopy, [sender], mode, undefined, out, writes);
     const key: SentMessageKey = { remoteJid: group ? group.id : senderJid, id, fromMe: false, ...(group ? { participant: senderJid } : {}) };
     const addressed = group ? group.members().filter((m) => m !== sender) : [recipient];
-    this.host.publish('message-delivered', { key, from: sender.jid, to: addressed.map((t) => t.jid), ...out, at: new Date().toISOString() });
-    return key;
+    return () => {
+      for (const write of writes) write();
+      this.host.publish('message-delivered', { key, from: sender.jid, to: addressed.map((t) => t.jid), ...out, at: new Date().toISOString() });
+      return key;
+    };
   }
 
   /**
@@ -198,6 +211,7 @@ export class MessageDeliveryService {
     mode: EncryptionMode,
     groupCipher: GroupCipher | undefined,
     out: Pick<MessageDeliveryRecord, 'devices' | 'queued'>,
+    writes: (() => void)[],
   ): Promise<void> {
     for (const account of accounts) {
       const live = this.host.liveDevices(account);
@@ -209,7 +223,7 @@ export class MessageDeliveryService {
           continue;
         }
         const content = await this.encNodes(stanza, device, mode, groupCipher);
-        conn.send({ tag: 'message', attrs: stanza.attrs, content });
+        writes.push(() => conn.send({ tag: 'message', attrs: stanza.attrs, content }));
         out.devices.push({ deviceJid: device.jid, connectionId: conn.id, encTypes: content.map((n) => n.attrs.type ?? n.tag) });
       }
     }

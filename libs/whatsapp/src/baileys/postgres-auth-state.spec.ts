@@ -21,7 +21,7 @@ describe('usePostgresAuthState (real Postgres)', () => {
   });
 
   afterAll(async () => {
-    await prisma.$disconnect();
+    await prisma.onModuleDestroy();
     await db.drop();
   });
 
@@ -72,6 +72,36 @@ describe('usePostgresAuthState (real Postgres)', () => {
     expect((await store.readKeys(instanceId, 'session', ['x'])).get('x')).toBe('"v"');
     await store.writeCreds(instanceId, '{"new":1}', 8);
     expect(await store.readCreds(instanceId)).toBe('{"new":1}');
+  });
+
+  it('writes sessions behind (readable at once, in Postgres by flush), group-committed in order', async () => {
+    const baileys = await loadBaileys();
+    const auth = await usePostgresAuthState(baileys, store, instanceId, logger);
+    const queries: string[] = [];
+    const spy = jest.spyOn(prisma.pool, 'query').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      queries.push(String(args[0]).slice(0, 40));
+      return (jest.requireActual('pg').Pool.prototype.query as (...a: unknown[]) => unknown).apply(prisma.pool, args);
+    } as never);
+    try {
+      // One ratchet step per decrypted message: set() must not wait for the commit of the previous ones.
+      for (let i = 0; i < 20; i++) await auth.state.keys.set({ session: { 'peer.0': Buffer.from([i]) } });
+      const seen = await auth.state.keys.get('session', ['peer.0']);
+      expect(Buffer.from(seen['peer.0'])).toEqual(Buffer.from([19]));
+      await auth.flush();
+    } finally {
+      spy.mockRestore();
+    }
+    const writes = queries.filter((q) => q.includes('WITH owner'));
+    expect(writes.length).toBeGreaterThanOrEqual(1);
+    expect(writes.length).toBeLessThan(20); // writes queued meanwhile shared a statement
+    expect((await store.readKeys(instanceId, 'session', ['peer.0'])).get('peer.0')).toBe(JSON.stringify(Buffer.from([19]), baileys.BufferJSON.replacer));
+    // A miss is remembered: asking again does not query Postgres.
+    const fresh = await usePostgresAuthState(baileys, store, instanceId, logger);
+    const readSpy = jest.spyOn(store, 'readKeys');
+    expect(await fresh.state.keys.get('lid-mapping', ['nobody'])).toEqual({});
+    expect(await fresh.state.keys.get('lid-mapping', ['nobody'])).toEqual({});
+    expect(readSpy).toHaveBeenCalledTimes(1);
+    readSpy.mockRestore();
   });
 
   it('clear() removes creds and keys', async () => {

@@ -8,7 +8,20 @@ import type {
 import type { AuthStateStore } from '../whatsapp-engine.port';
 import { Baileys } from './baileys.loader';
 
+type AuthKeyWrite = { type: string; id: string; value: string | null };
+
 const RETRY_FOR_MS = 120_000;
+
+/**
+ * Key types written behind: Baileys writes the session (1:1) or sender key (groups) of every
+ * message it decrypts, inside its per-socket message mutex, so awaiting each commit would cap an
+ * instance at one database round trip per incoming message. These writes stay ordered, are
+ * group-committed, retried like every write and awaited by flush() (close, logout); a crash
+ * can lose the last few milliseconds of ratchet progress, which Signal recovers from (a state a
+ * step behind still derives later message keys; a failed decrypt triggers a retry receipt).
+ * Pre-keys, identities, app-state keys and mappings are awaited as before.
+ */
+const WRITE_BEHIND = new Set(['session', 'sender-key', 'sender-key-memory']);
 
 export interface PersistentAuthState {
   state: AuthenticationState;
@@ -56,18 +69,73 @@ export async function usePostgresAuthState(
 
   let chain: Promise<void> = Promise.resolve();
   const enqueue = (write: () => Promise<void>) => {
+    pendingKeys = undefined; // later key writes must not join a batch queued before this write
     const run = chain.then(write);
     chain = run.catch(() => undefined);
     return run;
   };
 
+  /**
+   * Key writes are group-committed: writes made while the previous one runs join one batch (one
+   * statement). Calls resolve when their batch is written, in order with every other write.
+   */
+  let pendingKeys: { writes: AuthKeyWrite[]; run: Promise<void> } | undefined;
+  /**
+   * Keys written but not committed yet (serialised value, null = deleted): reads are answered
+   * from here, so a read never waits for the writes ahead of it. Keys known to be absent are
+   * remembered too: Baileys' cache does not keep misses, and some lookups miss on every message.
+   */
+  const unwritten = new Map<string, string | null>();
+  const absent = new Set<string>();
+  const slot = (type: string, id: string) => `${type}\u0000${id}`;
+  let clearing: Promise<void> | undefined;
+  const writeKeys = (writes: AuthKeyWrite[]): Promise<void> => {
+    for (const w of writes) {
+      unwritten.set(slot(w.type, w.id), w.value);
+      if (w.value === null) absent.add(slot(w.type, w.id));
+      else absent.delete(slot(w.type, w.id));
+    }
+    if (pendingKeys) {
+      pendingKeys.writes.push(...writes);
+      return pendingKeys.run;
+    }
+    const batch: { writes: AuthKeyWrite[]; run: Promise<void> } = { writes, run: Promise.resolve() };
+    batch.run = enqueue(() => {
+      if (pendingKeys === batch) pendingKeys = undefined;
+      return durable('write', () => store.writeKeys(instanceId, batch.writes, fence())).then(() => {
+        for (const w of batch.writes) if (unwritten.get(slot(w.type, w.id)) === w.value) unwritten.delete(slot(w.type, w.id));
+      });
+    });
+    pendingKeys = batch;
+    return batch.run;
+  };
+
   const keyStore: SignalKeyStore = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
-      await chain; // read-your-writes: a key written a moment ago must be visible
-      const rows = await durable('read', () => store.readKeys(instanceId, type, ids));
+      if (clearing) await clearing;
+      const rows = new Map<string, string>();
+      const toRead: string[] = [];
+      for (const id of ids) {
+        const k = slot(type, id);
+        const pending = unwritten.get(k);
+        if (pending !== undefined) {
+          if (pending !== null) rows.set(id, pending);
+        } else if (!absent.has(k)) toRead.push(id);
+      }
+      if (toRead.length) {
+        const read = await durable('read', () => store.readKeys(instanceId, type, toRead));
+        if (absent.size > 10_000) absent.clear();
+        for (const id of toRead) {
+          const raw = read.get(id);
+          if (raw !== undefined) rows.set(id, raw);
+          // A write made while reading is newer than what was read; otherwise the key is absent.
+          else if (!unwritten.has(slot(type, id))) absent.add(slot(type, id));
+        }
+      }
       const out: { [id: string]: SignalDataTypeMap[T] } = {};
       for (const id of ids) {
-        const raw = rows.get(id);
+        const k = slot(type, id);
+        const raw = unwritten.has(k) ? (unwritten.get(k) ?? undefined) : rows.get(id);
         if (raw === undefined) continue;
         let value = decode<SignalDataTypeMap[T]>(raw);
         if (type === 'app-state-sync-key' && value) {
@@ -78,16 +146,27 @@ export async function usePostgresAuthState(
       return out;
     },
     set(data: SignalDataSet) {
-      const writes: { type: string; id: string; value: string | null }[] = [];
+      const writes: AuthKeyWrite[] = [];
       for (const [type, entries] of Object.entries(data)) {
         for (const [id, value] of Object.entries(entries ?? {})) {
           writes.push({ type, id, value: value === null || value === undefined ? null : encode(value) });
         }
       }
-      return enqueue(() => durable('write', () => store.writeKeys(instanceId, writes, fence())));
+      const written = writeKeys(writes);
+      if (writes.some((w) => !WRITE_BEHIND.has(w.type))) return written;
+      // Ratchet state only: Baileys decrypts the next message while this write is on its way.
+      written.catch((err) => logger?.error({ err: (err as Error).message }, 'auth state: could not persist signal sessions'));
+      return Promise.resolve();
     },
     clear() {
-      return enqueue(() => durable('write', () => store.clear(instanceId)));
+      unwritten.clear();
+      absent.clear();
+      const run = enqueue(() => durable('write', () => store.clear(instanceId)));
+      clearing = run.catch(() => undefined).then(() => {
+        if (clearing === guard) clearing = undefined;
+      });
+      const guard = clearing;
+      return run;
     },
   };
 

@@ -1,0 +1,327 @@
+/**
+ * bench/ingest: incoming WhatsApp messages → `messages.upsert` webhooks, for ONE instance, through
+ * the real gateway process, real Baileys (Signal decryption included), real Postgres/Redis and a
+ * local receiver in its own process.
+ *
+ *   npm run bench:ingest -- [--steps 100,250,500,750] [--seconds 10] [--burst 5000]
+ *
+ * The fake WhatsApp server (in this process) first gives the account a realistic state (contacts,
+ * groups, a history sync of chats and messages), then its contacts send messages at fixed rates
+ * (open loop: latency runs from each message's scheduled time, so a slow injector counts
+ * against the result) and in one burst as fast as possible.
+ */
+import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase, rssMb } from '@gw/testing';
+import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IngestReceiverCommand, IngestReceiverNotice } from './receiver';
+
+const API_KEY = 'bench-key';
+const PHONE = '5511977000001';
+const now = () => performance.timeOrigin + performance.now();
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+function dist(values: number[]) {
+  const xs = [...values].sort((a, b) => a - b);
+  const q = (p: number) => xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(p * xs.length) - 1))] ?? NaN;
+  return { n: xs.length, p50: round(q(0.5)), p95: round(q(0.95)), p99: round(q(0.99)), max: round(xs[xs.length - 1] ?? NaN) };
+}
+
+/** user+system CPU ms of a process, from /proc (Linux). */
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+type Cmd = IngestReceiverCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
+
+class ReceiverProcess {
+  private child?: ChildProcess;
+  private nextId = 1;
+  private readonly pending = new Map<number, (v: unknown) => void>();
+  private readonly listeners: ((n: IngestReceiverNotice) => void)[] = [];
+  port = 0;
+  historyRecords = 0;
+
+  async start(): Promise<this> {
+    const child = fork(join(__dirname, 'receiver.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = child;
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
+      child.on('message', (m: { id?: number; ready?: boolean; port?: number } & Partial<IngestReceiverNotice>) => {
+        if (m.ready) {
+          this.port = m.port!;
+          return resolve();
+        }
+        if (m.notice) {
+          if (m.notice === 'history') this.historyRecords += (m as { records: number }).records;
+          for (const l of [...this.listeners]) l(m as IngestReceiverNotice);
+          return;
+        }
+        const done = this.pending.get(m.id!);
+        this.pending.delete(m.id!);
+        done?.(m);
+      });
+    });
+    return this;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  call<T>(cmd: Cmd): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve) => {
+      this.pending.set(id, resolve as (v: unknown) => void);
+      this.child!.send({ ...cmd, id });
+    });
+  }
+
+  /** The next notice matching `pick` (e.g. the QR, the connection opening). */
+  next<T>(pick: (n: IngestReceiverNotice) => T | undefined, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('receiver: expected webhook did not arrive')), timeoutMs);
+      const listener = (n: IngestReceiverNotice) => {
+        const v = pick(n);
+        if (v === undefined) return;
+        clearTimeout(timer);
+        this.listeners.splice(this.listeners.indexOf(listener), 1);
+        resolve(v);
+      };
+      this.listeners.push(listener);
+    });
+  }
+
+  /** Waits until messages [from, to) all arrived, or nothing new arrived for stallMs. */
+  async waitForRange(from: number, to: number, stallMs: number): Promise<number> {
+    let last = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      const { received } = await this.call<{ received: number }>({ cmd: 'count', from, to });
+      if (received >= to - from) return received;
+      if (received !== last) [last, lastChange] = [received, Date.now()];
+      else if (Date.now() - lastChange > stallMs) return received;
+      await new Promise((r) => setTimeout(r, 100)); // bounded polling: the receiver is another process
+    }
+  }
+
+  async stop() {
+    this.child?.kill();
+  }
+}
+
+interface Injection {
+  to: string;
+  from: string;
+  group?: string;
+}
+
+/** Who sends message i: mostly 1:1 contacts, every fifth one a group member in a group. */
+function injector(plan: RealisticAccountPlan, senders: number): (i: number) => Injection {
+  const direct = plan.contactPhones.slice(0, senders);
+  const groupSends = plan.groups.flatMap((g) => g.members.map((m) => ({ to: g.id, from: m, group: g.id })));
+  return (i) =>
+    i % 5 === 4 && groupSends.length
+      ? groupSends[Math.floor(i / 5) % groupSends.length]
+      : { to: PHONE, from: direct[(Math.floor(i / 5) * 4 + (i % 5)) % direct.length] };
+}
+
+async function main() {
+  const steps = arg('steps', '100,250,500,750').split(',').map(Number).filter((x) => x > 0);
+  const seconds = Number(arg('seconds', '10'));
+  const burst = Number(arg('burst', '5000'));
+  const senders = Number(arg('senders', '200'));
+  const sizes = {
+    contacts: Number(arg('contacts', '300')),
+    chats: Number(arg('chats', '100')),
+    messages: Number(arg('history-messages', '3000')),
+    groups: Number(arg('groups', '10')),
+  };
+  const fake = await FakeWhatsAppServer.start();
+  const db = await new TestDatabase().create();
+  const receiver = await new ReceiverProcess().start();
+  const plan = fake.seedRealisticAccount(PHONE, { ...sizes, pushName: 'Bench Account' });
+  const profDir = join(process.cwd(), 'bench/results/prof');
+  if (flag('cpu-prof')) mkdirSync(profDir, { recursive: true });
+  const env: Record<string, string> = {
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `gwbench_${randomBytes(4).toString('hex')}`,
+    AUTHENTICATION_API_KEY: API_KEY,
+    WA_WEBSOCKET_URL: fake.url,
+    LOG_LEVEL: 'warn',
+    // --cpu-prof: the gateway profiles the measured phases only (see bench/support/cpu-profile.preload.ts).
+    ...(flag('cpu-prof')
+      ? { NODE_OPTIONS: `--require ${join(__dirname, '../support/cpu-profile.preload.js')}`, BENCH_CPU_PROFILE_DIR: profDir }
+      : {}),
+  };
+  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, account: sizes, senders, seconds };
+  const gateway = await new GatewayProcess({ ...env, LOG_LEVEL: 'info' }).start();
+  const pid = gateway.pid!;
+
+  // Link the account; its phone then syncs the history (MESSAGES_SET), which the gateway stores.
+  const qr = receiver.next((n) => (n.notice === 'qr' ? n.code : undefined), 60_000);
+  const created = await gateway.api('POST', '/instance/create', {
+    apikey: API_KEY,
+    body: {
+      instanceName: 'ingest',
+      webhook: { url: receiver.url, events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE', 'MESSAGES_UPSERT', 'MESSAGES_SET'] },
+    },
+  });
+  if (created.status !== 201) throw new Error(`create answered ${created.status}: ${JSON.stringify(created.body)}`);
+  const open = receiver.next((n) => (n.notice === 'connection' && n.state === 'open' ? true : undefined), 60_000);
+  const linkStart = Date.now();
+  await fake.scan(await qr, { phone: PHONE });
+  await open;
+  const historyTarget = plan.history.messages!.length;
+  for (let last = -1, since = Date.now(); receiver.historyRecords < historyTarget; ) {
+    if (receiver.historyRecords !== last) [last, since] = [receiver.historyRecords, Date.now()];
+    else if (Date.now() - since > 20_000) break;
+    await new Promise((r) => setTimeout(r, 200)); // bounded polling: history arrives in chunks
+  }
+  results.history = { messagesSetRecords: receiver.historyRecords, expected: historyTarget, linkToSyncedMs: Date.now() - linkStart };
+  console.log(`linked; history ${receiver.historyRecords}/${historyTarget} message records in ${Date.now() - linkStart} ms`);
+
+  const who = injector(plan, senders);
+  let nextN = 0;
+  const prepare = (n: number) => {
+    const s = who(n);
+    return fake.prepareMessage(s.to, s.from, { conversation: `bench message ${n}` }, { id: `IB${n}`, ...(s.group ? { group: s.group } : {}) });
+  };
+  const inject = async (n: number) => (await prepare(n))();
+  /** The peers' Signal encryption is done ahead, in order, so the injector is not what limits the rate. */
+  const prepareRange = async (from: number, count: number) => {
+    const t = Date.now();
+    const out: (() => unknown)[] = [];
+    for (let k = 0; k < count; k++) out.push(await prepare(from + k));
+    console.log(`  (encrypted ${count} messages ahead in ${Date.now() - t} ms)`);
+    return out;
+  };
+
+  // Warm-up: every sender's first message sets up its Signal session (pkmsg / sender key).
+  const groupSenders = plan.groups.reduce((a, g) => a + g.members.length, 0);
+  const warm = Math.ceil(Math.max((Math.min(senders, plan.contactPhones.length) * 5) / 4, groupSenders * 5));
+  const warmFrom = nextN;
+  for (let i = 0; i < warm; i++) await inject(nextN++);
+  const warmReceived = await receiver.waitForRange(warmFrom, nextN, 30_000);
+  console.log(`warm-up: ${warmReceived}/${warm} delivered`);
+
+  if (flag('cpu-prof')) process.kill(pid, 'SIGWINCH');
+  const stepResults: Record<string, unknown>[] = [];
+  for (const rate of steps) {
+    const count = Math.round(rate * seconds);
+    const from = nextN;
+    nextN += count;
+    const ready = await prepareRange(from, count);
+    const scheduled: number[] = new Array(count);
+    const injected: number[] = new Array(count);
+    const rssBefore = rssMb(pid);
+    const cpuBefore = procCpuMs(pid);
+    const t0 = now() + 50;
+    let i = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const t = now();
+        while (i < count && t0 + (i * 1000) / rate <= t) {
+          scheduled[i] = t0 + (i * 1000) / rate;
+          ready[i]();
+          injected[i] = now();
+          i++;
+        }
+        if (i < count) setTimeout(tick, 2);
+        else resolve();
+      };
+      setTimeout(tick, 50);
+    });
+    const injectEnd = now();
+    const received = await receiver.waitForRange(from, from + count, 15_000);
+    const { receivedAt } = await receiver.call<{ receivedAt: (number | null)[] }>({ cmd: 'dump', from, to: from + count });
+    const got = receivedAt.filter((x): x is number => x !== null);
+    const lastReceipt = Math.max(...got);
+    const latency = receivedAt.flatMap((at, k) => (at === null ? [] : [at - scheduled[k]]));
+    const fromInject = receivedAt.flatMap((at, k) => (at === null ? [] : [at - injected[k]]));
+    // Where the time goes: when the gateway stored each message (after Baileys decrypted it and
+    // the instance handled the event), the rest being publish + delivery.
+    const stored = await db.query<{ n: string; at: number }>(
+      `SELECT substr("keyId", 3) AS n, extract(epoch FROM "createdAt" AT TIME ZONE current_setting('TimeZone')) * 1000 AS at
+       FROM "Message" WHERE "keyId" = ANY($1::text[])`,
+      [Array.from({ length: count }, (_, k) => `IB${from + k}`)],
+    );
+    const storedAt = new Map(stored.map((r) => [Number(r.n), Number(r.at)]));
+    const toStored = receivedAt.flatMap((_, k) => (storedAt.has(from + k) ? [storedAt.get(from + k)! - scheduled[k]] : []));
+    const step = {
+      targetPerSec: rate,
+      messages: count,
+      injectedPerSec: round(count / ((injectEnd - t0) / 1000), 1),
+      achievedPerSec: round(received / ((lastReceipt - t0) / 1000), 1),
+      lost: count - received,
+      scheduledToWebhookMs: dist(latency),
+      injectedToWebhookMs: dist(fromInject),
+      scheduledToStoredMs: dist(toStored),
+      gatewayCpuMsPerMessage: round((procCpuMs(pid) - cpuBefore) / count, 3),
+      gatewayRssMb: { before: rssBefore, after: rssMb(pid) },
+    };
+    stepResults.push(step);
+    console.log(
+      `${rate}/s x ${seconds}s: achieved ${step.achievedPerSec}/s, p50 ${step.scheduledToWebhookMs.p50} ms, ` +
+        `p99 ${step.scheduledToWebhookMs.p99} ms (stored: p50 ${step.scheduledToStoredMs.p50}, p99 ${step.scheduledToStoredMs.p99}), lost ${step.lost}, gateway ${step.gatewayCpuMsPerMessage} ms CPU/msg, ` +
+        `RSS ${rssBefore} → ${step.gatewayRssMb.after} MB`,
+    );
+  }
+  results.steps = stepResults;
+
+  if (burst > 0) {
+    const from = nextN;
+    nextN += burst;
+    const ready = await prepareRange(from, burst);
+    const cpuBefore = procCpuMs(pid);
+    const t0 = now();
+    // All at once, in chunks of 100 so the socket writes interleave with the rest of the loop.
+    for (let k = 0; k < burst; k += 100) {
+      for (const send of ready.slice(k, k + 100)) send();
+      await new Promise((r) => setImmediate(r));
+    }
+    const injectEnd = now();
+    const received = await receiver.waitForRange(from, from + burst, 15_000);
+    const { receivedAt } = await receiver.call<{ receivedAt: (number | null)[] }>({ cmd: 'dump', from, to: from + burst });
+    const lastReceipt = Math.max(...receivedAt.filter((x): x is number => x !== null));
+    results.burst = {
+      messages: burst,
+      injectedPerSec: round(burst / ((injectEnd - t0) / 1000), 1),
+      deliveredPerSec: round(received / ((lastReceipt - t0) / 1000), 1),
+      lost: burst - received,
+      gatewayCpuMsPerMessage: round((procCpuMs(pid) - cpuBefore) / burst, 3),
+      gatewayRssMb: rssMb(pid),
+    };
+    console.log(`burst of ${burst}: ${JSON.stringify(results.burst)}`);
+  }
+
+  if (flag('cpu-prof')) {
+    const written = gateway.waitForLog(/cpu profile written/);
+    process.kill(pid, 'SIGWINCH');
+    await written;
+    console.log(`gateway CPU profile in ${profDir}`);
+  }
+  console.log(JSON.stringify(results, null, 2));
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(`bench/results/ingest-${Date.now()}.json`, JSON.stringify(results, null, 2));
+  await gateway.stop('SIGTERM');
+  await fake.close();
+  await receiver.stop();
+  await db.drop();
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+/**
+ * Preloaded into a gateway under benchmark (`NODE_OPTIONS=--require …/cpu-profile.preload.js`,
+ * since `--cpu-prof` is not allowed in NODE_OPTIONS): SIGWINCH starts the V8 CPU profiler, the
+ * next SIGWINCH (not SIGUSR2: Nest's shutdown hooks take that one) writes the profile to $BENCH_CPU_PROFILE_DIR/<pid>-<n>.cpuprofile. Profiling only
+ * the phase being measured keeps boot and linking out of the picture.
+ */
+import { Session } from 'node:inspector';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.env.BENCH_CPU_PROFILE_DIR ?? '.';
+const session = new Session();
+session.connect();
+let running = false;
+let n = 0;
+
+process.on('SIGWINCH', () => {
+  if (!running) {
+    running = true;
+    session.post('Profiler.enable', () => session.post('Profiler.start'));
+    return;
+  }
+  running = false;
+  session.post('Profiler.stop', (err, result) => {
+    if (err) return;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${process.pid}-${++n}.cpuprofile`), JSON.stringify(result.profile));
+    console.log(`{"msg":"cpu profile written"}`);
+  });
+});
