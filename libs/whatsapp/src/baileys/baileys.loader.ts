@@ -3,11 +3,16 @@
  * (kept as-is by TypeScript under module node20) loads it both in Node and in Jest
  * (--experimental-vm-modules). Every runtime use of Baileys goes through here.
  */
+import { installNativeXeddsaVerify } from './xeddsa-verify';
+
 export type Baileys = typeof import('@whiskeysockets/baileys');
 
 let loading: Promise<Baileys> | undefined;
 
 export function loadBaileys(): Promise<Baileys> {
-  loading ??= import('@whiskeysockets/baileys');
+  if (!loading) {
+    installNativeXeddsaVerify();
+    loading = import('@whiskeysockets/baileys');
+  }
   return loading;
 }
