@@ -85,16 +85,22 @@ async function main() {
   }
   results.createToFirstQrWebhookMs = { median: median(firstQrMs), max: Math.max(...firstQrMs) };
 
-  // Idle: does RSS stay flat (no leak) while all instances sit connected and idle?
+  // Idle: does RSS stay flat (no leak) while all instances sit connected and idle? Keep-alives,
+  // pre-key checks and timers still run; a leak shows as steady growth between the samples.
   const idleMinutes = Number(arg('idle-minutes', '0'));
   if (idleMinutes > 0) {
+    const startMb = await settledRss(gateway.pid!);
     const samples: { minute: number; rssMb: number }[] = [];
     for (let m = 1; m <= idleMinutes; m++) {
       await new Promise((r) => setTimeout(r, 60_000));
       samples.push({ minute: m, rssMb: rssMb(gateway.pid!) });
       console.log(`idle minute ${m}: RSS ${samples.at(-1)!.rssMb} MB`);
     }
-    results.idleRssMb = samples;
+    const endMb = await settledRss(gateway.pid!);
+    // half-way vs end: growth that continues after start-up settling is what a leak looks like
+    const half = samples[Math.floor(samples.length / 2)]?.rssMb ?? startMb;
+    results.idle = { minutes: idleMinutes, instances: linked, startMb, endMb, growthMb: endMb - startMb, secondHalfGrowthMb: endMb - half, samples };
+    console.log(`idle ${idleMinutes} min with ${linked} instances: ${startMb} -> ${endMb} MB`);
   }
   results.rssMb = rssByCount;
   const top = counts[counts.length - 1];

@@ -112,7 +112,7 @@ export class BaileysSession implements WhatsAppSession {
     // Kept before translation, so a webhook that wants the media can download it.
     sock.ev.on('messages.upsert', ({ messages }) => this.recent.add(messages));
     this.messaging.watch(sock);
-    translateBaileysEvents(baileys, sock.ev, (event) => sock === this.socket && this.emit(event), logger);
+    translateBaileysEvents(baileys, sock.ev, (event) => sock === this.socket && this.deliver(event), logger);
     sock.ev.on('creds.update', () => {
       auth.saveCreds().catch((err) => logger.error({ err }, 'could not persist WhatsApp credentials'));
     });
@@ -125,9 +125,27 @@ export class BaileysSession implements WhatsAppSession {
     });
   }
 
+  /**
+   * Events that arrive while `open` waits for the avatar (messages right after login do) are held
+   * and released after it: nothing about an account may reach the gateway before its `open`.
+   */
+  private held: EngineEvent[] | undefined;
+
+  private deliver(event: EngineEvent) {
+    if (this.held) this.held.push(event);
+    else this.emit(event);
+  }
+
+  private releaseHeld() {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const event of held) this.emit(event);
+  }
+
   private async reportOpen(sock: WASocket) {
     const me = sock.user;
     if (!me) return;
+    this.held ??= [];
     const jid = bareJid(me.id);
     const account: EngineAccount = { jid, lid: me.lid ? bareJid(me.lid) : undefined, pushName: me.name ?? me.notify };
     // The avatar is nice to have in CONNECTION_UPDATE, never worth delaying `open` for long.
@@ -135,10 +153,12 @@ export class BaileysSession implements WhatsAppSession {
       .then((url) => url ?? null)
       .catch(() => null);
     if (sock === this.socket) this.emit({ type: 'open', account });
+    this.releaseHeld();
   }
 
   private async reportClose(update: Partial<ConnectionState>) {
     this.socket = undefined;
+    this.releaseHeld(); // what arrived before the close still happened
     if (this.intentionalEnd) return;
     const { statusCode, reason } = closeInfo(update);
     const disposition = classifyDisconnect(statusCode);
