@@ -1,10 +1,11 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
-import type { GatewayProcess, ReceivedWebhook } from '@gw/testing';
+import { STATUS_BROADCAST_JID, type GatewayProcess, type ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 
 /**
  * /settings set/find and the settings honoured by the running instance without a restart:
- * readMessages, groupsIgnore, rejectCall + msgCall, alwaysOnline (also after a reconnect).
+ * readMessages, readStatus, groupsIgnore, rejectCall + msgCall, alwaysOnline (also after a
+ * reconnect); and syncFullHistory, which Baileys advertises when it registers a new device.
  */
 describe('instance settings (e2e)', () => {
   const env = new E2eEnvironment();
@@ -90,5 +91,63 @@ describe('instance settings (e2e)', () => {
     env.fake.kick(me.jid, 'connectionLost');
     await hook('connection-update', (w) => w.body.data.state === 'open');
     await again;
+  });
+
+  it('readStatus: a contact\'s status gets a read receipt and arrives as MESSAGES_UPSERT', async () => {
+    await set({ ...OFF, readStatus: true });
+    const read = env.fake.waitFor('client-receipt', (r) => r.type === 'read' && r.to === STATUS_BROADCAST_JID);
+    const posted = await env.fake.statuses.post([me.jid], alice.phone, { conversation: 'my story' });
+    const upsert = await hook('messages-upsert', (w) => w.body.data.key.id === posted.key.id);
+    expect(upsert.body.data.key).toMatchObject({ remoteJid: STATUS_BROADCAST_JID, participant: alice.jid, fromMe: false });
+    expect(upsert.body.data.message.conversation).toBe('my story');
+    expect(await read).toMatchObject({ ids: [posted.key.id], participant: alice.jid });
+  });
+
+  it('readStatus off: statuses still arrive but are not read, while messages are (readMessages on)', async () => {
+    await set({ ...OFF, readMessages: true });
+    const posted = await env.fake.statuses.post([me.jid], alice.phone, { conversation: 'unseen story' });
+    await hook('messages-upsert', (w) => w.body.data.key.id === posted.key.id);
+    // the gateway reads in event order: once the later message is read, a status receipt would have been sent
+    const readMessage = env.fake.waitFor('client-receipt', (r) => r.type === 'read' && r.to === alice.jid);
+    const key = await env.fake.sendMessage(me.jid, alice.phone, { conversation: 'after the story' });
+    expect((await readMessage).ids).toContain(key.id);
+    const statusReceipts = env.fake.statuses.receiptsFor(posted.key.id);
+    expect(statusReceipts.length).toBeGreaterThan(0); // delivered to the gateway's device…
+    expect(statusReceipts.filter((r) => r.type === 'read' || r.type === 'read-self')).toEqual([]); // …but never read
+  });
+
+  it('syncFullHistory: a registering device advertises requireFullSync from the next connect (restart) on; a linked one does not re-send it', async () => {
+    const name = 'fullsync';
+    const ofThis = (w: ReceivedWebhook) => w.path === '/hooks/full/qrcode-updated' && w.body.instance === name;
+    const first = env.fake.waitFor('registration');
+    const created = await gateway.api('POST', '/instance/create', {
+      apikey: API_KEY,
+      body: { instanceName: name, qrcode: true, webhook: { url: `${env.receiver.url}/hooks/full`, byEvents: true, events: [] } },
+    });
+    expect(created.status).toBe(201);
+    expect((await first).companionProps).toMatchObject({ requireFullSync: false });
+
+    expect((await gateway.api('POST', `/settings/set/${name}`, { apikey: API_KEY, body: { syncFullHistory: true } })).status).toBe(201);
+    const second = env.fake.waitFor('registration');
+    const restarted = await gateway.api('POST', `/instance/restart/${name}`, { apikey: API_KEY });
+    expect(restarted.status).toBe(200);
+    const registration = await second;
+    expect(registration.companionProps).toMatchObject({ requireFullSync: true, historySyncConfig: expect.any(Object) });
+
+    const qr = await env.receiver.waitFor((w) => ofThis(w) && String(w.body.data.qrcode.code).includes(registration.refs[0]), 20_000, 'QR after restart');
+    const paired = await env.fake.scan(qr.body.data.qrcode.code);
+    const device = env.fake.accounts.find((a) => a.jid === paired.jid)?.devices.find((d) => d.jid === paired.deviceJid);
+    expect(device?.companionProps?.requireFullSync).toBe(true);
+    await env.receiver.waitFor((w) => w.path === '/hooks/full/connection-update' && w.body.instance === name && w.body.data.state === 'open');
+
+    // a linked device logs in without DeviceProps: a restart does not advertise the setting again
+    const registrations: string[] = [];
+    const onRegistration = (r: { id: string }) => registrations.push(r.id);
+    env.fake.on('registration', onRegistration);
+    const login = env.fake.waitFor('login', (l) => l.deviceJid === paired.deviceJid);
+    expect((await gateway.api('POST', `/instance/restart/${name}`, { apikey: API_KEY })).status).toBe(200);
+    await login;
+    env.fake.off('registration', onRegistration);
+    expect(registrations).toEqual([]);
   });
 });

@@ -7,6 +7,8 @@ export { FakeMediaHost, type UploadedMedia } from './fake-whatsapp/fake-media-ho
 export type * from './fake-whatsapp/fake-whatsapp.types';
 export type * from './fake-whatsapp/fake-messaging.types';
 export type { HistorySyncOnLogin } from './fake-whatsapp/history-sync.service';
+export { STATUS_BROADCAST_JID, type PostStatusOptions, type StatusPostRecord } from './fake-whatsapp/status-broadcast.service';
+export type { CompanionPropsInfo } from './fake-whatsapp/companion-props.decoder';
 export { FakeWhatsAppAdminClient, FakeWhatsAppAdminError, type AdminEventPayload } from './fake-whatsapp/fake-whatsapp.client';
 export {
   startFakeWhatsAppProcess,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { BinaryNode, KeyPair, proto } from '@whiskeysockets/baileys';
 import { buildPairSuccess, readPairDeviceSign } from './adv-identity.util';
 import type { BaileysModule } from './baileys.loader';
+import { decodeCompanionProps, type CompanionPropsInfo } from './companion-props.decoder';
 import { child, childBuffer, iqResult, S_WHATSAPP_NET, unixNow } from './binary-node.util';
 import type { CompanionKeys, FakeAccount, FakeAccountRegistry, FakeDevice } from './fake-account.registry';
 import type { FakeConnection } from './fake-connection.session';
@@ -38,6 +39,8 @@ interface PendingRegistration {
   createdAt: Date;
   keys: CompanionKeys;
   platform: string | undefined;
+  /** what the client advertised in its DeviceProps (e.g. requireFullSync) */
+  props: CompanionPropsInfo | undefined;
   linkCode?: {
     phone: string;
     ref: string;
@@ -69,13 +72,14 @@ export class DevicePairingService {
     if (!data?.eIdent || !data.eRegid || !data.eSkeyId || !data.eSkeyVal || !data.eSkeySig || !conn.clientStaticKey) {
       throw new Error('registration payload without devicePairingData');
     }
-    const os = data.deviceProps ? this.host.baileys.proto.DeviceProps.decode(data.deviceProps).os : undefined;
+    const props = decodeCompanionProps(this.host.baileys, data.deviceProps);
     const reg: PendingRegistration = {
       id: `reg-${++this.seq}`,
       connection: conn,
       refs: Array.from({ length: this.host.qrRefCount }, () => `2@${randomBytes(30).toString('base64')}`),
       createdAt: new Date(),
-      platform: os ?? undefined,
+      platform: props?.os,
+      props,
       keys: {
         registrationId: Buffer.from(data.eRegid).readUIntBE(0, data.eRegid.length),
         identityKey: Buffer.from(data.eIdent),
@@ -240,6 +244,7 @@ export class DevicePairingService {
 
   private sendPairSuccess(reg: PendingRegistration, account: FakeAccount, advSecretKey: Buffer, platform: string, waiter: Waiter): void {
     const device = account.addCompanion(reg.keys, reg.platform);
+    device.companionProps = reg.props;
     const stanzaId = this.host.nextStanzaId();
     const { node, deviceDetails } = buildPairSuccess(this.host.baileys, {
       stanzaId,
@@ -273,6 +278,7 @@ export class DevicePairingService {
       pairingCodePhone: reg.linkCode?.phone,
       noiseKey: reg.keys.noiseKey.toString('base64'),
       identityKey: reg.keys.identityKey.toString('base64'),
+      ...(reg.props ? { companionProps: reg.props } : {}),
     };
   }
 }

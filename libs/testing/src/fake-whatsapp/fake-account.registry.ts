@@ -1,5 +1,6 @@
 import type { KeyPair } from '@whiskeysockets/baileys';
 import type { AccountInfo, CreateAccountOptions, DeviceInfo, DeviceStatus } from './fake-whatsapp.types';
+import type { CompanionPropsInfo } from './companion-props.decoder';
 
 /**
  * The fake's "phone side" model: an account is a phone number with its LID and the
@@ -33,6 +34,8 @@ export class FakeDevice {
   pairedAt: Date | undefined;
   loggedOutAt: Date | undefined;
   platform: string | undefined;
+  /** DeviceProps the client advertised when it registered (requireFullSync, history sync config) */
+  companionProps: CompanionPropsInfo | undefined;
   /** ADVSignedDeviceIdentity (with deviceSignature) returned in <pair-device-sign> */
   signedDeviceIdentity: Buffer | undefined;
   registrationId: number | undefined;
@@ -82,6 +85,7 @@ export class FakeDevice {
       keyIndex: this.keyIndex,
       status: this.status,
       platform: this.platform,
+      ...(this.companionProps ? { companionProps: this.companionProps } : {}),
       pairedAt: this.pairedAt?.toISOString(),
       loggedOutAt: this.loggedOutAt?.toISOString(),
       registrationId: this.registrationId,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, optionalString, readJson, requireString, sendJson } from './admin-http.util';
 import type { KickReason } from './disconnect-reason.util';
 import { routeMessaging } from './fake-whatsapp-messaging.admin';
+import { routeStatuses } from './fake-whatsapp-status.admin';
 import type { FakeWhatsAppServer } from './fake-whatsapp.server';
 
 /**
@@ -14,7 +15,8 @@ import type { FakeWhatsAppServer } from './fake-whatsapp.server';
  *   POST /admin/pairing-code {phone, code}                     → PairedAccount
  *   POST /admin/kick         {target, reason}                  → { kicked: string[] }
  *   POST /admin/accounts     {phone?, pushName?}               → AccountInfo
- * plus the messaging routes of fake-whatsapp-messaging.admin.ts.
+ * plus the messaging routes of fake-whatsapp-messaging.admin.ts and the status routes of
+ * fake-whatsapp-status.admin.ts.
  */
 const MAX_WAIT_MS = 60_000;
 
@@ -70,7 +72,7 @@ async function route(server: FakeWhatsAppServer, req: IncomingMessage): Promise<
       return server.createAccount({ phone: optionalString(body, 'phone'), pushName: optionalString(body, 'pushName') });
     }
     default: {
-      const routed = await routeMessaging(server, key, req, url);
+      const routed = (await routeMessaging(server, key, req, url)) ?? (await routeStatuses(server, key, req, url));
       if (routed === undefined) throw new HttpError(404, `no route ${key}`);
       return routed.body;
     }

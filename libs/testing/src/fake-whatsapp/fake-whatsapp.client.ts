@@ -27,6 +27,7 @@ import type {
   PairedAccount,
   ScanOptions,
 } from './fake-whatsapp.types';
+import type { PostStatusOptions, StatusPostRecord } from './status-broadcast.service';
 
 /**
  * Typed client for the fake server's HTTP admin API (see fake-whatsapp.admin.ts), for
@@ -134,6 +135,8 @@ export class FakeWhatsAppAdminClient {
   clientMessages(filter: { from?: string; to?: string; id?: string } = {}): Promise<ClientMessageRecord[]> {
     return this.request('GET', `/admin/client-messages?${queryString(filter)}`);
   }
+
+  postStatus(to: string[], from: string, content: MessageContent, options: PostStatusOptions = {}): Promise<StatusPostRecord> { return this.request('POST', '/admin/statuses', { to, from, content, options }); }
 
   clientReceipts(filter: { id?: string } = {}): Promise<ClientReceiptRecord[]> {
     return this.request('GET', `/admin/client-receipts?${queryString(filter)}`);

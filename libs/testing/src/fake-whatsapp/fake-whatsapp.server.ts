@@ -53,6 +53,7 @@ import { FakeMediaHost, isMediaConnIq } from './fake-media-host.server';
 import { AccountProfileRegistry, type ClientAppStatePatch, type FakeProfile } from './account-profile.registry';
 import { handleProfileIq } from './profile-iq.handler';
 import { createServerNoiseIdentity } from './server-noise.session';
+import type { StatusBroadcastService } from './status-broadcast.service';
 import { loadWs, type WsServer } from './ws.loader';
 
 export const FAKE_WA_WS_PATH = '/ws/chat';
@@ -341,6 +342,9 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   sendReceipt(key: { remoteJid: string; id: string }, from: string, type: PeerReceiptType = 'delivery', options: ReceiptOptions = {}): string[] {
     return this.messaging.activity.sendReceipt(key, from, type, options);
   }
+
+  /** peers post statuses (status@broadcast) to viewers' devices; their clients' receipts for them */
+  get statuses(): StatusBroadcastService { return this.messaging.statuses; }
 
   /** messages the clients sent, decrypted by the recipients' fake phones (oldest first) */
   get messagesFromClient(): ClientMessageRecord[] {

@@ -1,4 +1,5 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
+import type { CompanionPropsInfo } from './companion-props.decoder';
 import type { ClientMessageRecord, ClientReceiptRecord, GroupAction, GroupInfo, MessageDeliveryRecord } from './fake-messaging.types';
 
 /** Public, JSON-friendly shapes of the fake server (admin API and in-process API). */
@@ -30,6 +31,8 @@ export interface RegistrationInfo {
   /** base64 keys from the registration ClientPayload / QR */
   noiseKey: string;
   identityKey: string;
+  /** DeviceProps of the registration ClientPayload (requireFullSync = Baileys' syncFullHistory) */
+  companionProps?: CompanionPropsInfo;
 }
 
 export type DeviceStatus = 'active' | 'logged-out';
@@ -41,6 +44,8 @@ export interface DeviceInfo {
   keyIndex: number;
   status: DeviceStatus;
   platform?: string;
+  /** what the client advertised when it registered (see RegistrationInfo.companionProps) */
+  companionProps?: CompanionPropsInfo;
   pairedAt?: string;
   loggedOutAt?: string;
   registrationId?: number;

@@ -4,6 +4,7 @@ import { HistorySyncService, type HistorySyncOnLogin } from './history-sync.serv
 import { MessageDeliveryService } from './message-delivery.service';
 import type { MessagingHost } from './messaging-host.types';
 import { PeerActivityService } from './peer-activity.service';
+import { StatusBroadcastService } from './status-broadcast.service';
 
 /** Wires the messaging services of one fake server around its MessagingHost. */
 export interface MessagingServices {
@@ -12,6 +13,7 @@ export interface MessagingServices {
   history: HistorySyncService;
   traffic: ClientTrafficService;
   activity: PeerActivityService;
+  statuses: StatusBroadcastService;
 }
 
 export function createMessagingServices(host: MessagingHost, historySyncOnLogin: HistorySyncOnLogin): MessagingServices {
@@ -23,5 +25,6 @@ export function createMessagingServices(host: MessagingHost, historySyncOnLogin:
     history.onDeviceReady(device).catch((err: unknown) => host.log(`initial sync of ${device.jid} failed: ${String(err)}`));
   });
   const activity = new PeerActivityService(host, (id) => traffic.senderOf(id));
-  return { delivery, groupAdmin, history, traffic, activity };
+  const statuses = new StatusBroadcastService(host, () => traffic.receipts);
+  return { delivery, groupAdmin, history, traffic, activity, statuses };
 }

@@ -15,7 +15,7 @@ export class SetSettingsDto {
   @apply(...Flag('Show the account online on every connect')) alwaysOnline?: boolean;
   @apply(...Flag('Send read receipts for incoming messages')) readMessages?: boolean;
   @apply(...Flag('Send read receipts for statuses')) readStatus?: boolean;
-  @apply(...Flag('Ask the phone for the full history (applies at the next connect)')) syncFullHistory?: boolean;
+  @apply(...Flag('Ask the phone for the full history (sent when a device is linked: set it before scanning the QR)')) syncFullHistory?: boolean;
   @ApiPropertyOptional({ description: 'stored only (calls over wavoip are not supported)' })
   @IsOptional()
   @IsString()
