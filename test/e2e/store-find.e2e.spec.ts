@@ -198,6 +198,10 @@ describe('message store and find routes (e2e)', () => {
     await bad('findChats', { page: 0 }, 'page');
     await bad('findContacts', { where: { id: 42 } }, 'where.id');
     await bad('findStatusMessage', { offset: -1 }, 'offset');
+    // too big for a BIGINT parameter: Postgres would refuse the query (a 500 before)
+    await bad('findChats', { skip: 1e19 }, 'skip');
+    await bad('findContacts', { page: 1e17, offset: 1000 }, 'page');
+    await bad('findMessages', { where: { messageTimestamp: { gte: 1e30 } } }, 'where.messageTimestamp.gte');
     const missing = await api('GET', `/chat/findChatByRemoteJid/${NAME}`);
     expect(missing.status).toBe(400);
     expect(JSON.stringify(missing.body.response.message)).toContain('remoteJid');
