@@ -275,6 +275,16 @@ describe('WhatsApp Cloud API (e2e)', () => {
     expect(w.body.data).toMatchObject({ messageType: 'unknown', message: { unknownMessage: raw } });
   });
 
+  it('getBase64FromMediaMessage of an inbound Cloud API image is a 400 saying the download is not available (not "not of the media type")', async () => {
+    const id = fakeWamid();
+    const image = { from: customer.waId, id, timestamp: '1700000001', type: 'image', image: { id: '1481234567890', mime_type: 'image/jpeg', sha256: 'abc=' } };
+    expect((await postMeta(JSON.stringify(metaNotification(account, { messages: [image] })))).status).toBe(200);
+    await env.receiver.waitFor((x) => x.body.event === 'messages.upsert' && x.body.data.key.id === id);
+    const res = await gateway.api('POST', '/chat/getBase64FromMediaMessage/cloud', { apikey: API_KEY, body: { message: { key: { id } } } });
+    expect(res.status).toBe(400);
+    expect(res.body.response.message).toEqual([expect.stringContaining('not available for Cloud API instances')]);
+  });
+
   it('a Baileys instance with a cloud-api webhook delivers an incoming text in Meta\'s envelope, signed with X-Hub-Signature-256', async () => {
     const secret = 'receiver-app-secret-abcdef012345';
     const noSecret = await gateway.api('POST', '/instance/create', {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import type { GatewayProcess, ReceivedWebhook } from '@gw/testing';
+import { loadBaileys, type GatewayProcess, type ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 import { N8nNode, envelope } from '../support/n8n-node';
 
@@ -238,7 +238,7 @@ describe('n8n node replay: instances, configuration, chats (e2e)', () => {
     });
 
     it('row 30 getMediaBase64: an encrypted image from a contact comes back as the same bytes', async () => {
-      const baileys = await import('@whiskeysockets/baileys');
+      const baileys = await loadBaileys();
       const bytes = randomBytes(4096);
       const enc = await baileys.encryptedStream(bytes, 'image');
       files.set('/photo.enc', await readFile(enc.encFilePath));

@@ -104,6 +104,12 @@ describe('message store and find routes (e2e)', () => {
     const last = await find('findMessages', { where: { key: { remoteJid: alice.jid } }, page: 3, offset: 10 });
     expect(last.body.messages.records).toHaveLength(total - 20);
 
+    // the chat as a send route accepts it: legacy @c.us, a device suffix
+    const legacy = await find('findMessages', { where: { key: { remoteJid: alice.jid.replace('@s.whatsapp.net', '@c.us') } } });
+    expect(legacy.body.messages.total).toBe(total);
+    const device = await find('findMessages', { where: { remoteJid: alice.jid.replace('@', ':7@') } });
+    expect(device.body.messages.total).toBe(total);
+
     const mine = await find('findMessages', { where: { key: { remoteJid: alice.jid, fromMe: true } } });
     expect(mine.body.messages.total).toBe(Math.ceil(HISTORY_ALICE / 2));
     const all = await find('findMessages', {});
@@ -198,6 +204,15 @@ describe('message store and find routes (e2e)', () => {
     await bad('findChats', { page: 0 }, 'page');
     await bad('findContacts', { where: { id: 42 } }, 'where.id');
     await bad('findStatusMessage', { offset: -1 }, 'offset');
+    // too big for a BIGINT parameter: Postgres would refuse the query (a 500 before)
+    await bad('findChats', { skip: 1e19 }, 'skip');
+    await bad('findContacts', { page: 1e17, offset: 1000 }, 'page');
+    await bad('findMessages', { where: { messageTimestamp: { gte: 1e30 } } }, 'where.messageTimestamp.gte');
+    // Postgres cannot take U+0000 (it was a 500)
+    await bad('findMessages', { where: { messageType: 'conversation\u0000' } }, 'where.messageType');
+    const nul = await api('GET', `/chat/findChatByRemoteJid/${NAME}?remoteJid=%00`);
+    expect(nul.status).toBe(400);
+    expect(JSON.stringify(nul.body.response.message)).toContain('remoteJid');
     const missing = await api('GET', `/chat/findChatByRemoteJid/${NAME}`);
     expect(missing.status).toBe(400);
     expect(JSON.stringify(missing.body.response.message)).toContain('remoteJid');

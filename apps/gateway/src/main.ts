@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { PinoLoggerService, createValidationPipe } from '@gw/common';
+import { PinoLoggerService, createValidationPipe, rejectNulCharacters } from '@gw/common';
 import { loadConfigOrExit } from '@gw/config';
 import { version } from '../../../package.json';
 import { AppModule } from './app.module';
@@ -21,6 +21,8 @@ async function bootstrap() {
   // Evolution accepts large media bodies (136 MB); keep that so base64 uploads work.
   app.useBodyParser('json', { limit: '136mb' });
   app.useBodyParser('urlencoded', { limit: '136mb', extended: true });
+  // Postgres cannot store U+0000: refuse it as a 400 before it becomes a database 500.
+  app.use(rejectNulCharacters());
   app.enableCors();
   if (config.server.basePath) app.setGlobalPrefix(config.server.basePath);
   app.useGlobalPipes(createValidationPipe());

@@ -6,3 +6,4 @@ export * from './evolution.exception';
 export * from './pino-logger.service';
 export * from './secure-compare.util';
 export * from './validation.pipe';
+export * from './nul-character.middleware';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@gw/persistence';
-import type { Json, MessageKey } from '@gw/whatsapp';
+import type { Json, LastMessageRef, MessageKey } from '@gw/whatsapp';
 import { STATUS_RANK_SQL } from './message-update.repository';
 import { SqlParams, pageClause } from './sql-params.util';
 import type { MessageFilter, PageRequest } from './store.types';
@@ -27,6 +27,16 @@ export interface StoredMessageRow {
 @Injectable()
 export class MessageQueryRepository {
   constructor(private readonly prisma: PrismaService) {}
+
+  /** The newest stored message of a chat: archive/unread patches are anchored on it. */
+  async newestOf(instanceId: string, remoteJid: string): Promise<LastMessageRef | undefined> {
+    const row = await this.prisma.message.findFirst({
+      where: { instanceId, remoteJid },
+      orderBy: { messageTimestamp: 'desc' },
+      select: { key: true, messageTimestamp: true },
+    });
+    return row ? { key: row.key as unknown as MessageKey, messageTimestamp: Number(row.messageTimestamp) } : undefined;
+  }
 
   /** Newest first, with each message's status history; `total` counts every match. */
   async findPage(instanceId: string, filter: MessageFilter, page: PageRequest): Promise<{ total: number; rows: StoredMessageRow[] }> {

@@ -3,7 +3,7 @@ import { badRequest, notFound } from '@gw/common';
 import { messageDeletePayload } from '@gw/events';
 import type { InstanceRuntime } from '@gw/instances';
 import { MessageRepository } from '@gw/persistence';
-import { ContactRepository, KnownContacts } from '@gw/store';
+import { ContactRepository, KnownContacts, MessageQueryRepository } from '@gw/store';
 import type { ChatPresence, EngineMessage, LastMessageRef, MessageKey } from '@gw/whatsapp';
 import { toRecipient } from '../message/recipient.util';
 import { ChatSessionService, Target } from './chat-session.service';
@@ -14,7 +14,6 @@ import { ReadMessagesDto } from './dto/read-messages.dto';
 import { SendPresenceDto } from './dto/send-presence.dto';
 import { UpdateMessageDto } from './dto/update-message.dto';
 import { WhatsappNumbersDto } from './dto/whatsapp-numbers.dto';
-import { LastMessageFinder } from './last-message.finder';
 
 /** WhatsApp drops a typing indicator after ~25 s; long delays renew it (as the send queue does). */
 const PRESENCE_REFRESH_MS = 20_000;
@@ -36,7 +35,7 @@ export class ChatActionsUseCase {
   constructor(
     private readonly sessions: ChatSessionService,
     private readonly messages: MessageRepository,
-    private readonly lastMessages: LastMessageFinder,
+    private readonly stored: MessageQueryRepository,
     private readonly contacts: ContactRepository,
   ) {}
 
@@ -141,7 +140,7 @@ export class ChatActionsUseCase {
     const jid = (dto.chat && toRecipient(dto.chat)?.jid) ?? (given ? keyOf(given.key).remoteJid : undefined);
     if (!jid) throw badRequest('chat or lastMessage.key.remoteJid is required');
     if (given) return { jid, last: { key: keyOf(given.key), messageTimestamp: given.messageTimestamp } };
-    const last = await this.lastMessages.find(instance.id, jid);
+    const last = await this.stored.newestOf(instance.id, jid);
     if (!last) throw notFound('Last message not found');
     return { jid, last };
   }

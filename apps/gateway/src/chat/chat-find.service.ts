@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound } from '@gw/common';
-import { ChatRepository, ContactRepository, MessageQueryRepository, MessageUpdateRepository, PageRequest, UUID_RE, toJid } from '@gw/store';
+import { ChatRepository, ContactRepository, MessageQueryRepository, MessageUpdateRepository, PageRequest, UUID_RE } from '@gw/store';
+import { toRecipient } from '../message/recipient.util';
 import { chatView, contactView, messageView, statusView } from './chat-find.presenter';
 import { FindChatsDto } from './dto/find-chats.dto';
 import { FindContactsDto } from './dto/find-contacts.dto';
@@ -8,7 +9,11 @@ import { FindMessagesDto } from './dto/find-messages.dto';
 import { DEFAULT_PAGE_SIZE, FindPageDto } from './dto/find-page.dto';
 import { FindStatusMessageDto } from './dto/find-status-message.dto';
 
-const jid = (value: string | undefined) => (value ? toJid(value) : undefined);
+/**
+ * The stored JID for a filter: the send routes' rules (legacy @c.us, device suffixes, dashed
+ * numbers), so a chat is found by whatever `number` could send to it. Anything else matches as given.
+ */
+const jid = (value: string | undefined) => (value ? (toRecipient(value)?.jid ?? value.trim()) : undefined);
 /** A row id (UUID) stays as it is; anything else is a JID or number (n8n sends the JID as `id`). */
 const rowIdOrJid = (value: string | undefined) => (value && UUID_RE.test(value) ? value : jid(value));
 const pageOf = (dto: FindPageDto, size?: number): PageRequest => ({ page: dto.page ?? 1, pageSize: size ?? dto.offset ?? DEFAULT_PAGE_SIZE });
@@ -68,7 +73,7 @@ export class ChatFindService {
   }
 
   async findChatByRemoteJid(instanceId: string, remoteJid: string) {
-    const row = await this.chats.findByRemoteJid(instanceId, toJid(remoteJid));
+    const row = await this.chats.findByRemoteJid(instanceId, jid(remoteJid)!);
     if (!row) throw notFound(`Chat "${remoteJid}" not found`);
     return chatView(row, instanceId);
   }

@@ -6,7 +6,6 @@ import { MediaLoader } from '../message/media.loader';
 import { ChatActionsUseCase } from './chat-actions.use-case';
 import { ChatController } from './chat.controller';
 import { ChatSessionService } from './chat-session.service';
-import { LastMessageFinder } from './last-message.finder';
 import { MediaBase64UseCase } from './media-base64.use-case';
 import { ProfileUseCase } from './profile.use-case';
 
@@ -18,7 +17,6 @@ import { ProfileUseCase } from './profile.use-case';
     ChatActionsUseCase,
     ProfileUseCase,
     MediaBase64UseCase,
-    LastMessageFinder,
     MediaLoader,
     MediaFetcher,
     LoadInstancePipe,

@@ -92,8 +92,9 @@ export class CloudApiSession implements WhatsAppSession {
     throw new Error('Cloud API instances do not pair with a code or QR');
   }
 
+  /** Inbound media stays on Meta (only its media id is stored); fetching it is not built yet, see docs/cloud-api.md. */
   async downloadMedia(): Promise<MediaDownload> {
-    return { ok: false, reason: 'not-media' };
+    return { ok: false, reason: 'download-failed', error: 'media download is not available for Cloud API instances yet' };
   }
 
   async sendMessage(jid: string, content: OutgoingContent, options?: SendOptions): Promise<EngineMessage> {

@@ -66,9 +66,11 @@ export class GraphApiClient {
     }
     if (res.statusCode >= 200 && res.statusCode < 300) return parsed as T;
     const err = (parsed as { error?: { message?: string; code?: number; error_data?: { details?: string } } }).error;
-    // Meta's message never contains the token; it is safe to pass on to the API caller.
     const detail = err?.error_data?.details ? ` (${err.error_data.details})` : '';
-    throw new GraphApiError(res.statusCode, err?.code, `Graph API ${res.statusCode}: ${err?.message ?? 'request failed'}${detail}`);
+    const message = `Graph API ${res.statusCode}: ${err?.message ?? 'request failed'}${detail}`;
+    // Meta echoes a malformed token in its message ("Malformed access token EAAG…"); this text
+    // reaches API callers, logs and disconnectionObject, so the token is cut out of it.
+    throw new GraphApiError(res.statusCode, err?.code, token ? message.split(token).join('[token]') : message);
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
-import { FindPageDto, MAX_PAGE_SIZE, TimestampRangeDto, toNumber } from './find-page.dto';
+import { FindPageDto, MAX_PAGE_SIZE, MAX_SKIP, TimestampRangeDto, toNumber } from './find-page.dto';
 
 export class ChatWhereDto {
   @ApiPropertyOptional({ description: 'Chat JID or number' }) @IsOptional() @IsString() remoteJid?: string;
@@ -38,6 +38,7 @@ export class FindChatsDto extends FindPageDto {
   @Transform(toNumber)
   @IsInt({ message: 'skip must be an integer' })
   @Min(0)
+  @Max(MAX_SKIP)
   skip?: number;
 }
 

@@ -5,6 +5,15 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 /** Largest page a find route returns: bigger pages make slow, memory-heavy responses. */
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 50;
+/**
+ * Upper bounds for page numbers, skips and timestamps. The values reach Postgres as BIGINT
+ * parameters: past 2^63 (or past 1e21, where JavaScript writes numbers in exponent form)
+ * the query fails, which would be a 500 instead of a 400 naming the field.
+ */
+export const MAX_PAGE = 1_000_000;
+export const MAX_SKIP = 1_000_000_000;
+/** Timestamps: any safe integer (some clients send milliseconds; those simply match nothing newer). */
+export const MAX_TIMESTAMP = Number.MAX_SAFE_INTEGER;
 
 /** "2" -> 2 (query strings, loosely typed clients); anything else is left for the validators to reject. */
 export const toNumber = ({ value }: { value: unknown }) =>
@@ -28,6 +37,7 @@ export class FindPageDto {
   @Transform(toNumber)
   @IsInt({ message: 'page must be an integer' })
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Page size' })
@@ -44,11 +54,15 @@ export class TimestampRangeDto {
   @IsOptional()
   @Transform(toUnixSeconds)
   @IsInt({ message: 'gte must be unix seconds or an ISO date' })
+  @Min(-MAX_TIMESTAMP)
+  @Max(MAX_TIMESTAMP)
   gte?: number;
 
   @ApiPropertyOptional({ description: 'Unix seconds or ISO date' })
   @IsOptional()
   @Transform(toUnixSeconds)
   @IsInt({ message: 'lte must be unix seconds or an ISO date' })
+  @Min(-MAX_TIMESTAMP)
+  @Max(MAX_TIMESTAMP)
   lte?: number;
 }
