@@ -37,12 +37,13 @@ describe('Redis outage (fault test)', () => {
 
   it('buffers events in the outbox while Redis is down and delivers all of them after it returns empty', async () => {
     await redis.stop();
-    const parked = gateway.waitForLog(/kept in Postgres for later dispatch/, 3);
     const ids: string[] = [];
+    // one at a time, so each is its own publish batch and its own "kept" line
     for (const text of ['one', 'two', 'three']) {
+      const parked = gateway.waitForLog(/1 deliveries kept in Postgres for later dispatch/);
       ids.push((await env.fake.sendMessage(me.jid, alice.phone, { conversation: `during outage ${text}` })).id);
+      await parked;
     }
-    await parked;
     // the API still answers; what needs the queue says so with a 503
     const state = await gateway.api('GET', '/instance/connectionState/outage', { apikey: API_KEY });
     expect(state.body.instance.state).toBe('open');

@@ -227,8 +227,10 @@ export class InstanceRuntime {
       // The socket is ready once it shows a QR; only then can a pairing code be requested.
       this.qr.pairingCode = await this.deps.session.requestPairingCode(this.pairingNumber);
     }
+    // rendered first, so a caller never sees a new code with no (or the previous) image
+    const base64 = await QRCode.toDataURL(code);
     this.qr.code = code;
-    this.qr.base64 = await QRCode.toDataURL(code);
+    this.qr.base64 = base64;
     this.publish('QRCODE_UPDATED', {
       qrcode: { instance: this.instanceName, pairingCode: this.qr.pairingCode, code, base64: this.qr.base64 },
     });
