@@ -3,7 +3,7 @@
  * the real gateway process, real Baileys (Signal decryption included), real Postgres/Redis and a
  * local receiver in its own process.
  *
- *   npm run bench:ingest -- [--steps 100,250,500,750] [--seconds 10] [--burst 5000]
+ *   npm run bench:ingest -- [--steps 100,250,500,750] [--seconds 10] [--burst 5000] [--worker-process]
  *
  * The fake WhatsApp server (in this process) first gives the account a realistic state (contacts,
  * groups, a history sync of chats and messages), then its contacts send messages at fixed rates
@@ -165,7 +165,12 @@ async function main() {
       : {}),
   };
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, account: sizes, senders, seconds };
-  const gateway = await new GatewayProcess({ ...env, LOG_LEVEL: 'info' }).start();
+  // --worker-process: delivery runs in apps/worker, as docker-compose deploys it, and the gateway
+  // process only runs WhatsApp and publishes.
+  const separateWorker = flag('worker-process');
+  const gateway = await new GatewayProcess({ ...env, LOG_LEVEL: 'info', ...(separateWorker ? { DELIVERY_WORKER_ENABLED: 'false' } : {}) }).start();
+  const worker = separateWorker ? await GatewayProcess.worker(env).start() : undefined;
+  results.deliveryWorker = separateWorker ? 'separate process' : 'in the gateway process';
   const pid = gateway.pid!;
 
   // Link the account; its phone then syncs the history (MESSAGES_SET), which the gateway stores.
@@ -315,6 +320,7 @@ async function main() {
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(`bench/results/ingest-${Date.now()}.json`, JSON.stringify(results, null, 2));
   await gateway.stop('SIGTERM');
+  await worker?.stop('SIGTERM');
   await fake.close();
   await receiver.stop();
   await db.drop();
