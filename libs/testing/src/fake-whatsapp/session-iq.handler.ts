@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BinaryNode } from '@whiskeysockets/baileys';
 import { child, childBuffer, childrenByTag, childUInt, iqResult, toBigEndian } from './binary-node.util';
+import { PRIVACY_DEFAULTS } from './account-profile.registry';
 import type { FakeAccountRegistry, FakeDevice, PreKeyUpload, SignedPreKeyRecord } from './fake-account.registry';
 import { answerUsync } from './usync.handler';
 
@@ -19,16 +20,6 @@ export interface SessionIqContext {
 }
 
 const KEY_TYPE = Buffer.from([5]);
-const PRIVACY_DEFAULTS: Record<string, string> = {
-  last: 'all',
-  online: 'all',
-  profile: 'all',
-  status: 'all',
-  groupadd: 'all',
-  readreceipts: 'all',
-  calladd: 'all',
-  messages: 'all',
-};
 
 export function handleSessionIq(ctx: SessionIqContext, iq: BinaryNode): BinaryNode {
   const first = Array.isArray(iq.content) ? iq.content[0] : undefined;
