@@ -62,15 +62,10 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { ReceiverCommand, ReceiverDump, ReceiverStats } from './receiver';
+import { Dist, arg, dist, flag, now, procCpuMs, round } from '../support/bench.util';
 
 // ---------------------------------------------------------------------------------------------
 // arguments and small helpers
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
 
 const EVENTS = Number(arg('events', '10000'));
 const PUBLISHERS = arg('publishers', '1,16').split(',').map(Number);
@@ -91,35 +86,8 @@ const WORKER_MAIN = join(__dirname, '../../apps/worker/src/main.js');
 /** Long enough that failed deliveries stay delayed in Redis while we measure; 8 attempts like the default. */
 const RETRY_SCHEDULE = '600,1800,7200,18000,36000,36000,36000';
 
-const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-interface Dist {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
-function dist(values: number[]): Dist {
-  const xs = [...values].sort((a, b) => a - b);
-  const q = (p: number) => xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(p * xs.length) - 1))] ?? NaN;
-  const mean = xs.reduce((s, x) => s + x, 0) / (xs.length || 1);
-  return { n: xs.length, p50: round(q(0.5)), p95: round(q(0.95)), p99: round(q(0.99)), max: round(xs[xs.length - 1] ?? NaN), mean: round(mean) };
-}
-
-/** user+system CPU ms of a process, from /proc (Linux). */
-function procCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in 100 Hz ticks
-  } catch {
-    return 0;
-  }
-}
 /** Busy CPU ms of the whole machine (all cores), from /proc/stat. */
 function machineBusyMs(): number {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);

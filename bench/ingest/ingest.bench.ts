@@ -13,34 +13,13 @@
 import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase, rssMb } from '@gw/testing';
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestReceiverCommand, IngestReceiverNotice } from './receiver';
+import { arg, dist, flag, now, procCpuMs, round } from '../support/bench.util';
 
 const API_KEY = 'bench-key';
 const PHONE = '5511977000001';
-const now = () => performance.timeOrigin + performance.now();
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-
-function dist(values: number[]) {
-  const xs = [...values].sort((a, b) => a - b);
-  const q = (p: number) => xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(p * xs.length) - 1))] ?? NaN;
-  return { n: xs.length, p50: round(q(0.5)), p95: round(q(0.95)), p99: round(q(0.99)), max: round(xs[xs.length - 1] ?? NaN) };
-}
-
-/** user+system CPU ms of a process, from /proc (Linux). */
-function procCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
 type Cmd = IngestReceiverCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
 
 class ReceiverProcess {
