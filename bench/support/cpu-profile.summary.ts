@@ -14,10 +14,13 @@ interface Node {
 const [file, topArg] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; startTime: number; endTime: number };
 const total = profile.samples.length;
+// Profiles from `node --cpu-prof` leave hitCount out: count the samples instead.
+const hitsById = new Map<number, number>();
+for (const id of profile.samples) hitsById.set(id, (hitsById.get(id) ?? 0) + 1);
 const byFn = new Map<string, number>();
 const byFile = new Map<string, number>();
 for (const node of profile.nodes) {
-  const hits = node.hitCount ?? 0;
+  const hits = node.hitCount || hitsById.get(node.id) || 0;
   if (!hits) continue;
   const { functionName, url, lineNumber } = node.callFrame;
   const short = url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/');
