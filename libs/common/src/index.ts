@@ -7,3 +7,4 @@ export * from './pino-logger.service';
 export * from './secure-compare.util';
 export * from './validation.pipe';
 export * from './nul-character.middleware';
+export * from './shared-async-context';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { withSharedAsyncContext } from '@gw/common';
 import type { KeyPair, SignalCreds, SignalKeyStoreWithTransaction, SignalRepositoryWithLIDStore, proto } from '@whiskeysockets/baileys';
 import type { BaileysModule } from './baileys.loader';
 import type { EncryptionMode } from './fake-messaging.types';
@@ -135,7 +136,10 @@ export class PeerSignalRegistry {
     };
     const memory = await createMemoryAuthState();
     // v7's repository runs every operation in keys.transaction
-    const keys = addTransactionCapability(memory.state.keys, SILENT_LOGGER, { maxCommitRetries: 1, delayBetweenTriesMs: 0 });
+    // Hundreds of phones: one shared async context, not one AsyncLocalStorage each (each costs every promise).
+    const keys = withSharedAsyncContext(() =>
+      addTransactionCapability(memory.state.keys, SILENT_LOGGER, { maxCommitRetries: 1, delayBetweenTriesMs: 0 }),
+    );
     const repository = DEFAULT_CONNECTION_CONFIG.makeSignalRepository({ creds, keys }, SILENT_LOGGER);
     return new PhoneSignal(this.baileys, account, repository, keys, creds);
   }

@@ -1,5 +1,5 @@
 import type { ConnectionState, WASocket } from '@whiskeysockets/baileys';
-import { withTimeout } from '@gw/common';
+import { withSharedAsyncContext, withTimeout } from '@gw/common';
 import type { Logger } from 'pino';
 import { classifyDisconnect } from '../disconnect-policy';
 import type { EngineMessage } from '../engine-events.types';
@@ -85,12 +85,15 @@ export class BaileysSession implements WhatsAppSession {
     await this.endSocket();
     const baileys = await loadBaileys();
     const logger = this.logger.child({ instance: this.options.instanceName });
-    this.auth = await usePostgresAuthState(baileys, this.store, this.instanceId, logger, this.options.fence);
+    const auth = (this.auth = await usePostgresAuthState(baileys, this.store, this.instanceId, logger, this.options.fence));
     this.intentionalEnd = false;
 
-    const sock = baileys.makeWASocket({
+    // an instance setting; a change applies at the next connect
+    const syncFullHistory = (await this.options.syncFullHistory?.().catch(() => false)) ?? false;
+    // One shared async context for every socket's key-store transactions (see shared-async-context).
+    const sock = withSharedAsyncContext(() => baileys.makeWASocket({
       ...(this.settings.websocketUrl ? { waWebSocketUrl: this.settings.websocketUrl } : {}),
-      auth: this.auth.state,
+      auth: auth.state,
       logger,
       browser: this.settings.browser,
       qrTimeout: this.settings.qrTimeoutMs,
@@ -99,15 +102,13 @@ export class BaileysSession implements WhatsAppSession {
       // Baileys' keep-alive is the watchdog: no traffic for interval + 5 s closes with 408.
       keepAliveIntervalMs: this.settings.keepAliveIntervalMs,
       markOnlineOnConnect: false,
-      // an instance setting; a change applies at the next connect
-      syncFullHistory: (await this.options.syncFullHistory?.().catch(() => false)) ?? false,
+      syncFullHistory,
       emitOwnEvents: false,
       generateHighQualityLinkPreview: false,
       getMessage: async () => undefined,
       cachedGroupMetadata: this.messaging.cachedGroupMetadata,
-    });
+    }));
     this.socket = sock;
-    const auth = this.auth;
 
     // Kept before translation, so a webhook that wants the media can download it.
     sock.ev.on('messages.upsert', ({ messages }) => this.recent.add(messages));
