@@ -26,6 +26,9 @@ export interface RuntimeDeps {
 
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
 
+/** Events that may be handled after a batch of messages that arrived behind them (see handleQueued). */
+const DEFERRABLE = new Set<EngineEvent['type']>(['chats', 'message-updates', 'presence']);
+
 /**
  * The reconnect backoff resets only after a connection has stayed open this long, so a
  * session that opens and drops again at once backs off instead of looping (Evolution #765).
@@ -92,23 +95,36 @@ export class InstanceRuntime {
         const queued = this.unhandled;
         this.unhandled = [];
         for (let i = 0; i < queued.length; i++) {
-          let event = queued[i];
-          if (event.type === 'messages') {
-            const messages = [...event.messages];
-            for (let next = queued[i + 1]; next?.type === 'messages' && next.origin === event.origin; next = queued[i + 1]) {
-              messages.push(...next.messages);
-              i++;
-            }
-            event = { ...event, messages };
+          const event = queued[i];
+          if (event.type !== 'messages') {
+            await this.handleOne(event);
+            continue;
           }
-          await this.onEngineEvent(event).catch((err) =>
-            this.deps.logger.error(`instance ${this.instanceName}: handling ${event.type} failed: ${(err as Error).stack}`),
-          );
+          // Every incoming message also brings its chat update (and receipts follow): merging only
+          // back-to-back message events would never batch. Those followers may go after the merged
+          // batch, as in Baileys' own buffered flush; anything else (contacts, LID mappings, groups,
+          // connection changes) may shape the next messages and ends the batch.
+          const messages = [...event.messages];
+          const deferred: EngineEvent[] = [];
+          for (let next = queued[i + 1]; next; next = queued[i + 1]) {
+            if (next.type === 'messages' && next.origin === event.origin) messages.push(...next.messages);
+            else if (DEFERRABLE.has(next.type)) deferred.push(next);
+            else break;
+            i++;
+          }
+          await this.handleOne({ ...event, messages });
+          for (const later of deferred) await this.handleOne(later);
         }
       }
     } finally {
       this.handlingActive = false;
     }
+  }
+
+  private handleOne(event: EngineEvent): Promise<void> {
+    return this.onEngineEvent(event).catch((err) =>
+      this.deps.logger.error(`instance ${this.instanceName}: handling ${event.type} failed: ${(err as Error).stack}`),
+    );
   }
 
   /** The engine session, for the capabilities other services drive (sending). */
