@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@gw/persistence';
 import type { EngineChat } from '@gw/whatsapp';
+import { mergeById } from './merge-by-id.util';
 import { SqlParams, pageClause } from './sql-params.util';
 import type { ChatFilter, PageRequest } from './store.types';
 import { UUID_RE } from './store.types';
@@ -39,7 +40,10 @@ export class ChatRepository {
    * timestamps only move forward (history can arrive after live messages).
    */
   async merge(instanceId: string, chats: EngineChat[]): Promise<void> {
-    const unique = [...new Map(chats.filter((c) => c.id).map((c) => [c.id, c])).values()];
+    const latest = new Map<string, number>();
+    for (const c of chats) if (c.id && c.conversationTimestamp) latest.set(c.id, Math.max(latest.get(c.id) ?? 0, c.conversationTimestamp));
+    // timestamps only move forward, also between updates merged here
+    const unique = mergeById(chats).map((c) => ({ ...c, conversationTimestamp: latest.get(c.id) }));
     if (!unique.length) return;
     await this.prisma.$executeRawUnsafe(
       `INSERT INTO "Chat" ("id","instanceId","remoteJid","name","unreadCount","archived","conversationTimestamp","updatedAt")

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@gw/persistence';
 import type { EngineContact } from '@gw/whatsapp';
 import { isGroupJid } from './jid.util';
+import { mergeById } from './merge-by-id.util';
 import { SqlParams, pageClause } from './sql-params.util';
 import type { ContactFilter, ContactKind, PageRequest } from './store.types';
 import { UUID_RE } from './store.types';
@@ -36,7 +37,7 @@ export class ContactRepository {
 
   /** Contact upserts/updates (events and history): fields an event leaves out keep their value. */
   async merge(instanceId: string, contacts: EngineContact[]): Promise<void> {
-    const unique = [...new Map(contacts.filter((c) => c.id).map((c) => [c.id, c])).values()];
+    const unique = mergeById(contacts);
     if (!unique.length) return;
     const picture = (c: EngineContact) => (c.imgUrl && /^https?:/.test(c.imgUrl) ? c.imgUrl : null);
     await this.prisma.$executeRawUnsafe(

@@ -9,7 +9,9 @@ import { MessageUpdateRepository, StatusChange } from './message-update.reposito
 export const MAX_PENDING_PER_INSTANCE = 2000;
 
 interface Lane {
-  tail: Promise<void>;
+  queue: EngineEvent[];
+  /** The drain loop while it runs. */
+  running?: Promise<void>;
   pending: number;
   dropped: number;
 }
@@ -19,7 +21,9 @@ interface Lane {
  * A side consumer: record() returns at once, writes run in order per instance, and a failure
  * is logged and skipped, so the store can never hold up or lose a webhook event. Messages
  * themselves are written earlier, on the event path (MessageRepository), because that
- * insert is what deduplicates them.
+ * insert is what deduplicates them. Events that queue up while a write runs are coalesced
+ * (back-to-back events of one kind become one write), so a busy instance costs a statement
+ * per batch rather than per message.
  */
 @Injectable()
 export class StoreWriter {
@@ -36,25 +40,36 @@ export class StoreWriter {
   record(instanceId: string, event: EngineEvent): void {
     if (!STORED.has(event.type)) return;
     let lane = this.lanes.get(instanceId);
-    if (!lane) this.lanes.set(instanceId, (lane = { tail: Promise.resolve(), pending: 0, dropped: 0 }));
+    if (!lane) this.lanes.set(instanceId, (lane = { queue: [], pending: 0, dropped: 0 }));
     if (lane.pending >= MAX_PENDING_PER_INSTANCE) {
       if (lane.dropped++ % 100 === 0) this.logger.warn(`instance ${instanceId}: store backlog full, ${lane.dropped} event(s) not stored`);
       return;
     }
     lane.pending += 1;
-    const current = lane;
-    current.tail = current.tail
-      .then(() => this.write(instanceId, event))
-      .catch((err) => this.logger.error(`instance ${instanceId}: could not store ${event.type}: ${(err as Error).message}`))
-      .finally(() => {
-        current.pending -= 1;
-        if (!current.pending && this.lanes.get(instanceId) === current) this.lanes.delete(instanceId);
-      });
+    lane.queue.push(event);
+    lane.running ??= this.drain(instanceId, lane);
   }
 
   /** Resolves once everything recorded so far for the instance is written (or has failed). */
   async drained(instanceId: string): Promise<void> {
-    await this.lanes.get(instanceId)?.tail;
+    await this.lanes.get(instanceId)?.running;
+  }
+
+  private async drain(instanceId: string, lane: Lane): Promise<void> {
+    // Starts on a later microtask, so events recorded in the same tick share the first write.
+    await Promise.resolve();
+    while (lane.queue.length) {
+      const taken = lane.queue;
+      lane.queue = [];
+      for (const event of coalesce(taken)) {
+        await this.write(instanceId, event).catch((err) =>
+          this.logger.error(`instance ${instanceId}: could not store ${event.type}: ${(err as Error).message}`),
+        );
+      }
+      lane.pending -= taken.length;
+    }
+    lane.running = undefined;
+    if (this.lanes.get(instanceId) === lane) this.lanes.delete(instanceId);
   }
 
   private async write(instanceId: string, event: EngineEvent): Promise<void> {
@@ -129,3 +144,23 @@ const activityOf = (messages: EngineMessage[]) =>
   messages
     .filter((m) => m.messageType !== 'protocolMessage' && (m.message || m.messageStubType !== 'CIPHERTEXT'))
     .map((m) => ({ remoteJid: m.key.remoteJid, timestamp: m.messageTimestamp, inboundTimestamp: m.key.fromMe ? undefined : m.messageTimestamp }));
+
+/** Back-to-back events of one kind (and action) as one event, in order. */
+export function coalesce(events: EngineEvent[]): EngineEvent[] {
+  const out: EngineEvent[] = [];
+  for (const event of events) {
+    const last = out[out.length - 1];
+    const merged = last && mergeInto(last, event);
+    if (merged) out[out.length - 1] = merged;
+    else out.push(event);
+  }
+  return out;
+}
+
+function mergeInto(a: EngineEvent, b: EngineEvent): EngineEvent | undefined {
+  if (a.type === 'messages' && b.type === 'messages') return { ...a, messages: [...a.messages, ...b.messages] };
+  if (a.type === 'chats' && b.type === 'chats' && a.action === b.action) return { ...a, chats: [...a.chats, ...b.chats] };
+  if (a.type === 'contacts' && b.type === 'contacts' && a.action === b.action) return { ...a, contacts: [...a.contacts, ...b.contacts] };
+  if (a.type === 'message-updates' && b.type === 'message-updates') return { ...a, updates: [...a.updates, ...b.updates] };
+  return undefined;
+}

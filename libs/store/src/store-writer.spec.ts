@@ -10,7 +10,7 @@ import { MessageQueryRepository } from './message-query.repository';
 import { MessageUpdateRepository } from './message-update.repository';
 import { StoreCountsRepository } from './store-counts.repository';
 import { RETENTION_BATCH, StoreRetentionService } from './store-retention.service';
-import { StoreWriter } from './store-writer.service';
+import { StoreWriter, coalesce } from './store-writer.service';
 
 /** The store writer and repositories against a real, migrated Postgres. */
 describe('message store (Postgres)', () => {
@@ -171,6 +171,42 @@ describe('message store (Postgres)', () => {
     const [byPage1] = await contacts.find(instanceId, {}, { page: 1, pageSize: 1 });
     expect(byPage2.id).not.toBe(byPage1.id);
     expect(await contacts.find(instanceId, { id: carol }, { page: 1, pageSize: 5 })).toEqual([expect.objectContaining({ pushName: 'Carol' })]);
+  });
+
+  it('a burst of events is coalesced: one write per run of the same kind, partial chat updates merged field by field', async () => {
+    const CAROL = '5511900000009@s.whatsapp.net';
+    const merges = jest.spyOn(chats, 'merge');
+    const touches = jest.spyOn(chats, 'touch');
+    // what a busy instance produces: each message brings its chat update
+    writer.record(instanceId, { type: 'chats', action: 'update', chats: [{ id: CAROL, name: 'Carol' }] });
+    writer.record(instanceId, { type: 'chats', action: 'update', chats: [{ id: CAROL, unreadCount: 3, conversationTimestamp: 1_900_000_200 }] });
+    writer.record(instanceId, { type: 'chats', action: 'update', chats: [{ id: CAROL, conversationTimestamp: 1_900_000_100 }] });
+    writer.record(instanceId, { type: 'messages', origin: 'notify', messages: [msg('BURST1', CAROL, 1_900_000_300)] });
+    writer.record(instanceId, { type: 'messages', origin: 'notify', messages: [msg('BURST2', CAROL, 1_900_000_400)] });
+    await writer.drained(instanceId);
+    expect(merges).toHaveBeenCalledTimes(1);
+    expect(touches).toHaveBeenCalledTimes(1);
+    merges.mockRestore();
+    touches.mockRestore();
+    expect(await chats.findByRemoteJid(instanceId, CAROL)).toMatchObject({
+      name: 'Carol',
+      unreadCount: 3,
+      conversationTimestamp: BigInt(1_900_000_400),
+    });
+  });
+
+  it('coalesce keeps the order of kinds and never merges across another kind or action', () => {
+    const m = (id: string): EngineEvent => ({ type: 'messages', origin: 'notify', messages: [msg(id, ALICE, 1)] });
+    const c = (action: 'update' | 'upsert'): EngineEvent => ({ type: 'chats', action, chats: [{ id: ALICE }] });
+    const out = coalesce([m('1'), m('2'), c('update'), c('update'), c('upsert'), m('3'), { type: 'chats-deleted', ids: [ALICE] }, c('upsert')]);
+    expect(out.map((e) => (e.type === 'chats' ? `chats:${e.action}:${e.chats.length}` : e.type === 'messages' ? `messages:${e.messages.length}` : e.type))).toEqual([
+      'messages:2',
+      'chats:update:2',
+      'chats:upsert:1',
+      'messages:1',
+      'chats-deleted',
+      'chats:upsert:1',
+    ]);
   });
 
   it('a failing write is logged and skipped: later events are still stored, and record() never throws', async () => {
