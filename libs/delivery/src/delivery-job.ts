@@ -27,3 +27,13 @@ export interface DeliveryJob {
   /** Attempts made by earlier runs (redelivery), so the log numbers attempts continuously. */
   attemptOffset?: number;
 }
+
+/**
+ * A delivery as the router hands it over, not numbered yet: the producer numbers it in the same
+ * statement that writes the outbox row. Deliveries of one event (instance and global webhook)
+ * pass the same `event` object and share its number.
+ */
+export interface RoutedDelivery {
+  job: DeliveryJob;
+  numbering?: { instanceId: string; event: object; inBody: boolean };
+}

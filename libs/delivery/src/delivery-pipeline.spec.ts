@@ -129,6 +129,34 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     expect(b.headers['webhook-sequence']).toBe(String(b.body.sequence));
   });
 
+  it('numbers each instance gaplessly in publish order (body, header and outbox row agree); one event to two webhooks shares its number', async () => {
+    receiver.respondWith(() => 200);
+    const other = await prisma.instance.create({ data: { name: 'pipe2', token: 'T-seq', webhook: { create: { url: `${receiver.url}/other`, events: [] } } } });
+    const before = Number((await prisma.instance.findUniqueOrThrow({ where: { id: instanceId } })).eventSequence);
+    const mine = Array.from({ length: 6 }, (_, k) => event({ seq: k }));
+    const theirs = Array.from({ length: 3 }, (_, k) => ({ ...event({ seq: 100 + k }), instanceId: other.id, instanceName: 'pipe2' }));
+    // as two instances publish at the same time: their batches share producer writes
+    await Promise.all([sink.publishMany!(mine.slice(0, 3)).then(() => sink.publishMany!(mine.slice(3))), sink.publishMany!(theirs)]);
+    // an event for both the instance and the global webhook
+    await sink.publish({ ...event({ seq: 'both' }, 'WEBHOOK_DISABLED'), audience: undefined });
+
+    const got = (seq: unknown, path?: string) => receiver.waitFor((w) => w.body?.data?.seq === seq && (!path || w.path === path));
+    const mineGot = await Promise.all(mine.map((_, k) => got(k)));
+    const theirsGot = await Promise.all(theirs.map((_, k) => got(100 + k)));
+    expect(mineGot.map((w) => w.body.sequence)).toEqual([1, 2, 3, 4, 5, 6].map((n) => before + n));
+    expect(theirsGot.map((w) => w.body.sequence)).toEqual([1, 2, 3]);
+    const [toHook, toGlobal] = await Promise.all([got('both', '/hook'), got('both', '/global')]);
+    expect(toHook.body.sequence).toBe(before + 7);
+    expect(toGlobal.body.sequence).toBe(before + 7);
+    for (const w of [...mineGot, ...theirsGot, toHook]) {
+      expect(w.headers['webhook-sequence']).toBe(String(w.body.sequence));
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: String(w.headers['webhook-id']) } });
+      expect(row.body).toBe(w.raw); // a retry or replay sends the same bytes
+      expect(Number(row.sequence)).toBe(w.body.sequence);
+    }
+    expect(Number((await prisma.instance.findUniqueOrThrow({ where: { id: instanceId } })).eventSequence)).toBe(before + 7);
+  });
+
   it('honours Retry-After on 429', async () => {
     let first = 0;
     receiver.respondWith((w) => {
@@ -164,7 +192,7 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     const done = settled(undefined, (row) => row.url.endsWith('/gone'));
     await sink.publish(event({ n: 6 }));
     await done;
-    const notice = await receiver.waitFor((w) => w.body?.event === 'webhook.disabled');
+    const notice = await receiver.waitFor((w) => w.body?.event === 'webhook.disabled' && w.body?.data?.url === `${receiver.url}/gone`);
     expect(notice.path).toBe('/global');
     expect(notice.body.data).toMatchObject({ instance: 'pipe', url: `${receiver.url}/gone`, reason: expect.stringContaining('410') });
     const hook = await prisma.webhook.findUnique({ where: { id: webhookId } });

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { DeliveryLogRepository, NewDelivery } from '@gw/persistence';
+import { DeliveryLogRepository, NewDelivery, withSequence } from '@gw/persistence';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { serviceUnavailable, withTimeout } from '@gw/common';
-import { DeliveryJob } from './delivery-job';
+import { DeliveryJob, RoutedDelivery } from './delivery-job';
 import { DELIVERY_QUEUE, REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { OrderedLanes } from './ordered-lanes.service';
@@ -21,7 +21,7 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
   private readonly queue: Queue<DeliveryJob, void, string>;
   private readonly logger = new Logger('Delivery');
   private dispatchFailed = false;
-  private pending: DeliveryJob[] = [];
+  private pending: RoutedDelivery[] = [];
   private writing: Promise<void> = Promise.resolve();
   private nextWrite?: Promise<void>;
 
@@ -84,9 +84,9 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
    * once) share one outbox INSERT and one addBulk. A batch is taken when the previous write
    * ends, so a lone caller pays no added delay; callers resolve when their batch is written.
    */
-  enqueue(jobs: DeliveryJob[]): Promise<void> {
-    if (!jobs.length) return Promise.resolve();
-    this.pending.push(...jobs);
+  enqueue(deliveries: RoutedDelivery[]): Promise<void> {
+    if (!deliveries.length) return Promise.resolve();
+    this.pending.push(...deliveries);
     this.nextWrite ??= this.writing.then(() => {
       this.nextWrite = undefined;
       const batch = this.pending;
@@ -98,12 +98,25 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
     return this.nextWrite;
   }
 
-  private async write(jobs: DeliveryJob[]): Promise<void> {
-    if (!jobs.length) return;
+  private async write(batch: RoutedDelivery[]): Promise<void> {
+    if (!batch.length) return;
     const max = this.config.delivery.maxBodyBytes;
+    const jobs = batch.map((d) => d.job);
     const sendable = jobs.filter((j) => Buffer.byteLength(j.body) <= max);
     const ok = new Set(sendable);
-    const rows: NewDelivery[] = jobs.map((j) => {
+    // Event numbers in batch order: per instance, one rank per event.
+    const ranks = new Map<object, number>();
+    const counts = new Map<string, number>();
+    const rankOf = (n: NonNullable<RoutedDelivery['numbering']>) => {
+      let rank = ranks.get(n.event);
+      if (rank === undefined) {
+        rank = (counts.get(n.instanceId) ?? 0) + 1;
+        counts.set(n.instanceId, rank);
+        ranks.set(n.event, rank);
+      }
+      return rank;
+    };
+    const rows: NewDelivery[] = batch.map(({ job: j, numbering }) => {
       const tooLarge = !ok.has(j);
       return {
         id: j.deliveryId,
@@ -118,11 +131,18 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
         // An oversized body is not kept either: the log records why it was not sent.
         body: tooLarge ? '' : j.body,
         ...(tooLarge ? { lastError: `body of ${Buffer.byteLength(j.body)} bytes exceeds WEBHOOK_MAX_BODY_BYTES (${max})` } : {}),
+        ...(numbering ? { numbering: { rank: rankOf(numbering), inBody: numbering.inBody } } : {}),
       };
     });
     for (const r of rows) if (r.status === 'too_large') this.logger.error(`${r.event} ${r.id} not sent: ${r.lastError}`);
     // Postgres first: it is the outbox. If Redis is down, the sweeper dispatches these later.
-    await this.log.insertDeliveries(rows);
+    const bases = await this.log.insertDeliveries(rows);
+    batch.forEach(({ job, numbering }, i) => {
+      const base = numbering ? bases.get(numbering.instanceId) : undefined;
+      if (!numbering || base === undefined) return;
+      job.sequence = base + rows[i].numbering!.rank;
+      if (numbering.inBody) job.body = withSequence(job.body, job.sequence);
+    });
     try {
       await withTimeout(this.dispatch(sendable), QUEUE_TIMEOUT_MS);
     } catch (err) {

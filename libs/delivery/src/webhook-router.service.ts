@@ -12,9 +12,9 @@ import {
   urlSuffix,
 } from '@gw/events';
 import { randomUUID } from 'node:crypto';
-import { DeliveryJob } from './delivery-job';
+import { DeliveryJob, RoutedDelivery } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
-import { DeliveryLogRepository, InstanceWithConfig } from '@gw/persistence';
+import { InstanceWithConfig } from '@gw/persistence';
 import { WebhookTargetCache } from './webhook-target.cache';
 
 interface Target {
@@ -60,7 +60,6 @@ export class WebhookRouter implements EventSink {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly targetsCache: WebhookTargetCache,
     private readonly producer: DeliveryProducer,
-    private readonly log: DeliveryLogRepository,
   ) {}
 
   async publish(event: GatewayEvent): Promise<void> {
@@ -99,20 +98,17 @@ export class WebhookRouter implements EventSink {
       if (targets.length) routed.push({ event, instance, targets, cloudBody });
     }
     if (!routed.length) return;
-    // Requested together, the numbers come from one UPDATE, handed out in event order.
-    const sequences = await Promise.all(
-      routed.map(({ event }) => (event.instanceId ? this.log.nextSequence(event.instanceId) : Promise.resolve(null))),
-    );
-    const jobs: DeliveryJob[] = [];
-    routed.forEach(({ event, instance, targets, cloudBody }, i) => {
-      const sequence = sequences[i];
+    // Numbered by the producer, in the statement that writes the outbox rows (event order kept).
+    const deliveries: RoutedDelivery[] = [];
+    for (const { event, instance, targets, cloudBody } of routed) {
       const apikey = this.config.auth.exposeInFetchInstances && instance ? instance.token : null;
       for (const t of targets) {
         const cloud = t.format === CLOUD_API_FORMAT;
         // Meta posts every notification to one URL, so by-events suffixes do not apply to cloud-api.
         const url = cloud ? t.url : joinSuffix(t.url, event.name, t.byEvents);
-        const envelope = cloud ? cloudBody : { ...buildEnvelope(event, url, this.config.server.url, apikey), ...(sequence ? { sequence } : {}) };
-        jobs.push({
+        // The Evolution envelope gets `sequence` as its last field; a Meta-shaped body has none.
+        const envelope = cloud ? cloudBody : buildEnvelope(event, url, this.config.server.url, apikey);
+        const job: DeliveryJob = {
           deliveryId: `msg_${randomUUID().replace(/-/g, '')}`,
           instanceId: event.instanceId || null,
           instanceName: event.instanceName || null,
@@ -122,14 +118,15 @@ export class WebhookRouter implements EventSink {
           url,
           headers: t.headers,
           body: JSON.stringify(envelope),
-          sequence,
+          sequence: null,
           enqueuedAt: Date.now(),
           ...(t.scheduleMs ? { scheduleMs: t.scheduleMs } : {}),
           ...(t.ordered && t.webhookId ? { laneKey: this.producer.laneKey(t.webhookId, chatOf(event)) } : {}),
-        });
+        };
+        deliveries.push({ job, ...(event.instanceId ? { numbering: { instanceId: event.instanceId, event, inBody: !cloud } } : {}) });
       }
-    });
-    await this.producer.enqueue(jobs);
+    }
+    await this.producer.enqueue(deliveries);
   }
 
   private targets(event: GatewayEvent, instance: InstanceWithConfig | null): Target[] {

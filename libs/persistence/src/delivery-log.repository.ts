@@ -16,7 +16,15 @@ export interface NewDelivery {
   status: DeliveryStatus;
   body: string;
   lastError?: string;
+  /**
+   * Number this delivery in the same statement: it takes its instance's `rank`-th next event
+   * number (deliveries of one event share a rank), appended to the body when `inBody`.
+   */
+  numbering?: { rank: number; inBody: boolean };
 }
+
+/** The body with its event number as the envelope's last field (the same bytes the INSERT stores). */
+export const withSequence = (body: string, sequence: number): string => `${body.slice(0, -1)},"sequence":${sequence}}`;
 
 export interface AttemptRecord {
   deliveryId: string;
@@ -46,51 +54,6 @@ export interface DeliveryFilter {
 export class DeliveryLogRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /**
-   * Next event number of the instance, from Postgres so it survives Redis outages and restarts.
-   * Concurrent calls share one UPDATE (`+ n` per instance, numbers handed out in call order):
-   * one row lock and one commit per batch instead of per event.
-   */
-  nextSequence(instanceId: string): Promise<number | null> {
-    return new Promise((resolve, reject) => {
-      this.seqWaiting.push({ instanceId, resolve, reject });
-      this.seqNext ??= this.seqRunning.then(() => this.allocateSequences());
-      this.seqRunning = this.seqNext;
-    });
-  }
-
-  private seqWaiting: { instanceId: string; resolve: (n: number | null) => void; reject: (e: unknown) => void }[] = [];
-  private seqRunning: Promise<void> = Promise.resolve();
-  private seqNext?: Promise<void>;
-
-  private async allocateSequences(): Promise<void> {
-    this.seqNext = undefined;
-    const batch = this.seqWaiting;
-    this.seqWaiting = [];
-    const counts = new Map<string, number>();
-    for (const w of batch) counts.set(w.instanceId, (counts.get(w.instanceId) ?? 0) + 1);
-    try {
-      const { rows } = await this.prisma.pool.query<{ id: string; eventSequence: string }>(
-        `UPDATE "Instance" AS i SET "eventSequence" = i."eventSequence" + c.n
-         FROM unnest($1::uuid[], $2::int[]) AS c(id, n) WHERE i."id" = c.id
-         RETURNING i."id"::text AS id, i."eventSequence"`,
-        [[...counts.keys()], [...counts.values()]],
-      );
-      // First number of each instance's block, then handed out in call order.
-      const next = new Map(rows.map((r) => [r.id, Number(r.eventSequence) - counts.get(r.id)! + 1]));
-      for (const w of batch) {
-        const n = next.get(w.instanceId);
-        if (n === undefined) w.resolve(null);
-        else {
-          w.resolve(n);
-          next.set(w.instanceId, n + 1);
-        }
-      }
-    } catch (err) {
-      for (const w of batch) w.reject(err);
-    }
-  }
-
   /** The outbox: deliveries still pending, oldest first, for re-dispatch after a queue outage. */
   findPending(createdBefore: Date, after: { createdAt: Date; id: string } | undefined, limit: number) {
     return this.prisma.webhookDelivery.findMany({
@@ -111,12 +74,31 @@ export class DeliveryLogRepository {
    * through the pool directly: Prisma's query compiler would serialise every row (1 KB bodies
    * included) to JSON and back on each call.
    */
-  async insertDeliveries(rows: NewDelivery[]): Promise<void> {
-    if (!rows.length) return;
-    await this.prisma.pool.query(
-      `INSERT INTO "WebhookDelivery" ("id", "instanceId", "instanceName", "webhookId", "target", "event", "url", "sequence", "status", "body", "lastError")
-       SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::uuid[], $5::varchar[], $6::varchar[], $7::text[], $8::bigint[], $9::varchar[], $10::text[], $11::text[])
-       ON CONFLICT ("id") DO NOTHING`,
+  async insertDeliveries(rows: NewDelivery[]): Promise<Map<string, number>> {
+    if (!rows.length) return new Map();
+    // Numbered rows take their event numbers from the instance rows in the same statement (one
+    // row lock and one round trip per batch); `base` is each instance's number before the batch.
+    const { rows: bases } = await this.prisma.pool.query<{ id: string; base: string }>(
+      `WITH u AS (
+         SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::uuid[], $5::varchar[], $6::varchar[], $7::text[], $8::bigint[], $9::varchar[], $10::text[], $11::text[], $12::int[], $13::bool[])
+           AS u(id, instance_id, instance_name, webhook_id, target, event, url, sequence, status, body, last_error, rank, in_body)
+       ), counts AS (
+         SELECT instance_id, max(rank) AS n FROM u WHERE rank IS NOT NULL GROUP BY instance_id
+       ), s AS (
+         UPDATE "Instance" AS i SET "eventSequence" = i."eventSequence" + c.n FROM counts c WHERE i."id" = c.instance_id
+         RETURNING i."id", i."eventSequence" - c.n AS base
+       ), ins AS (
+         INSERT INTO "WebhookDelivery" ("id", "instanceId", "instanceName", "webhookId", "target", "event", "url", "sequence", "status", "body", "lastError")
+         SELECT u.id, u.instance_id, u.instance_name, u.webhook_id, u.target, u.event, u.url,
+           CASE WHEN u.rank IS NULL THEN u.sequence ELSE s.base + u.rank END,
+           u.status,
+           CASE WHEN u.rank IS NULL OR NOT u.in_body OR s.base IS NULL OR u.body = '' THEN u.body
+                ELSE left(u.body, -1) || ',"sequence":' || (s.base + u.rank) || '}' END,
+           u.last_error
+         FROM u LEFT JOIN s ON s."id" = u.instance_id
+         ON CONFLICT ("id") DO NOTHING
+       )
+       SELECT "id"::text AS id, base FROM s`,
       [
         rows.map((r) => r.id),
         rows.map((r) => r.instanceId),
@@ -129,8 +111,11 @@ export class DeliveryLogRepository {
         rows.map((r) => r.status),
         rows.map((r) => r.body),
         rows.map((r) => r.lastError ?? null),
+        rows.map((r) => r.numbering?.rank ?? null),
+        rows.map((r) => r.numbering?.inBody ?? false),
       ],
     );
+    return new Map(bases.map((b) => [b.id, Number(b.base)]));
   }
 
   /**
