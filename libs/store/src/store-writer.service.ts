@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { EngineEvent, EngineMessage, MessageUpdate } from '@gw/whatsapp';
 import { ChatRepository } from './chat.repository';
 import { ContactRepository } from './contact.repository';
@@ -7,6 +7,11 @@ import { MessageUpdateRepository, StatusChange } from './message-update.reposito
 
 /** Events waiting per instance before new ones are dropped (the store lags, webhooks do not). */
 export const MAX_PENDING_PER_INSTANCE = 2000;
+/**
+ * How long a write waits for more events to join it. Nothing waits for the store, and a busy
+ * instance's chat updates (one per message) then cost a few statements a second, not hundreds.
+ */
+export const STORE_LINGER_MS = 50;
 
 interface Lane {
   queue: EngineEvent[];
@@ -26,7 +31,7 @@ interface Lane {
  * per batch rather than per message.
  */
 @Injectable()
-export class StoreWriter {
+export class StoreWriter implements OnApplicationShutdown {
   private readonly logger = new Logger('MessageStore');
   private readonly lanes = new Map<string, Lane>();
 
@@ -55,10 +60,14 @@ export class StoreWriter {
     await this.lanes.get(instanceId)?.running;
   }
 
+  /** A graceful stop writes what is queued (instances stop before this, so nothing new arrives). */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.lanes.values()].map((lane) => lane.running));
+  }
+
   private async drain(instanceId: string, lane: Lane): Promise<void> {
-    // Starts on a later microtask, so events recorded in the same tick share the first write.
-    await Promise.resolve();
     while (lane.queue.length) {
+      await new Promise((r) => setTimeout(r, STORE_LINGER_MS));
       const taken = lane.queue;
       lane.queue = [];
       for (const event of coalesce(taken)) {
@@ -145,22 +154,44 @@ const activityOf = (messages: EngineMessage[]) =>
     .filter((m) => m.messageType !== 'protocolMessage' && (m.message || m.messageStubType !== 'CIPHERTEXT'))
     .map((m) => ({ remoteJid: m.key.remoteJid, timestamp: m.messageTimestamp, inboundTimestamp: m.key.fromMe ? undefined : m.messageTimestamp }));
 
-/** Back-to-back events of one kind (and action) as one event, in order. */
+/**
+ * Kinds whose writes commute with each other's: message activity and chat merges both only move
+ * timestamps forward (GREATEST) or set fields the other never sets, contacts and status history
+ * are other tables. Within one kind the order is kept (later fields win when merged).
+ */
+type CoalescedKind = 'messages' | 'chats' | 'contacts' | 'message-updates';
+const COMMUTING = new Set<EngineEvent['type']>(['messages', 'chats', 'contacts', 'message-updates']);
+
+/**
+ * Queued events as few writes: between two events of other kinds (a chat deletion, groups,
+ * history...), which keep their place, all events of each commuting kind become one event.
+ */
 export function coalesce(events: EngineEvent[]): EngineEvent[] {
   const out: EngineEvent[] = [];
+  let segment = new Map<CoalescedKind, EngineEvent>();
+  const close = () => {
+    out.push(...segment.values());
+    segment = new Map();
+  };
   for (const event of events) {
-    const last = out[out.length - 1];
-    const merged = last && mergeInto(last, event);
-    if (merged) out[out.length - 1] = merged;
-    else out.push(event);
+    if (!COMMUTING.has(event.type)) {
+      close();
+      out.push(event);
+      continue;
+    }
+    const kind = event.type as CoalescedKind;
+    const prev = segment.get(kind);
+    segment.set(kind, prev ? merge(prev, event) : event);
   }
+  close();
   return out;
 }
 
-function mergeInto(a: EngineEvent, b: EngineEvent): EngineEvent | undefined {
+function merge(a: EngineEvent, b: EngineEvent): EngineEvent {
   if (a.type === 'messages' && b.type === 'messages') return { ...a, messages: [...a.messages, ...b.messages] };
-  if (a.type === 'chats' && b.type === 'chats' && a.action === b.action) return { ...a, chats: [...a.chats, ...b.chats] };
-  if (a.type === 'contacts' && b.type === 'contacts' && a.action === b.action) return { ...a, contacts: [...a.contacts, ...b.contacts] };
+  // upsert or update: both are merged into the stored row the same way
+  if (a.type === 'chats' && b.type === 'chats') return { ...a, chats: [...a.chats, ...b.chats] };
+  if (a.type === 'contacts' && b.type === 'contacts') return { ...a, contacts: [...a.contacts, ...b.contacts] };
   if (a.type === 'message-updates' && b.type === 'message-updates') return { ...a, updates: [...a.updates, ...b.updates] };
-  return undefined;
+  throw new Error(`cannot merge ${a.type} with ${b.type}`);
 }

@@ -195,18 +195,13 @@ describe('message store (Postgres)', () => {
     });
   });
 
-  it('coalesce keeps the order of kinds and never merges across another kind or action', () => {
+  it('coalesce merges each commuting kind between barriers, keeping order within a kind and the barriers in place', () => {
     const m = (id: string): EngineEvent => ({ type: 'messages', origin: 'notify', messages: [msg(id, ALICE, 1)] });
-    const c = (action: 'update' | 'upsert'): EngineEvent => ({ type: 'chats', action, chats: [{ id: ALICE }] });
-    const out = coalesce([m('1'), m('2'), c('update'), c('update'), c('upsert'), m('3'), { type: 'chats-deleted', ids: [ALICE] }, c('upsert')]);
-    expect(out.map((e) => (e.type === 'chats' ? `chats:${e.action}:${e.chats.length}` : e.type === 'messages' ? `messages:${e.messages.length}` : e.type))).toEqual([
-      'messages:2',
-      'chats:update:2',
-      'chats:upsert:1',
-      'messages:1',
-      'chats-deleted',
-      'chats:upsert:1',
-    ]);
+    const c = (action: 'update' | 'upsert', name: string): EngineEvent => ({ type: 'chats', action, chats: [{ id: ALICE, name }] });
+    const out = coalesce([m('1'), c('update', 'a'), m('2'), c('upsert', 'b'), m('3'), { type: 'chats-deleted', ids: [ALICE] }, c('upsert', 'c')]);
+    const describe = (e: EngineEvent) =>
+      e.type === 'chats' ? `chats:${e.chats.map((x) => x.name).join('')}` : e.type === 'messages' ? `messages:${e.messages.map((x) => x.key.id).join('')}` : e.type;
+    expect(out.map(describe)).toEqual(['messages:123', 'chats:ab', 'chats-deleted', 'chats:c']);
   });
 
   it('a failing write is logged and skipped: later events are still stored, and record() never throws', async () => {

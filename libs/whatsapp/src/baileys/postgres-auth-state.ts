@@ -22,6 +22,11 @@ const RETRY_FOR_MS = 120_000;
  * Pre-keys, identities, app-state keys and mappings are awaited as before.
  */
 const WRITE_BEHIND = new Set(['session', 'sender-key', 'sender-key-memory']);
+/**
+ * A batch of write-behind keys waits this long for more to join: a busy instance writes a
+ * ratchet step per message, and one statement per few messages cost more than the decrypts.
+ */
+const WRITE_BEHIND_LINGER_MS = 20;
 
 export interface PersistentAuthState {
   state: AuthenticationState;
@@ -100,7 +105,9 @@ export async function usePostgresAuthState(
       return pendingKeys.run;
     }
     const batch: { writes: AuthKeyWrite[]; run: Promise<void> } = { writes, run: Promise.resolve() };
-    batch.run = enqueue(() => {
+    const linger = writes.every((w) => WRITE_BEHIND.has(w.type)) ? WRITE_BEHIND_LINGER_MS : 0;
+    batch.run = enqueue(async () => {
+      if (linger) await new Promise((r) => setTimeout(r, linger));
       if (pendingKeys === batch) pendingKeys = undefined;
       return durable('write', () => store.writeKeys(instanceId, batch.writes, fence())).then(() => {
         for (const w of batch.writes) if (unwritten.get(slot(w.type, w.id)) === w.value) unwritten.delete(slot(w.type, w.id));
