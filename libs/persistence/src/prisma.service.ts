@@ -15,7 +15,9 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
   readonly pool: Pool;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const pool = new Pool({ connectionString: config.database.url, max: 10 });
+    // Idle connections are kept a minute (pg's default is 10 s): a burst after a quiet spell would
+    // otherwise wait for new backends to start (tens of ms each) exactly when it is busiest.
+    const pool = new Pool({ connectionString: config.database.url, max: 10, min: 2, idleTimeoutMillis: 60_000 });
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
     // An idle client that loses its connection (a Postgres restart) must not crash the process.
