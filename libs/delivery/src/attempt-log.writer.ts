@@ -3,12 +3,6 @@ import { AttemptRecord, DeliveryLogRepository } from '@gw/persistence';
 
 const FLUSH_EVERY_MS = 25;
 const MAX_BATCH = 500;
-/**
- * A write waits this long for more attempts to join it. The POST has already happened, so only
- * job completion waits; at a few hundred deliveries a second this turns one statement per two
- * attempts into one per ten.
- */
-const LINGER_MS = 5;
 
 /**
  * Attempts are written in batches (group commit): every job awaits flush() before it
@@ -38,8 +32,7 @@ export class AttemptLogWriter implements OnModuleDestroy {
     if (!this.buffer.length) return this.flushing;
     // Group commit: join the next write. Its batch is taken when the write in progress ends, so
     // everything buffered meanwhile (by all concurrent jobs) goes in one transaction.
-    this.next ??= this.flushing.then(async () => {
-      await new Promise((r) => setTimeout(r, LINGER_MS));
+    this.next ??= this.flushing.then(() => {
       this.next = undefined;
       const batch = this.buffer;
       this.buffer = [];
