@@ -15,7 +15,7 @@
  *                         the sum of many instances); chain = all events through one serial
  *                         chain, as one InstanceRuntime publishes its events
  *   --retry-jobs M        Redis memory per pending retry: M deliveries answered 500 (default 2000)
- *   --phases raw,pipeline,latency,memory   run only some phases (e.g. under --cpu-prof)
+ *   --phases raw,floor,pipeline,latency,memory   run only some phases (e.g. under --cpu-prof)
  *   --warmup N            raw and pipeline deliveries before measuring (default 1000)
  *   --diag                also time the stages inside the process (publish, attempt-log writes and
  *                         their batch sizes, worker job, HTTP POST), by wrapping their methods
@@ -47,6 +47,8 @@ import {
   DeliveryModule,
   DeliveryProcessor,
   DeliveryProducer,
+  KEEP_COMPLETED,
+  KEEP_FAILED,
   SigningConfigCache,
   WebhookRouter,
   standardWebhookHeaders,
@@ -54,6 +56,7 @@ import {
 import { EVENT_SINK, EventSink, GatewayEvent, buildEnvelope } from '@gw/events';
 import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
 import { TestDatabase } from '@gw/testing';
+import { Job, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -79,7 +82,7 @@ const WARMUP = Number(arg('warmup', '1000'));
 /** Which phases to run (for profiling one of them): raw, pipeline, latency, memory. */
 /** Time the pipeline's stages by wrapping its methods (in-process worker only): where a delivery waits. */
 const DIAG = flag('diag');
-const PHASES = new Set(arg('phases', 'raw,pipeline,latency,memory').split(','));
+const PHASES = new Set(arg('phases', 'raw,floor,pipeline,latency,memory').split(','));
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The built worker app, next to this file in the build output (dist/bench/delivery -> dist/apps/worker). */
 const WORKER_MAIN = join(__dirname, '../../apps/worker/src/main.js');
@@ -308,12 +311,31 @@ async function drained(ctx: Ctx, allowDelayed = false) {
 
 // ---- raw: the same signing code and HTTP client, no queue ------------------------------------
 
-async function runRaw(ctx: Ctx, phase: string, count: number) {
-  // The same bodies the router would build (envelope + sequence), serialised up front.
-  const bodies = Array.from({ length: count }, (_, n) => {
+/** The bodies the router would build (envelope + sequence), serialised up front. */
+function rawBodies(ctx: Ctx, phase: string, count: number) {
+  return Array.from({ length: count }, (_, n) => {
     const envelope = { ...buildEnvelope(event(ctx, phase, n), ctx.hookUrl, ctx.config.server.url, null), sequence: n + 1 };
     return { id: `msg_${randomUUID().replace(/-/g, '')}`, body: JSON.stringify(envelope), sequence: n + 1 };
   });
+}
+
+/** One signed POST, as the worker sends it. */
+async function signedPost(ctx: Ctx, agent: Agent, { id, body, sequence }: { id: string; body: string; sequence: number }): Promise<boolean> {
+  const signed = standardWebhookHeaders({ id, timestamp: Math.floor(Date.now() / 1000), body, secrets: [ctx.secret] });
+  const res = await request(ctx.hookUrl, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'user-agent': 'wa-gateway-webhooks/1', 'webhook-sequence': String(sequence), ...signed },
+    dispatcher: agent,
+    headersTimeout: ctx.config.delivery.requestTimeoutMs,
+    bodyTimeout: ctx.config.delivery.requestTimeoutMs,
+  });
+  await res.body.text();
+  return res.statusCode === 200;
+}
+
+async function runRaw(ctx: Ctx, phase: string, count: number) {
+  const bodies = rawBodies(ctx, phase, count);
   // As WebhookHttpSender's default dispatcher.
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   let next = 0;
@@ -324,18 +346,7 @@ async function runRaw(ctx: Ctx, phase: string, count: number) {
       for (;;) {
         const i = next++;
         if (i >= count) return;
-        const { id, body, sequence } = bodies[i];
-        const signed = standardWebhookHeaders({ id, timestamp: Math.floor(Date.now() / 1000), body, secrets: [ctx.secret] });
-        const res = await request(ctx.hookUrl, {
-          method: 'POST',
-          body,
-          headers: { 'content-type': 'application/json', 'user-agent': 'wa-gateway-webhooks/1', 'webhook-sequence': String(sequence), ...signed },
-          dispatcher: agent,
-          headersTimeout: ctx.config.delivery.requestTimeoutMs,
-          bodyTimeout: ctx.config.delivery.requestTimeoutMs,
-        });
-        await res.body.text();
-        if (res.statusCode !== 200) errors += 1;
+        if (!(await signedPost(ctx, agent, bodies[i]))) errors += 1;
       }
     }),
   );
@@ -343,6 +354,42 @@ async function runRaw(ctx: Ctx, phase: string, count: number) {
   await agent.close();
   const seconds = (s.lastReceipt - start) / 1000;
   return { events: count, seconds: round(seconds, 3), deliveriesPerSec: Math.round(count / seconds), errors, bodyBytes: Buffer.byteLength(bodies[0].body) };
+}
+
+// ---- queue floor: BullMQ + the same POST, nothing else --------------------------------------
+
+/**
+ * What one BullMQ job per delivery costs by itself on this machine: the raw loop's POSTs, each
+ * carried by a job (same body in its data, same retention, attempts and concurrency as the real
+ * worker), with no routing, numbering, outbox or attempt log. No pipeline built on one job per
+ * delivery can beat this; floor / raw is the best ratio such a design can reach here.
+ */
+async function runQueueFloor(ctx: Ctx, phase: string, count: number) {
+  const bodies = rawBodies(ctx, phase, count);
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
+  const connection = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+  const name = `bench-floor-${phase}`;
+  const queue = new Queue(name, { connection, prefix: ctx.config.redis.prefix });
+  let errors = 0;
+  const worker = new Worker(name, async (job: Job<(typeof bodies)[number]>) => void ((await signedPost(ctx, agent, job.data)) || errors++), {
+    connection: connection.duplicate(),
+    prefix: ctx.config.redis.prefix,
+    concurrency: CONCURRENCY,
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  });
+  const start = now();
+  for (let i = 0; i < count; i += 500) {
+    await queue.addBulk(bodies.slice(i, i + 500).map((data) => ({ name: 'delivery', data, opts: { jobId: data.id, attempts: 8, stackTraceLimit: 0 } })));
+  }
+  const s = await ctx.receiver.waitFor(phase, count);
+  await worker.close();
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  connection.disconnect();
+  await agent.close();
+  const seconds = (s.lastReceipt - start) / 1000;
+  return { events: count, seconds: round(seconds, 3), deliveriesPerSec: Math.round(count / seconds), errors };
 }
 
 // ---- pipeline throughput ------------------------------------------------------------------------
@@ -726,6 +773,11 @@ async function main() {
       log(`raw: ${EVENTS} signed POSTs at concurrency ${CONCURRENCY}`);
       raw = await withCpu(ctx, () => runRaw(ctx, 'raw', EVENTS));
     }
+    let floor: Awaited<ReturnType<typeof withCpu<Awaited<ReturnType<typeof runQueueFloor>>>>> | undefined;
+    if (PHASES.has('floor')) {
+      log(`queue floor: ${EVENTS} BullMQ jobs, each one signed POST`);
+      floor = await withCpu(ctx, () => runQueueFloor(ctx, 'floor', EVENTS));
+    }
     const pipeline = [];
     for (const p of PHASES.has('pipeline') ? PUBLISHERS : []) {
       log(`pipeline: ${EVENTS} events, ${p} publisher(s)`);
@@ -734,6 +786,7 @@ async function main() {
       pipeline.push({
         ...r.result,
         ratioToRaw: raw ? round(r.result.deliveriesPerSec / raw.result.deliveriesPerSec) : null,
+        ratioToQueueFloor: floor ? round(r.result.deliveriesPerSec / floor.result.deliveriesPerSec) : null,
         cpuMs: r.cpuMs,
         cpuMsPerDelivery: perDelivery(r.cpuMs, EVENTS),
         otherCores: r.otherCores,
@@ -772,6 +825,12 @@ async function main() {
       raw: raw && { ...raw.result, cpuMs: raw.cpuMs, cpuMsPerDelivery: perDelivery(raw.cpuMs, EVENTS), otherCores: raw.otherCores },
       /** Max cores' worth of CPU used by unrelated processes during a measured phase (> 0.15 only). */
       interferenceCores: interference.length ? Math.max(...interference) : 0,
+      queueFloor: floor && {
+        ...floor.result,
+        ratioToRaw: raw ? round(floor.result.deliveriesPerSec / raw.result.deliveriesPerSec) : null,
+        cpuMs: floor.cpuMs,
+        cpuMsPerDelivery: perDelivery(floor.cpuMs, EVENTS),
+      },
       pipeline,
       latency,
       redisMemory: retry,
@@ -792,8 +851,12 @@ async function main() {
     console.log(JSON.stringify(results, null, 2));
     const rows: [string, string, string][] = [];
     if (raw) rows.push([`raw signed POST (undici, c=${CONCURRENCY})`, `${raw.result.deliveriesPerSec}/s`, '']);
+    if (floor) {
+      const r = raw ? ` (ratio ${round(floor.result.deliveriesPerSec / raw.result.deliveriesPerSec)} to raw)` : '';
+      rows.push([`queue floor: BullMQ job + POST`, `${floor.result.deliveriesPerSec}/s${r}`, 'best a job per delivery can do']);
+    }
     for (const p of pipeline) {
-      rows.push([`pipeline, ${p.publishers} publisher(s)`, `${p.deliveriesPerSec}/s (publish ${p.publishPerSec}/s)`, p.ratioToRaw === null ? '' : `ratio ${p.ratioToRaw} (target >= 0.5)`]);
+      rows.push([`pipeline, ${p.publishers} publisher(s)`, `${p.deliveriesPerSec}/s (publish ${p.publishPerSec}/s)`, p.ratioToRaw === null ? '' : `ratio ${p.ratioToRaw} (target >= 0.5)${p.ratioToQueueFloor === null ? '' : `, ${p.ratioToQueueFloor} of the floor`}`]);
     }
     const fmt = (d: Dist) => `p50 ${d.p50} / p95 ${d.p95} / p99 ${d.p99} / max ${d.max} ms`;
     for (const l of latency) {
