@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { DeliveryLogRepository, NewDelivery, withSequence } from '@gw/persistence';
 import { JobsOptions, Queue } from 'bullmq';
@@ -17,7 +17,7 @@ const QUEUE_TIMEOUT_MS = 2_000;
  * id, so adding the same delivery twice is a no-op.
  */
 @Injectable()
-export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
+export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly queue: Queue<DeliveryJob, void, string>;
   private readonly logger = new Logger('Delivery');
   private dispatchFailed = false;
@@ -193,7 +193,8 @@ export class DeliveryProducer implements OnModuleInit, OnModuleDestroy {
     return this.queue;
   }
 
-  async onModuleDestroy() {
+  /** Last phase: instances stopping (onModuleDestroy) may still publish. */
+  async onApplicationShutdown() {
     await this.queue.close();
   }
 }

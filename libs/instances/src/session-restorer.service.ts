@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { runWithConcurrency } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { InstanceRepository } from '@gw/persistence';
@@ -16,7 +16,7 @@ const RESTORE_WAIT_MS = 15_000;
  * without logging out and releases the leases, so another node resumes them without a QR.
  */
 @Injectable()
-export class SessionRestorer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SessionRestorer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Restore');
   private scanning?: Promise<void>;
   private timer?: NodeJS.Timeout;
@@ -74,7 +74,11 @@ export class SessionRestorer implements OnApplicationBootstrap, OnApplicationShu
     this.logger.log(`restored ${restored}/${candidates.length} sessions in ${Date.now() - started} ms`);
   }
 
-  async onApplicationShutdown() {
+  /**
+   * The first shutdown phase: sockets close and their last writes and events land while the
+   * database pool, the queue and the leases are still there (those close in onApplicationShutdown).
+   */
+  async onModuleDestroy() {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await this.scanning;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { APP_CONFIG, AppConfig } from '@gw/config';
@@ -11,7 +11,7 @@ import { PrismaClient } from '../../../prisma/generated/client';
  * (~1 ms of CPU per raw query) on paths that run for every message.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   readonly pool: Pool;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -24,7 +24,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     pool.on('error', () => undefined);
   }
 
-  async onModuleDestroy() {
+  /**
+   * In the last shutdown phase: instances stop in the first one (onModuleDestroy) and still write
+   * their Signal keys, messages and outbox rows on the way out.
+   */
+  async onApplicationShutdown() {
     await this.$disconnect();
     await this.pool.end().catch(() => undefined);
   }

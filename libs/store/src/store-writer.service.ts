@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { EngineEvent, EngineMessage, MessageUpdate } from '@gw/whatsapp';
 import { ChatRepository } from './chat.repository';
 import { ContactRepository } from './contact.repository';
@@ -26,12 +26,12 @@ interface Lane {
  * A side consumer: record() returns at once, writes run in order per instance, and a failure
  * is logged and skipped, so the store can never hold up or lose a webhook event. Messages
  * themselves are written earlier, on the event path (MessageRepository), because that
- * insert is what deduplicates them. Events that queue up while a write runs are coalesced
- * (back-to-back events of one kind become one write), so a busy instance costs a statement
- * per batch rather than per message.
+ * insert is what deduplicates them. Writes are taken every STORE_LINGER_MS and what queued
+ * meanwhile is coalesced (see coalesce), so a busy instance costs a few statements a second
+ * rather than one per message.
  */
 @Injectable()
-export class StoreWriter implements OnApplicationShutdown {
+export class StoreWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger('MessageStore');
   private readonly lanes = new Map<string, Lane>();
 
@@ -60,8 +60,8 @@ export class StoreWriter implements OnApplicationShutdown {
     await this.lanes.get(instanceId)?.running;
   }
 
-  /** A graceful stop writes what is queued (instances stop before this, so nothing new arrives). */
-  async onApplicationShutdown(): Promise<void> {
+  /** After the instances stopped (onModuleDestroy), before the pool closes (onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([...this.lanes.values()].map((lane) => lane.running));
   }
 

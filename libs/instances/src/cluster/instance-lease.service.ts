@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { REDIS_CONNECTION } from '@gw/delivery';
 import { PrismaService } from '@gw/persistence';
@@ -40,7 +40,7 @@ export interface LeaseOwner {
  * of a paused former owner (auth state) are refused by Postgres once someone else took over.
  */
 @Injectable()
-export class InstanceLeases implements OnModuleDestroy {
+export class InstanceLeases implements OnApplicationShutdown {
   private readonly logger = new Logger('Lease');
   private readonly held = new Map<string, number>();
   private renewTimer?: NodeJS.Timeout;
@@ -148,7 +148,8 @@ export class InstanceLeases implements OnModuleDestroy {
     this.lostListener?.(instanceId);
   }
 
-  async onModuleDestroy() {
+  /** Last: leases are renewed while the instances stop (SessionRestorer.onModuleDestroy). */
+  async onApplicationShutdown() {
     if (this.renewTimer) clearInterval(this.renewTimer);
     await Promise.all([...this.held.keys()].map((id) => this.release(id)));
   }

@@ -21,7 +21,7 @@ describe('usePostgresAuthState (real Postgres)', () => {
   });
 
   afterAll(async () => {
-    await prisma.onModuleDestroy();
+    await prisma.onApplicationShutdown();
     await db.drop();
   });
 
