@@ -97,6 +97,23 @@ describe('Baileys events -> webhook events', () => {
     expect(published.filter((p) => p.name === 'MESSAGES_UPSERT')).toHaveLength(0);
   });
 
+  it('a NUL character in a text or a push name (Postgres cannot store it) loses neither that message nor its batch', async () => {
+    const nul = {
+      key: { remoteJid: ALICE, fromMe: false, id: '3EB0AAAA0000000000NUL1' },
+      messageTimestamp: 1763700010,
+      pushName: 'Al\u0000ice',
+      message: { conversation: 'before\u0000after, and a literal \\u0000 stays' },
+    };
+    const plain = { key: { remoteJid: ALICE, fromMe: false, id: '3EB0AAAA0000000000NUL2' }, messageTimestamp: 1763700011, message: { conversation: 'ok' } };
+    await emit('messages.upsert', { type: 'notify', messages: [nul, plain] });
+    const upserts = published.filter((p) => p.name === 'MESSAGES_UPSERT').map((p) => p.data);
+    // the webhook carries the text as sent
+    expect(upserts.map((u) => u.message.conversation)).toEqual(['before\u0000after, and a literal \\u0000 stays', 'ok']);
+    const stored = await prisma.message.findFirstOrThrow({ where: { instanceId, keyId: '3EB0AAAA0000000000NUL1' } });
+    expect(stored.pushName).toBe('Al\uFFFDice');
+    expect(stored.message).toEqual({ conversation: 'before\uFFFDafter, and a literal \\u0000 stays' });
+  });
+
   it('LID-addressed messages carry the phone-number JID (remoteJidAlt, senderPn), learnt or given', async () => {
     await emit('messages.upsert', {
       type: 'notify',

@@ -8,3 +8,4 @@ export * from './message.repository';
 export * from './delivery-log.repository';
 export * from './settings.repository';
 export * from './cloud-api.repository';
+export * from './storable-text.util';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EngineMessage, Json, MessageKey } from '@gw/whatsapp';
 import { PrismaService } from './prisma.service';
+import { storable, storableJson } from './storable-text.util';
 
 /** Messages by WhatsApp key id, per instance. Inserts are idempotent (unique instanceId+keyId). */
 @Injectable()
@@ -27,10 +28,10 @@ export class MessageRepository {
           chunk.map((m) => m.key.remoteJid),
           chunk.map((m) => m.key.fromMe),
           chunk.map((m) => m.key.participant ?? null),
-          chunk.map((m) => m.pushName ?? null),
+          chunk.map((m) => storable(m.pushName)),
           chunk.map((m) => m.messageType),
-          chunk.map((m) => (m.message === null ? null : JSON.stringify(m.message))),
-          chunk.map((m) => JSON.stringify(m.key)),
+          chunk.map((m) => (m.message === null ? null : storableJson(m.message))),
+          chunk.map((m) => storableJson(m.key)),
           chunk.map((m) => String(Math.trunc(m.messageTimestamp))),
           chunk.map((m) => m.status),
           chunk.map((m) => m.source),

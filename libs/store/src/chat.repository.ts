@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@gw/persistence';
+import { PrismaService, storable } from '@gw/persistence';
 import type { EngineChat } from '@gw/whatsapp';
 import { mergeById } from './merge-by-id.util';
 import { SqlParams, pageClause } from './sql-params.util';
@@ -57,7 +57,7 @@ export class ChatRepository {
          "updatedAt" = now()`,
       instanceId,
       unique.map((c) => c.id),
-      unique.map((c) => c.name ?? null),
+      unique.map((c) => storable(c.name)),
       unique.map((c) => (c.unreadCount === undefined ? null : Math.trunc(c.unreadCount))),
       unique.map((c) => c.archived ?? null),
       unique.map((c) => (c.conversationTimestamp ? Math.trunc(c.conversationTimestamp) : null)),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@gw/persistence';
+import { PrismaService, storable } from '@gw/persistence';
 import type { EngineContact } from '@gw/whatsapp';
 import { isGroupJid } from './jid.util';
 import { mergeById } from './merge-by-id.util';
@@ -55,8 +55,8 @@ export class ContactRepository {
          "updatedAt" = now()`,
       instanceId,
       unique.map((c) => c.id),
-      unique.map((c) => c.notify ?? c.verifiedName ?? null),
-      unique.map((c) => c.name ?? null),
+      unique.map((c) => storable(c.notify ?? c.verifiedName)),
+      unique.map((c) => storable(c.name)),
       unique.map(picture),
       unique.map((c) => c.lid ?? null),
       unique.map((c) => c.phoneNumber ?? null),
@@ -76,7 +76,7 @@ export class ContactRepository {
          "pushName" = COALESCE(EXCLUDED."pushName", "Contact"."pushName"), "kind" = 'group', "updatedAt" = now()`,
       instanceId,
       unique.map((g) => g.id),
-      unique.map((g) => g.subject ?? null),
+      unique.map((g) => storable(g.subject)),
     );
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@gw/persistence';
+import { PrismaService, storable, storableJson } from '@gw/persistence';
 import type { EngineGroupParticipant, Json, ParticipantAction } from '@gw/whatsapp';
 
 export interface StoredParticipant {
@@ -40,8 +40,8 @@ export class GroupMetadataRepository {
          "updatedAt" = now()`,
       instanceId,
       split.map((g) => g.id),
-      split.map((g) => g.subject),
-      split.map((g) => JSON.stringify(g.rest)),
+      split.map((g) => storable(g.subject)),
+      split.map((g) => storableJson(g.rest)),
       split.map((g) => (Array.isArray(g.participants) ? JSON.stringify(g.participants.map(toStored)) : null)),
     );
   }

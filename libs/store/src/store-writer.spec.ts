@@ -195,6 +195,18 @@ describe('message store (Postgres)', () => {
     });
   });
 
+  it('NUL characters in chat, contact and group names are stored as U+FFFD instead of failing the batch', async () => {
+    const DORA = '5511900000010@s.whatsapp.net';
+    const NUL_GROUP = '120363000000000099@g.us';
+    writer.record(instanceId, { type: 'chats', action: 'upsert', chats: [{ id: DORA, name: 'Do\u0000ra' }] });
+    writer.record(instanceId, { type: 'contacts', action: 'upsert', contacts: [{ id: DORA, notify: 'Do\u0000ra' }] });
+    writer.record(instanceId, { type: 'groups', action: 'upsert', groups: [{ id: NUL_GROUP, subject: 'Te\u0000am', desc: 'd\u0000' }] });
+    await writer.drained(instanceId);
+    expect(await chats.findByRemoteJid(instanceId, DORA)).toMatchObject({ name: 'Do\uFFFDra' });
+    expect(await contacts.find(instanceId, { id: DORA }, { page: 1, pageSize: 1 })).toEqual([expect.objectContaining({ pushName: 'Do\uFFFDra' })]);
+    expect(await groups.find(instanceId, NUL_GROUP)).toMatchObject({ subject: 'Te\uFFFDam', metadata: { desc: 'd\uFFFD' } });
+  });
+
   it('coalesce merges each commuting kind between barriers, keeping order within a kind and the barriers in place', () => {
     const m = (id: string): EngineEvent => ({ type: 'messages', origin: 'notify', messages: [msg(id, ALICE, 1)] });
     const c = (action: 'update' | 'upsert', name: string): EngineEvent => ({ type: 'chats', action, chats: [{ id: ALICE, name }] });
