@@ -229,6 +229,21 @@ describe('WhatsApp Cloud API (e2e)', () => {
       instanceId: cloudId,
       messageId: expect.any(String),
     });
+
+    // Two statuses of one message in one notification are two updates; a later repeat of one of them is a duplicate.
+    const at = String(Math.floor(Date.now() / 1000));
+    const both = [
+      { id: wamid, status: 'sent', timestamp: at, recipient_id: customer.waId },
+      { id: wamid, status: 'read', timestamp: at, recipient_id: customer.waId },
+    ];
+    expect((await postMeta(JSON.stringify(metaNotification(account, { statuses: both })))).status).toBe(200);
+    const updatesOf = () => env.receiver.received.filter((x) => x.body.event === 'messages.update' && x.body.data.keyId === wamid).map((x) => x.body.data.status);
+    await env.receiver.waitFor((x) => x.body.event === 'messages.update' && x.body.data.keyId === wamid && x.body.data.status === 'READ');
+    const failed = { id: wamid, status: 'failed', timestamp: at, recipient_id: customer.waId, errors: [{ code: 131047, title: 'Re-engagement message' }] };
+    // the repeat and a new status together: once the new one's update is here, the repeat was judged
+    expect((await postMeta(JSON.stringify(metaNotification(account, { statuses: [both[0], failed] })))).status).toBe(200);
+    await env.receiver.waitFor((x) => x.body.event === 'messages.update' && x.body.data.keyId === wamid && x.body.data.status === 'ERROR');
+    expect(updatesOf().sort()).toEqual(['DELIVERY_ACK', 'ERROR', 'READ', 'SERVER_ACK']);
   });
 
   it('sendTemplate on a Cloud API instance posts the template to the Graph API; v1 body too; bad bodies are 400s', async () => {

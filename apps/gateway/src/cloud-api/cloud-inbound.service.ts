@@ -49,16 +49,13 @@ export class CloudInboundService {
     for (const e of value.errors ?? []) this.logger.warn(`instance ${instance.name}: Meta reported error ${e.code}: ${e.title ?? e.message ?? ''}`);
     const change = normalizeChange(value);
     const messageKey = (id: string) => `m:${id}`;
-    const statusKey = (id: string, status: string) => `s:${id}:${status}`;
-    const statusOf = new Map((value.statuses ?? []).map((s) => [s.id, s.status]));
-    const keys = [
-      ...change.messages.map((m) => messageKey(m.key.id)),
-      ...change.updates.map((u) => statusKey(u.key.id, statusOf.get(u.key.id) ?? '')),
-    ];
+    // Each status update by its own status: one notification may carry several for one message.
+    const statusKey = (u: NormalizedChange['updates'][number]) => `s:${u.key.id}:${u.status ?? ''}`;
+    const keys = [...change.messages.map((m) => messageKey(m.key.id)), ...change.updates.map(statusKey)];
     const fresh = await this.cloud.claim(instance.id, keys);
     const published = new Set<string>();
     try {
-      await this.publishChange(instance, change, fresh, published, messageKey, (id) => statusKey(id, statusOf.get(id) ?? ''));
+      await this.publishChange(instance, change, fresh, published, messageKey, statusKey);
     } catch (err) {
       await this.cloud.release(instance.id, [...fresh].filter((k) => !published.has(k))).catch(() => undefined);
       throw err;
@@ -71,7 +68,7 @@ export class CloudInboundService {
     fresh: Set<string>,
     published: Set<string>,
     messageKey: (id: string) => string,
-    statusKey: (id: string) => string,
+    statusKey: (u: NormalizedChange['updates'][number]) => string,
   ) {
     const publish = (name: EventName, data: unknown) =>
       this.sink.publish({
@@ -95,7 +92,7 @@ export class CloudInboundService {
       published.add(messageKey(m.key.id));
     }
     for (const u of change.updates) {
-      const key = statusKey(u.key.id);
+      const key = statusKey(u);
       if (!fresh.has(key)) continue;
       const messageId = await this.messages.updateStatus(instance.id, u.key.id, u.status).catch(() => undefined);
       await publish('MESSAGES_UPDATE', messageUpdatePayload(u, instance.id, messageId));
