@@ -58,7 +58,7 @@ import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/per
 import { TestDatabase } from '@gw/testing';
 import { Job, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
-import { ChildProcess, fork, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -66,6 +66,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { ReceiverCommand, ReceiverDump, ReceiverStats } from './receiver';
 import { Dist, arg, dist, flag, now, procCpuMs, round } from '../support/bench.util';
+import { ForkedReceiver } from '../support/forked-receiver';
 
 // ---------------------------------------------------------------------------------------------
 // arguments and small helpers
@@ -119,46 +120,14 @@ function clusterPids(postmaster: number): number[] {
 // ---------------------------------------------------------------------------------------------
 // the receiver process
 
-class ReceiverProcess {
-  private child?: ChildProcess;
-  private nextId = 1;
-  private readonly pending = new Map<number, (v: unknown) => void>();
-  port = 0;
-  clockSkewMs = 0;
-
-  async start(): Promise<this> {
-    const child = fork(join(__dirname, 'receiver.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
-      child.on('message', (m: { id?: number; ready?: boolean; port?: number; clockSkewMs?: number }) => {
-        if (m.ready) {
-          this.port = m.port!;
-          this.clockSkewMs = m.clockSkewMs!;
-          return resolve();
-        }
-        const done = this.pending.get(m.id!);
-        this.pending.delete(m.id!);
-        done?.(m);
-      });
-    });
-    return this;
+class ReceiverProcess extends ForkedReceiver<ReceiverCommand> {
+  constructor() {
+    super(join(__dirname, 'receiver.js'));
   }
 
-  get url() {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  get pid() {
-    return this.child!.pid!;
-  }
-
-  call<T>(cmd: DistributiveOmit<ReceiverCommand, 'id'>): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve) => {
-      this.pending.set(id, resolve as (v: unknown) => void);
-      this.child!.send({ ...cmd, id });
-    });
+  /** The receiver's clock minus ours, measured when it started. */
+  get clockSkewMs(): number {
+    return this.readyMessage.clockSkewMs as number;
   }
 
   stats() {
@@ -183,15 +152,7 @@ class ReceiverProcess {
     }
   }
 
-  async stop() {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.disconnect();
-    await exited;
-  }
 }
-type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
 
 // ---------------------------------------------------------------------------------------------
 // event bodies: a ~1 KB messages.upsert (extended text with a quoted reply, flattened the way

@@ -11,58 +11,28 @@
  * against the result) and in one burst as fast as possible.
  */
 import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase, rssMb } from '@gw/testing';
-import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestReceiverCommand, IngestReceiverNotice } from './receiver';
 import { arg, dist, flag, now, procCpuMs, round } from '../support/bench.util';
+import { ForkedReceiver } from '../support/forked-receiver';
 
 const API_KEY = 'bench-key';
 const PHONE = '5511977000001';
-type Cmd = IngestReceiverCommand extends infer C ? (C extends unknown ? Omit<C, 'id'> : never) : never;
 
-class ReceiverProcess {
-  private child?: ChildProcess;
-  private nextId = 1;
-  private readonly pending = new Map<number, (v: unknown) => void>();
+class ReceiverProcess extends ForkedReceiver<IngestReceiverCommand> {
   private readonly listeners: ((n: IngestReceiverNotice) => void)[] = [];
-  port = 0;
   historyRecords = 0;
 
-  async start(): Promise<this> {
-    const child = fork(join(__dirname, 'receiver.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
-      child.on('message', (m: { id?: number; ready?: boolean; port?: number } & Partial<IngestReceiverNotice>) => {
-        if (m.ready) {
-          this.port = m.port!;
-          return resolve();
-        }
-        if (m.notice) {
-          if (m.notice === 'history') this.historyRecords += (m as { records: number }).records;
-          for (const l of [...this.listeners]) l(m as IngestReceiverNotice);
-          return;
-        }
-        const done = this.pending.get(m.id!);
-        this.pending.delete(m.id!);
-        done?.(m);
-      });
-    });
-    return this;
+  constructor() {
+    super(join(__dirname, 'receiver.js'));
   }
 
-  get url() {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  call<T>(cmd: Cmd): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve) => {
-      this.pending.set(id, resolve as (v: unknown) => void);
-      this.child!.send({ ...cmd, id });
-    });
+  protected override onNotice(message: Record<string, unknown>) {
+    const notice = message as unknown as IngestReceiverNotice;
+    if (notice.notice === 'history') this.historyRecords += (notice as { records: number }).records;
+    for (const l of [...this.listeners]) l(notice);
   }
 
   /** The next notice matching `pick` (e.g. the QR, the connection opening). */
@@ -91,10 +61,6 @@ class ReceiverProcess {
       else if (Date.now() - lastChange > stallMs) return received;
       await new Promise((r) => setTimeout(r, 100)); // bounded polling: the receiver is another process
     }
-  }
-
-  async stop() {
-    this.child?.kill();
   }
 }
 
