@@ -60,12 +60,12 @@ import { Job, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { ReceiverCommand, ReceiverDump, ReceiverStats } from './receiver';
-import { Dist, arg, dist, flag, now, procCpuMs, round } from '../support/bench.util';
+import { Dist, arg, dist, flag, now, procCpuMs, round, saveResults } from '../support/bench.util';
 import { ForkedReceiver } from '../support/forked-receiver';
 
 // ---------------------------------------------------------------------------------------------
@@ -594,12 +594,6 @@ function installDiag(app: INestApplicationContext): Timings {
   timeMethod(timings, 'attemptLog.recordAttempts (group commit)', repo, 'recordAttempts', (a) => (a[0] as unknown[]).length);
   timeMethod(timings, 'router.publish', app.get(WebhookRouter), 'publish');
   timeMethod(timings, 'producer.enqueue', app.get(DeliveryProducer), 'enqueue');
-  // The event number's source varies by version (Redis INCR service or a Postgres UPDATE).
-  const router = app.get(WebhookRouter) as unknown as Record<string, Record<string, unknown> | undefined>;
-  if (typeof router.sequence?.next === 'function') timeMethod(timings, 'sequence.next', router.sequence, 'next');
-  if (typeof (repo as unknown as Record<string, unknown>).nextSequence === 'function') {
-    timeMethod(timings, 'attemptLog.nextSequence', repo, 'nextSequence');
-  }
   const processor = app.get(DeliveryProcessor);
   timeMethod(timings, 'worker job (process)', processor, 'process');
   timeMethod(timings, 'http POST (sender.post)', (processor as unknown as { sender: object }).sender, 'post');
@@ -833,10 +827,7 @@ async function main() {
     if (interference.length) {
       console.log(`\nWARNING: other processes used up to ${Math.max(...interference)} cores during a measured phase; figures are pessimistic.`);
     }
-    mkdirSync('bench/results', { recursive: true });
-    const file = `bench/results/delivery-${Date.now()}.json`;
-    writeFileSync(file, JSON.stringify(results, null, 2));
-    console.log(`\nwritten to ${file}`);
+    console.log(`\nwritten to ${saveResults('delivery', results)}`);
   } finally {
     await cleanup();
   }

@@ -12,10 +12,10 @@
  */
 import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase, rssMb } from '@gw/testing';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestReceiverCommand, IngestReceiverNotice } from './receiver';
-import { arg, dist, flag, now, procCpuMs, round } from '../support/bench.util';
+import { arg, dist, flag, now, procCpuMs, round, saveResults } from '../support/bench.util';
 import { ForkedReceiver } from '../support/forked-receiver';
 
 const API_KEY = 'bench-key';
@@ -223,7 +223,8 @@ async function main() {
       achievedPerSec: round(received / ((lastReceipt - t0) / 1000), 1),
       lost: count - received,
       scheduledToWebhookMs: dist(latency),
-      steadyScheduledToWebhookMs: dist(steady),
+      // null when the step is no longer than the ramp
+      steadyScheduledToWebhookMs: steady.length ? dist(steady) : null,
       injectedToWebhookMs: dist(fromInject),
       scheduledToStoredMs: dist(toStored),
       gatewayCpuMsPerMessage: round((procCpuMs(pid) - cpuBefore) / count, 3),
@@ -232,7 +233,7 @@ async function main() {
     stepResults.push(step);
     console.log(
       `${rate}/s x ${seconds}s: achieved ${step.achievedPerSec}/s, p50 ${step.scheduledToWebhookMs.p50} ms, ` +
-        `p99 ${step.scheduledToWebhookMs.p99} ms (after ${rampMs / 1000} s: p99 ${step.steadyScheduledToWebhookMs.p99} ms; stored: p50 ${step.scheduledToStoredMs.p50}, p99 ${step.scheduledToStoredMs.p99}), lost ${step.lost}, gateway ${step.gatewayCpuMsPerMessage} ms CPU/msg, ` +
+        `p99 ${step.scheduledToWebhookMs.p99} ms (after ${rampMs / 1000} s: p99 ${step.steadyScheduledToWebhookMs ? `${step.steadyScheduledToWebhookMs.p99} ms` : 'n/a'}; stored: p50 ${step.scheduledToStoredMs.p50}, p99 ${step.scheduledToStoredMs.p99}), lost ${step.lost}, gateway ${step.gatewayCpuMsPerMessage} ms CPU/msg, ` +
         `RSS ${rssBefore} → ${step.gatewayRssMb.after} MB`,
     );
   }
@@ -271,8 +272,7 @@ async function main() {
     console.log(`gateway CPU profile in ${profDir}`);
   }
   console.log(JSON.stringify(results, null, 2));
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync(`bench/results/ingest-${Date.now()}.json`, JSON.stringify(results, null, 2));
+  saveResults('ingest', results);
   await gateway.stop('SIGTERM');
   await worker?.stop('SIGTERM');
   await fake.close();

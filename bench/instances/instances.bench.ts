@@ -8,10 +8,9 @@
  */
 import { FakeWhatsAppServer, GatewayProcess, ReceivedWebhook, TestDatabase, WebhookReceiver, rssMb } from '@gw/testing';
 import { runWithConcurrency } from '@gw/common';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { arg } from '../support/bench.util';
+import { arg, saveResults } from '../support/bench.util';
 
 const API_KEY = 'bench-key';
 
@@ -125,8 +124,7 @@ async function main() {
   results.qrAfterRestart = receiver.received.filter((w) => w.body?.event === 'qrcode.updated').length - qrBefore;
 
   console.log(JSON.stringify(results, null, 2));
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync(`bench/results/instances-${Date.now()}.json`, JSON.stringify(results, null, 2));
+  saveResults('instances', results);
   await gateway.stop('SIGTERM');
   await fake.close();
   await receiver.stop();

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
-/** Small helpers every benchmark script shares: arguments, rounding, distributions, process CPU. */
+/** Small helpers every benchmark script shares: arguments, rounding, distributions, process CPU, results. */
 
 /** `--name value` from the command line, or the fallback. */
 export function arg(name: string, fallback: string): string {
@@ -40,4 +40,12 @@ export function procCpuMs(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** Writes a run's results to bench/results/<name>-<timestamp>.json (git-ignored) and returns the path. */
+export function saveResults(name: string, results: unknown): string {
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/${name}-${Date.now()}.json`;
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  return file;
 }
