@@ -8,8 +8,9 @@ import { MessageUpdateRepository, StatusChange } from './message-update.reposito
 /** Events waiting per instance before new ones are dropped (the store lags, webhooks do not). */
 export const MAX_PENDING_PER_INSTANCE = 2000;
 /**
- * How long a write waits for more events to join it. Nothing waits for the store, and a busy
- * instance's chat updates (one per message) then cost a few statements a second, not hundreds.
+ * While events keep coming, how long the next write waits for more to join it: a busy instance's
+ * chat updates (one per message) then cost a few statements a second, not hundreds. The first
+ * write after a quiet spell goes at once, so a client reading right after a webhook sees it.
  */
 export const STORE_LINGER_MS = 50;
 
@@ -26,9 +27,9 @@ interface Lane {
  * A side consumer: record() returns at once, writes run in order per instance, and a failure
  * is logged and skipped, so the store can never hold up or lose a webhook event. Messages
  * themselves are written earlier, on the event path (MessageRepository), because that
- * insert is what deduplicates them. Writes are taken every STORE_LINGER_MS and what queued
- * meanwhile is coalesced (see coalesce), so a busy instance costs a few statements a second
- * rather than one per message.
+ * insert is what deduplicates them. While events keep coming, writes are taken every
+ * STORE_LINGER_MS and what queued meanwhile is coalesced (see coalesce), so a busy instance
+ * costs a few statements a second rather than one per message.
  */
 @Injectable()
 export class StoreWriter implements BeforeApplicationShutdown {
@@ -66,8 +67,10 @@ export class StoreWriter implements BeforeApplicationShutdown {
   }
 
   private async drain(instanceId: string, lane: Lane): Promise<void> {
-    while (lane.queue.length) {
-      await new Promise((r) => setTimeout(r, STORE_LINGER_MS));
+    // A later microtask: events recorded in the same tick share the first write.
+    await Promise.resolve();
+    for (let first = true; lane.queue.length; first = false) {
+      if (!first) await new Promise((r) => setTimeout(r, STORE_LINGER_MS));
       const taken = lane.queue;
       lane.queue = [];
       for (const event of coalesce(taken)) {

@@ -207,6 +207,19 @@ describe('message store (Postgres)', () => {
     expect(await groups.find(instanceId, NUL_GROUP)).toMatchObject({ subject: 'Te\uFFFDam', metadata: { desc: 'd\uFFFD' } });
   });
 
+  it('an event after a quiet spell is written alone; what arrives meanwhile waits and is written together', async () => {
+    const ERIN = '5511900000011@s.whatsapp.net';
+    const merges = jest.spyOn(chats, 'merge');
+    writer.record(instanceId, { type: 'chats', action: 'upsert', chats: [{ id: ERIN, name: 'Erin' }] });
+    await Promise.resolve();
+    await Promise.resolve(); // the first write has taken its batch
+    for (let n = 1; n <= 3; n++) writer.record(instanceId, { type: 'chats', action: 'update', chats: [{ id: ERIN, unreadCount: n }] });
+    await writer.drained(instanceId);
+    expect(merges.mock.calls.map(([, batch]) => batch.length)).toEqual([1, 3]);
+    merges.mockRestore();
+    expect(await chats.findByRemoteJid(instanceId, ERIN)).toMatchObject({ name: 'Erin', unreadCount: 3 });
+  });
+
   it('coalesce merges each commuting kind between barriers, keeping order within a kind and the barriers in place', () => {
     const m = (id: string): EngineEvent => ({ type: 'messages', origin: 'notify', messages: [msg(id, ALICE, 1)] });
     const c = (action: 'update' | 'upsert', name: string): EngineEvent => ({ type: 'chats', action, chats: [{ id: ALICE, name }] });
