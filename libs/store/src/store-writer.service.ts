@@ -8,14 +8,18 @@ import { MessageUpdateRepository, StatusChange } from './message-update.reposito
 /** Events waiting per instance before new ones are dropped (the store lags, webhooks do not). */
 export const MAX_PENDING_PER_INSTANCE = 2000;
 /**
- * While events keep coming, how long the next write waits for more to join it: a busy instance's
- * chat updates (one per message) then cost a few statements a second, not hundreds. The first
- * write after a quiet spell goes at once, so a client reading right after a webhook sees it.
+ * On a busy instance (BUSY_EVENTS_PER_SECOND or more), how long a write waits for more events to
+ * join it: its chat updates (one per message) then cost a few statements a second, not hundreds.
+ * Below that, writes go at once, so a client reading right after a webhook sees what it told.
  */
 export const STORE_LINGER_MS = 50;
+export const BUSY_EVENTS_PER_SECOND = 50;
 
 interface Lane {
   queue: EngineEvent[];
+  /** Events recorded in the current one-second window, to tell a busy instance. */
+  windowStart: number;
+  windowEvents: number;
   /** The drain loop while it runs. */
   running?: Promise<void>;
   pending: number;
@@ -27,9 +31,9 @@ interface Lane {
  * A side consumer: record() returns at once, writes run in order per instance, and a failure
  * is logged and skipped, so the store can never hold up or lose a webhook event. Messages
  * themselves are written earlier, on the event path (MessageRepository), because that
- * insert is what deduplicates them. While events keep coming, writes are taken every
- * STORE_LINGER_MS and what queued meanwhile is coalesced (see coalesce), so a busy instance
- * costs a few statements a second rather than one per message.
+ * insert is what deduplicates them. What queues up while a write runs is coalesced (see
+ * coalesce), and on a busy instance writes are taken every STORE_LINGER_MS, so it costs a few
+ * statements a second rather than one per message.
  */
 @Injectable()
 export class StoreWriter implements BeforeApplicationShutdown {
@@ -46,7 +50,10 @@ export class StoreWriter implements BeforeApplicationShutdown {
   record(instanceId: string, event: EngineEvent): void {
     if (!STORED.has(event.type)) return;
     let lane = this.lanes.get(instanceId);
-    if (!lane) this.lanes.set(instanceId, (lane = { queue: [], pending: 0, dropped: 0 }));
+    const now = Date.now();
+    if (!lane) this.lanes.set(instanceId, (lane = { queue: [], windowStart: now, windowEvents: 0, pending: 0, dropped: 0 }));
+    if (now - lane.windowStart >= 1000) [lane.windowStart, lane.windowEvents] = [now, 0];
+    lane.windowEvents += 1;
     if (lane.pending >= MAX_PENDING_PER_INSTANCE) {
       if (lane.dropped++ % 100 === 0) this.logger.warn(`instance ${instanceId}: store backlog full, ${lane.dropped} event(s) not stored`);
       return;
@@ -69,8 +76,8 @@ export class StoreWriter implements BeforeApplicationShutdown {
   private async drain(instanceId: string, lane: Lane): Promise<void> {
     // A later microtask: events recorded in the same tick share the first write.
     await Promise.resolve();
-    for (let first = true; lane.queue.length; first = false) {
-      if (!first) await new Promise((r) => setTimeout(r, STORE_LINGER_MS));
+    while (lane.queue.length) {
+      if (lane.windowEvents >= BUSY_EVENTS_PER_SECOND) await new Promise((r) => setTimeout(r, STORE_LINGER_MS));
       const taken = lane.queue;
       lane.queue = [];
       for (const event of coalesce(taken)) {

@@ -207,7 +207,7 @@ describe('message store (Postgres)', () => {
     expect(await groups.find(instanceId, NUL_GROUP)).toMatchObject({ subject: 'Te\uFFFDam', metadata: { desc: 'd\uFFFD' } });
   });
 
-  it('an event after a quiet spell is written alone; what arrives meanwhile waits and is written together', async () => {
+  it('on a quiet instance an event is written at once; what arrives during that write is written together after it', async () => {
     const ERIN = '5511900000011@s.whatsapp.net';
     const merges = jest.spyOn(chats, 'merge');
     writer.record(instanceId, { type: 'chats', action: 'upsert', chats: [{ id: ERIN, name: 'Erin' }] });
