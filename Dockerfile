@@ -6,7 +6,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run prisma:generate && npm run build && npm prune --omit=dev
+# The build generates the Prisma client before compiling (scripts/build.js).
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
@@ -18,5 +19,5 @@ COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/package.json ./package.json
 USER node
 EXPOSE 8080
-# Migrations are applied by the same offline-capable script CI uses, then the gateway starts.
-CMD ["sh", "-c", "node scripts/migrate.js deploy && exec node dist/apps/gateway/src/main.js"]
+# The gateway validates its configuration, applies pending migrations (scripts/migrate.js), then listens.
+CMD ["node", "dist/apps/gateway/src/main.js"]
