@@ -5,6 +5,8 @@ export interface AppConfig {
     url: string;
     basePath: string;
     logLevel: string;
+    /** The env file that filled unset variables at boot (for the boot log), if any. */
+    envFile?: string;
   };
   auth: {
     apiKey: string;

@@ -58,6 +58,7 @@ export class EnvVars {
   AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES = false;
 
   @IsString()
+  @IsNotEmpty({ message: 'DATABASE_URL is required (e.g. postgresql://postgres@127.0.0.1:5432/gateway)' })
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
   DATABASE_URL: string;
 

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
 import { AppConfig } from './app-config';
 import { EnvVars } from './env.dto';
+import { loadEnvFile } from './env-file.loader';
 
 /** This machine's first non-internal IPv4: what other containers/nodes can reach (replicas share a hostname pattern, not DNS). */
 function reachableHost(): string {
@@ -21,8 +22,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** Presence and type come before range: "abc" for PORT is "not an integer", not "greater than 65535". */
+const CONSTRAINT_PRIORITY = ['isNotEmpty', 'isDefined', 'isString', 'isInt', 'isBoolean', 'isIn', 'isUrl', 'matches'];
+
+/** One line per variable, naming its most basic problem (no contradictory pile of messages). */
 function flatten(errors: ValidationError[]): string[] {
-  return errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`));
+  return errors.map((e) => {
+    const constraints = e.constraints ?? {};
+    const key = CONSTRAINT_PRIORITY.find((k) => k in constraints) ?? Object.keys(constraints)[0];
+    return `${e.property}: ${key ? constraints[key] : 'is invalid'}`;
+  });
 }
 
 function eventSwitches(env: NodeJS.ProcessEnv): Record<string, boolean> {
@@ -98,15 +107,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** Boot helper: on bad config print one line per problem and exit, instead of a stack trace. */
+/**
+ * Boot helper for the gateway and the worker: reads `.env` (real environment variables win), then
+ * validates everything at once; on bad config prints one line per problem and exits, instead of a
+ * stack trace or the first problem only.
+ */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const file = loadEnvFile(env);
+  const problems = file.error ? [file.error] : [];
+  let config: AppConfig | undefined;
   try {
-    return loadConfig(env);
+    config = loadConfig(env);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) process.stderr.write(`config error: ${p}\n`);
-      process.exit(1);
-    }
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
   }
+  if (problems.length || !config) {
+    const source = file.path && !file.error ? `the environment and ${file.path}` : 'the environment';
+    process.stderr.write(`Invalid configuration (read from ${source}); nothing was started:\n`);
+    for (const p of problems) process.stderr.write(`config error: ${p}\n`);
+    process.exit(1);
+  }
+  if (file.path && file.applied.length) config.server.envFile = file.path;
+  return config;
 }

@@ -47,7 +47,8 @@ export class GatewayProcess {
     this.port = await freePort();
     const started = Date.now();
     const child = spawn(process.execPath, [this.main], {
-      env: { ...process.env, LOG_LEVEL: 'info', NODE_URL: `http://127.0.0.1:${this.port}`, ...this.env, PORT: String(this.port) },
+      // ENV_FILE='': a developer's own .env must not leak into the test's gateway.
+      env: { ...process.env, ENV_FILE: '', LOG_LEVEL: 'info', NODE_URL: `http://127.0.0.1:${this.port}`, ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
