@@ -38,20 +38,23 @@ class CliError extends Error {}
 // ---------------------------------------------------------------------------
 // Configuration
 
-/** Fills DATABASE_URL from ./.env when the environment does not set it. */
+/**
+ * Fills unset variables from ./.env (or the file ENV_FILE names; ENV_FILE= reads none), with the
+ * same rules as the gateway and the worker (libs/config/src/env-file.loader.ts): Node's own dotenv
+ * parser, and variables set in the real environment win.
+ */
 function loadDotEnv() {
-  if (process.env.DATABASE_URL) return;
+  const named = process.env.ENV_FILE;
+  if (named === '') return;
   let text;
   try {
-    text = fs.readFileSync(path.join(ROOT, '.env'), 'utf8');
-  } catch {
-    return;
+    text = fs.readFileSync(path.resolve(process.cwd(), named ?? '.env'), 'utf8');
+  } catch (err) {
+    if (named === undefined && err.code === 'ENOENT') return;
+    throw new CliError(`ENV_FILE: cannot read ${named ?? '.env'} (${err.code ?? err.message})`);
   }
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || process.env[m[1]] !== undefined) continue;
-    const quoted = /^(['"])(.*?)\1(?:\s+#.*)?$/.exec(m[2]);
-    process.env[m[1]] = quoted ? quoted[2] : m[2].replace(/\s+#.*$/, ''); // drop trailing comment
+  for (const [key, value] of Object.entries(require('node:util').parseEnv(text))) {
+    if (process.env[key] === undefined) process.env[key] = value;
   }
 }
 
@@ -100,8 +103,9 @@ function redact(text) {
   return out;
 }
 
+let logSink = (line) => process.stdout.write(line + '\n');
 function log(line) {
-  process.stdout.write(redact(line) + '\n');
+  logSink(redact(line));
 }
 
 function debugLog(line) {
@@ -439,11 +443,39 @@ function engineError(err, adapterFailure = null) {
 // ---------------------------------------------------------------------------
 // Commands
 
+/**
+ * True when every migration on disk is recorded in _prisma_migrations as finished, with the same
+ * checksum (sha256 of migration.sql, as Prisma records it), and none has failed. Then there is
+ * nothing to do and the schema engine (a second or more to load) is not needed: this keeps
+ * `npm start` and every gateway boot fast. Anything else goes through the engine, which decides.
+ */
+async function nothingPending(db, migrationsList) {
+  return withClient(pgOptions(db), async (client) => {
+    const table = `${quoteIdent(db.schema)}."_prisma_migrations"`;
+    const exists = await client.query('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
+    if (!exists.rows[0].ok) return false;
+    const { rows } = await client.query(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM ${table}`);
+    if (rows.some((row) => row.finished_at === null && row.rolled_back_at === null)) return false; // failed
+    const applied = new Map(
+      rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row.checksum]),
+    );
+    return migrationsList.migrationDirectories.every(
+      (dir) =>
+        dir.migrationFile.content.tag === 'ok' &&
+        applied.get(dir.path) === crypto.createHash('sha256').update(dir.migrationFile.content.value).digest('hex'),
+    );
+  });
+}
+
 async function deploy(db) {
   if (await ensureDatabase(db)) log(`Created database ${db.display}`);
   await ensureSchema(db);
   const migrationsList = readMigrationsList();
   const onDisk = migrationsList.migrationDirectories.length;
+  if (await nothingPending(db, migrationsList)) {
+    log(`No pending migrations: ${db.display} is up to date (${onDisk} migration${onDisk === 1 ? '' : 's'}).`);
+    return;
+  }
   const { appliedMigrationNames } = await withEngine(db, (engine) =>
     engine.applyMigrations({ migrationsList, filters: NO_FILTER }),
   );
@@ -577,12 +609,34 @@ async function main(argv) {
   await commands[command](db, ...args);
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(process.exitCode ?? 0),
-  (err) => {
-    const message = err instanceof CliError ? err.message : engineError(err).message;
-    process.stderr.write(`migrate: ${redact(message)}\n`);
-    if (DEBUG && !(err instanceof CliError)) process.stderr.write(redact(err.stack ?? '') + '\n');
-    process.exit(1);
-  },
-);
+/** For the gateway's boot: apply pending migrations to `databaseUrl`, logging through `logLine`. */
+async function deployTo(databaseUrl, logLine) {
+  const previous = { url: process.env.DATABASE_URL, out: logSink };
+  process.env.DATABASE_URL = databaseUrl;
+  if (logLine) logSink = logLine;
+  try {
+    const db = readDatabaseConfig();
+    redactPassword = db.password;
+    await deploy(db);
+  } catch (err) {
+    throw new Error(`migrations failed: ${redact(err instanceof CliError ? err.message : engineError(err).message)}`);
+  } finally {
+    if (previous.url === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = previous.url;
+    logSink = previous.out;
+  }
+}
+
+module.exports = { deployTo };
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    () => process.exit(process.exitCode ?? 0),
+    (err) => {
+      const message = err instanceof CliError ? err.message : engineError(err).message;
+      process.stderr.write(`migrate: ${redact(message)}\n`);
+      if (DEBUG && !(err instanceof CliError)) process.stderr.write(redact(err.stack ?? '') + '\n');
+      process.exit(1);
+    },
+  );
+}

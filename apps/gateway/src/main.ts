@@ -5,6 +5,7 @@ import { PinoLoggerService, createValidationPipe, rejectNulCharacters } from '@g
 import { loadConfigOrExit } from '@gw/config';
 import { version } from '../../../package.json';
 import { AppModule } from './app.module';
+import { applyPendingMigrations } from './boot/pending-migrations';
 import { metaWebhookRawBody } from './cloud-api/meta-body.parser';
 import { setupSwagger } from './swagger.setup';
 
@@ -12,6 +13,7 @@ async function bootstrap() {
   const bootStarted = performance.now();
   const config = loadConfigOrExit();
   const logger = new PinoLoggerService(config.server.logLevel);
+  await applyPendingMigrations(config.database.url, logger);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger,
     bodyParser: false,
@@ -31,7 +33,15 @@ async function bootstrap() {
   await app.listen(config.server.port, '0.0.0.0');
   // Printed at every log level: supervisors and tests wait for this line.
   process.stdout.write(
-    `${JSON.stringify({ msg: 'gateway listening', port: config.server.port, basePath: config.server.basePath || '/', bootMs: Math.round(performance.now() - bootStarted) })}\n`,
+    `${JSON.stringify({
+      msg: 'gateway listening',
+      port: config.server.port,
+      basePath: config.server.basePath || '/',
+      docs: `${config.server.url}${config.server.basePath}/docs`,
+      envFile: config.server.envFile ?? null,
+      nodeId: config.cluster.nodeId,
+      bootMs: Math.round(performance.now() - bootStarted),
+    })}\n`,
   );
 }
 
