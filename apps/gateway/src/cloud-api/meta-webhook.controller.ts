@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@gw/common';
 import type { Request } from 'express';
 import { MetaWebhookIntake } from './meta-webhook-intake.service';
@@ -33,7 +33,7 @@ export class MetaWebhookController {
 
   @Get('whatsapp/:instanceName')
   @Header('content-type', 'text/plain; charset=utf-8')
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'v1 path of the Meta verification request: echoes hub.challenge when hub.verify_token matches' })
   verifyV1(@Query('hub.mode') mode: unknown, @Query('hub.verify_token') token: unknown, @Query('hub.challenge') challenge: unknown) {
     return this.intake.verify(mode, token, challenge);
   }
