@@ -92,7 +92,10 @@ export class InstanceLifecycleService {
     await this.registry.release(instance.id);
   }
 
-  /** Logs out if needed, tells the receivers, then removes every row of the instance. */
+  /**
+   * Logs out if needed, tells the receivers, then removes every row of the instance and its Redis
+   * keys. The lease is held until the rows are gone, so no other node restores it meanwhile.
+   */
   async delete(instance: InstanceWithConfig): Promise<void> {
     const runtime = this.registry.get(instance.id);
     if (runtime) {
@@ -101,12 +104,12 @@ export class InstanceLifecycleService {
       await runtime.drained();
       this.registry.remove(instance.id);
     }
-    await this.registry.release(instance.id);
     await this.engine.clearStoredSession(instance.id);
     // Routed before the rows go, so the instance webhook still receives them.
     await this.emit(instance, 'INSTANCE_DELETE', { instanceName: instance.name, instanceId: instance.id });
     await this.emit(instance, 'REMOVE_INSTANCE', null);
     await this.repository.delete(instance.id);
+    await this.registry.forget(instance.id);
   }
 
   async rotateToken(instance: InstanceWithConfig): Promise<string> {
