@@ -59,6 +59,9 @@ export class SessionRestorer implements OnApplicationBootstrap, OnModuleDestroy 
     // once; waiting for them to expire would keep its instances down for LEASE_TTL_MS.
     const orphans = new Set(first ? await this.leases.reclaimable(idle) : await this.leases.unowned(idle));
     const candidates = eligible.filter((i) => orphans.has(i.id));
+    if (first && eligible.length > candidates.length) {
+      this.logger.log(`${eligible.length - candidates.length} stored sessions are leased by other nodes; taken over here only if their leases expire`);
+    }
     if (!candidates.length) return;
     const started = Date.now();
     let restored = 0;
