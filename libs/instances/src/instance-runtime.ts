@@ -5,6 +5,7 @@ import { ConnectionFields, MessageRepository } from '@gw/persistence';
 import { CloseCause, EngineAccount, EngineEvent, WhatsAppSession } from '@gw/whatsapp';
 import * as QRCode from 'qrcode';
 import { InstanceEventMapper } from './instance-event.mapper';
+import { InstanceEventPublisher } from './instance-event-publisher';
 import { InstanceState, LastClose, QR_LIMIT_MESSAGE, QrSnapshot } from './instance-state';
 
 export interface RuntimeDeps {
@@ -51,14 +52,7 @@ export class InstanceRuntime {
   private pairingNumber?: string;
   private stopped = false;
   private waiters: Waiter[] = [];
-  /**
-   * Events of one instance are published in order, in batches: what queues up while a batch is
-   * written goes out as the next batch (group commit), so one instance is not capped at one
-   * publish round trip per event. A failure (after the router's retries) does not block later ones.
-   */
-  private publishChain: Promise<void> = Promise.resolve();
-  private unpublished: GatewayEvent[] = [];
-  private publishing = false;
+  private readonly publisher: InstanceEventPublisher;
   /** Engine events are handled one at a time, so a slow store write cannot reorder webhooks. */
   private handling: Promise<void> = Promise.resolve();
   private unhandled: EngineEvent[] = [];
@@ -70,6 +64,7 @@ export class InstanceRuntime {
     readonly instanceName: string,
     private readonly deps: RuntimeDeps,
   ) {
+    this.publisher = new InstanceEventPublisher(deps.events, instanceName, deps.logger);
     this.mapper = new InstanceEventMapper({
       instanceId,
       instanceName,
@@ -179,7 +174,7 @@ export class InstanceRuntime {
   /** Waits until every event produced so far has been handled and handed to the event sink. */
   async drained(): Promise<void> {
     await this.handling;
-    await this.publishChain;
+    await this.publisher.drained();
   }
 
   private releaseWaiters() {
@@ -382,30 +377,7 @@ export class InstanceRuntime {
       sender: this.account?.jid,
       occurredAt: new Date(),
     };
-    this.unpublished.push(event);
-    if (this.publishing) return;
-    this.publishing = true;
-    // Started on the next microtask, so the events a handler publishes in one go share a batch.
-    this.publishChain = Promise.resolve().then(() => this.publishQueued());
-  }
-
-  private async publishQueued(): Promise<void> {
-    const sink = this.deps.events;
-    try {
-      while (this.unpublished.length) {
-        const batch = this.unpublished;
-        this.unpublished = [];
-        const failed = (what: string, err: unknown) =>
-          this.deps.logger.error(`instance ${this.instanceName}: could not enqueue ${what}: ${(err as Error).message}`);
-        if (sink.publishMany) {
-          await sink.publishMany(batch).catch((err) => failed(batch.length === 1 ? batch[0].name : `${batch.length} events`, err));
-        } else {
-          for (const event of batch) await sink.publish(event).catch((err) => failed(event.name, err));
-        }
-      }
-    } finally {
-      this.publishing = false;
-    }
+    this.publisher.publish(event);
   }
 }
 
