@@ -85,8 +85,8 @@ export class InstanceLifecycleService {
    */
   async logout(instance: InstanceWithConfig): Promise<void> {
     const runtime = this.registry.get(instance.id);
-    const linked = !!runtime?.account || (await this.engine.hasStoredSession(instance.id));
-    if (!runtime || runtime.state === 'close' || !linked) throw badRequest(`The "${instance.name}" instance is not connected`);
+    const linked = async () => !!runtime?.account || (await this.engine.hasStoredSession(instance.id));
+    if (!runtime || runtime.state === 'close' || !(await linked())) throw badRequest(`The "${instance.name}" instance is not connected`);
     await runtime.logout();
     await runtime.drained();
     await this.registry.release(instance.id);
