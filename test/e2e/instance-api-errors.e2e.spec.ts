@@ -130,13 +130,16 @@ describe('instance API: auth and errors (e2e)', () => {
     await gateway.api('DELETE', '/whatsapp/instance/delete/beta', { apikey: API_KEY });
     const stopped = await gateway.api('POST', '/whatsapp/instance/create', { apikey: API_KEY, body: { instanceName: 'gamma' } });
     expect(stopped.status).toBe(201);
-    // gamma is connecting (showing QRs); logging it out is allowed, a closed one is not:
-    await gateway.api('DELETE', '/whatsapp/instance/logout/gamma', { apikey: API_KEY });
-    const again = await gateway.api('DELETE', '/whatsapp/instance/logout/gamma', { apikey: API_KEY });
-    expect(again).toEqual({
+    // gamma shows QRs but never linked: there is no device to unlink, so it is not connected
+    const notConnected = {
       status: 400,
       body: { status: 400, error: 'Bad Request', response: { message: ['The "gamma" instance is not connected'] } },
-    });
+    };
+    expect(await gateway.api('DELETE', '/whatsapp/instance/logout/gamma', { apikey: API_KEY })).toEqual(notConnected);
+    // nothing changed: it is still linking, and a second try answers the same
+    const state = await gateway.api('GET', '/whatsapp/instance/connectionState/gamma', { apikey: API_KEY });
+    expect(state.body.instance.state).toBe('connecting');
+    expect(await gateway.api('DELETE', '/whatsapp/instance/logout/gamma', { apikey: API_KEY })).toEqual(notConnected);
   });
 
   it('answers 501 naming the route for integrations it does not serve (typebot, chatwoot, proxy, ...)', async () => {

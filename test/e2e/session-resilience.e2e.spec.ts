@@ -86,7 +86,7 @@ describe('session resilience (e2e)', () => {
     await relogin; // keep-alive 1 s: declared dead after ~6 s of silence
     await env.receiver.waitFor((w) => isOpen(w) && env.receiver.received.filter(isOpen).indexOf(w) >= opensBefore);
     const report = await env.receiver.waitFor((w) => isEvent('connection.update', 'hung', 'connecting')(w) && w.body.data.statusReason === 408);
-    expect(report.body.data).toEqual({ instance: 'hung', state: 'connecting', statusReason: 408 });
+    expect(report.body.data).toEqual({ instance: 'hung', state: 'connecting', statusReason: 408, reason: 'Connection was lost' });
     expect(env.receiver.events('qrcode.updated', 'hung')).toHaveLength(1);
     expect(gateway.logs.some((l) => l.includes('watchdog'))).toBe(true);
   });

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { randomBytes } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
 import { AppConfig } from './app-config';
 import { EnvVars } from './env.dto';
 import { loadEnvFile } from './env-file.loader';
+import { defaultNodeId } from './node-id.util';
 
 /** This machine's first non-internal IPv4: what other containers/nodes can reach (replicas share a hostname pattern, not DNS). */
 function reachableHost(): string {
@@ -59,7 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auth: { apiKey: vars.AUTHENTICATION_API_KEY, exposeInFetchInstances: vars.AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES },
     database: { url: vars.DATABASE_URL },
     cluster: {
-      nodeId: vars.NODE_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      nodeId: vars.NODE_ID ?? defaultNodeId(vars.PORT, env),
       nodeUrl: (vars.NODE_URL ?? `http://${reachableHost()}:${vars.PORT}`).replace(/\/+$/, ''),
       leaseTtlMs: vars.LEASE_TTL_MS,
     },

@@ -58,7 +58,8 @@ export class InstanceLifecycleService {
     const runtime = this.registry.getOrCreate(instance.id, instance.name, instance.integration);
     if (runtime.state === 'open') return runtime;
     if (runtime.state === 'connecting' && !number) {
-      if (!runtime.qr.code && waitForQr) await runtime.waitForProgress(QR_WAIT_MS);
+      // Retrying after a failed attempt: answer with that failure now, not after the next attempt.
+      if (!runtime.qr.code && !runtime.lastClose && waitForQr) await runtime.waitForProgress(QR_WAIT_MS);
       return runtime;
     }
     const progress = runtime.waitForProgress(QR_WAIT_MS);
@@ -78,15 +79,23 @@ export class InstanceLifecycleService {
     return runtime;
   }
 
+  /**
+   * Unlinks a linked device. An instance that never linked (showing QRs, or retrying a WhatsApp it
+   * cannot reach) has nothing to log out: 400, like a closed one, and its linking attempt goes on.
+   */
   async logout(instance: InstanceWithConfig): Promise<void> {
     const runtime = this.registry.get(instance.id);
-    if (!runtime || runtime.state === 'close') throw badRequest(`The "${instance.name}" instance is not connected`);
+    const linked = async () => !!runtime?.account || (await this.engine.hasStoredSession(instance.id));
+    if (!runtime || runtime.state === 'close' || !(await linked())) throw badRequest(`The "${instance.name}" instance is not connected`);
     await runtime.logout();
     await runtime.drained();
     await this.registry.release(instance.id);
   }
 
-  /** Logs out if needed, tells the receivers, then removes every row of the instance. */
+  /**
+   * Logs out if needed, tells the receivers, then removes every row of the instance and its Redis
+   * keys. The lease is held until the rows are gone, so no other node restores it meanwhile.
+   */
   async delete(instance: InstanceWithConfig): Promise<void> {
     const runtime = this.registry.get(instance.id);
     if (runtime) {
@@ -95,12 +104,12 @@ export class InstanceLifecycleService {
       await runtime.drained();
       this.registry.remove(instance.id);
     }
-    await this.registry.release(instance.id);
     await this.engine.clearStoredSession(instance.id);
     // Routed before the rows go, so the instance webhook still receives them.
     await this.emit(instance, 'INSTANCE_DELETE', { instanceName: instance.name, instanceId: instance.id });
     await this.emit(instance, 'REMOVE_INSTANCE', null);
     await this.repository.delete(instance.id);
+    await this.registry.forget(instance.id);
   }
 
   async rotateToken(instance: InstanceWithConfig): Promise<string> {

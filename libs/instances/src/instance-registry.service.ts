@@ -47,6 +47,11 @@ export class InstanceRegistry {
     await this.leases.release(instanceId);
   }
 
+  /** A deleted instance: its lease and fence counter go from Redis (the rows are already gone, so a failure only leaves keys). */
+  async forget(instanceId: string): Promise<void> {
+    await this.leases.forget(instanceId).catch((err) => this.logger.warn(`could not remove the Redis keys of instance ${instanceId}: ${(err as Error).message}`));
+  }
+
   get(instanceId: string): InstanceRuntime | undefined {
     return this.runtimes.get(instanceId);
   }

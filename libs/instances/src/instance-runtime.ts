@@ -2,10 +2,11 @@ import { Logger } from '@nestjs/common';
 import { backoffDelay } from '@gw/common';
 import { ConnectionUpdateData, EventName, EventSink, GatewayEvent } from '@gw/events';
 import { ConnectionFields, MessageRepository } from '@gw/persistence';
-import { EngineAccount, EngineEvent, WhatsAppSession } from '@gw/whatsapp';
+import { CloseCause, EngineAccount, EngineEvent, WhatsAppSession } from '@gw/whatsapp';
 import * as QRCode from 'qrcode';
 import { InstanceEventMapper } from './instance-event.mapper';
-import { InstanceState, QR_LIMIT_MESSAGE, QrSnapshot } from './instance-state';
+import { InstanceEventPublisher } from './instance-event-publisher';
+import { InstanceState, LastClose, QR_LIMIT_MESSAGE, QrSnapshot } from './instance-state';
 
 export interface RuntimeDeps {
   session: WhatsAppSession;
@@ -43,21 +44,15 @@ export class InstanceRuntime {
   state: InstanceState = 'close';
   account?: EngineAccount;
   qr: QrSnapshot = { pairingCode: null, code: null, base64: null, count: 0 };
+  /** Why the connection last closed, until it opens again: the connect route reports it. */
+  lastClose?: LastClose;
   private reconnectAttempt = 0;
-  private lastCloseCode?: number;
   private reconnectTimer?: NodeJS.Timeout;
   private stableTimer?: NodeJS.Timeout;
   private pairingNumber?: string;
   private stopped = false;
   private waiters: Waiter[] = [];
-  /**
-   * Events of one instance are published in order, in batches: what queues up while a batch is
-   * written goes out as the next batch (group commit), so one instance is not capped at one
-   * publish round trip per event. A failure (after the router's retries) does not block later ones.
-   */
-  private publishChain: Promise<void> = Promise.resolve();
-  private unpublished: GatewayEvent[] = [];
-  private publishing = false;
+  private readonly publisher: InstanceEventPublisher;
   /** Engine events are handled one at a time, so a slow store write cannot reorder webhooks. */
   private handling: Promise<void> = Promise.resolve();
   private unhandled: EngineEvent[] = [];
@@ -69,6 +64,7 @@ export class InstanceRuntime {
     readonly instanceName: string,
     private readonly deps: RuntimeDeps,
   ) {
+    this.publisher = new InstanceEventPublisher(deps.events, instanceName, deps.logger);
     this.mapper = new InstanceEventMapper({
       instanceId,
       instanceName,
@@ -158,7 +154,7 @@ export class InstanceRuntime {
     await this.closed(401, 'logged-out');
   }
 
-  /** Resolves at the next QR, pairing code or open (or after timeoutMs), for the connect route. */
+  /** Resolves at the next QR, pairing code, open or failed attempt (or after timeoutMs), for the connect route. */
   waitForProgress(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
@@ -178,7 +174,7 @@ export class InstanceRuntime {
   /** Waits until every event produced so far has been handled and handed to the event sink. */
   async drained(): Promise<void> {
     await this.handling;
-    await this.publishChain;
+    await this.publisher.drained();
   }
 
   private releaseWaiters() {
@@ -192,8 +188,14 @@ export class InstanceRuntime {
       case 'connecting':
         this.state = 'connecting';
         await this.deps.saveConnection({ connectionStatus: 'connecting' });
-        // After a reconnect, statusReason says why the previous socket went away (e.g. 408 watchdog).
-        this.publish('CONNECTION_UPDATE', { instance: this.instanceName, state: 'connecting', statusReason: this.lastCloseCode ?? 200 });
+        // After a reconnect, statusReason says why the previous socket went away (e.g. 408 watchdog),
+        // and `reason` says it in words.
+        this.publish('CONNECTION_UPDATE', {
+          instance: this.instanceName,
+          state: 'connecting',
+          statusReason: this.lastClose?.statusCode ?? 200,
+          ...(this.lastClose ? { reason: this.lastClose.reason } : {}),
+        });
         return;
       case 'qr':
         return this.onQr(event.code);
@@ -204,7 +206,7 @@ export class InstanceRuntime {
       case 'open':
         return this.onOpen(event.account);
       case 'close':
-        return this.onClose(event.statusCode, event.reason, event.disposition);
+        return this.onClose(event.statusCode, event.reason, event.disposition, event.cause);
       default: {
         const kept = this.deps.filter ? await this.deps.filter(event) : event;
         if (!kept) return;
@@ -256,7 +258,7 @@ export class InstanceRuntime {
   private async onOpen(account: EngineAccount) {
     this.state = 'open';
     this.account = account;
-    this.lastCloseCode = undefined;
+    this.lastClose = undefined;
     if (this.stableTimer) clearTimeout(this.stableTimer);
     this.stableTimer = setTimeout(() => (this.reconnectAttempt = 0), STABLE_CONNECTION_MS);
     this.stableTimer.unref();
@@ -283,17 +285,19 @@ export class InstanceRuntime {
     this.releaseWaiters();
   }
 
-  private async onClose(statusCode: number, reason: string, disposition: string) {
+  private async onClose(statusCode: number, reason: string, disposition: string, cause?: CloseCause) {
     if (this.stableTimer) clearTimeout(this.stableTimer);
     if (this.stopped) return;
-    this.lastCloseCode = statusCode;
-    if (statusCode === 408) {
-      this.deps.logger.warn(`instance ${this.instanceName}: watchdog: no traffic from WhatsApp (${reason}); restarting the socket`);
-    } else {
-      this.deps.logger.log(`instance ${this.instanceName}: closed ${statusCode} (${reason}) -> ${disposition}`);
-    }
+    this.lastClose = { statusCode, reason, cause };
+    const line = `instance ${this.instanceName}: ${describeCause(cause, reason)} (${statusCode}) -> ${disposition}`;
+    if (disposition === 'restart') this.deps.logger.log(line); // WhatsApp asked for it (e.g. right after pairing)
+    else this.deps.logger.warn(line);
     if (disposition === 'restart') return this.reconnectNow();
-    if (disposition === 'reconnect') return this.scheduleReconnect(statusCode, reason);
+    if (disposition === 'reconnect') {
+      await this.scheduleReconnect(statusCode, reason);
+      // A failed attempt is progress for the connect route: it answers with the error instead of waiting.
+      return this.releaseWaiters();
+    }
     this.stopped = true;
     await this.closed(statusCode, disposition, reason);
   }
@@ -313,6 +317,7 @@ export class InstanceRuntime {
       instance: this.instanceName,
       state: 'close',
       statusReason: statusCode,
+      reason: reason ?? disposition,
       ...this.accountFields(),
     });
     if (disposition === 'logged-out') {
@@ -326,6 +331,7 @@ export class InstanceRuntime {
     try {
       await this.deps.session.connect();
     } catch (err) {
+      this.lastClose = { statusCode: 428, reason: (err as Error).message };
       await this.scheduleReconnect(428, (err as Error).message);
     }
   }
@@ -371,29 +377,18 @@ export class InstanceRuntime {
       sender: this.account?.jid,
       occurredAt: new Date(),
     };
-    this.unpublished.push(event);
-    if (this.publishing) return;
-    this.publishing = true;
-    // Started on the next microtask, so the events a handler publishes in one go share a batch.
-    this.publishChain = Promise.resolve().then(() => this.publishQueued());
+    this.publisher.publish(event);
   }
+}
 
-  private async publishQueued(): Promise<void> {
-    const sink = this.deps.events;
-    try {
-      while (this.unpublished.length) {
-        const batch = this.unpublished;
-        this.unpublished = [];
-        const failed = (what: string, err: unknown) =>
-          this.deps.logger.error(`instance ${this.instanceName}: could not enqueue ${what}: ${(err as Error).message}`);
-        if (sink.publishMany) {
-          await sink.publishMany(batch).catch((err) => failed(batch.length === 1 ? batch[0].name : `${batch.length} events`, err));
-        } else {
-          for (const event of batch) await sink.publish(event).catch((err) => failed(event.name, err));
-        }
-      }
-    } finally {
-      this.publishing = false;
-    }
+/** The log line's account of a close: what failed, not just a status code. */
+function describeCause(cause: CloseCause | undefined, reason: string): string {
+  switch (cause) {
+    case 'unreachable':
+      return `cannot reach WhatsApp: ${reason}`;
+    case 'silent':
+      return `watchdog: no traffic from WhatsApp (${reason}), restarting the socket`;
+    default:
+      return `connection closed: ${reason}`;
   }
 }

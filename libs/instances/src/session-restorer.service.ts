@@ -11,7 +11,8 @@ const RESTORE_WAIT_MS = 15_000;
 /**
  * Runs every stored session somewhere. On boot, and then every half lease period, this node
  * claims the instances with a stored WhatsApp session that no node holds (a node died, or
- * shut down and handed them over) and reconnects them a few at a time
+ * shut down and handed them over; on boot also those an earlier run of this node held when it
+ * crashed) and reconnects them a few at a time
  * (SESSION_RESTORE_CONCURRENCY), never all at once. On shutdown it closes its sockets
  * without logging out and releases the leases, so another node resumes them without a QR.
  */
@@ -50,10 +51,17 @@ export class SessionRestorer implements OnApplicationBootstrap, OnModuleDestroy 
     const stored = await this.repository.listWithSession();
     // After boot, only instances whose owner vanished while running are taken over; ones that
     // were closed on purpose (440 replaced, 403, ...) stay closed until someone connects them.
-    const eligible = this.firstScan ? stored : stored.filter((i) => i.connectionStatus !== 'close');
+    const first = this.firstScan;
+    const eligible = first ? stored : stored.filter((i) => i.connectionStatus !== 'close');
     this.firstScan = false;
-    const orphans = new Set(await this.leases.unowned(eligible.filter((i) => !this.registry.get(i.id)).map((i) => i.id)));
+    const idle = eligible.filter((i) => !this.registry.get(i.id)).map((i) => i.id);
+    // At boot, leases an earlier run of this node left behind (it crashed) are ours to take at
+    // once; waiting for them to expire would keep its instances down for LEASE_TTL_MS.
+    const orphans = new Set(first ? await this.leases.reclaimable(idle) : await this.leases.unowned(idle));
     const candidates = eligible.filter((i) => orphans.has(i.id));
+    if (first && eligible.length > candidates.length) {
+      this.logger.log(`${eligible.length - candidates.length} stored sessions are leased by other nodes; taken over here only if their leases expire`);
+    }
     if (!candidates.length) return;
     const started = Date.now();
     let restored = 0;

@@ -46,12 +46,22 @@ export type CloseDisposition =
   /** Banned, replaced or otherwise final: stop without reconnecting, keep the session. */
   | 'stop';
 
+/** What ended a connection, so logs and the connect route can say what failed. */
+export type CloseCause =
+  /** WhatsApp was never reached: DNS failure, connection refused, TLS error, no answer to the handshake. */
+  | 'unreachable'
+  /** The watchdog: an open socket stopped answering keep-alives. */
+  | 'silent'
+  /** WhatsApp (or the network) ended a connection that had been established. */
+  | 'remote';
+
 export type EngineEvent =
   | { type: 'connecting' }
   | { type: 'qr'; code: string }
   | { type: 'pairing-code'; code: string }
   | { type: 'open'; account: EngineAccount }
-  | { type: 'close'; statusCode: number; reason: string; disposition: CloseDisposition }
+  /** `reason` is readable text ("connect ECONNREFUSED 127.0.0.1:443"); `cause` is absent when the engine cannot tell. */
+  | { type: 'close'; statusCode: number; reason: string; disposition: CloseDisposition; cause?: CloseCause }
   /** New messages: `notify` = live, `append` = own messages from other devices or catch-up. */
   | { type: 'messages'; messages: EngineMessage[]; origin: 'notify' | 'append' }
   | { type: 'message-updates'; updates: MessageUpdate[] }

@@ -9,7 +9,7 @@ import { CreateInstanceDto } from './dto/create-instance.dto';
 import { FetchInstancesQueryDto } from './dto/fetch-instances-query.dto';
 import { CreateInstanceUseCase } from './create-instance.use-case';
 import { InstanceParam } from './instance.param';
-import { deletedView, instanceRowView, logoutView, qrcodeView } from './instance.presenter';
+import { connectView, deletedView, instanceRowView, logoutView } from './instance.presenter';
 
 @ApiTags('Instance')
 @ApiHeader({ name: 'apikey', required: true, description: 'Global API key or the instance token' })
@@ -31,11 +31,9 @@ export class InstanceController {
 
   @Get('connect/:instanceName')
   @ApiParam({ name: 'instanceName' })
-  @ApiOperation({ summary: 'Connect: returns the current QR code (or pairing code), or the open state' })
+  @ApiOperation({ summary: 'Connect: returns the current QR code (or pairing code), the open state, or why WhatsApp cannot be reached' })
   async connect(@InstanceParam() instance: InstanceWithConfig, @Query() query: ConnectQueryDto) {
-    const runtime = await this.lifecycle.connect(instance, query.number);
-    if (runtime.state === 'open') return { instance: { instanceName: instance.name, state: 'open' } };
-    return qrcodeView(runtime.qr);
+    return connectView(instance.name, await this.lifecycle.connect(instance, query.number));
   }
 
   @Get('connectionState/:instanceName')
@@ -73,10 +71,9 @@ export class InstanceController {
 
   private async doRestart(instance: InstanceWithConfig) {
     const runtime = await this.lifecycle.restart(instance);
-    if (runtime.state === 'open' || !runtime.qr.code) {
-      return { instance: { instanceName: instance.name, state: runtime.state } };
-    }
-    return qrcodeView(runtime.qr);
+    // open, a QR, or why the new attempt failed; otherwise (still connecting) just the state
+    if (runtime.state === 'open' || runtime.qr.code || runtime.lastClose) return connectView(instance.name, runtime);
+    return { instance: { instanceName: instance.name, state: runtime.state } };
   }
 
   /** Rotates the instance token: the old one stops working at once; NEW_TOKEN carries the new one. */

@@ -1,5 +1,5 @@
 import { InstanceWithConfig } from '@gw/persistence';
-import { InstanceState, QrSnapshot } from '@gw/instances';
+import { InstanceState, LastClose, QrSnapshot } from '@gw/instances';
 import type { StoreCounts } from '@gw/store';
 
 /** Evolution v2 response shapes for the instance routes. */
@@ -21,6 +21,26 @@ export function settingsView(i: InstanceWithConfig) {
 export function qrcodeView(qr: QrSnapshot) {
   // Evolution drops undefined keys; we keep nulls so clients see every field.
   return { pairingCode: qr.pairingCode, code: qr.code, base64: qr.base64, count: qr.count };
+}
+
+/**
+ * The connect (and restart) answer: `open`, the QR (Evolution's shape), or, when the last attempt
+ * failed and there is no QR, the QR fields (null) plus the state and why it failed. `error` and
+ * `message` are Evolution's own error keys; `reason` and `statusReason` match CONNECTION_UPDATE.
+ */
+export function connectView(instanceName: string, live: { state: InstanceState; qr: QrSnapshot; lastClose?: LastClose }) {
+  if (live.state === 'open') return { instance: { instanceName, state: 'open' } };
+  const { lastClose } = live;
+  if (live.qr.code || live.qr.pairingCode || !lastClose) return qrcodeView(live.qr);
+  const what = lastClose.cause === 'unreachable' ? 'WhatsApp cannot be reached' : 'the connection to WhatsApp closed';
+  return {
+    ...qrcodeView(live.qr),
+    instance: { instanceName, state: live.state },
+    error: true,
+    message: `${what}: ${lastClose.reason}`,
+    reason: lastClose.reason,
+    statusReason: lastClose.statusCode,
+  };
 }
 
 export function createdView(i: InstanceWithConfig, state: InstanceState, qr?: QrSnapshot) {

@@ -5,12 +5,18 @@ import { PrismaService } from '@gw/persistence';
 import { serviceUnavailable, withTimeout } from '@gw/common';
 import type IORedis from 'ioredis';
 
-/** Takes the lease if free: value = "<node>|<fence>", fence from a per-instance counter. */
+/**
+ * Takes the lease if free, or if it was left by an earlier run of this same node (same node id,
+ * a fence this process does not hold: the node crashed and restarted). Either way the fence comes
+ * from a per-instance counter and goes up, so the earlier run, were it somehow still alive, is
+ * fenced out. Value = "<node>|<fence>". Returns {fence, previous value}, or {0, holder}.
+ */
 const ACQUIRE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, #ARGV[1] + 1) ~= ARGV[1] .. '|' then return {0, v} end
 local fence = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'PX', ARGV[2])
-return fence`;
+return {fence, v or ''}`;
 /**
  * Extends the lease if this node still holds it with this fence. A lease that vanished (Redis
  * restarted empty) is taken back with the same fence: nobody else took it, so it is still ours.
@@ -43,6 +49,8 @@ export interface LeaseOwner {
 export class InstanceLeases implements OnApplicationShutdown {
   private readonly logger = new Logger('Lease');
   private readonly held = new Map<string, number>();
+  /** Acquisitions under way, so two callers in this process never take the lease twice (the second would reclaim the first). */
+  private readonly acquiring = new Map<string, Promise<number | null>>();
   private renewTimer?: NodeJS.Timeout;
   private lostListener?: (instanceId: string) => void;
 
@@ -60,6 +68,10 @@ export class InstanceLeases implements OnApplicationShutdown {
     return `${this.config.redis.prefix}:lease:${instanceId}`;
   }
 
+  private fenceKey(instanceId: string) {
+    return `${this.config.redis.prefix}:fence:${instanceId}`;
+  }
+
   /** Called when a renewal finds the lease gone or taken: the runtime must stop at once. */
   onLost(listener: (instanceId: string) => void) {
     this.lostListener = listener;
@@ -69,10 +81,22 @@ export class InstanceLeases implements OnApplicationShutdown {
   async acquire(instanceId: string): Promise<number | null> {
     const mine = this.held.get(instanceId);
     if (mine !== undefined) return mine;
-    const fence = await withTimeout(this.acquireLease(instanceId), ACQUIRE_TIMEOUT_MS, 'lease').catch((err: Error) => {
+    let pending = this.acquiring.get(instanceId);
+    if (!pending) {
+      pending = this.take(instanceId).finally(() => this.acquiring.delete(instanceId));
+      this.acquiring.set(instanceId, pending);
+    }
+    return pending;
+  }
+
+  private async take(instanceId: string): Promise<number | null> {
+    const [fence, previous] = await withTimeout(this.acquireLease(instanceId), ACQUIRE_TIMEOUT_MS, 'lease').catch((err: Error) => {
       throw serviceUnavailable(`Redis is unavailable, the instance cannot be started right now: ${err.message}`);
     });
     if (!fence) return null;
+    if (previous) {
+      this.logger.log(`reclaimed its own lease of instance ${instanceId} left by an earlier run of node ${this.nodeId} (${previous} -> fence ${fence})`);
+    }
     // Postgres keeps the highest fence: auth writes of older owners no longer match it.
     await this.prisma.$executeRawUnsafe(
       `UPDATE "Instance" SET "ownerFence" = $2 WHERE "id" = $1::uuid AND "ownerFence" < $2`,
@@ -84,15 +108,16 @@ export class InstanceLeases implements OnApplicationShutdown {
     return fence;
   }
 
-  private async acquireLease(instanceId: string): Promise<number> {
-    return (await this.redis.eval(
+  private async acquireLease(instanceId: string): Promise<[number, string]> {
+    const [fence, previous] = (await this.redis.eval(
       ACQUIRE,
       2,
       this.key(instanceId),
-      `${this.config.redis.prefix}:fence:${instanceId}`,
+      this.fenceKey(instanceId),
       this.nodeId,
       String(this.config.cluster.leaseTtlMs),
-    )) as number;
+    )) as [number, string];
+    return [Number(fence), previous];
   }
 
   async release(instanceId: string): Promise<void> {
@@ -100,6 +125,12 @@ export class InstanceLeases implements OnApplicationShutdown {
     if (fence === undefined) return;
     this.held.delete(instanceId);
     await this.redis.eval(RELEASE, 1, this.key(instanceId), `${this.nodeId}|${fence}`).catch(() => undefined);
+  }
+
+  /** For a deleted instance: drops its lease and its fence counter (nothing may run it again). */
+  async forget(instanceId: string): Promise<void> {
+    this.held.delete(instanceId);
+    await withTimeout(this.redis.del(this.key(instanceId), this.fenceKey(instanceId)), REDIS_TIMEOUT_MS, 'forget lease');
   }
 
   fenceOf(instanceId: string): number | undefined {
@@ -119,9 +150,22 @@ export class InstanceLeases implements OnApplicationShutdown {
 
   /** Instance ids among `ids` whose lease nobody holds. */
   async unowned(ids: string[]): Promise<string[]> {
+    return this.filterByLease(ids, (value) => !value);
+  }
+
+  /**
+   * Instance ids among `ids` that this node may take at once: nobody holds their lease, or an
+   * earlier run of this node does (it crashed; its leases would otherwise block until they expire).
+   */
+  async reclaimable(ids: string[]): Promise<string[]> {
+    const own = `${this.nodeId}|`;
+    return this.filterByLease(ids, (value, id) => !value || (value.startsWith(own) && !this.held.has(id)));
+  }
+
+  private async filterByLease(ids: string[], keep: (value: string | null, id: string) => boolean): Promise<string[]> {
     if (!ids.length) return [];
     const values = await withTimeout(this.redis.mget(ids.map((id) => this.key(id))), REDIS_TIMEOUT_MS, 'leases');
-    return ids.filter((_, i) => !values[i]);
+    return ids.filter((id, i) => keep(values[i], id));
   }
 
   private ensureRenewing() {

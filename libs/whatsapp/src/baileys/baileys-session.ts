@@ -2,6 +2,7 @@ import type { ConnectionState, WASocket } from '@whiskeysockets/baileys';
 import { withSharedAsyncContext, withTimeout } from '@gw/common';
 import type { Logger } from 'pino';
 import { classifyDisconnect } from '../disconnect-policy';
+import { describeClose } from './close-reason.util';
 import type { EngineMessage } from '../engine-events.types';
 import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from '../messaging.types';
 import type {
@@ -32,14 +33,6 @@ export interface BaileysSocketSettings {
 }
 
 const PROFILE_PICTURE_TIMEOUT_MS = 3000;
-
-/** Baileys' error objects are Boom errors; only the status code and message matter here. */
-function closeInfo(update: Partial<ConnectionState>): { statusCode: number; reason: string } {
-  const error = update.lastDisconnect?.error as
-    | (Error & { output?: { statusCode?: number }; data?: unknown })
-    | undefined;
-  return { statusCode: error?.output?.statusCode ?? 428, reason: error?.message ?? 'Connection Closed' };
-}
 
 function bareJid(jid: string): string {
   const [user, server] = jid.split('@');
@@ -109,6 +102,9 @@ export class BaileysSession implements WhatsAppSession {
       cachedGroupMetadata: this.messaging.cachedGroupMetadata,
     }));
     this.socket = sock;
+    // Whether WhatsApp was reached at all: a close before this is a DNS, TCP or TLS failure.
+    let reached = false;
+    sock.ws.once('open', () => (reached = true));
 
     // Kept before translation, so a webhook that wants the media can download it.
     sock.ev.on('messages.upsert', ({ messages }) => this.recent.add(messages));
@@ -122,7 +118,7 @@ export class BaileysSession implements WhatsAppSession {
       if (update.qr) this.emit({ type: 'qr', code: update.qr });
       if (update.connection === 'connecting') this.emit({ type: 'connecting' });
       if (update.connection === 'open') void this.reportOpen(sock);
-      if (update.connection === 'close') void this.reportClose(update);
+      if (update.connection === 'close') void this.reportClose(update, reached);
     });
   }
 
@@ -157,15 +153,15 @@ export class BaileysSession implements WhatsAppSession {
     this.releaseHeld();
   }
 
-  private async reportClose(update: Partial<ConnectionState>) {
+  private async reportClose(update: Partial<ConnectionState>, reached: boolean) {
     this.socket = undefined;
     this.releaseHeld(); // what arrived before the close still happened
     if (this.intentionalEnd) return;
-    const { statusCode, reason } = closeInfo(update);
+    const { statusCode, reason, cause } = describeClose(update.lastDisconnect?.error, reached);
     const disposition = classifyDisconnect(statusCode);
     await this.auth?.flush();
     if (disposition === 'logged-out') await this.store.clear(this.instanceId);
-    this.emit({ type: 'close', statusCode, reason, disposition });
+    this.emit({ type: 'close', statusCode, reason, disposition, cause });
   }
 
   private async endSocket() {

@@ -1,0 +1,51 @@
+import { Logger } from '@nestjs/common';
+import { EventSink, GatewayEvent } from '@gw/events';
+
+/**
+ * Publishes one instance's events in order, in batches: what queues up while a batch is
+ * written goes out as the next batch (group commit), so one instance is not capped at one
+ * publish round trip per event. A failure (after the router's retries) does not block later ones.
+ */
+export class InstanceEventPublisher {
+  private chain: Promise<void> = Promise.resolve();
+  private queued: GatewayEvent[] = [];
+  private publishing = false;
+
+  constructor(
+    private readonly sink: EventSink,
+    private readonly instanceName: string,
+    private readonly logger: Logger,
+  ) {}
+
+  publish(event: GatewayEvent): void {
+    this.queued.push(event);
+    if (this.publishing) return;
+    this.publishing = true;
+    // Started on the next microtask, so the events a handler publishes in one go share a batch.
+    this.chain = Promise.resolve().then(() => this.publishQueued());
+  }
+
+  /** Resolves once every event published so far has been handed to the sink. */
+  drained(): Promise<void> {
+    return this.chain;
+  }
+
+  private async publishQueued(): Promise<void> {
+    const sink = this.sink;
+    try {
+      while (this.queued.length) {
+        const batch = this.queued;
+        this.queued = [];
+        const failed = (what: string, err: unknown) =>
+          this.logger.error(`instance ${this.instanceName}: could not enqueue ${what}: ${(err as Error).message}`);
+        if (sink.publishMany) {
+          await sink.publishMany(batch).catch((err) => failed(batch.length === 1 ? batch[0].name : `${batch.length} events`, err));
+        } else {
+          for (const event of batch) await sink.publish(event).catch((err) => failed(event.name, err));
+        }
+      }
+    } finally {
+      this.publishing = false;
+    }
+  }
+}
