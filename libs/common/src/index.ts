@@ -10,3 +10,4 @@ export * from './validation.pipe';
 export * from './nul-character.middleware';
 export * from './shared-async-context';
 export * from './body-limit.decorator';
+export * from './numeric-string.util';
