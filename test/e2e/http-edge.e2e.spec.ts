@@ -129,7 +129,7 @@ describe('HTTP edge: bad input and size before trust (e2e)', () => {
 
     it('an unauthenticated 130 MB POST is answered 401 before it is read, and memory does not grow by the body', async () => {
       const before = rssMb(gateway.pid!);
-      for (const headers of [{}, { apikey: 'wrong-key' }]) {
+      for (const headers of [{}, { apikey: 'wrong-key' }] as Record<string, string>[]) {
         const res = await streamedUpload(gateway.url, '/message/sendMedia/alpha', BIG, headers);
         expect(res).toMatchObject(UNAUTHORIZED);
         // the gateway answered without reading: the writer stalled on backpressure long before the
