@@ -3,8 +3,10 @@ export const MAX_JSON_DEPTH = 32;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const OPENERS = new Set([0x5b, 0x7b]); // [ {
-const CLOSERS = new Set([0x5d, 0x7d]); // ] }
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
 
 /**
  * Whether UTF-8 JSON text nests arrays/objects deeper than `max`, found by scanning the raw
@@ -18,9 +20,9 @@ export function jsonDepthExceeds(text: Buffer, max = MAX_JSON_DEPTH): boolean {
     if (c === QUOTE) {
       i = closingQuote(text, i);
       if (i === -1) return false;
-    } else if (OPENERS.has(c)) {
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > max) return true;
-    } else if (CLOSERS.has(c)) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     }
   }
