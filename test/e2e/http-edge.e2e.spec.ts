@@ -141,6 +141,9 @@ describe('HTTP edge: bad input and size before trust (e2e)', () => {
       const ghost = await streamedUpload(gateway.url, '/message/sendMedia/ghost', BIG, { apikey: 'wrong-key' });
       expect(ghost).toMatchObject(envelope(404, 'Not Found', ['The "ghost" instance does not exist']));
       expect(ghost.finishedWriting).toBe(false);
+      // a client waiting for "100 Continue" (curl does for large bodies) is never asked for the body
+      const polite = await streamedUpload(gateway.url, '/message/sendMedia/alpha', BIG, {}, { expectContinue: true });
+      expect(polite).toMatchObject({ ...UNAUTHORIZED, continued: false, writtenAtResponse: 0 });
       // 286 -> 708 MB before: the whole body was parsed first
       expect(rssMb(gateway.pid!) - before).toBeLessThan(60);
       expect((await gateway.api('GET', '/instance/connectionState/alpha', { apikey: API_KEY })).status).toBe(200);
@@ -152,6 +155,13 @@ describe('HTTP edge: bad input and size before trust (e2e)', () => {
       const declared = await streamedUpload(gateway.url, '/settings/set/alpha', 64 * MB, { apikey: API_KEY });
       expect(declared).toMatchObject(tooLarge(1));
       expect(declared.finishedWriting).toBe(false);
+      // an authenticated client waiting for "100 Continue" gets it, then its answer
+      const chunk = Buffer.from(JSON.stringify({ rejectCall: true }));
+      expect(await streamedUpload(gateway.url, '/settings/set/alpha', chunk.length, { apikey: API_KEY }, { expectContinue: true, chunk })).toMatchObject({
+        continued: true,
+        finishedWriting: true,
+        status: 201,
+      });
       // chunked (no length): refused once 1 MB has been read
       expect(await streamedUpload(gateway.url, '/chat/findMessages/alpha', 2 * MB, { apikey: API_KEY }, { chunked: true })).toMatchObject(tooLarge(1));
       // media routes: 140 MB declared is refused at once, a 2 MB text passes the size check
@@ -196,6 +206,11 @@ describe('HTTP edge: bad input and size before trust (e2e)', () => {
       expect(set.status).toBe(201);
       expect(set.forwardedBy).not.toBeNull(); // set only on forwarded answers
       expect((await gateway.api('GET', '/settings/find/alpha', { apikey: API_KEY })).body).toMatchObject({ msgCall: 'forwarded', groupsIgnore: true });
+      // a client waiting for "100 Continue" gets it from the forwarding node, which then streams the body on
+      const chunk = Buffer.from(JSON.stringify({ msgCall: 'after continue' }));
+      const polite = await streamedUpload(other.url, '/settings/set/alpha', chunk.length, { apikey: API_KEY }, { expectContinue: true, chunk });
+      expect(polite).toMatchObject({ status: 201, continued: true });
+      expect((await gateway.api('GET', '/settings/find/alpha', { apikey: API_KEY })).body).toMatchObject({ msgCall: 'after continue' });
       // the owner's own refusals come back unchanged
       const notGzip = await send(other, 'POST', '/settings/set/alpha', 'plain', { 'content-encoding': 'gzip', apikey: API_KEY });
       expect(notGzip).toMatchObject(envelope(400, 'Bad Request', ['Request body is not valid gzip data (content-encoding: gzip)']));

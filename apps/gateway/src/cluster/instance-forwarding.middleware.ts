@@ -4,6 +4,7 @@ import { InstanceLeases, NodeDirectory } from '@gw/instances';
 import { InstanceRepository } from '@gw/persistence';
 import type { NextFunction, Request, Response } from 'express';
 import { request } from 'undici';
+import { continueIfExpected } from '../http/expect-continue.util';
 
 /** Route families whose calls need the node that runs the instance's WhatsApp session. */
 const SESSION_ROUTES = new Set(['instance', 'message', 'chat', 'group', 'settings']);
@@ -79,6 +80,7 @@ export class InstanceForwardingMiddleware implements NestMiddleware {
     }
     const hasBody = !['GET', 'HEAD'].includes(req.method) && (Number(headers['content-length'] ?? 0) > 0 || 'transfer-encoding' in headers);
     delete headers['transfer-encoding']; // undici frames the streamed body itself
+    if (hasBody) continueIfExpected(req, res);
     const upstream = await request(`${base}${req.originalUrl}`, {
       method: req.method as 'GET',
       headers,

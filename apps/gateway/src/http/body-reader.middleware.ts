@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { EvolutionException, badRequest } from '@gw/common';
 import { json, urlencoded, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { EdgeRequest } from './edge-auth.middleware';
+import { continueIfExpected } from './expect-continue.util';
 import { MAX_JSON_DEPTH, jsonDepthExceeds } from './json-depth.util';
 
 /** Errors body-parser reports carry a `type`; decompression errors from zlib do not. */
@@ -73,6 +74,7 @@ export class BodyReaderMiddleware {
     if (identity && Number(req.headers['content-length']) > limit) return next(tooLarge(limit));
     const [first, second] = this.parsersFor(limit);
     const done: NextFunction = (err?: unknown) => next(err === undefined ? undefined : bodyError(err, req, limit));
+    continueIfExpected(req, res);
     first(req, res, (err?: unknown) => (err ? done(err) : second(req, res, done)));
   };
 

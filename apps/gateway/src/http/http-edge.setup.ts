@@ -3,6 +3,7 @@ import { rejectNulCharacters } from '@gw/common';
 import { InstanceForwardingMiddleware } from '../cluster/instance-forwarding.middleware';
 import { BodyReaderMiddleware } from './body-reader.middleware';
 import { EdgeAuthMiddleware } from './edge-auth.middleware';
+import { deferExpectContinue } from './expect-continue.util';
 import { rejectNonStringQuery } from './query-shape.middleware';
 
 /**
@@ -15,6 +16,7 @@ import { rejectNonStringQuery } from './query-shape.middleware';
  * 5. no NUL characters anywhere (Postgres cannot store them).
  */
 export function installHttpEdge(app: NestExpressApplication): void {
+  deferExpectContinue(app.getHttpServer());
   app.use(rejectNonStringQuery());
   app.use(app.get(EdgeAuthMiddleware).handle);
   app.use(app.get(InstanceForwardingMiddleware).handle);
