@@ -1,4 +1,4 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard, EvolutionExceptionFilter } from '@gw/common';
 import { AppConfig, ConfigModule } from '@gw/config';
@@ -11,6 +11,7 @@ import { StoreModule } from '@gw/store';
 import { CloudApiModule } from './cloud-api/cloud-api.module';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { GroupModule } from './group/group.module';
+import { HttpEdgeModule } from './http/http-edge.module';
 import { InstanceModule } from './instance/instance.module';
 import { ChatFindModule } from './chat/chat-find.module';
 import { MessageModule } from './message/message.module';
@@ -20,11 +21,7 @@ import { UnsupportedController } from './unsupported/unsupported.controller';
 import { WebhookModule } from './webhook/webhook.module';
 
 @Module({})
-export class AppModule implements NestModule {
-  configure(consumer: MiddlewareConsumer) {
-    consumer.apply(InstanceForwardingMiddleware).forRoutes('*');
-  }
-
+export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
@@ -32,6 +29,7 @@ export class AppModule implements NestModule {
         ConfigModule.forRoot(config),
         PersistenceModule,
         StoreModule,
+        HttpEdgeModule,
         DeliveryModule,
         InstancesModule,
         InstanceModule,
@@ -45,6 +43,8 @@ export class AppModule implements NestModule {
       ],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [
+        // installed at the HTTP edge by main.ts (after authentication, before the body is read)
+        InstanceForwardingMiddleware,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: EvolutionExceptionFilter },
       ],

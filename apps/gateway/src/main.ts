@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { PinoLoggerService, createValidationPipe, rejectNulCharacters } from '@gw/common';
+import { PinoLoggerService, createValidationPipe } from '@gw/common';
 import { loadConfigOrExit } from '@gw/config';
 import { version } from '../../../package.json';
 import { AppModule } from './app.module';
 import { applyPendingMigrations } from './boot/pending-migrations';
 import { metaWebhookRawBody } from './cloud-api/meta-body.parser';
+import { installHttpEdge } from './http/http-edge.setup';
 import { setupSwagger } from './swagger.setup';
 
 async function bootstrap() {
@@ -20,12 +21,11 @@ async function bootstrap() {
   });
   // Meta's webhooks are signed over the raw bytes (and capped at 3 MB): read before the JSON parser.
   app.use(metaWebhookRawBody(config.server.basePath));
-  // Evolution accepts large media bodies (136 MB); keep that so base64 uploads work.
-  app.useBodyParser('json', { limit: '136mb' });
-  app.useBodyParser('urlencoded', { limit: '136mb', extended: true });
-  // Postgres cannot store U+0000: refuse it as a 400 before it becomes a database 500.
-  app.use(rejectNulCharacters());
+  // Before the edge, so its early 401/413 answers carry CORS headers too.
   app.enableCors();
+  // Auth before the body is read, then bodies with per-route limits (136 MB only where media
+  // travels, 1 MB elsewhere), depth and encoding checks, NUL refusal: see http-edge.setup.ts.
+  installHttpEdge(app);
   if (config.server.basePath) app.setGlobalPrefix(config.server.basePath);
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app, config.server.basePath, version);

@@ -1,33 +1,18 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { APP_CONFIG, AppConfig } from '@gw/config';
+import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { AUTH_MODE, AuthMode, AuthenticatedRequest } from './auth.decorators';
-import { instanceNotFound, unauthorized } from './evolution.exception';
-import { secureEquals } from './secure-compare.util';
-
-export interface InstanceIdentity {
-  id: string;
-  name: string;
-  token: string;
-}
-
-/** Port the guard uses to find instances; implemented by the persistence layer. */
-export interface InstanceLookup {
-  findByName(name: string): Promise<InstanceIdentity | null>;
-  findByToken(token: string): Promise<InstanceIdentity | null>;
-}
-export const INSTANCE_LOOKUP = Symbol('INSTANCE_LOOKUP');
 
 /**
- * Evolution's order: an unknown :instanceName is a 404 before the key is checked; then the
- * global key passes everything and an instance token passes only its own instance.
+ * Applies the route's auth mode (see ApiKeyAuthenticator). The HTTP edge normally decided
+ * already, before reading the body; the guard then only checks that the edge decided for this
+ * very route and instance (so a route the edge did not recognise is still authenticated here).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(INSTANCE_LOOKUP) private readonly instances: InstanceLookup,
+    private readonly authenticator: ApiKeyAuthenticator,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -38,29 +23,13 @@ export class ApiKeyGuard implements CanActivate {
 
     const raw = req.params?.instanceName;
     const name = Array.isArray(raw) ? raw.join('/') : raw;
-    let routeInstance: InstanceIdentity | null = null;
-    if (name !== undefined) {
-      routeInstance = await this.instances.findByName(name);
-      if (!routeInstance) throw instanceNotFound(name);
-      req.instanceRecord = routeInstance;
-    }
+    const edge = req.authenticatedFor;
+    if (req.auth && edge && edge.mode === mode && edge.instanceName === name) return true;
 
-    const key = req.get('apikey');
-    if (!key) throw unauthorized();
-    if (secureEquals(key, this.config.auth.apiKey)) {
-      req.auth = { isGlobal: true };
-      return true;
-    }
-    if (mode === 'global') throw unauthorized();
-
-    if (routeInstance) {
-      if (!secureEquals(key, routeInstance.token)) throw unauthorized();
-      req.auth = { isGlobal: false, tokenInstanceId: routeInstance.id };
-      return true;
-    }
-    const owner = await this.instances.findByToken(key);
-    if (!owner) throw unauthorized();
-    req.auth = { isGlobal: false, tokenInstanceId: owner.id };
+    const { auth, instance } = await this.authenticator.authenticate(mode, name, req.get('apikey'));
+    req.auth = auth;
+    if (instance) req.instanceRecord = instance;
+    req.authenticatedFor = { mode, instanceName: name };
     return true;
   }
 }

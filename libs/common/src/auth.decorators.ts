@@ -21,6 +21,8 @@ export interface AuthenticatedRequest extends Request {
   auth?: RequestAuth;
   /** The instance named by :instanceName, resolved by the guard (404 if unknown). */
   instanceRecord?: unknown;
+  /** The route auth mode and instance `auth` was decided for (by the HTTP edge or the guard). */
+  authenticatedFor?: { mode: AuthMode; instanceName: string | undefined };
 }
 
 export const Auth = createParamDecorator(

@@ -1,3 +1,4 @@
+export * from './api-key.authenticator';
 export * from './api-key.guard';
 export * from './auth.decorators';
 export * from './backoff.util';
@@ -8,3 +9,5 @@ export * from './secure-compare.util';
 export * from './validation.pipe';
 export * from './nul-character.middleware';
 export * from './shared-async-context';
+export * from './body-limit.decorator';
+export * from './numeric-string.util';

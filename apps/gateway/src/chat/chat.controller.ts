@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { MediaBody } from '@gw/common';
 import type { InstanceWithConfig } from '@gw/persistence';
 import { InstanceParam } from '../instance/instance.param';
 import { ChatActionsUseCase } from './chat-actions.use-case';
@@ -136,6 +137,7 @@ export class ChatController {
 
   @Post(P('updateProfilePicture'))
   @HttpCode(200)
+  @MediaBody()
   @Route('Change our avatar (URL, data URI or base64 image)')
   updateProfilePicture(@InstanceParam() i: InstanceWithConfig, @Body() dto: ProfilePictureDto) {
     return this.profiles.updateProfilePicture(i, dto.picture);
@@ -193,6 +195,7 @@ export class ChatController {
 
   @Put(P('updateProfilePicture'))
   @HttpCode(200)
+  @MediaBody()
   @Route('v1 verb of POST updateProfilePicture')
   updateProfilePictureV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: ProfilePictureDto) {
     return this.profiles.updateProfilePicture(i, dto.picture);

@@ -4,6 +4,7 @@ import { InstanceLeases, NodeDirectory } from '@gw/instances';
 import { InstanceRepository } from '@gw/persistence';
 import type { NextFunction, Request, Response } from 'express';
 import { request } from 'undici';
+import { continueIfExpected } from '../http/expect-continue.util';
 
 /** Route families whose calls need the node that runs the instance's WhatsApp session. */
 const SESSION_ROUTES = new Set(['instance', 'message', 'chat', 'group', 'settings']);
@@ -11,11 +12,14 @@ const FORWARDED = 'x-gw-forwarded-by';
 /** Long enough for a send with the largest `delay` (5 min) plus its queue and send timeout. */
 const FORWARD_TIMEOUT_MS = 7 * 60_000;
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Sent on as they came: the owner reads (and sizes, decompresses, validates) the body itself. */
+const FORWARDED_HEADERS = ['apikey', 'content-type', 'content-encoding', 'content-length', 'transfer-encoding', 'accept'];
 
 /**
  * Any node answers any call: a call for an instance another live node owns is forwarded to
  * that node and its response returned unchanged (status, body), so clients need not care
- * which node they talk to. Calls are forwarded at most once.
+ * which node they talk to. Calls are forwarded at most once. It runs at the HTTP edge after
+ * authentication and before the body is read, so a body is streamed to the owner untouched.
  */
 @Injectable()
 export class InstanceForwardingMiddleware implements NestMiddleware {
@@ -27,6 +31,8 @@ export class InstanceForwardingMiddleware implements NestMiddleware {
     private readonly nodes: NodeDirectory,
     private readonly instances: InstanceRepository,
   ) {}
+
+  readonly handle = (req: Request, res: Response, next: NextFunction) => void this.use(req, res, next);
 
   async use(req: Request, res: Response, next: NextFunction) {
     try {
@@ -41,9 +47,16 @@ export class InstanceForwardingMiddleware implements NestMiddleware {
         }
         return;
       }
+      if (res.headersSent) return;
+      if (req.readableDidRead) {
+        // part of the body went to the owner already: it cannot be read again here
+        this.logger.warn(`forwarding ${req.method} ${req.path} failed mid-body: ${(err as Error).message}`);
+        res.status(502).json({ status: 502, error: 'Bad Gateway', response: { message: ['The node running this instance could not be reached'] } });
+        return;
+      }
       // Redis or the owner unreachable: answer locally; the lease decides who may act.
       this.logger.warn(`forwarding ${req.method} ${req.path} failed, answering locally: ${(err as Error).message}`);
-      if (!res.headersSent) next();
+      next();
     }
   }
 
@@ -61,15 +74,17 @@ export class InstanceForwardingMiddleware implements NestMiddleware {
 
   private async forward(req: Request, res: Response, base: string) {
     const headers: Record<string, string> = { [FORWARDED]: this.config.cluster.nodeId };
-    for (const h of ['apikey', 'content-type', 'accept']) {
+    for (const h of FORWARDED_HEADERS) {
       const v = req.headers[h];
       if (typeof v === 'string') headers[h] = v;
     }
-    const hasBody = req.body !== undefined && !['GET', 'HEAD'].includes(req.method) && Object.keys(req.body ?? {}).length > 0;
+    const hasBody = !['GET', 'HEAD'].includes(req.method) && (Number(headers['content-length'] ?? 0) > 0 || 'transfer-encoding' in headers);
+    delete headers['transfer-encoding']; // undici frames the streamed body itself
+    if (hasBody) continueIfExpected(req, res);
     const upstream = await request(`${base}${req.originalUrl}`, {
       method: req.method as 'GET',
-      headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
-      body: hasBody ? JSON.stringify(req.body) : undefined,
+      headers,
+      body: hasBody ? req : undefined,
       headersTimeout: FORWARD_TIMEOUT_MS,
       bodyTimeout: FORWARD_TIMEOUT_MS,
     });

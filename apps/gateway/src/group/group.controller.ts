@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { MediaBody } from '@gw/common';
 import type { InstanceWithConfig } from '@gw/persistence';
 import { InstanceParam } from '../instance/instance.param';
 import { CreateGroupDto } from './dto/create-group.dto';
@@ -60,11 +61,13 @@ export class GroupController {
   }
 
   @Mutation('updateGroupPicture', 'Set the group picture from a URL or base64 image')
+  @MediaBody()
   updateGroupPicture(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: GroupPictureDto) {
     return this.groups.updatePicture(i, jid, body.image);
   }
 
   @MutationV1('updateGroupPicture')
+  @MediaBody()
   updateGroupPictureV1(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: GroupPictureDto) {
     return this.updateGroupPicture(i, jid, body);
   }

@@ -1,5 +1,6 @@
 import { Controller, Post, applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { MediaBody } from '@gw/common';
 import type { InstanceWithConfig } from '@gw/persistence';
 import { InstanceParam } from '../instance/instance.param';
 import { SendAudioDto, SendAudioV1Dto } from './dto/send-audio.dto';
@@ -49,6 +50,7 @@ const SendRoute = (action: string, summary: string, { v2, v1 }: BodyShapes) =>
   );
 
 @ApiTags('Message')
+@MediaBody() // every send route may carry media inline (base64)
 @ApiHeader({ name: 'apikey', required: true, description: 'Global API key or the instance token' })
 @Controller('message')
 export class MessageController {

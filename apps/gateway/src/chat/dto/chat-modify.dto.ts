@@ -13,7 +13,6 @@ export class LastMessageDto {
 
   @ApiPropertyOptional({ description: 'unix seconds' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   messageTimestamp?: number;

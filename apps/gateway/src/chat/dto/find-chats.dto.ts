@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
-import { FindPageDto, MAX_PAGE_SIZE, MAX_SKIP, TimestampRangeDto, toNumber } from './find-page.dto';
+import { FindPageDto, MAX_PAGE_SIZE, MAX_SKIP, TimestampRangeDto } from './find-page.dto';
 
 export class ChatWhereDto {
   @ApiPropertyOptional({ description: 'Chat JID or number' }) @IsOptional() @IsString() remoteJid?: string;
@@ -27,7 +27,6 @@ export class FindChatsDto extends FindPageDto {
 
   @ApiPropertyOptional({ description: 'Page size (Evolution v2 spelling)' })
   @IsOptional()
-  @Transform(toNumber)
   @IsInt({ message: 'take must be an integer' })
   @Min(1)
   @Max(MAX_PAGE_SIZE)
@@ -35,7 +34,6 @@ export class FindChatsDto extends FindPageDto {
 
   @ApiPropertyOptional({ description: 'Rows to skip (Evolution v2 spelling)' })
   @IsOptional()
-  @Transform(toNumber)
   @IsInt({ message: 'skip must be an integer' })
   @Min(0)
   @Max(MAX_SKIP)

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
-import { FindPageDto, MAX_PAGE_SIZE, TimestampRangeDto, toBoolean, toNumber } from './find-page.dto';
+import { FindPageDto, MAX_PAGE_SIZE, TimestampRangeDto, toBoolean } from './find-page.dto';
 
 export class MessageKeyFilterDto {
   @ApiPropertyOptional({ description: 'WhatsApp message id' }) @IsOptional() @IsString() id?: string;
@@ -50,7 +50,6 @@ export class FindMessagesDto extends FindPageDto {
 
   @ApiPropertyOptional({ description: 'v1 page size' })
   @IsOptional()
-  @Transform(toNumber)
   @IsInt({ message: 'limit must be an integer' })
   @Min(1)
   @Max(MAX_PAGE_SIZE)

@@ -34,7 +34,6 @@ export const toUnixSeconds = ({ value }: { value: unknown }) => {
 export class FindPageDto {
   @ApiPropertyOptional({ minimum: 1, default: 1 })
   @IsOptional()
-  @Transform(toNumber)
   @IsInt({ message: 'page must be an integer' })
   @Min(1)
   @Max(MAX_PAGE)
@@ -42,7 +41,6 @@ export class FindPageDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE, description: 'Page size' })
   @IsOptional()
-  @Transform(toNumber)
   @IsInt({ message: 'offset must be an integer (the page size)' })
   @Min(1)
   @Max(MAX_PAGE_SIZE)

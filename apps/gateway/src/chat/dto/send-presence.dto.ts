@@ -11,7 +11,6 @@ export class PresenceOptionsDto {
   @ApiProperty({ enum: CHAT_PRESENCES }) @IsIn(CHAT_PRESENCES) presence: (typeof CHAT_PRESENCES)[number];
 
   @ApiProperty({ description: 'ms' })
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(MAX_PRESENCE_DELAY_MS)
@@ -30,7 +29,6 @@ export class SendPresenceDto {
 
   @ApiPropertyOptional({ description: 'ms the indicator is shown (the request waits as long)' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(MAX_PRESENCE_DELAY_MS)

@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import type { GroupParticipantsAction, GroupSetting } from '@gw/whatsapp';
 import { DESCRIPTION_MAX, GROUP_SIZE_MAX, SUBJECT_MAX } from './create-group.dto';
@@ -58,8 +57,7 @@ export const EPHEMERAL_TIMERS = [0, 86400, 604800, 7776000];
 
 export class ToggleEphemeralDto {
   @ApiProperty({ enum: EPHEMERAL_TIMERS, description: 'Seconds; 0 turns disappearing messages off' })
-  // forms and some n8n setups send the number as a string
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value))
+  // "86400" is accepted too: numeric strings become numbers for every numeric rule (coerceNumericStrings)
   @IsIn(EPHEMERAL_TIMERS, { message: `expiration must be one of: ${EPHEMERAL_TIMERS.join(', ')}` })
   expiration: number;
 }

@@ -1,5 +1,4 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'refused', 'gone', 'too_large'] as const;
@@ -27,7 +26,6 @@ export class DeliveryQueryDto {
 
   @ApiPropertyOptional({ default: 50, maximum: 500 })
   @IsOptional()
-  @Transform(({ value }) => (value === undefined ? undefined : Number(value)))
   @IsInt({ message: 'limit must be an integer' })
   @Min(1)
   @Max(500)

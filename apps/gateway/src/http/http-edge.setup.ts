@@ -1,0 +1,25 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { rejectNulCharacters } from '@gw/common';
+import { InstanceForwardingMiddleware } from '../cluster/instance-forwarding.middleware';
+import { BodyReaderMiddleware } from './body-reader.middleware';
+import { EdgeAuthMiddleware } from './edge-auth.middleware';
+import { deferExpectContinue } from './expect-continue.util';
+import { rejectNonStringQuery } from './query-shape.middleware';
+
+/**
+ * Size before trust: everything that can be decided from the request line and headers is
+ * decided before a body byte is read. The order matters:
+ * 1. query parameters are plain strings (400 otherwise);
+ * 2. apikey / instance token for the route (404 unknown instance, then 401), no body read yet;
+ * 3. calls for an instance another node runs are streamed to it, body unread;
+ * 4. the body is read with the route's limit (413), depth (400) and encoding (400/415) checks;
+ * 5. no NUL characters anywhere (Postgres cannot store them).
+ */
+export function installHttpEdge(app: NestExpressApplication): void {
+  deferExpectContinue(app.getHttpServer());
+  app.use(rejectNonStringQuery());
+  app.use(app.get(EdgeAuthMiddleware).handle);
+  app.use(app.get(InstanceForwardingMiddleware).handle);
+  app.use(app.get(BodyReaderMiddleware).handle);
+  app.use(rejectNulCharacters());
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import type { AuthMode, RequestAuth } from './auth.decorators';
+import { instanceNotFound, unauthorized } from './evolution.exception';
+import { secureEquals } from './secure-compare.util';
+
+export interface InstanceIdentity {
+  id: string;
+  name: string;
+  token: string;
+}
+
+/** Port the authenticator uses to find instances; implemented by the persistence layer. */
+export interface InstanceLookup {
+  findByName(name: string): Promise<InstanceIdentity | null>;
+  findByToken(token: string): Promise<InstanceIdentity | null>;
+}
+export const INSTANCE_LOOKUP = Symbol('INSTANCE_LOOKUP');
+
+export interface Authentication {
+  auth: RequestAuth;
+  /** The instance named by the route (:instanceName), when it has one. */
+  instance: InstanceIdentity | null;
+}
+
+/**
+ * The one place the `apikey` rules live; used by the HTTP edge (before any body byte is read)
+ * and by the guard. Evolution's order: an unknown :instanceName is a 404 before the key is
+ * checked; then the global key passes everything and an instance token only its own instance.
+ */
+@Injectable()
+export class ApiKeyAuthenticator {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(INSTANCE_LOOKUP) private readonly instances: InstanceLookup,
+  ) {}
+
+  async authenticate(mode: Exclude<AuthMode, 'public'>, instanceName: string | undefined, key: string | undefined): Promise<Authentication> {
+    let instance: InstanceIdentity | null = null;
+    if (instanceName !== undefined) {
+      instance = await this.instances.findByName(instanceName);
+      if (!instance) throw instanceNotFound(instanceName);
+    }
+
+    if (!key) throw unauthorized();
+    if (secureEquals(key, this.config.auth.apiKey)) return { auth: { isGlobal: true }, instance };
+    if (mode === 'global') throw unauthorized();
+
+    if (instance) {
+      if (!secureEquals(key, instance.token)) throw unauthorized();
+      return { auth: { isGlobal: false, tokenInstanceId: instance.id }, instance };
+    }
+    const owner = await this.instances.findByToken(key);
+    if (!owner) throw unauthorized();
+    return { auth: { isGlobal: false, tokenInstanceId: owner.id }, instance };
+  }
+}
