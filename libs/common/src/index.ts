@@ -8,3 +8,4 @@ export * from './secure-compare.util';
 export * from './validation.pipe';
 export * from './nul-character.middleware';
 export * from './shared-async-context';
+export * from './json-null.interceptor';
