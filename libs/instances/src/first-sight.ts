@@ -14,10 +14,13 @@ export interface KnownJidsSource {
   existing(instanceId: string, kind: JidKind, jids: string[], before: string): Promise<string[]>;
 }
 
-/** JIDs remembered per kind and instance (~100 B each): bounds memory on accounts with huge address books. */
-export const KNOWN_JIDS_CAPACITY = 8192;
+/**
+ * JIDs remembered per kind and instance (~130 B each, so at most ~0.5 MB per kind): bounds memory
+ * on accounts with huge address books; the JIDs in use stay, the others cost a query when they return.
+ */
+export const KNOWN_JIDS_CAPACITY = 4096;
 /** Rows loaded at start; a contact row brings up to 3 JIDs (remote, LID, phone), so the seed never evicts. */
-export const KNOWN_JIDS_SEED_ROWS = 2048;
+export const KNOWN_JIDS_SEED_ROWS = 1024;
 
 /** A set that forgets its least recently used entries beyond a capacity. */
 class BoundedJidSet {
