@@ -96,7 +96,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     let result: SendResult | undefined;
     let error: Error | undefined;
     try {
-      result = await this.sender.post(data.url, body, this.headers(data, body, cfg, startedAt), applyJwtKeyHeader({ ...data.headers }, startedAt));
+      const custom = applyJwtKeyHeader({ ...data.headers }, startedAt);
+      result = await this.sender.post(data.url, body, this.headers(data, body, cfg, startedAt), custom);
     } catch (err) {
       error = err as Error;
     }

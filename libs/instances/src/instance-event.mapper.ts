@@ -143,7 +143,9 @@ export class InstanceEventMapper {
       }
       publish('MESSAGES_UPSERT', record);
       // Evolution's message path: a contact's first message brings one CONTACTS_UPSERT (an object, not a list).
-      if (!m.key.fromMe && newContacts.delete(m.key.remoteJid)) publish('CONTACTS_UPSERT', contactPayload(contactOf(m), instanceId));
+      if (!m.key.fromMe && newContacts.delete(m.key.remoteJid)) {
+        publish('CONTACTS_UPSERT', contactPayload(contactOf(m), instanceId));
+      }
     }
   }
 
@@ -164,7 +166,9 @@ export class InstanceEventMapper {
       chats.set(chat.id, chat);
     }
     const newChats = await this.firstSight.claimChats([...chats.keys()]);
-    if (newChats.size) this.deps.publish('CHATS_UPSERT', [...newChats].map((id) => chatUpsertPayload(chats.get(id)!, this.deps.instanceId)));
+    if (newChats.size) {
+      this.deps.publish('CHATS_UPSERT', [...newChats].map((id) => chatUpsertPayload(chats.get(id)!, this.deps.instanceId)));
+    }
     const people = messages.filter((m) => !m.key.fromMe && PERSON_JID.test(m.key.remoteJid));
     return this.firstSight.claimContacts(people.map((m) => jidsOf(contactOf(m))));
   }
