@@ -64,9 +64,11 @@ describe('event catalogue end to end (e2e)', () => {
     expect(global.body.event).toBe('messages.upsert');
     expect(global.headers['webhook-id']).not.toBe(w.headers['webhook-id']);
 
-    // the same message updates the chat and teaches the contact's name
-    const chat = await at('chats-update', (x) => x.body.data.some((c: { remoteJid: string }) => c.remoteJid === alice.jid));
+    // Alice's first message introduces her chat and her (first sight: upserts) and teaches her name
+    const chat = await at('chats-upsert', (x) => x.body.data.some((c: { remoteJid: string }) => c.remoteJid === alice.jid));
     expect(chat.body.data.find((c: { remoteJid: string }) => c.remoteJid === alice.jid)).toMatchObject({ instanceId });
+    const introduced = await at('contacts-upsert', (x) => x.body.data.remoteJid === alice.jid);
+    expect(introduced.body.data).toMatchObject({ pushName: 'Alice', instanceId });
     const contact = await at('contacts-update', (x) => x.body.data.some((c: { pushName: string }) => c.pushName === 'Alice'));
     expect(contact.body.data[0]).toMatchObject({ remoteJid: expect.stringMatching(/@(s\.whatsapp\.net|lid)$/), pushName: 'Alice', instanceId });
   });

@@ -11,3 +11,4 @@ export * from './nul-character.middleware';
 export * from './shared-async-context';
 export * from './body-limit.decorator';
 export * from './numeric-string.util';
+export * from './json-null.interceptor';

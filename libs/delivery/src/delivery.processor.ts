@@ -96,7 +96,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     let result: SendResult | undefined;
     let error: Error | undefined;
     try {
-      result = await this.sender.post(data.url, body, this.headers(data, body, cfg, startedAt));
+      const custom = applyJwtKeyHeader({ ...data.headers }, startedAt);
+      result = await this.sender.post(data.url, body, this.headers(data, body, cfg, startedAt), custom);
     } catch (err) {
       error = err as Error;
     }
@@ -141,8 +142,9 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     throw new RetryLaterError(`attempt ${attempt}: ${reason}`, retryAfter);
   }
 
+  /** The gateway's own headers; the webhook's custom ones go to the sender separately (it drops unsendable ones). */
   private headers(data: DeliveryJob, body: string, cfg: { secrets: string[]; hubSignature: boolean }, now: Date): Record<string, string> {
-    const headers: Record<string, string> = { ...applyJwtKeyHeader({ ...data.headers }, now), 'webhook-id': data.deliveryId };
+    const headers: Record<string, string> = { 'webhook-id': data.deliveryId };
     if (data.sequence !== null) headers['webhook-sequence'] = String(data.sequence);
     if (cfg.secrets.length) {
       Object.assign(

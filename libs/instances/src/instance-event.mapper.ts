@@ -12,7 +12,8 @@ import {
   messageUpdatePayload,
 } from '@gw/events';
 import type { MessageRepository } from '@gw/persistence';
-import type { EngineEvent, EngineMessage, HistoryBatch, MediaDownload, MessageUpdate } from '@gw/whatsapp';
+import type { EngineChat, EngineContact, EngineEvent, EngineMessage, HistoryBatch, MediaDownload, MessageUpdate } from '@gw/whatsapp';
+import { FirstSight, KnownJidsSource } from './first-sight';
 import { LidDirectory } from './lid-directory';
 
 export interface MapperDeps {
@@ -24,10 +25,14 @@ export interface MapperDeps {
   /** Whether the instance webhook asks for media as base64 (webhookBase64). */
   wantsBase64: () => Promise<boolean>;
   downloadMedia: (messageId: string) => Promise<MediaDownload>;
+  /** The store's contacts and chats; without it (no message store) there are no first-sight upserts. */
+  known?: KnownJidsSource;
 }
 
 /** protocolMessage types that are bookkeeping, never user-visible messages. */
 const EDIT = 'MESSAGE_EDIT';
+const STATUS_BROADCAST = 'status@broadcast';
+const PERSON_JID = /@(s\.whatsapp\.net|lid)$/;
 
 /**
  * Turns an instance's engine events (messages, receipts, chats, contacts, groups, presence,
@@ -35,8 +40,11 @@ const EDIT = 'MESSAGE_EDIT';
  */
 export class InstanceEventMapper {
   readonly lids = new LidDirectory();
+  private readonly firstSight?: FirstSight;
 
-  constructor(private readonly deps: MapperDeps) {}
+  constructor(private readonly deps: MapperDeps) {
+    if (deps.known) this.firstSight = new FirstSight(deps.instanceId, deps.known, deps.logger);
+  }
 
   async handle(event: EngineEvent): Promise<void> {
     const { instanceId, instanceName, publish } = this.deps;
@@ -51,15 +59,14 @@ export class InstanceEventMapper {
       case 'history':
         return this.onHistory(event.batch);
       case 'chats':
-        if (!event.chats.length) return;
-        if (event.action === 'upsert') publish('CHATS_UPSERT', event.chats.map((c) => chatUpsertPayload(c, instanceId)));
-        else publish('CHATS_UPDATE', event.chats.map((c) => chatUpdatePayload(c, instanceId)));
-        return;
+        return this.onChats(event.action, event.chats);
       case 'chats-deleted':
+        this.firstSight?.forgetChats(event.ids);
         if (event.ids.length) publish('CHATS_DELETE', event.ids);
         return;
       case 'contacts':
         event.contacts.forEach((c) => this.lids.learnFromContact(c));
+        this.firstSight?.remember('contacts', event.contacts.flatMap(jidsOf));
         if (event.contacts.length) {
           publish(
             event.action === 'upsert' ? 'CONTACTS_UPSERT' : 'CONTACTS_UPDATE',
@@ -121,6 +128,7 @@ export class InstanceEventMapper {
     const visible = messages.filter((m) => m.messageType !== 'protocolMessage');
     // Stored first: the unique key makes WhatsApp's redeliveries and our replays idempotent.
     const fresh = await this.store(visible);
+    const newContacts = await this.introduce(visible.filter((m) => fresh.has(m.key.id)));
     for (const m of messages) {
       if (m.messageType === 'protocolMessage') {
         if ((m.message?.protocolMessage as { type?: string } | undefined)?.type === EDIT) {
@@ -134,7 +142,52 @@ export class InstanceEventMapper {
         Object.assign(record.message, await this.base64Of(m.key.id));
       }
       publish('MESSAGES_UPSERT', record);
+      // Evolution's message path: a contact's first message brings one CONTACTS_UPSERT (an object, not a list).
+      if (!m.key.fromMe && newContacts.delete(m.key.remoteJid)) {
+        publish('CONTACTS_UPSERT', contactPayload(contactOf(m), instanceId));
+      }
     }
+  }
+
+  /**
+   * First appearances among new messages: CHATS_UPSERT now, before the messages and any
+   * CHATS_UPDATE of those chats; returns the contacts whose first message this is.
+   */
+  private async introduce(messages: EngineMessage[]): Promise<Set<string>> {
+    if (!this.firstSight || !messages.length) return new Set();
+    const chats = new Map<string, EngineChat>();
+    for (const m of messages) {
+      if (m.key.remoteJid === STATUS_BROADCAST) continue;
+      const chat = chats.get(m.key.remoteJid) ?? { id: m.key.remoteJid, unreadCount: 0 };
+      if (!m.key.fromMe) {
+        chat.unreadCount! += 1;
+        if (m.pushName && PERSON_JID.test(chat.id)) chat.name = m.pushName;
+      }
+      chats.set(chat.id, chat);
+    }
+    const newChats = await this.firstSight.claimChats([...chats.keys()]);
+    if (newChats.size) {
+      this.deps.publish('CHATS_UPSERT', [...newChats].map((id) => chatUpsertPayload(chats.get(id)!, this.deps.instanceId)));
+    }
+    const people = messages.filter((m) => !m.key.fromMe && PERSON_JID.test(m.key.remoteJid));
+    return this.firstSight.claimContacts(people.map((m) => jidsOf(contactOf(m))));
+  }
+
+  /** A chat event for a chat never seen before goes out as CHATS_UPSERT (Evolution's order), the rest as sent. */
+  private async onChats(action: 'upsert' | 'update', chats: EngineChat[]) {
+    const { instanceId, publish } = this.deps;
+    if (!chats.length) return;
+    if (action === 'upsert' || !this.firstSight) {
+      this.firstSight?.remember('chats', chats.map((c) => c.id));
+      if (action === 'upsert') publish('CHATS_UPSERT', chats.map((c) => chatUpsertPayload(c, instanceId)));
+      else publish('CHATS_UPDATE', chats.map((c) => chatUpdatePayload(c, instanceId)));
+      return;
+    }
+    const fresh = await this.firstSight.claimChats(chats.map((c) => c.id));
+    const first = chats.filter((c) => fresh.has(c.id));
+    const known = chats.filter((c) => !fresh.has(c.id));
+    if (first.length) publish('CHATS_UPSERT', first.map((c) => chatUpsertPayload(c, instanceId)));
+    if (known.length) publish('CHATS_UPDATE', known.map((c) => chatUpdatePayload(c, instanceId)));
   }
 
   /** `{base64}` with the decrypted media, or `{base64: null, base64Omitted}` saying why not. */
@@ -169,6 +222,8 @@ export class InstanceEventMapper {
   private async onHistory(batch: HistoryBatch) {
     const { instanceId, publish } = this.deps;
     batch.contacts.forEach((c) => this.lids.learnFromContact(c));
+    this.firstSight?.remember('contacts', batch.contacts.flatMap(jidsOf));
+    this.firstSight?.remember('chats', [...batch.chats.map((c) => c.id), ...batch.messages.map((m) => m.key.remoteJid)]);
     const messages = batch.messages.map((m) => this.prepare(m)).filter((m) => m.messageType !== 'protocolMessage');
     // Only what was never sent before: history overlaps live messages and earlier syncs.
     const fresh = await this.store(messages);
@@ -178,3 +233,16 @@ export class InstanceEventMapper {
     for (const chunk of chunkBySize(records)) publish('MESSAGES_SET', chunk);
   }
 }
+
+/** The sender of a 1:1 message as a contact, with its other addressing (LID <-> phone number). */
+function contactOf(m: EngineMessage): EngineContact {
+  const alt = m.key.remoteJidAlt;
+  const lidAddressed = m.key.remoteJid.endsWith('@lid');
+  return {
+    id: m.key.remoteJid,
+    ...(alt ? (lidAddressed ? { phoneNumber: alt } : { lid: alt }) : {}),
+    ...(m.pushName ? { notify: m.pushName } : {}),
+  };
+}
+
+const jidsOf = (c: EngineContact): string[] => [c.id, c.lid, c.phoneNumber].filter((j): j is string => !!j);

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '@gw/config';
 import { WebhookTargetCache } from '@gw/delivery';
 import { EVENT_SINK, EventSink } from '@gw/events';
 import { InstanceRepository, MessageRepository } from '@gw/persistence';
-import { StoreWriter } from '@gw/store';
+import { KnownJidsRepository, StoreWriter } from '@gw/store';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRuntime } from './instance-runtime';
@@ -29,6 +29,7 @@ export class InstanceRegistry {
     private readonly leases: InstanceLeases,
     private readonly settings: InstanceSettingsStore,
     @Optional() private readonly store?: StoreWriter,
+    @Optional() private readonly knownJids?: KnownJidsRepository,
   ) {
     // Another node took the instance over (we were paused or cut off): stop at once, no logout.
     leases.onLost((instanceId) => {
@@ -93,6 +94,7 @@ export class InstanceRegistry {
         reconnectMaxDelayMs: this.config.whatsapp.reconnectMaxDelayMs,
         logger: this.logger,
         observe: this.store ? (event) => this.store!.record(instanceId, event) : undefined,
+        known: this.knownJids,
       });
       this.runtimes.set(instanceId, runtime);
     }

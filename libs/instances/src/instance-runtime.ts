@@ -4,6 +4,7 @@ import { ConnectionUpdateData, EventName, EventSink, GatewayEvent } from '@gw/ev
 import { ConnectionFields, MessageRepository } from '@gw/persistence';
 import { CloseCause, EngineAccount, EngineEvent, WhatsAppSession } from '@gw/whatsapp';
 import * as QRCode from 'qrcode';
+import type { KnownJidsSource } from './first-sight';
 import { InstanceEventMapper } from './instance-event.mapper';
 import { InstanceEventPublisher } from './instance-event-publisher';
 import { InstanceState, LastClose, QR_LIMIT_MESSAGE, QrSnapshot } from './instance-state';
@@ -23,6 +24,8 @@ export interface RuntimeDeps {
   filter?: (event: EngineEvent) => Promise<EngineEvent | undefined>;
   /** Side consumer of every engine event (the message store); must return at once and never throw. */
   observe?: (event: EngineEvent) => void;
+  /** The message store's contacts and chats, to tell first appearances (CONTACTS_UPSERT, CHATS_UPSERT). */
+  known?: KnownJidsSource;
 }
 
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
@@ -73,6 +76,7 @@ export class InstanceRuntime {
       logger: deps.logger,
       wantsBase64: deps.wantsBase64,
       downloadMedia: (id) => deps.session.downloadMedia(id, deps.base64MaxBytes),
+      known: deps.known,
     });
     deps.session.onEvent((event) => {
       this.unhandled.push(event);

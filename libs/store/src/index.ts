@@ -3,6 +3,7 @@ export * from './contact.repository';
 export * from './group-metadata.repository';
 export * from './jid.util';
 export * from './known-contacts.util';
+export * from './known-jids.repository';
 export * from './message-query.repository';
 export * from './message-update.repository';
 export * from './store-counts.repository';

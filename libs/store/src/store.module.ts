@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ChatRepository } from './chat.repository';
 import { ContactRepository } from './contact.repository';
 import { GroupMetadataRepository } from './group-metadata.repository';
+import { KnownJidsRepository } from './known-jids.repository';
 import { MessageQueryRepository } from './message-query.repository';
 import { MessageUpdateRepository } from './message-update.repository';
 import { StoreCountsRepository } from './store-counts.repository';
@@ -12,6 +13,7 @@ const EXPORTED = [
   ChatRepository,
   ContactRepository,
   GroupMetadataRepository,
+  KnownJidsRepository,
   MessageQueryRepository,
   MessageUpdateRepository,
   StoreCountsRepository,

@@ -1,5 +1,6 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { EvolutionException, badRequest, forbidden } from '@gw/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import { EvolutionException, badRequest, forbidden, secureEquals } from '@gw/common';
 import { CLOUD_API_INTEGRATION } from '@gw/whatsapp';
 import { InstanceLifecycleService } from '@gw/instances';
 import { InstanceRepository } from '@gw/persistence';
@@ -12,6 +13,7 @@ import { applyCloudApiSigning, toWebhookConfig } from '../webhook/webhook-config
 @Injectable()
 export class CreateInstanceUseCase {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: InstanceRepository,
     private readonly lifecycle: InstanceLifecycleService,
     private readonly placement: InstancePlacement,
@@ -24,6 +26,10 @@ export class CreateInstanceUseCase {
     }
     const cloud = integration === CLOUD_API_INTEGRATION;
     if (cloud) assertCloudFields(dto);
+    // An instance token equal to the global key would make every holder of that token global.
+    if (!cloud && dto.token && secureEquals(dto.token, this.config.auth.apiKey)) {
+      throw badRequest('token must not be the global API key');
+    }
     if (await this.repository.findByName(dto.instanceName)) {
       throw forbidden(`This name "${dto.instanceName}" is already in use.`);
     }

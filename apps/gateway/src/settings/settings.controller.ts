@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { NullAsJson } from '@gw/common';
 import type { InstanceWithConfig } from '@gw/persistence';
 import { InstanceParam } from '../instance/instance.param';
 import { SetSettingsDto } from './dto/set-settings.dto';
@@ -19,6 +20,7 @@ export class SettingsController {
   }
 
   @Get('find/:instanceName')
+  @NullAsJson()
   @ApiParam({ name: 'instanceName' })
   @ApiOperation({ summary: 'The instance settings (8 camelCase fields), or null' })
   find(@InstanceParam() instance: InstanceWithConfig) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Auth, RequestAuth, ScopedList, badRequest, instanceNotFound, unauthorized } from '@gw/common';
+import { Auth, NullAsJson, RequestAuth, ScopedList, badRequest, instanceNotFound, unauthorized } from '@gw/common';
 import { InstanceRepository, InstanceWithConfig, Webhook } from '@gw/persistence';
 import { InstanceParam } from '../instance/instance.param';
 import { RotateSecretDto } from './dto/rotate-secret.dto';
@@ -62,6 +62,7 @@ export class WebhookController {
   }
 
   @Get('find/:instanceName')
+  @NullAsJson()
   @ApiParam({ name: 'instanceName' })
   @ApiOperation({ summary: 'The instance webhook (v2 row), or null when none is set' })
   find(@InstanceParam() instance: InstanceWithConfig) {

@@ -3,6 +3,7 @@ import { Transform, plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { IsEventList } from '../../webhook/dto/event-list.validator';
 import { WebhookConfigDto, WEBHOOK_URL_OPTIONS } from '../../webhook/dto/webhook-config.dto';
+import { INSTANCE_NAME_MAX_CHARS, IsInstanceName } from './instance-name.validator';
 
 export const INTEGRATIONS = ['WHATSAPP-BAILEYS', 'WHATSAPP-BUSINESS', 'EVOLUTION'] as const;
 
@@ -13,18 +14,22 @@ function webhookObject({ value }: { value: unknown }) {
 }
 
 export class CreateInstanceDto {
-  @ApiProperty({ example: 'my-instance' })
-  @IsString()
-  @IsNotEmpty({ message: 'instanceName must not be empty' })
-  @MaxLength(255)
-  @Matches(/^[^/?#\\]+$/, { message: 'instanceName must not contain / ? # or \\' })
+  @ApiProperty({
+    example: 'vendas São Paulo',
+    description: `Up to ${INSTANCE_NAME_MAX_CHARS} characters, any script; no / ? # % \\, control or bidi-override characters, no leading/trailing spaces, not . or ..`,
+  })
+  @IsInstanceName()
   instanceName: string;
 
-  @ApiPropertyOptional({ description: 'Instance API key; generated when absent' })
+  @ApiPropertyOptional({ description: 'Instance API key (sent in the apikey header); generated when absent; never the global API key' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  // Sent back in the apikey header: HTTP trims outer spaces, and clients disagree on bytes beyond ASCII.
+  @Matches(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, {
+    message: 'token must be printable ASCII without leading or trailing spaces (it is sent in the apikey header)',
+  })
   token?: string;
 
   @ApiPropertyOptional({ description: 'Phone number (digits) to link with a pairing code instead of a QR', example: '5511999999999' })

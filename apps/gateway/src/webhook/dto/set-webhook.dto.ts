@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, plainToInstance } from 'class-transformer';
-import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, IsUrl, ValidateIf, ValidateNested } from 'class-validator';
 import { IsEventList } from './event-list.validator';
+import { IsWebhookHeaders } from './webhook-headers.validator';
 import { WEBHOOK_URL_OPTIONS, WebhookConfigDto, WebhookExtrasDto } from './webhook-config.dto';
 
 const toConfig = ({ value }: { value: unknown }) =>
@@ -44,7 +45,7 @@ export class SetWebhookDto extends WebhookExtrasDto {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   @IsOptional()
-  @IsObject()
+  @IsWebhookHeaders()
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({ description: 'Only for POST /webhook/instance (or use the instance token)' })

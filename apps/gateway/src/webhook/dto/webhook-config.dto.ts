@@ -5,7 +5,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -18,6 +17,7 @@ import {
 } from 'class-validator';
 import { MAX_RETRY_HORIZON_S } from '@gw/config';
 import { IsEventList } from './event-list.validator';
+import { IsWebhookHeaders } from './webhook-headers.validator';
 
 export const WEBHOOK_FORMATS = ['evolution', 'cloud-api'] as const;
 
@@ -114,7 +114,7 @@ export class WebhookConfigDto extends WebhookExtrasDto {
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'Sent with every delivery' })
   @IsOptional()
-  @IsObject()
+  @IsWebhookHeaders()
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({
