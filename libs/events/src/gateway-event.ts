@@ -26,6 +26,8 @@ export interface ConnectionUpdateData {
   instance: string;
   state: 'open' | 'connecting' | 'close' | 'refused';
   statusReason: number;
+  /** Why the connection last closed, in words ("connect ECONNREFUSED ..."); not an Evolution field, its clients ignore it. */
+  reason?: string;
   wuid?: string;
   profileName?: string;
   profilePictureUrl?: string | null;

@@ -45,6 +45,7 @@ export class InstanceRuntime {
   qr: QrSnapshot = { pairingCode: null, code: null, base64: null, count: 0 };
   private reconnectAttempt = 0;
   private lastCloseCode?: number;
+  private lastCloseReason?: string;
   private reconnectTimer?: NodeJS.Timeout;
   private stableTimer?: NodeJS.Timeout;
   private pairingNumber?: string;
@@ -193,7 +194,12 @@ export class InstanceRuntime {
         this.state = 'connecting';
         await this.deps.saveConnection({ connectionStatus: 'connecting' });
         // After a reconnect, statusReason says why the previous socket went away (e.g. 408 watchdog).
-        this.publish('CONNECTION_UPDATE', { instance: this.instanceName, state: 'connecting', statusReason: this.lastCloseCode ?? 200 });
+        this.publish('CONNECTION_UPDATE', {
+          instance: this.instanceName,
+          state: 'connecting',
+          statusReason: this.lastCloseCode ?? 200,
+          ...(this.lastCloseReason ? { reason: this.lastCloseReason } : {}),
+        });
         return;
       case 'qr':
         return this.onQr(event.code);
@@ -257,6 +263,7 @@ export class InstanceRuntime {
     this.state = 'open';
     this.account = account;
     this.lastCloseCode = undefined;
+    this.lastCloseReason = undefined;
     if (this.stableTimer) clearTimeout(this.stableTimer);
     this.stableTimer = setTimeout(() => (this.reconnectAttempt = 0), STABLE_CONNECTION_MS);
     this.stableTimer.unref();
@@ -287,6 +294,7 @@ export class InstanceRuntime {
     if (this.stableTimer) clearTimeout(this.stableTimer);
     if (this.stopped) return;
     this.lastCloseCode = statusCode;
+    this.lastCloseReason = reason;
     if (statusCode === 408) {
       this.deps.logger.warn(`instance ${this.instanceName}: watchdog: no traffic from WhatsApp (${reason}); restarting the socket`);
     } else {

@@ -16,6 +16,7 @@ import type {
 import type { WhatsAppChatOperations } from './chat-operations.port';
 import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from './messaging.types';
 import type { WhatsAppGroupOperations } from './group-operations.port';
+import type { ProxySettings } from './proxy/proxy.types';
 
 export * from './messaging.types';
 export * from './group-operations.port';
@@ -98,6 +99,8 @@ export interface SessionOptions {
   fence?: () => number | undefined;
   /** Read at each connect: ask the phone for the full history (instance setting syncFullHistory). */
   syncFullHistory?: () => Promise<boolean>;
+  /** Read at each connect: the proxy everything of this instance leaves through (null = direct). */
+  proxy?: () => Promise<ProxySettings | null>;
 }
 
 export type MediaDownload =

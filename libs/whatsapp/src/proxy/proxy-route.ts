@@ -1,8 +1,7 @@
 import type { Agent as HttpAgent } from 'node:http';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { SocksProxyAgent } from 'socks-proxy-agent';
 import { Agent, ProxyAgent, type Dispatcher } from 'undici';
 import { socksConnector } from './socks-connector.util';
+import { HttpTunnelAgent, SocksTunnelAgent } from './tunnel-agents';
 import { proxyLabel, proxyUrl, type ProxySettings } from './proxy.types';
 
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -24,14 +23,14 @@ export class ProxyRoute {
     const label = proxyLabel(proxy);
     if (proxy.protocol === 'socks4' || proxy.protocol === 'socks5') {
       return new ProxyRoute(
-        new SocksProxyAgent(url, { timeout: timeoutMs }),
+        new SocksTunnelAgent(url, { timeout: timeoutMs }),
         new Agent({ connect: socksConnector(proxy, timeoutMs) }),
         label,
       );
     }
     // http: CONNECT to a plain proxy; https: the proxy itself is reached over TLS, then CONNECT.
     return new ProxyRoute(
-      new HttpsProxyAgent(url, { timeout: timeoutMs }),
+      new HttpTunnelAgent(url.toString(), { timeout: timeoutMs }),
       new ProxyAgent({ uri: url.toString(), proxyTunnel: true, connect: { timeout: timeoutMs } }),
       label,
     );

@@ -26,7 +26,8 @@ export function socksConnector(proxy: ProxySettings, timeoutMs: number): buildCo
       ({ socket }) => {
         if (!secure) return callback(null, socket);
         const servername = opts.servername ?? (isIP(opts.hostname) ? undefined : opts.hostname);
-        const tls = tlsConnect({ socket, servername, ALPNProtocols: ['http/1.1'] });
+        // host: the certificate is checked against it (also for IP targets, which get no servername)
+        const tls = tlsConnect({ socket, host: opts.hostname, servername, ALPNProtocols: ['http/1.1'] });
         tls.once('secureConnect', () => callback(null, tls));
         tls.once('error', (err) => callback(err, null));
       },
