@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpConnectProxy, SocksProxyProcess, type GatewayProcess, type PairedAccount, type ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 
@@ -21,6 +23,10 @@ describe('proxy per instance (e2e)', () => {
   let me: PairedAccount;
   let alice: { jid: string; phone: string };
   let waHost: string;
+  /** A web server the media URLs point at; it notes where each request came from. */
+  let web: Server;
+  let webBase: string;
+  const webFrom: string[] = [];
 
   const api = (method: string, path: string, body?: unknown) => gateway.api(method, path, { apikey: API_KEY, body });
   const setProxy = (body: unknown, name = NAME) => api('POST', `/proxy/set/${name}`, body);
@@ -58,7 +64,22 @@ describe('proxy per instance (e2e)', () => {
     expect(env.fake.media!.uploads.size).toBe(before + 1);
   }
 
+  /** A media URL send: the gateway fetches it (through the proxy, if any), then uploads it. */
+  async function mediaByUrl(label: string, from: string) {
+    const res = await api('POST', `/message/sendMedia/${NAME}`, {
+      number: alice.phone, mediatype: 'image', media: `${webBase}/${label}.png`, mimetype: 'image/png', caption: label, fileName: 'u.png',
+    });
+    expect(res.status).toBe(201);
+    expect(webFrom.at(-1)).toBe(from);
+  }
+
   beforeAll(async () => {
+    web = createServer((req, res) => {
+      webFrom.push(req.socket.remoteAddress ?? '');
+      res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+    });
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    webBase = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
     await env.start({ mediaHost: true });
     await Promise.all([http.start(), socks.start()]);
     waHost = new URL(env.fake.url).host;
@@ -72,6 +93,8 @@ describe('proxy per instance (e2e)', () => {
     const logs = gateway?.logs.join('\n') ?? '';
     await Promise.all([http.stop(), socks.stop()]);
     await env.stop();
+    web.closeAllConnections();
+    await new Promise((r) => web.close(r));
     // the passwords never reach the gateway's output
     expect(logs).not.toContain(HTTP_PASSWORD);
     expect(logs).not.toContain(SOCKS_PASSWORD);
@@ -134,6 +157,8 @@ describe('proxy per instance (e2e)', () => {
     const mediaHost = env.fake.media!.hostname;
     await mediaUpload('via http proxy');
     expect(http.connections.some((c) => c.target === mediaHost)).toBe(true);
+    await mediaByUrl('http-url', '127.0.0.3');
+    expect(http.connections.some((c) => c.target === new URL(webBase).host)).toBe(true);
     expect(sessionFrom()).toBe('127.0.0.3');
   });
 
@@ -149,6 +174,7 @@ describe('proxy per instance (e2e)', () => {
     await roundTrip('socks proxy', '127.0.0.2');
     await mediaUpload('via socks proxy');
     expect(socks.connections.some((c) => c.target === env.fake.media!.hostname)).toBe(true);
+    await mediaByUrl('socks-url', '127.0.0.2');
   });
 
   it('disabling goes direct again (no QR); find shows it disabled', async () => {
@@ -161,6 +187,7 @@ describe('proxy per instance (e2e)', () => {
     expect(sessionFrom()).toBe('127.0.0.1');
     expect((await api('GET', `/proxy/find/${NAME}`)).body).toMatchObject({ enabled: false, host: '', port: '' });
     await roundTrip('direct', '127.0.0.1');
+    await mediaByUrl('direct-url', '127.0.0.1');
   });
 
   it('a proxy that dies while connected: CONNECTION_UPDATE with the reason, reconnects with backoff, recovers when it returns', async () => {

@@ -15,3 +15,4 @@ export * from './signing-config.cache';
 export * from './ssrf-guard';
 export * from './webhook-health.service';
 export * from './webhook-signature';
+export * from './ssrf-target.interceptor';

@@ -17,6 +17,7 @@ import type { WhatsAppChatOperations } from './chat-operations.port';
 import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from './messaging.types';
 import type { WhatsAppGroupOperations } from './group-operations.port';
 import type { ProxySettings } from './proxy/proxy.types';
+import type { Dispatcher } from 'undici';
 
 export * from './messaging.types';
 export * from './group-operations.port';
@@ -136,6 +137,8 @@ export interface WhatsAppSession extends WhatsAppMessaging {
   onEvent(listener: EngineEventListener): void;
   /** Chat, profile and account operations (chat-operations.port.ts). */
   readonly chat: WhatsAppChatOperations;
+  /** Fetches made for this number (media URLs it sends) go through this: its proxy; undefined = direct. */
+  readonly fetchDispatcher?: Dispatcher;
 }
 
 export interface WhatsAppEngine {

@@ -76,6 +76,10 @@ export class BaileysSession implements WhatsAppSession {
     return this.options.instanceId;
   }
 
+  get fetchDispatcher() {
+    return this.route?.dispatcher;
+  }
+
   onEvent(listener: EngineEventListener): void {
     this.listeners.push(listener);
   }

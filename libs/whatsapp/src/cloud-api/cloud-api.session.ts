@@ -40,6 +40,10 @@ export class CloudApiSession implements WhatsAppSession {
     return this.options.instanceId;
   }
 
+  get fetchDispatcher() {
+    return this.route?.dispatcher;
+  }
+
   onEvent(listener: EngineEventListener): void {
     this.listeners.push(listener);
   }
