@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpConnectProxy, SocksProxyProcess, type GatewayProcess, type PairedAccount, type ReceivedWebhook } from '@gw/testing';
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { HttpConnectProxy, SocksProxyProcess, loadBaileys, type GatewayProcess, type PairedAccount, type ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -27,6 +29,8 @@ describe('proxy per instance (e2e)', () => {
   let web: Server;
   let webBase: string;
   const webFrom: string[] = [];
+  /** Encrypted media blobs the web server serves by path (WhatsApp's media CDN, for downloads). */
+  const files = new Map<string, Buffer>();
 
   const api = (method: string, path: string, body?: unknown) => gateway.api(method, path, { apikey: API_KEY, body });
   const setProxy = (body: unknown, name = NAME) => api('POST', `/proxy/set/${name}`, body);
@@ -73,10 +77,32 @@ describe('proxy per instance (e2e)', () => {
     expect(webFrom.at(-1)).toBe(from);
   }
 
+  /** An encrypted image from Alice, downloaded by the gateway (getBase64FromMediaMessage) from the CDN. */
+  async function mediaDownload(label: string, from: string) {
+    const baileys = await loadBaileys();
+    const bytes = randomBytes(2048);
+    const enc = await baileys.encryptedStream(bytes, 'image');
+    files.set(`/${label}.enc`, await readFile(enc.encFilePath));
+    await rm(enc.encFilePath, { force: true });
+    const since = Date.now();
+    const key = await env.fake.sendMessage(me.jid, alice.phone, {
+      imageMessage: {
+        url: `${webBase}/${label}.enc`, mimetype: 'image/jpeg', mediaKey: enc.mediaKey, fileEncSha256: enc.fileEncSha256,
+        fileSha256: enc.fileSha256, fileLength: enc.fileLength, width: 8, height: 8,
+      },
+    });
+    await hookAfter(since, 'messages-upsert', (w) => w.body.data.key.id === key.id);
+    const res = await api('POST', `/chat/getBase64FromMediaMessage/${NAME}`, { message: { key: { id: key.id } } });
+    expect(res.status).toBe(201);
+    expect(Buffer.from(res.body.base64, 'base64').equals(bytes)).toBe(true);
+    expect(webFrom.at(-1)).toBe(from);
+  }
+
   beforeAll(async () => {
     web = createServer((req, res) => {
       webFrom.push(req.socket.remoteAddress ?? '');
-      res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+      const file = files.get(req.url ?? '');
+      res.writeHead(200, { 'content-type': file ? 'application/octet-stream' : 'image/png' }).end(file ?? PNG);
     });
     await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
     webBase = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
@@ -130,7 +156,7 @@ describe('proxy per instance (e2e)', () => {
     expect(sessionFrom()).toBe('127.0.0.1');
   });
 
-  it('HTTP CONNECT proxy: set reconnects through it without a QR; messages and a media upload go through it', async () => {
+  it('HTTP CONNECT proxy: set reconnects through it without a QR; messages, media upload and download, media URLs go through it', async () => {
     const since = Date.now();
     const res = await setProxy(httpProxy());
     expect(res.status).toBe(201);
@@ -158,11 +184,12 @@ describe('proxy per instance (e2e)', () => {
     await mediaUpload('via http proxy');
     expect(http.connections.some((c) => c.target === mediaHost)).toBe(true);
     await mediaByUrl('http-url', '127.0.0.3');
+    await mediaDownload('http-download', '127.0.0.3');
     expect(http.connections.some((c) => c.target === new URL(webBase).host)).toBe(true);
     expect(sessionFrom()).toBe('127.0.0.3');
   });
 
-  it('SOCKS5 proxy: changing to it reconnects through microsocks; messages and a media upload go through it', async () => {
+  it('SOCKS5 proxy: changing to it reconnects through microsocks; messages, media upload and download, media URLs go through it', async () => {
     const since = Date.now();
     const res = await setProxy(socksProxy());
     expect(res.status).toBe(201);
@@ -175,6 +202,7 @@ describe('proxy per instance (e2e)', () => {
     await mediaUpload('via socks proxy');
     expect(socks.connections.some((c) => c.target === env.fake.media!.hostname)).toBe(true);
     await mediaByUrl('socks-url', '127.0.0.2');
+    await mediaDownload('socks-download', '127.0.0.2');
   });
 
   it('disabling goes direct again (no QR); find shows it disabled', async () => {

@@ -1,5 +1,4 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request } from 'undici';
 import { ProxyRoute } from './proxy-route';
 import type { ProxySettings } from './proxy.types';
 
@@ -13,38 +12,39 @@ export class ProxyUnreachableError extends Error {
 
 /**
  * Checks, before a proxy is saved, that it carries a connection to `target` (the WhatsApp
- * websocket or Graph API origin): any HTTP answer from the target counts, a refused, timed-out
- * or unauthorised (407) tunnel does not. Goes through the same agent the websocket will use.
+ * websocket or Graph API origin): any HTTP answer from the target counts; a refused, timed-out
+ * or unauthorised tunnel does not. The undici dispatcher is used because it tells a proxy's
+ * refusal (CONNECT answered 407/403/502, SOCKS auth failure) apart from the target's answer.
  */
 export async function probeProxy(proxy: ProxySettings, target: string, timeoutMs: number): Promise<void> {
   const url = new URL(target);
-  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
-  url.protocol = secure ? 'https:' : 'http:';
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'https:' : 'http:';
   const route = ProxyRoute.of(proxy, timeoutMs);
   try {
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = (secure ? httpsRequest : httpRequest)(url, { method: 'GET', agent: route.agent, timeout: timeoutMs }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.once('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.once('error', reject);
-      req.end();
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher: route.dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
     });
-    // https-proxy-agent hands a refused CONNECT back as the response itself
-    if (status === 407) throw new ProxyUnreachableError('the proxy refused the credentials (407 Proxy Authentication Required)');
+    await res.body.dump();
   } catch (err) {
-    if (err instanceof ProxyUnreachableError) throw err;
-    throw new ProxyUnreachableError(describe(err, proxy));
+    throw new ProxyUnreachableError(describe(err, proxy, timeoutMs));
   } finally {
     await route.close();
   }
 }
 
-function describe(err: unknown, proxy: ProxySettings): string {
-  const e = err as { code?: string; message?: string };
-  let text = e?.message || e?.code || String(err);
-  // never echo a credential, whatever the library put in its message
+function describe(err: unknown, proxy: ProxySettings, timeoutMs: number): string {
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  let text =
+    e?.name === 'TimeoutError' || e?.code === 'UND_ERR_CONNECT_TIMEOUT' || e?.code === 'UND_ERR_HEADERS_TIMEOUT'
+      ? `no answer within ${timeoutMs} ms`
+      : /\b407\b/.test(e?.message ?? '')
+        ? 'the proxy refused the credentials (407 Proxy Authentication Required)'
+        : [e?.message, e?.cause?.message].filter(Boolean).join(': ') || e?.code || String(err);
+  // never echo a credential, whatever a library put in its message
   for (const secret of [proxy.password, proxy.username]) if (secret) text = text.split(secret).join('***');
   return text;
 }

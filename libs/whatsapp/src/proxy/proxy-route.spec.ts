@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpConnectProxy, SocksProxyProcess, freePort } from '@gw/testing';
 import { ProxyRoute } from './proxy-route';
@@ -53,17 +53,36 @@ describe('ProxyRoute and probeProxy through real proxies', () => {
     expect((dead as Error).message).not.toContain('s3cr3t');
   });
 
+  it('a proxy that answers CONNECT with an error (502) is refused, not mistaken for the target answering', async () => {
+    const broken = createServer().on('connect', (_req, socket) => socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
+    await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));
+    try {
+      const port = (broken.address() as AddressInfo).port;
+      const err = await probeProxy({ host: '127.0.0.1', port, protocol: 'http' }, targetUrl, 5000).catch((e: Error) => e);
+      expect((err as Error).message).toMatch(/^proxy unreachable: .*502/);
+    } finally {
+      await new Promise((r) => broken.close(r));
+    }
+    // n8n's placeholder values (host "1234") do not pass either
+    const placeholder = await probeProxy({ host: '1234', port: 1234, protocol: 'http' }, targetUrl, 3000).catch((e: Error) => e);
+    expect((placeholder as Error).message).toMatch(/^proxy unreachable: /);
+  });
+
   it.each([
     ['http', viaHttp, '127.0.0.3'],
     ['socks5', viaSocks, '127.0.0.2'],
-  ])('%s: the undici dispatcher carries Node's fetch through the proxy (as Baileys fetches)', async (_name, settings, from) => {
+  ])('%s: the Node agent (websocket, uploads) and the undici dispatcher (fetch) both go through the proxy', async (_name, settings, from) => {
     const route = ProxyRoute.of(settings());
     try {
       seenFrom = [];
       const url = targetUrl.replace('ws:', 'http:');
       const res = await fetch(url, { dispatcher: route.dispatcher } as RequestInit);
       expect(res.status).toBe(426);
-      expect(seenFrom).toEqual([from]);
+      const status = await new Promise<number>((resolve, reject) =>
+        get(url, { agent: route.agent }, (r) => (r.resume(), resolve(r.statusCode ?? 0))).once('error', reject),
+      );
+      expect(status).toBe(426);
+      expect(seenFrom).toEqual([from, from]);
     } finally {
       await route.close();
     }
