@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { HttpConnectProxy, SocksProxyProcess, loadBaileys, type GatewayProcess, type PairedAccount, type ReceivedWebhook } from '@gw/testing';
+import { FakeGraphApiServer, HttpConnectProxy, SocksProxyProcess, loadBaileys, type GatewayProcess, type PairedAccount, type ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -25,6 +25,8 @@ describe('proxy per instance (e2e)', () => {
   let me: PairedAccount;
   let alice: { jid: string; phone: string };
   let waHost: string;
+  let graph: FakeGraphApiServer;
+  const CLOUD = { phoneNumberId: '106540352242922', businessAccountId: '102290129340398', displayPhoneNumber: '15550783881', token: 'EAAG-proxy-test-token' };
   /** A web server the media URLs point at; it notes where each request came from. */
   let web: Server;
   let webBase: string;
@@ -109,7 +111,8 @@ describe('proxy per instance (e2e)', () => {
     await env.start({ mediaHost: true });
     await Promise.all([http.start(), socks.start()]);
     waHost = new URL(env.fake.url).host;
-    gateway = await env.startGateway({ SEND_MIN_INTERVAL_MS: '0', RECONNECT_BASE_DELAY_MS: '300', RECONNECT_MAX_DELAY_MS: '1500' });
+    graph = await FakeGraphApiServer.start([{ ...CLOUD, verifiedName: 'Acme' }]);
+    gateway = await env.startGateway({ WA_BUSINESS_URL: graph.url, WA_BUSINESS_VERSION: 'v21.0', SEND_MIN_INTERVAL_MS: '0', RECONNECT_BASE_DELAY_MS: '300', RECONNECT_MAX_DELAY_MS: '1500' });
     alice = env.fake.createAccount({ pushName: 'Alice' });
     ({ me } = await env.linkInstance(gateway, NAME));
     expect(sessionFrom()).toBe('127.0.0.1'); // direct to begin with
@@ -117,7 +120,7 @@ describe('proxy per instance (e2e)', () => {
 
   afterAll(async () => {
     const logs = gateway?.logs.join('\n') ?? '';
-    await Promise.all([http.stop(), socks.stop()]);
+    await Promise.all([http.stop(), socks.stop(), graph?.close()]);
     await env.stop();
     web.closeAllConnections();
     await new Promise((r) => web.close(r));
@@ -267,5 +270,31 @@ describe('proxy per instance (e2e)', () => {
     const registration = env.fake.connections.filter((c) => c.phase === 'registration' && c.remoteAddress === '127.0.0.2');
     expect(registration.length).toBeGreaterThanOrEqual(1);
     expect((await api('GET', '/proxy/find/proxied-2')).body).toMatchObject({ enabled: true, protocol: 'socks5', port: String(socks.port), username: 'gw-socks' });
+  });
+
+  it('a Cloud API instance makes its Graph API calls through its proxy (and only through it)', async () => {
+    const graphHost = new URL(graph.url).host;
+    const since = Date.now();
+    const created = await api('POST', '/instance/create', {
+      instanceName: 'cloud-proxied', integration: 'WHATSAPP-BUSINESS', number: CLOUD.phoneNumberId, token: CLOUD.token, businessId: CLOUD.businessAccountId,
+      proxyHost: '127.0.0.1', proxyPort: http.port, proxyProtocol: 'http', proxyUsername: 'gw-http', proxyPassword: HTTP_PASSWORD,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.instance.status).toBe('open');
+    // the set-time probe and the session's own tunnel
+    expect(http.connections.filter((c) => c.target === graphHost && c.at >= since).length).toBeGreaterThanOrEqual(2);
+    const sent = await api('POST', '/message/sendText/cloud-proxied', { number: '5511988887777', text: 'via the proxy' });
+    expect(sent.status).toBe(201);
+    await graph.waitFor((r) => r.path.endsWith('/messages') && r.body?.text?.body === 'via the proxy');
+    // with the proxy gone the Graph API is out of reach: the calls never went around it
+    const port = http.port;
+    await http.stop();
+    try {
+      const cut = await api('POST', '/message/sendText/cloud-proxied', { number: '5511988887777', text: 'no proxy, no send' });
+      expect(cut.status).toBe(400);
+      expect(graph.requests.some((r) => r.body?.text?.body === 'no proxy, no send')).toBe(false);
+    } finally {
+      await http.start(port);
+    }
   });
 });
