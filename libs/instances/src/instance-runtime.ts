@@ -194,12 +194,8 @@ export class InstanceRuntime {
         this.state = 'connecting';
         await this.deps.saveConnection({ connectionStatus: 'connecting' });
         // After a reconnect, statusReason says why the previous socket went away (e.g. 408 watchdog).
-        this.publish('CONNECTION_UPDATE', {
-          instance: this.instanceName,
-          state: 'connecting',
-          statusReason: this.lastCloseCode ?? 200,
-          ...(this.lastCloseReason ? { reason: this.lastCloseReason } : {}),
-        });
+        // `reason` (undefined, so left out, on a first connect) says in words why, e.g. a proxy refusing.
+        this.publish('CONNECTION_UPDATE', { instance: this.instanceName, state: 'connecting', statusReason: this.lastCloseCode ?? 200, reason: this.lastCloseReason });
         return;
       case 'qr':
         return this.onQr(event.code);
