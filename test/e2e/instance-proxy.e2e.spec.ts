@@ -188,6 +188,8 @@ describe('proxy per instance (e2e)', () => {
     expect(http.connections.some((c) => c.target === mediaHost)).toBe(true);
     await mediaByUrl('http-url', '127.0.0.3');
     await mediaDownload('http-download', '127.0.0.3');
+    // webhook deliveries are the gateway's traffic, not the number's: they never use the proxy
+    expect(http.connections.some((c) => c.target === new URL(env.receiver.url).host)).toBe(false);
     expect(http.connections.some((c) => c.target === new URL(webBase).host)).toBe(true);
     expect(sessionFrom()).toBe('127.0.0.3');
   });
@@ -206,6 +208,7 @@ describe('proxy per instance (e2e)', () => {
     expect(socks.connections.some((c) => c.target === env.fake.media!.hostname)).toBe(true);
     await mediaByUrl('socks-url', '127.0.0.2');
     await mediaDownload('socks-download', '127.0.0.2');
+    expect(socks.connections.some((c) => c.target === new URL(env.receiver.url).host)).toBe(false);
   });
 
   it('disabling goes direct again (no QR); find shows it disabled', async () => {
