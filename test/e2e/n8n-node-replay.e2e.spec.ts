@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { loadBaileys, type GatewayProcess, type ReceivedWebhook } from '@gw/testing';
+import { HttpConnectProxy, loadBaileys, type GatewayProcess, type ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 import { N8nNode, envelope } from '../support/n8n-node';
 
@@ -128,10 +128,41 @@ describe('n8n node replay: instances, configuration, chats (e2e)', () => {
     expect(bad).toEqual({ status: 400, body: envelope(400, 'Bad Request', 'rejectCall') });
   });
 
-  it('rows 9 and 11 setProxy / setRabbitMQ: 501 in the envelope naming the route', async () => {
+  it('row 9 setProxy: the node\'s body (port as a string, empty credentials allowed) sets a real proxy; the instance reconnects through it without a QR; find shows it without the password', async () => {
+    const proxy = await new HttpConnectProxy('n8n-user', 'n8n-pass', '127.0.0.3').start();
+    try {
+      const since = Date.now();
+      const body = { enabled: true, host: '127.0.0.1', port: String(proxy.port), protocol: 'http', username: 'n8n-user', password: 'n8n-pass' };
+      const res = await n8n.request('POST', `/proxy/set/${NAME}`, body);
+      expect(res).toEqual({
+        status: 201,
+        body: { proxy: { instanceName: NAME, instanceId, proxy: { enabled: true, host: '127.0.0.1', port: String(proxy.port), protocol: 'http', username: 'n8n-user' } } },
+      });
+      await hook('connection-update', (w) => w.receivedAt >= since && w.body.data.state === 'open');
+      await proxy.waitFor((c) => c.target === new URL(env.fake.url).host && c.at >= since);
+      expect(env.fake.connections.find((c) => c.jid === me.jid && c.phase === 'logged-in')?.remoteAddress).toBe('127.0.0.3');
+      const found = await n8n.request('GET', `/proxy/find/${NAME}`);
+      expect(found).toEqual({
+        status: 200,
+        body: { id: expect.any(String), enabled: true, host: '127.0.0.1', port: String(proxy.port), protocol: 'http', username: 'n8n-user', createdAt: expect.any(String), updatedAt: expect.any(String), instanceId },
+      });
+      // the node's placeholder values are refused with the reason, not stored
+      const placeholder = await n8n.request('POST', `/proxy/set/${NAME}`, { enabled: true, host: '1234', port: '1234', protocol: 'http', username: '', password: '' });
+      expect(placeholder.status).toBe(400);
+      expect(placeholder.body.response.message[0]).toMatch(/^proxy unreachable: /);
+      // and switching it off (the node sends the same shape) goes direct again
+      const off = Date.now();
+      const disabled = await n8n.request('POST', `/proxy/set/${NAME}`, { enabled: false, host: '', port: '', protocol: 'http', username: '', password: '' });
+      expect(disabled.status).toBe(201);
+      await hook('connection-update', (w) => w.receivedAt >= off && w.body.data.state === 'open');
+      expect(env.fake.connections.find((c) => c.jid === me.jid && c.phase === 'logged-in')?.remoteAddress).toBe('127.0.0.1');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('row 11 setRabbitMQ: 501 in the envelope naming the route', async () => {
     const cases: [string, string, unknown][] = [
-      ['POST', `/proxy/set/${NAME}`, { enabled: true, host: '1234', port: '1234', protocol: 'http', username: '', password: '' }],
-      ['GET', `/proxy/find/${NAME}`, undefined],
       ['POST', `/rabbitmq/set/${NAME}`, { rabbitmq: { enabled: true, events: ['MESSAGES_UPSERT'] } }],
       ['GET', `/rabbitmq/find/${NAME}`, undefined],
     ];

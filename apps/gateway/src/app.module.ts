@@ -7,6 +7,7 @@ import { PersistenceModule } from '@gw/persistence';
 import { InstancesModule } from '@gw/instances';
 import { ChatModule } from './chat/chat.module';
 import { SettingsModule } from './settings/settings.module';
+import { ProxyModule } from './proxy/proxy.module';
 import { StoreModule } from '@gw/store';
 import { CloudApiModule } from './cloud-api/cloud-api.module';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
@@ -39,6 +40,7 @@ export class AppModule {
         ChatModule,
         ChatFindModule,
         SettingsModule,
+        ProxyModule,
         CloudApiModule,
       ],
       controllers: [RootController, MetricsController, UnsupportedController],

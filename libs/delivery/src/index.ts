@@ -16,3 +16,4 @@ export * from './ssrf-guard';
 export * from './webhook-health.service';
 export * from './webhook-signature';
 export * from './webhook-headers';
+export * from './ssrf-target.interceptor';

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { WebhookTargetCache } from '@gw/delivery';
 import { EVENT_SINK, EventSink } from '@gw/events';
-import { InstanceRepository, MessageRepository } from '@gw/persistence';
+import { InstanceRepository, MessageRepository, ProxyRepository } from '@gw/persistence';
 import { KnownJidsRepository, StoreWriter } from '@gw/store';
-import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
+import { ProxyProtocol, WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRuntime } from './instance-runtime';
 import { InstanceSettingsPolicy } from './settings/instance-settings.policy';
@@ -28,6 +28,7 @@ export class InstanceRegistry {
     private readonly targets: WebhookTargetCache,
     private readonly leases: InstanceLeases,
     private readonly settings: InstanceSettingsStore,
+    private readonly proxies: ProxyRepository,
     @Optional() private readonly store?: StoreWriter,
     @Optional() private readonly knownJids?: KnownJidsRepository,
   ) {
@@ -72,6 +73,10 @@ export class InstanceRegistry {
         integration,
         fence: () => this.leases.fenceOf(instanceId),
         syncFullHistory: async () => (await settings()).syncFullHistory,
+        proxy: async () => {
+          const p = await this.proxies.findActive(instanceId);
+          return p && { host: p.host, port: p.port!, protocol: p.protocol as ProxyProtocol, username: p.username, password: p.password };
+        },
       });
       const policy = new InstanceSettingsPolicy({ instanceName, session, settings, logger: this.logger });
       runtime = new InstanceRuntime(instanceId, instanceName, {

@@ -9,3 +9,4 @@ export * from './delivery-log.repository';
 export * from './settings.repository';
 export * from './cloud-api.repository';
 export * from './storable-text.util';
+export * from './proxy.repository';

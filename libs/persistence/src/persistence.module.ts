@@ -6,6 +6,7 @@ import { InstanceRepository } from './instance.repository';
 import { DeliveryLogRepository } from './delivery-log.repository';
 import { MessageRepository } from './message.repository';
 import { PrismaService } from './prisma.service';
+import { ProxyRepository } from './proxy.repository';
 import { SettingsRepository } from './settings.repository';
 import { WebhookRepository } from './webhook.repository';
 
@@ -20,8 +21,9 @@ import { WebhookRepository } from './webhook.repository';
     DeliveryLogRepository,
     SettingsRepository,
     CloudApiRepository,
+    ProxyRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, INSTANCE_LOOKUP],
+  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, ProxyRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

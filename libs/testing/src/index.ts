@@ -57,3 +57,5 @@ export { RedisServerControl } from './harness/redis-server.control';
 export { PostgresServerControl } from './harness/postgres-server.control';
 export { FakeGraphApiServer, fakeWamid, type FakePhoneNumber, type GraphRequest } from './fake-graph-api/fake-graph-api.server';
 export { metaNotification, metaSignature, metaTextMessage, type NotificationAccount } from './fake-graph-api/meta-notification.builder';
+export { HttpConnectProxy, type ProxiedConnection } from './proxies/http-connect-proxy';
+export { SocksProxyProcess, microsocksPath } from './proxies/socks-proxy.process';

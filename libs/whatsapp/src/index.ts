@@ -4,3 +4,4 @@ export * from './whatsapp.module';
 export * from './engine-events.types';
 export * from './chat-operations.port';
 export * from './cloud-api';
+export * from './proxy';

@@ -16,6 +16,8 @@ import type {
 import type { WhatsAppChatOperations } from './chat-operations.port';
 import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from './messaging.types';
 import type { WhatsAppGroupOperations } from './group-operations.port';
+import type { ProxySettings } from './proxy/proxy.types';
+import type { Dispatcher } from 'undici';
 
 export * from './messaging.types';
 export * from './group-operations.port';
@@ -108,6 +110,8 @@ export interface SessionOptions {
   fence?: () => number | undefined;
   /** Read at each connect: ask the phone for the full history (instance setting syncFullHistory). */
   syncFullHistory?: () => Promise<boolean>;
+  /** Read at each connect: the proxy everything of this instance leaves through (null = direct). */
+  proxy?: () => Promise<ProxySettings | null>;
 }
 
 export type MediaDownload =
@@ -143,6 +147,8 @@ export interface WhatsAppSession extends WhatsAppMessaging {
   onEvent(listener: EngineEventListener): void;
   /** Chat, profile and account operations (chat-operations.port.ts). */
   readonly chat: WhatsAppChatOperations;
+  /** Fetches made for this number (media URLs it sends) go through this: its proxy; undefined = direct. */
+  readonly fetchDispatcher?: Dispatcher;
 }
 
 export interface WhatsAppEngine {

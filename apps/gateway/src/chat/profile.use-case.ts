@@ -90,7 +90,7 @@ export class ProfileUseCase {
 
   updateProfilePicture(instance: Target, picture: string) {
     return this.sessions.run(instance, async (rt) => {
-      const image = await this.media.load(picture, 'image', {}, 'picture');
+      const image = await this.media.load(picture, 'image', {}, 'picture', rt.session.fetchDispatcher);
       if (!image.mimetype.startsWith('image/')) throw badRequest(`picture must be an image (got ${image.mimetype})`);
       await rt.session.chat.updateProfilePicture(image.data);
       return { update: 'success' };

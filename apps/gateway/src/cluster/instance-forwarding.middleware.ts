@@ -7,7 +7,7 @@ import { request } from 'undici';
 import { continueIfExpected } from '../http/expect-continue.util';
 
 /** Route families whose calls need the node that runs the instance's WhatsApp session. */
-const SESSION_ROUTES = new Set(['instance', 'message', 'chat', 'group', 'settings']);
+const SESSION_ROUTES = new Set(['instance', 'message', 'chat', 'group', 'settings', 'proxy']);
 const FORWARDED = 'x-gw-forwarded-by';
 /** Long enough for a send with the largest `delay` (5 min) plus its queue and send timeout. */
 const FORWARD_TIMEOUT_MS = 7 * 60_000;

@@ -31,7 +31,7 @@ export class GroupService {
   /** Numbers not on WhatsApp are left out, like Evolution; the rest become the first members. */
   create(instance: Target, dto: CreateGroupDto) {
     return this.run(instance, async (groups, session) => {
-      const picture = dto.profilePicture ? await this.loadImage(dto.profilePicture, 'profilePicture') : undefined;
+      const picture = dto.profilePicture ? await this.loadImage(dto.profilePicture, 'profilePicture', session) : undefined;
       const checks = await session.onWhatsApp(dto.participants.map((p) => participantJid(p).split('@')[0]));
       const members = checks.filter((c) => c.exists).map((c) => c.jid);
       const created = await groups.create(dto.subject, members);
@@ -57,8 +57,8 @@ export class GroupService {
   }
 
   updatePicture(instance: Target, groupJid: string, image: string) {
-    return this.run(instance, async (groups) => {
-      const picture = await this.loadImage(image, 'image');
+    return this.run(instance, async (groups, session) => {
+      const picture = await this.loadImage(image, 'image', session);
       await groups.updatePicture(groupJid, picture.data);
       return { update: 'success' };
     });
@@ -148,8 +148,9 @@ export class GroupService {
     });
   }
 
-  private async loadImage(source: string, field: string): Promise<OutgoingMedia> {
-    const media = await this.media.load(source, 'image', {}, field);
+  /** Fetched through the instance's proxy when it has one. */
+  private async loadImage(source: string, field: string, session: WhatsAppSession): Promise<OutgoingMedia> {
+    const media = await this.media.load(source, 'image', {}, field, session.fetchDispatcher);
     if (!media.mimetype.startsWith('image/')) throw badRequest(`${field} must be an image (got ${media.mimetype})`);
     return media;
   }

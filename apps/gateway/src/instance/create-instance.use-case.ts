@@ -9,6 +9,8 @@ import { CreateInstanceDto } from './dto/create-instance.dto';
 import { createdView } from './instance.presenter';
 import { InstancePlacement } from '../cluster/instance-placement.service';
 import { applyCloudApiSigning, toWebhookConfig } from '../webhook/webhook-config.mapper';
+import { InstanceProxyService } from '../proxy/instance-proxy.service';
+import type { ProxySettings } from '@gw/whatsapp';
 
 @Injectable()
 export class CreateInstanceUseCase {
@@ -17,6 +19,7 @@ export class CreateInstanceUseCase {
     private readonly repository: InstanceRepository,
     private readonly lifecycle: InstanceLifecycleService,
     private readonly placement: InstancePlacement,
+    private readonly proxies: InstanceProxyService,
   ) {}
 
   async execute(dto: CreateInstanceDto) {
@@ -38,6 +41,12 @@ export class CreateInstanceUseCase {
     if (!cloud && dto.token && (await this.repository.findByToken(token))) {
       throw forbidden('This token is already in use by another instance.');
     }
+
+    // Evolution's create-time proxy fields; a proxy that does not answer refuses the create (nothing is saved).
+    const proxy: ProxySettings | null = dto.proxyHost
+      ? { host: dto.proxyHost, port: dto.proxyPort!, protocol: dto.proxyProtocol!, username: dto.proxyUsername || null, password: dto.proxyPassword || null }
+      : null;
+    if (proxy) await this.proxies.check(proxy, integration);
 
     const webhook = toWebhookConfig(dto.webhook, { ...dto, url: dto.webhookUrl, events: dto.webhookEvents ?? dto.events });
     if (webhook) applyCloudApiSigning(webhook);
@@ -69,6 +78,7 @@ export class CreateInstanceUseCase {
       throw err;
     }
 
+    if (proxy) await this.proxies.save(instance.id, proxy);
     await this.lifecycle.emit(instance, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
     // A Cloud API instance has no QR: wait for the Graph API to accept (or refuse) the token instead.
     const placed = cloud

@@ -2,6 +2,8 @@ import { EvolutionException } from '@gw/common';
 import type { AppConfig } from '@gw/config';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HttpConnectProxy } from '@gw/testing';
+import { ProxyRoute } from '@gw/whatsapp';
 import { MediaFetcher } from './media-fetcher.service';
 
 const config = (ssrfMode: 'default' | 'strict') => ({ delivery: { ssrfMode, ssrfAllow: [] } }) as unknown as AppConfig;
@@ -27,6 +29,7 @@ describe('MediaFetcher (undici download of media URLs)', () => {
     '/download': (_, res) =>
       res.writeHead(200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="invoice 7.pdf"' }).end('%PDF-1.7'),
     '/moved': (_, res) => res.writeHead(302, { location: '/photo.png' }).end(),
+    '/to-metadata': (_, res) => res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end(),
     '/missing': (_, res) => res.writeHead(404).end('nope'),
     '/declared-big': (_, res) => res.writeHead(200, { 'content-length': String(2048) }).end(Buffer.alloc(2048)),
     '/streamed-big': (_, res) => {
@@ -86,5 +89,39 @@ describe('MediaFetcher (undici download of media URLs)', () => {
     expect(await message(strict.fetch(new URL(`${base}/photo.png`), 1024))).toMatch(/address not allowed \(SSRF guard\)$/);
     await strict.onModuleDestroy();
     expect(await message(fetcher.fetch(new URL('ftp://127.0.0.1/x'), 1024))).toBe('media: media URLs must be http or https');
+  });
+
+  describe('through an instance proxy (proxy-chain on 127.0.0.1)', () => {
+    const proxy = new HttpConnectProxy('media', 'media-pw');
+    let route: ProxyRoute;
+
+    beforeAll(async () => {
+      await proxy.start();
+      route = ProxyRoute.of({ host: '127.0.0.1', port: proxy.port, protocol: 'http', username: 'media', password: 'media-pw' });
+    });
+
+    afterAll(async () => {
+      await route.close();
+      await proxy.stop();
+    });
+
+    it('downloads through the proxy, redirects included', async () => {
+      const host = new URL(base).host;
+      const before = proxy.connections.length;
+      expect(await fetcher.fetch(new URL(`${base}/moved`), 1024, 'media', route.dispatcher)).toMatchObject({ contentType: 'image/png' });
+      expect(proxy.connections.slice(before).map((c) => c.target)).toContain(host);
+    });
+
+    it('the SSRF guard still judges the final target: refused before the proxy is asked', async () => {
+      const strict = new MediaFetcher(config('strict'));
+      let before = proxy.connections.length;
+      expect(await message(strict.fetch(new URL(`${base}/photo.png`), 1024, 'media', route.dispatcher))).toMatch(/address not allowed \(SSRF guard\)$/);
+      await strict.onModuleDestroy();
+      expect(proxy.connections.length).toBe(before); // the proxy never saw it
+      // a redirect to cloud metadata is refused in the default mode too: only the first hop went out
+      before = proxy.connections.length;
+      expect(await message(fetcher.fetch(new URL(`${base}/to-metadata`), 1024, 'media', route.dispatcher))).toMatch(/address not allowed \(SSRF guard\)$/);
+      expect(proxy.connections.slice(before).map((c) => c.target)).not.toContain('169.254.169.254:80');
+    });
   });
 });

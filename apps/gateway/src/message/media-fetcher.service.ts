@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { badRequest } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { createGuardedAgent, isSsrfBlockedError } from '@gw/delivery';
+import { createGuardedAgent, isSsrfBlockedError, ssrfTargetCheck } from '@gw/delivery';
 import { Agent, Dispatcher, interceptors, request } from 'undici';
 import { fileNameFromDisposition } from './media-source.util';
 
@@ -28,6 +28,9 @@ export class MediaFetcher implements OnModuleDestroy {
   private readonly dispatcher: Dispatcher;
   /** Whole download, headers to last byte (tests shorten it). */
   timeoutMs = DOWNLOAD_TIMEOUT_MS;
+  private readonly guardTarget: Dispatcher.DispatcherComposeInterceptor;
+  /** The composed (guard + redirects) form of each instance proxy's dispatcher; dropped with it. */
+  private readonly viaProxy = new WeakMap<Dispatcher, Dispatcher>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.agent = createGuardedAgent({
@@ -36,9 +39,24 @@ export class MediaFetcher implements OnModuleDestroy {
       agentOptions: { connectTimeout: CONNECT_TIMEOUT_MS, keepAliveTimeout: 10_000 },
     });
     this.dispatcher = this.agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
+    this.guardTarget = ssrfTargetCheck({ mode: config.delivery.ssrfMode, allowHosts: config.delivery.ssrfAllow });
   }
 
-  async fetch(url: URL, maxBytes: number, field = 'media'): Promise<FetchedMedia> {
+  /**
+   * `via`: the instance's proxy dispatcher. The connection then goes to the proxy, so the guard
+   * judges each hop's target before the proxy is asked to reach it.
+   */
+  private dispatcherFor(via?: Dispatcher): Dispatcher {
+    if (!via) return this.dispatcher;
+    let composed = this.viaProxy.get(via);
+    if (!composed) {
+      composed = via.compose(this.guardTarget, interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
+      this.viaProxy.set(via, composed);
+    }
+    return composed;
+  }
+
+  async fetch(url: URL, maxBytes: number, field = 'media', via?: Dispatcher): Promise<FetchedMedia> {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest(`${field}: media URLs must be http or https`);
     // The query string may hold a signature; errors name the host only.
     const where = url.host;
@@ -46,7 +64,7 @@ export class MediaFetcher implements OnModuleDestroy {
     try {
       res = await request(url, {
         method: 'GET',
-        dispatcher: this.dispatcher,
+        dispatcher: this.dispatcherFor(via),
         headers: { 'user-agent': 'wa-gateway-media/1', accept: '*/*' },
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,

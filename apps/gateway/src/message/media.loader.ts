@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '@gw/common';
 import type { OutgoingMedia } from '@gw/whatsapp';
+import type { Dispatcher } from 'undici';
 import { MediaFetcher, tooLarge } from './media-fetcher.service';
 import { MediaSource, MediaSourceError, fileNameFromUrl, parseMediaSource } from './media-source.util';
 import { describeMedia } from './media-type.util';
@@ -15,7 +16,14 @@ export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
 export class MediaLoader {
   constructor(private readonly fetcher: MediaFetcher) {}
 
-  async load(raw: string, kind: MediaKind, given: { mimetype?: string; fileName?: string } = {}, field = 'media'): Promise<OutgoingMedia> {
+  /** `via`: the instance's proxy (its session's fetchDispatcher); URLs are then fetched through it. */
+  async load(
+    raw: string,
+    kind: MediaKind,
+    given: { mimetype?: string; fileName?: string } = {},
+    field = 'media',
+    via?: Dispatcher,
+  ): Promise<OutgoingMedia> {
     let source: MediaSource;
     try {
       source = parseMediaSource(raw);
@@ -23,7 +31,7 @@ export class MediaLoader {
       throw badRequest(err instanceof MediaSourceError ? `${field}: ${err.message}` : String(err));
     }
     if (source.type === 'url') {
-      const got = await this.fetcher.fetch(source.url, MAX_MEDIA_BYTES, field);
+      const got = await this.fetcher.fetch(source.url, MAX_MEDIA_BYTES, field, via);
       const media = describeMedia(got.data, kind, given, { mimetype: got.contentType, fileName: got.fileName ?? fileNameFromUrl(source.url) });
       return { ...media, url: source.url.href };
     }

@@ -14,7 +14,7 @@ import { SendStatusDto, SendStatusV1Dto } from './dto/send-status.dto';
 import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
 import { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
 import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
-import { MediaLoader } from './media.loader';
+import { MediaLoader, type MediaKind } from './media.loader';
 import { toHttpError } from './send-error.mapper';
 import { contentOf, sendRequest, statusRecipients } from './send-request.factory';
 import { fromV1 } from './v1-body.normalizer';
@@ -45,7 +45,7 @@ export class SendMessageUseCase {
   mediaMessage(instance: Target, body: SendMediaDto | SendMediaV1Dto) {
     const dto = body instanceof SendMediaV1Dto ? fromV1.media(body) : body;
     return this.send(instance, async () => {
-      const media = await this.media.load(dto.media, dto.mediatype === 'ptv' ? 'video' : dto.mediatype, dto);
+      const media = await this.mediaOf(instance).load(dto.media, dto.mediatype === 'ptv' ? 'video' : dto.mediatype, dto);
       return sendRequest(dto, contentOf.media(dto, media), dto.mediatype === 'audio' ? 'recording' : 'composing');
     });
   }
@@ -53,7 +53,7 @@ export class SendMessageUseCase {
   audio(instance: Target, body: SendAudioDto | SendAudioV1Dto) {
     const dto = body instanceof SendAudioV1Dto ? fromV1.audio(body) : body;
     return this.send(instance, async () => {
-      const media = await this.media.load(dto.audio, 'audio', dto, 'audio');
+      const media = await this.mediaOf(instance).load(dto.audio, 'audio', dto, 'audio');
       return sendRequest(dto, contentOf.voiceNote(media), 'recording');
     });
   }
@@ -61,7 +61,7 @@ export class SendMessageUseCase {
   sticker(instance: Target, body: SendStickerDto | SendStickerV1Dto) {
     const dto = body instanceof SendStickerV1Dto ? fromV1.sticker(body) : body;
     return this.send(instance, async () => {
-      const media = await this.media.load(dto.sticker, 'sticker', {}, 'sticker');
+      const media = await this.mediaOf(instance).load(dto.sticker, 'sticker', {}, 'sticker');
       // WhatsApp shows only WebP stickers; converting needs an image library we do not ship
       if (media.mimetype !== 'image/webp') throw badRequest(`sticker must be a WebP image (got ${media.mimetype})`);
       return sendRequest(dto, contentOf.sticker(media));
@@ -102,7 +102,7 @@ export class SendMessageUseCase {
   buttons(instance: Target, body: SendButtonsDto | SendButtonsV1Dto) {
     const dto = body instanceof SendButtonsV1Dto ? fromV1.buttons(body) : body;
     return this.send(instance, async () => {
-      const thumbnail = dto.thumbnailUrl ? await this.media.load(dto.thumbnailUrl, 'image', {}, 'thumbnailUrl') : undefined;
+      const thumbnail = dto.thumbnailUrl ? await this.mediaOf(instance).load(dto.thumbnailUrl, 'image', {}, 'thumbnailUrl') : undefined;
       return sendRequest(dto, contentOf.buttons(dto, thumbnail));
     });
   }
@@ -120,7 +120,7 @@ export class SendMessageUseCase {
             : 'statusJidList is required (StatusJidList is required)',
         );
       }
-      const media = dto.type === 'text' ? undefined : await this.media.load(dto.content, dto.type, {}, 'content');
+      const media = dto.type === 'text' ? undefined : await this.mediaOf(instance).load(dto.content, dto.type, {}, 'content');
       return { to: STATUS_RECIPIENT, content: contentOf.status(dto, recipients, media) };
     });
   }
@@ -132,6 +132,12 @@ export class SendMessageUseCase {
       throw badRequest(`allContacts: more than ${MAX_STATUS_RECIPIENTS} contacts; pass statusJidList instead`);
     }
     return [...new Set([...known, ...statusRecipients(listed)])];
+  }
+
+  /** Media loading for this instance: URLs are fetched through its proxy, when it has one. */
+  private mediaOf(instance: Target) {
+    const via = this.lifecycle.runtime(instance.id)?.session.fetchDispatcher;
+    return { load: (raw: string, kind: MediaKind, given: { mimetype?: string; fileName?: string } = {}, field?: string) => this.media.load(raw, kind, given, field, via) };
   }
 
   /** Connection first (no point downloading media for an instance that cannot send), then the queue. */

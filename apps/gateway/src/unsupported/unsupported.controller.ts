@@ -5,7 +5,7 @@ import type { Request } from 'express';
 
 /**
  * Evolution route families this gateway does not serve (chatbot integrations, other event
- * transports, proxies). Clients get a 501 naming the route instead of a puzzling 404.
+ * transports). Clients get a 501 naming the route instead of a puzzling 404.
  */
 export const UNSUPPORTED_FAMILIES = [
   'typebot',
@@ -20,7 +20,6 @@ export const UNSUPPORTED_FAMILIES = [
   'pusher',
   'kafka',
   'websocket',
-  'proxy',
 ] as const;
 
 @ApiExcludeController()
@@ -29,7 +28,7 @@ export class UnsupportedController {
   @All(UNSUPPORTED_FAMILIES.flatMap((f) => [f, `${f}/*path`]))
   unsupported(@Req() req: Request): never {
     throw new EvolutionException(HttpStatus.NOT_IMPLEMENTED, [
-      `${req.method} ${req.path} is not supported by this gateway (no chatbot, transport or proxy integrations yet)`,
+      `${req.method} ${req.path} is not supported by this gateway (no chatbot or transport integrations yet)`,
     ]);
   }
 }

@@ -22,6 +22,7 @@ import { loadBaileys } from './baileys.loader';
 import { downloadMedia } from './media-download';
 import { RecentMessagesCache } from './recent-messages.cache';
 import { PersistentAuthState, usePostgresAuthState } from './postgres-auth-state';
+import { ProxyRoute } from '../proxy/proxy-route';
 
 export interface BaileysSocketSettings {
   websocketUrl?: string;
@@ -50,6 +51,8 @@ export class BaileysSession implements WhatsAppSession {
   readonly chat: BaileysChatOperations;
   /** Set when we end the socket ourselves, so its close is not reported as a WhatsApp disconnect. */
   private intentionalEnd = false;
+  /** This instance's proxy (agent + dispatcher), rebuilt at each connect from the stored setting. */
+  private route?: ProxyRoute;
 
   constructor(
     private readonly options: SessionOptions,
@@ -64,6 +67,10 @@ export class BaileysSession implements WhatsAppSession {
 
   get instanceId() {
     return this.options.instanceId;
+  }
+
+  get fetchDispatcher() {
+    return this.route?.dispatcher;
   }
 
   onEvent(listener: EngineEventListener): void {
@@ -83,11 +90,19 @@ export class BaileysSession implements WhatsAppSession {
 
     // an instance setting; a change applies at the next connect
     const syncFullHistory = (await this.options.syncFullHistory?.().catch(() => false)) ?? false;
+    // The proxy is read at every connect, so /proxy/set applies with a reconnect (no new QR).
+    const proxy = (await this.options.proxy?.()) ?? null;
+    await this.closeRoute();
+    const route = (this.route = proxy ? ProxyRoute.of(proxy, this.settings.connectTimeoutMs) : undefined);
+    if (route) logger.info({ proxy: route.label }, 'connecting through the instance proxy');
     // One shared async context for every socket's key-store transactions (see shared-async-context).
     const sock = withSharedAsyncContext(() => baileys.makeWASocket({
       ...(this.settings.websocketUrl ? { waWebSocketUrl: this.settings.websocketUrl } : {}),
       auth: auth.state,
       logger,
+      // The websocket and media uploads use the Node agent; downloads, previews and avatars
+      // use Node's fetch, which takes the undici dispatcher.
+      ...(route ? { agent: route.agent as never, fetchAgent: route.agent as never, options: { dispatcher: route.dispatcher } as never } : {}),
       browser: this.settings.browser,
       qrTimeout: this.settings.qrTimeoutMs,
       connectTimeoutMs: this.settings.connectTimeoutMs,
@@ -175,6 +190,13 @@ export class BaileysSession implements WhatsAppSession {
   async close(): Promise<void> {
     await this.endSocket();
     await this.auth?.flush();
+    await this.closeRoute();
+  }
+
+  private async closeRoute() {
+    const route = this.route;
+    this.route = undefined;
+    await route?.close();
   }
 
   async logout(): Promise<void> {
@@ -188,12 +210,13 @@ export class BaileysSession implements WhatsAppSession {
     }
     await this.auth?.flush();
     await this.store.clear(this.instanceId);
+    await this.closeRoute();
   }
 
   async downloadMedia(messageId: string, maxBytes: number): Promise<MediaDownload> {
     const msg = this.recent.get(messageId);
     if (!msg || !this.socket) return { ok: false, reason: 'unknown-message' };
-    return downloadMedia(await loadBaileys(), this.socket, msg, maxBytes, this.logger);
+    return downloadMedia(await loadBaileys(), this.socket, msg, maxBytes, this.logger, this.route?.dispatcher);
   }
 
   sendMessage(jid: string, content: OutgoingContent, options?: SendOptions): Promise<EngineMessage> {

@@ -1,6 +1,7 @@
 import type { WAMessage, WASocket } from '@whiskeysockets/baileys';
 import { withTimeout } from '@gw/common';
 import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
 import type { MediaDownload } from '../whatsapp-engine.port';
 import type { Baileys } from './baileys.loader';
 import { toNumber } from './proto-json.util';
@@ -25,13 +26,15 @@ export async function downloadMedia(
   msg: WAMessage,
   maxBytes: number,
   logger: Logger,
+  /** The instance proxy's dispatcher, when it has one. */
+  dispatcher?: Dispatcher,
 ): Promise<MediaDownload> {
   const media = mediaContent(baileys, msg);
   if (!media) return { ok: false, reason: 'not-media' };
   if (media.fileLength > maxBytes) return { ok: false, reason: 'too-large', size: media.fileLength };
   try {
     const data = await withTimeout(
-      baileys.downloadMediaMessage(msg, 'buffer', {}, { logger, reuploadRequest: sock.updateMediaMessage }),
+      baileys.downloadMediaMessage(msg, 'buffer', dispatcher ? { options: { dispatcher } as never } : {}, { logger, reuploadRequest: sock.updateMediaMessage }),
       DOWNLOAD_TIMEOUT_MS,
       'media download',
     );

@@ -13,6 +13,7 @@ import { buildCloudMessage } from './cloud-outgoing.builder';
 import { cloudChatOperations, cloudGroupOperations } from './cloud-unsupported.operations';
 import { GraphApiClient, GraphApiError } from './graph-api.client';
 import { jidOf } from './cloud-inbound.normalizer';
+import { ProxyRoute } from '../proxy/proxy-route';
 
 /**
  * A WhatsApp Cloud API number behind the engine port. There is no socket and no QR: the
@@ -24,6 +25,8 @@ export class CloudApiSession implements WhatsAppSession {
   private listeners: EngineEventListener[] = [];
   private credentials?: CloudCredentials;
   private open = false;
+  /** Graph API calls of this number go through its proxy when it has one. */
+  private route?: ProxyRoute;
   readonly groups = cloudGroupOperations();
   readonly chat = cloudChatOperations();
 
@@ -35,6 +38,10 @@ export class CloudApiSession implements WhatsAppSession {
 
   get instanceId(): string {
     return this.options.instanceId;
+  }
+
+  get fetchDispatcher() {
+    return this.route?.dispatcher;
   }
 
   onEvent(listener: EngineEventListener): void {
@@ -53,7 +60,10 @@ export class CloudApiSession implements WhatsAppSession {
       return;
     }
     try {
-      const info = await this.graph.phoneNumber(credentials.phoneNumberId, credentials.accessToken);
+      const proxy = (await this.options.proxy?.()) ?? null;
+      await this.closeRoute();
+      this.route = proxy ? ProxyRoute.of(proxy) : undefined;
+      const info = await this.graph.phoneNumber(credentials.phoneNumberId, credentials.accessToken, this.route?.dispatcher);
       this.credentials = credentials;
       this.open = true;
       const display = (info.display_phone_number ?? credentials.phoneNumberId).replace(/\D/g, '');
@@ -81,11 +91,19 @@ export class CloudApiSession implements WhatsAppSession {
 
   async close(): Promise<void> {
     this.open = false;
+    await this.closeRoute();
   }
 
   /** Nothing to unlink on Meta's side: the number stays registered to the business account. */
   async logout(): Promise<void> {
     this.open = false;
+    await this.closeRoute();
+  }
+
+  private async closeRoute() {
+    const route = this.route;
+    this.route = undefined;
+    await route?.close();
   }
 
   async requestPairingCode(): Promise<string> {
@@ -101,7 +119,7 @@ export class CloudApiSession implements WhatsAppSession {
     const credentials = this.credentials;
     if (!this.open || !credentials) throw new EngineNotConnectedError();
     const out = buildCloudMessage(jid, content, options);
-    const res = await this.graph.sendMessage(credentials.phoneNumberId, credentials.accessToken, out.body);
+    const res = await this.graph.sendMessage(credentials.phoneNumberId, credentials.accessToken, out.body, this.route?.dispatcher);
     const id = res.messages?.[0]?.id;
     if (!id) throw new Error('Graph API accepted the message without returning its id');
     const waId = res.contacts?.[0]?.wa_id;

@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { Json } from '../engine-events.types';
 
 export interface GraphApiSettings {
@@ -38,20 +38,26 @@ export class GraphApiClient {
 
   constructor(private readonly settings: GraphApiSettings) {}
 
-  phoneNumber(phoneNumberId: string, token: string): Promise<PhoneNumberInfo> {
-    return this.call<PhoneNumberInfo>('GET', `${encodeURIComponent(phoneNumberId)}?fields=id,display_phone_number,verified_name`, token);
+  /** `via`: the instance's proxy dispatcher; without one, the shared pool. */
+  phoneNumber(phoneNumberId: string, token: string, via?: Dispatcher): Promise<PhoneNumberInfo> {
+    return this.call<PhoneNumberInfo>('GET', `${encodeURIComponent(phoneNumberId)}?fields=id,display_phone_number,verified_name`, token, undefined, via);
   }
 
-  sendMessage(phoneNumberId: string, token: string, body: Json): Promise<{ messages?: { id: string }[]; contacts?: { wa_id: string }[] }> {
-    return this.call('POST', `${encodeURIComponent(phoneNumberId)}/messages`, token, body);
+  sendMessage(
+    phoneNumberId: string,
+    token: string,
+    body: Json,
+    via?: Dispatcher,
+  ): Promise<{ messages?: { id: string }[]; contacts?: { wa_id: string }[] }> {
+    return this.call('POST', `${encodeURIComponent(phoneNumberId)}/messages`, token, body, via);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, token: string, body?: Json): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST', path: string, token: string, body?: Json, via?: Dispatcher): Promise<T> {
     const url = `${this.settings.baseUrl}/${this.settings.version}/${path}`;
     const timeout = this.settings.timeoutMs ?? 20_000;
     const res = await request(url, {
       method,
-      dispatcher: this.agent,
+      dispatcher: via ?? this.agent,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
       headersTimeout: timeout,

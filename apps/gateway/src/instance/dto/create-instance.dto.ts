@@ -1,9 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, plainToInstance } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { PROXY_PROTOCOLS, type ProxyProtocol } from '@gw/whatsapp';
+import { HOST_PATTERN, PORT_MESSAGE, toPort } from '../../proxy/dto/set-proxy.dto';
 import { IsEventList } from '../../webhook/dto/event-list.validator';
 import { WebhookConfigDto, WEBHOOK_URL_OPTIONS } from '../../webhook/dto/webhook-config.dto';
 import { INSTANCE_NAME_MAX_CHARS, IsInstanceName } from './instance-name.validator';
+
+const withProxy = (o: CreateInstanceDto) => !!o.proxyHost;
 
 export const INTEGRATIONS = ['WHATSAPP-BAILEYS', 'WHATSAPP-BUSINESS', 'EVOLUTION'] as const;
 
@@ -67,6 +71,27 @@ export class CreateInstanceDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() readStatus?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() syncFullHistory?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() wavoipToken?: string;
+
+  // The proxy this instance connects through (README "Proxy per instance"); checked before the instance is created.
+  @ApiPropertyOptional({ example: '203.0.113.7', description: 'Proxy host; empty or absent = direct' })
+  @IsOptional()
+  @IsString({ message: 'proxyHost must be a host name or IP address' })
+  @MaxLength(255)
+  @Matches(HOST_PATTERN, { message: 'proxyHost must be a host name or IP address' })
+  proxyHost?: string;
+  @ApiPropertyOptional({ example: '8080', description: 'Required with proxyHost (string or number)' })
+  @Transform(toPort, { toClassOnly: true })
+  @ValidateIf(withProxy)
+  @IsInt({ message: `proxy${PORT_MESSAGE.replace('port', 'Port')}` })
+  @Min(1, { message: `proxy${PORT_MESSAGE.replace('port', 'Port')}` })
+  @Max(65535, { message: `proxy${PORT_MESSAGE.replace('port', 'Port')}` })
+  proxyPort?: number;
+  @ApiPropertyOptional({ enum: PROXY_PROTOCOLS, description: 'Required with proxyHost' })
+  @ValidateIf(withProxy)
+  @IsIn(PROXY_PROTOCOLS, { message: `proxyProtocol must be one of ${PROXY_PROTOCOLS.join(', ')}` })
+  proxyProtocol?: ProxyProtocol;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) proxyUsername?: string;
+  @ApiPropertyOptional({ description: 'Stored encrypted; never returned' }) @IsOptional() @IsString() @MaxLength(1024) proxyPassword?: string;
 
   // Flat webhook fields: listed in Evolution's v2 schema (never read there) and used by v1 bodies.
   @ApiPropertyOptional({ description: 'Flat alias of webhook.url' })

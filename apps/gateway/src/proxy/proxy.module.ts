@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { InstancesModule } from '@gw/instances';
+import { LoadInstancePipe } from '../instance/instance.param';
+import { InstanceProxyService } from './instance-proxy.service';
+import { ProxyController } from './proxy.controller';
+
+@Module({
+  imports: [InstancesModule],
+  controllers: [ProxyController],
+  providers: [InstanceProxyService, LoadInstancePipe],
+  exports: [InstanceProxyService],
+})
+export class ProxyModule {}

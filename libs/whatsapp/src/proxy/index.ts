@@ -1,0 +1,3 @@
+export * from './proxy.types';
+export * from './proxy-route';
+export * from './proxy-probe.util';
