@@ -1,6 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ApiKeyGuard, EvolutionExceptionFilter } from '@gw/common';
+import { AUTH_THROTTLE, ApiKeyGuard, ConsoleCapture, EvolutionExceptionFilter } from '@gw/common';
 import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
@@ -15,6 +15,7 @@ import { InstanceModule } from './instance/instance.module';
 import { ChatFindModule } from './chat/chat-find.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter.service';
 import { RootController } from './root/root.controller';
 import { UnsupportedController } from './unsupported/unsupported.controller';
 import { WebhookModule } from './webhook/webhook.module';
@@ -45,6 +46,8 @@ export class AppModule implements NestModule {
       ],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [
+        ConsoleCapture,
+        { provide: AUTH_THROTTLE, useClass: AuthFailureLimiter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: EvolutionExceptionFilter },
       ],

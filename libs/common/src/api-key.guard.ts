@@ -1,9 +1,10 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { AUTH_MODE, AuthMode, AuthenticatedRequest } from './auth.decorators';
-import { instanceNotFound, unauthorized } from './evolution.exception';
+import { EvolutionException, instanceNotFound, unauthorized } from './evolution.exception';
 import { secureEquals } from './secure-compare.util';
+import { AUTH_THROTTLE, AuthThrottle, clientAddress } from './auth-throttle.port';
 
 export interface InstanceIdentity {
   id: string;
@@ -28,6 +29,7 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(INSTANCE_LOOKUP) private readonly instances: InstanceLookup,
+    @Optional() @Inject(AUTH_THROTTLE) private readonly throttle?: AuthThrottle,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -47,6 +49,17 @@ export class ApiKeyGuard implements CanActivate {
 
     const key = req.get('apikey');
     if (!key) throw unauthorized();
+    const client = clientAddress(req);
+    await this.throttle?.assertAllowed(client);
+    try {
+      return await this.check(req, key, mode, routeInstance);
+    } catch (err) {
+      if (err instanceof EvolutionException && err.getStatus() === 401) await this.throttle?.recordFailure(client);
+      throw err;
+    }
+  }
+
+  private async check(req: AuthenticatedRequest, key: string, mode: AuthMode, routeInstance: InstanceIdentity | null): Promise<boolean> {
     if (secureEquals(key, this.config.auth.apiKey)) {
       req.auth = { isGlobal: true };
       return true;

@@ -8,3 +8,5 @@ export * from './secure-compare.util';
 export * from './validation.pipe';
 export * from './nul-character.middleware';
 export * from './shared-async-context';
+export * from './auth-throttle.port';
+export * from './console-capture.util';

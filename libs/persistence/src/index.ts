@@ -9,3 +9,7 @@ export * from './delivery-log.repository';
 export * from './settings.repository';
 export * from './cloud-api.repository';
 export * from './storable-text.util';
+export * from './secret-columns.service';
+export * from './secrets-at-rest.check';
+export * from './secrets-rotation';
+export * from './secret-column.catalogue';

@@ -1,5 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { INSTANCE_LOOKUP } from '@gw/common';
+import { CryptoModule } from '@gw/crypto';
+import { SecretColumns } from './secret-columns.service';
+import { SecretsAtRestCheck } from './secrets-at-rest.check';
 import { AuthStateRepository } from './auth-state.repository';
 import { CloudApiRepository } from './cloud-api.repository';
 import { InstanceRepository } from './instance.repository';
@@ -11,8 +14,11 @@ import { WebhookRepository } from './webhook.repository';
 
 @Global()
 @Module({
+  imports: [CryptoModule],
   providers: [
     PrismaService,
+    SecretColumns,
+    SecretsAtRestCheck,
     InstanceRepository,
     AuthStateRepository,
     WebhookRepository,
@@ -22,6 +28,6 @@ import { WebhookRepository } from './webhook.repository';
     CloudApiRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, INSTANCE_LOOKUP],
+  exports: [CryptoModule, SecretColumns, PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

@@ -1,11 +1,17 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '@gw/common';
 import { DeliveryMetrics } from '@gw/delivery';
 import type { Response } from 'express';
+import { MetricsAuthGuard } from './metrics-auth.guard';
 
-/** Prometheus exposition (like Evolution's PROMETHEUS_METRICS), scraped without an API key. */
+/**
+ * Prometheus exposition (like Evolution's PROMETHEUS_METRICS). Not behind the apikey guard's
+ * instance rules: MetricsAuthGuard asks for the global key or METRICS_TOKEN (see there).
+ * Labels carry event names, outcomes and webhook origins (scheme://host:port), never paths or tokens.
+ */
 @ApiExcludeController()
+@UseGuards(MetricsAuthGuard)
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: DeliveryMetrics) {}
