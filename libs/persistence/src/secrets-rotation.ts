@@ -69,7 +69,7 @@ export class SecretsRotation {
 
   private async rotateTable(spec: TableSpec, params: string[], options: RotationOptions): Promise<RotationProgress> {
     const q = (c: string) => `"${c}"`;
-    const { rows: countRows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${spec.table}" WHERE ${spec.stale}`, params);
+    const { rows: countRows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${spec.table}" WHERE (${spec.stale}) AND $2::text IS NOT NULL`, params);
     const progress: RotationProgress = { table: spec.table, done: 0, total: Number(countRows[0].n), failed: 0 };
     options.onProgress?.({ ...progress });
     if (!progress.total) return progress;
@@ -79,7 +79,7 @@ export class SecretsRotation {
       const keyset = after ? `AND (${keyList}) > (${spec.key.map((_, i) => `$${i + 4}`).join(',')})` : '';
       const { rows } = await this.pool.query<Row>(
         `SELECT ${[...spec.key, ...spec.columns, ...(spec.extra ?? [])].map(q).join(',')} FROM "${spec.table}"
-         WHERE (${spec.stale}) ${keyset} ORDER BY ${keyList} LIMIT $3`,
+         WHERE (${spec.stale}) AND $2::text IS NOT NULL ${keyset} ORDER BY ${keyList} LIMIT $3`,
         [...params, options.batchSize, ...(after ?? [])],
       );
       if (!rows.length) break;
