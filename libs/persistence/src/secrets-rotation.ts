@@ -83,44 +83,54 @@ export class SecretsRotation {
         [...params, options.batchSize, ...(after ?? [])],
       );
       if (!rows.length) break;
+      const updates: { row: Row; next: Row }[] = [];
       for (const row of rows) {
-        const id = spec.key.map((k) => String(row[k])).join('/');
-        let next: Row | null;
         try {
-          next = spec.rewrite(row);
+          const next = spec.rewrite(row);
+          if (next) updates.push({ row, next });
         } catch (err) {
           progress.failed++;
-          options.onFailure?.(spec.table, id, (err as Error).message);
-          continue;
+          options.onFailure?.(spec.table, spec.key.map((k) => String(row[k])).join('/'), (err as Error).message);
         }
-        if (!next) continue;
-        const sets = Object.keys(next);
-        const values = sets.map((c) => (c === 'headers' && next[c] !== null ? JSON.stringify(next[c]) : next[c]));
-        const olds = spec.columns.map((c) => (c === 'headers' ? JSON.stringify(row[c] ?? null) : row[c]));
-        const n = sets.length;
-        const m = spec.columns.length;
-        // Compare-and-set on every secret column read: a write that landed meanwhile wins.
-        const res = await this.pool.query(
-          `UPDATE "${spec.table}" SET ${sets.map((c, i) => `${q(c)} = $${i + 1}${c === 'headers' ? '::jsonb' : ''}`).join(', ')}
-           WHERE ${spec.key.map((k, i) => `${q(k)} = $${n + m + i + 1}${k === 'instanceId' || k === 'id' ? '::uuid' : ''}`).join(' AND ')}
-             AND ${spec.columns
-               .map((c, i) =>
-                 // JSON null and SQL NULL both read as null: compare them as one.
-                 c === 'headers'
-                   ? `COALESCE(${q(c)}, 'null'::jsonb) = $${n + i + 1}::jsonb`
-                   : `${q(c)} IS NOT DISTINCT FROM $${n + i + 1}`,
-               )
-               .join(' AND ')}`,
-          [...values, ...olds, ...spec.key.map((k) => row[k])],
-        );
-        if (res.rowCount) progress.done++;
       }
+      if (updates.length) progress.done += await this.writeBatch(spec, updates);
       after = spec.key.map((k) => rows[rows.length - 1][k]);
       options.onProgress?.({ ...progress });
       if (rows.length < options.batchSize) break;
       if (options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
     }
     return progress;
+  }
+
+  /**
+   * One statement per batch. Compare-and-set on every secret column read: a row the gateway wrote
+   * meanwhile (already under the new key) is left alone. Returns the rows updated.
+   */
+  private async writeBatch(spec: TableSpec, updates: { row: Row; next: Row }[]): Promise<number> {
+    const q = (c: string) => `"${c}"`;
+    const keyType = (k: string) => (k === 'instanceId' || k === 'id' ? 'uuid' : 'text');
+    const asText = (c: string, v: unknown) => (c === 'headers' ? JSON.stringify(v ?? null) : (v as string | null));
+    const params: unknown[][] = [
+      ...spec.key.map((k) => updates.map((u) => u.row[k])),
+      ...spec.columns.map((c) => updates.map((u) => asText(c, u.row[c]))),
+      ...spec.columns.map((c) => updates.map((u) => asText(c, u.next[c]))),
+    ];
+    const types = [...spec.key.map(keyType), ...spec.columns.map(() => 'text'), ...spec.columns.map(() => 'text')];
+    const names = [...spec.key.map((k) => `k_${k}`), ...spec.columns.map((c) => `o_${c}`), ...spec.columns.map((c) => `n_${c}`)];
+    const jsonb = (c: string, expr: string) => (c === 'headers' ? `${expr}::jsonb` : expr);
+    const res = await this.pool.query(
+      `UPDATE "${spec.table}" t SET ${spec.columns.map((c) => `${q(c)} = ${jsonb(c, `u.${q(`n_${c}`)}`)}`).join(', ')}
+       FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${names.map(q).join(', ')})
+       WHERE ${spec.key.map((k) => `t.${q(k)} = u.${q(`k_${k}`)}`).join(' AND ')}
+         AND ${spec.columns
+           .map((c) =>
+             // JSON null and SQL NULL both read as null: compare them as one.
+             c === 'headers' ? `COALESCE(t.${q(c)}, 'null'::jsonb) = u.${q(`o_${c}`)}::jsonb` : `t.${q(c)} IS NOT DISTINCT FROM u.${q(`o_${c}`)}`,
+           )
+           .join(' AND ')}`,
+      params,
+    );
+    return res.rowCount ?? 0;
   }
 
   private specs(): TableSpec[] {
