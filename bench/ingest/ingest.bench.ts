@@ -3,7 +3,10 @@
  * the real gateway process, real Baileys (Signal decryption included), real Postgres/Redis and a
  * local receiver in its own process.
  *
- *   npm run bench:ingest -- [--steps 100,250,500,750] [--seconds 10] [--ramp-seconds 2] [--burst 5000] [--worker-process]
+ *   npm run bench:ingest -- [--steps 100,250,500,750] [--seconds 10] [--ramp-seconds 2] [--burst 5000] [--worker-process] [--compare-encryption]
+ *
+ * --compare-encryption: after the steps, encrypts what the gateway stored (secrets:rotate), restarts it
+ * with ENCRYPTION_KEYS and runs the same steps again: the cost of encryption at rest, same run.
  *
  * The fake WhatsApp server (in this process) first gives the account a realistic state (contacts,
  * groups, a history sync of chats and messages), then its contacts send messages at fixed rates
@@ -15,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestReceiverCommand, IngestReceiverNotice } from './receiver';
+import { benchEncryptionKeys, encryptStoredSecrets } from '../support/encryption.util';
 import { arg, dist, flag, now, procCpuMs, round, saveResults } from '../support/bench.util';
 import { ForkedReceiver } from '../support/forked-receiver';
 
@@ -80,6 +84,20 @@ function injector(plan: RealisticAccountPlan, senders: number): (i: number) => I
       : { to: PHONE, from: direct[(Math.floor(i / 5) * 4 + (i % 5)) % direct.length] };
 }
 
+type StepResult = { targetPerSec: number; gatewayCpuMsPerMessage: number; scheduledToWebhookMs: { p50: number; p99: number } };
+
+/** Encrypted vs plain for one step (positive = slower with encryption). */
+function overhead(plain: StepResult[], k: number, enc: StepResult) {
+  const p = plain[k];
+  const pct = (a: number, b: number) => round((a / b - 1) * 100, 1);
+  return {
+    targetPerSec: enc.targetPerSec,
+    cpuPerMessagePct: pct(enc.gatewayCpuMsPerMessage, p.gatewayCpuMsPerMessage),
+    p50LatencyPct: pct(enc.scheduledToWebhookMs.p50, p.scheduledToWebhookMs.p50),
+    p99LatencyPct: pct(enc.scheduledToWebhookMs.p99, p.scheduledToWebhookMs.p99),
+  };
+}
+
 async function main() {
   const steps = arg('steps', '100,250,500,750').split(',').map(Number).filter((x) => x > 0);
   const seconds = Number(arg('seconds', '10'));
@@ -114,10 +132,11 @@ async function main() {
   // --worker-process: delivery runs in apps/worker, as docker-compose deploys it, and the gateway
   // process only runs WhatsApp and publishes.
   const separateWorker = flag('worker-process');
-  const gateway = await new GatewayProcess({ ...env, LOG_LEVEL: 'info', ...(separateWorker ? { DELIVERY_WORKER_ENABLED: 'false' } : {}) }).start();
+  const gatewayEnv = { ...env, LOG_LEVEL: 'info', ...(separateWorker ? { DELIVERY_WORKER_ENABLED: 'false' } : {}) };
+  let gateway = await new GatewayProcess(gatewayEnv).start();
   const worker = separateWorker ? await GatewayProcess.worker(env).start() : undefined;
   results.deliveryWorker = separateWorker ? 'separate process' : 'in the gateway process';
-  const pid = gateway.pid!;
+  let pid = gateway.pid!;
 
   // Link the account; its phone then syncs the history (MESSAGES_SET), which the gateway stores.
   const qr = receiver.next((n) => (n.notice === 'qr' ? n.code : undefined), 60_000);
@@ -166,78 +185,106 @@ async function main() {
   const warmReceived = await receiver.waitForRange(warmFrom, nextN, 30_000);
   console.log(`warm-up: ${warmReceived}/${warm} delivered`);
 
-  // Every step's messages are encrypted before the first one: encrypting 5,000 takes ~11 s of the
-  // bench's CPU, and an idle gap that long before each step made every step start cold.
-  const planned: { rate: number; count: number; from: number; ready: (() => unknown)[] }[] = [];
-  for (const rate of steps) {
-    const count = Math.round(rate * seconds);
-    planned.push({ rate, count, from: nextN, ready: await prepareRange(nextN, count) });
-    nextN += count;
-  }
+  /** Every step once: messages prepared ahead, injected open loop, latencies and CPU per message. */
+  const runSteps = async (): Promise<Record<string, unknown>[]> => {
+    // Every step's messages are encrypted before the first one: encrypting 5,000 takes ~11 s of the
+    // bench's CPU, and an idle gap that long before each step made every step start cold.
+    const planned: { rate: number; count: number; from: number; ready: (() => unknown)[] }[] = [];
+    for (const rate of steps) {
+      const count = Math.round(rate * seconds);
+      planned.push({ rate, count, from: nextN, ready: await prepareRange(nextN, count) });
+      nextN += count;
+    }
 
-  if (flag('cpu-prof')) process.kill(pid, 'SIGWINCH');
-  const stepResults: Record<string, unknown>[] = [];
-  for (const { rate, count, from, ready } of planned) {
-    const scheduled: number[] = new Array(count);
-    const injected: number[] = new Array(count);
-    const rssBefore = rssMb(pid);
-    const cpuBefore = procCpuMs(pid);
-    const t0 = now() + 50;
-    let i = 0;
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        const t = now();
-        while (i < count && t0 + (i * 1000) / rate <= t) {
-          scheduled[i] = t0 + (i * 1000) / rate;
-          ready[i]();
-          injected[i] = now();
-          i++;
-        }
-        if (i < count) setTimeout(tick, 2);
-        else resolve();
+    if (flag('cpu-prof')) process.kill(pid, 'SIGWINCH');
+    const stepResults: Record<string, unknown>[] = [];
+    for (const { rate, count, from, ready } of planned) {
+      const scheduled: number[] = new Array(count);
+      const injected: number[] = new Array(count);
+      const rssBefore = rssMb(pid);
+      const cpuBefore = procCpuMs(pid);
+      const t0 = now() + 50;
+      let i = 0;
+      await new Promise<void>((resolve) => {
+        const tick = () => {
+          const t = now();
+          while (i < count && t0 + (i * 1000) / rate <= t) {
+            scheduled[i] = t0 + (i * 1000) / rate;
+            ready[i]();
+            injected[i] = now();
+            i++;
+          }
+          if (i < count) setTimeout(tick, 2);
+          else resolve();
+        };
+        setTimeout(tick, 50);
+      });
+      const injectEnd = now();
+      const received = await receiver.waitForRange(from, from + count, 15_000);
+      const { receivedAt } = await receiver.call<{ receivedAt: (number | null)[] }>({ cmd: 'dump', from, to: from + count });
+      const got = receivedAt.filter((x): x is number => x !== null);
+      const lastReceipt = Math.max(...got);
+      const latency = receivedAt.flatMap((at, k) => (at === null ? [] : [at - scheduled[k]]));
+      // The same after the first --ramp-seconds: the rate held, once queues and pools have adjusted.
+      const steady = receivedAt.flatMap((at, k) => (at === null || scheduled[k] - t0 < rampMs ? [] : [at - scheduled[k]]));
+      const fromInject = receivedAt.flatMap((at, k) => (at === null ? [] : [at - injected[k]]));
+      // Where the time goes: when the gateway stored each message (after Baileys decrypted it and
+      // the instance handled the event), the rest being publish + delivery.
+      const stored = await db.query<{ n: string; at: number }>(
+        `SELECT substr("keyId", 3) AS n, extract(epoch FROM "createdAt" AT TIME ZONE current_setting('TimeZone')) * 1000 AS at
+         FROM "Message" WHERE "keyId" = ANY($1::text[])`,
+        [Array.from({ length: count }, (_, k) => `IB${from + k}`)],
+      );
+      const storedAt = new Map(stored.map((r) => [Number(r.n), Number(r.at)]));
+      const toStored = receivedAt.flatMap((_, k) => (storedAt.has(from + k) ? [storedAt.get(from + k)! - scheduled[k]] : []));
+      const step = {
+        targetPerSec: rate,
+        messages: count,
+        injectedPerSec: round(count / ((injectEnd - t0) / 1000), 1),
+        achievedPerSec: round(received / ((lastReceipt - t0) / 1000), 1),
+        lost: count - received,
+        scheduledToWebhookMs: dist(latency),
+        // null when the step is no longer than the ramp
+        steadyScheduledToWebhookMs: steady.length ? dist(steady) : null,
+        injectedToWebhookMs: dist(fromInject),
+        scheduledToStoredMs: dist(toStored),
+        gatewayCpuMsPerMessage: round((procCpuMs(pid) - cpuBefore) / count, 3),
+        gatewayRssMb: { before: rssBefore, after: rssMb(pid) },
       };
-      setTimeout(tick, 50);
-    });
-    const injectEnd = now();
-    const received = await receiver.waitForRange(from, from + count, 15_000);
-    const { receivedAt } = await receiver.call<{ receivedAt: (number | null)[] }>({ cmd: 'dump', from, to: from + count });
-    const got = receivedAt.filter((x): x is number => x !== null);
-    const lastReceipt = Math.max(...got);
-    const latency = receivedAt.flatMap((at, k) => (at === null ? [] : [at - scheduled[k]]));
-    // The same after the first --ramp-seconds: the rate held, once queues and pools have adjusted.
-    const steady = receivedAt.flatMap((at, k) => (at === null || scheduled[k] - t0 < rampMs ? [] : [at - scheduled[k]]));
-    const fromInject = receivedAt.flatMap((at, k) => (at === null ? [] : [at - injected[k]]));
-    // Where the time goes: when the gateway stored each message (after Baileys decrypted it and
-    // the instance handled the event), the rest being publish + delivery.
-    const stored = await db.query<{ n: string; at: number }>(
-      `SELECT substr("keyId", 3) AS n, extract(epoch FROM "createdAt" AT TIME ZONE current_setting('TimeZone')) * 1000 AS at
-       FROM "Message" WHERE "keyId" = ANY($1::text[])`,
-      [Array.from({ length: count }, (_, k) => `IB${from + k}`)],
-    );
-    const storedAt = new Map(stored.map((r) => [Number(r.n), Number(r.at)]));
-    const toStored = receivedAt.flatMap((_, k) => (storedAt.has(from + k) ? [storedAt.get(from + k)! - scheduled[k]] : []));
-    const step = {
-      targetPerSec: rate,
-      messages: count,
-      injectedPerSec: round(count / ((injectEnd - t0) / 1000), 1),
-      achievedPerSec: round(received / ((lastReceipt - t0) / 1000), 1),
-      lost: count - received,
-      scheduledToWebhookMs: dist(latency),
-      // null when the step is no longer than the ramp
-      steadyScheduledToWebhookMs: steady.length ? dist(steady) : null,
-      injectedToWebhookMs: dist(fromInject),
-      scheduledToStoredMs: dist(toStored),
-      gatewayCpuMsPerMessage: round((procCpuMs(pid) - cpuBefore) / count, 3),
-      gatewayRssMb: { before: rssBefore, after: rssMb(pid) },
+      stepResults.push(step);
+      console.log(
+        `${rate}/s x ${seconds}s: achieved ${step.achievedPerSec}/s, p50 ${step.scheduledToWebhookMs.p50} ms, ` +
+          `p99 ${step.scheduledToWebhookMs.p99} ms (after ${rampMs / 1000} s: p99 ${step.steadyScheduledToWebhookMs ? `${step.steadyScheduledToWebhookMs.p99} ms` : 'n/a'}; stored: p50 ${step.scheduledToStoredMs.p50}, p99 ${step.scheduledToStoredMs.p99}), lost ${step.lost}, gateway ${step.gatewayCpuMsPerMessage} ms CPU/msg, ` +
+          `RSS ${rssBefore} → ${step.gatewayRssMb.after} MB`,
+      );
+    }
+    return stepResults;
+  };
+
+  results.steps = await runSteps();
+  if (flag('compare-encryption')) {
+    // Same run, same account and peers: encrypt what the gateway stored (the upgrade path), restart
+    // it with the key, warm up again and repeat the steps.
+    const keys = benchEncryptionKeys();
+    await gateway.stop('SIGTERM');
+    const encrypted = await encryptStoredSecrets(env, keys);
+    console.log(`secrets:rotate encrypted ${encrypted.rewritten} rows in ${encrypted.ms} ms; restarting with the key`);
+    const reopened = receiver.next((n) => (n.notice === 'connection' && n.state === 'open' ? true : undefined), 60_000);
+    gateway = await new GatewayProcess({ ...gatewayEnv, ENCRYPTION_KEYS: keys }).start();
+    pid = gateway.pid!;
+    await reopened;
+    const rewarmFrom = nextN;
+    for (let i = 0; i < warm; i++) await inject(nextN++);
+    console.log(`warm-up (encrypted): ${await receiver.waitForRange(rewarmFrom, nextN, 30_000)}/${warm} delivered`);
+    const encryptedSteps = await runSteps();
+    results.encryption = {
+      rowsEncrypted: encrypted.rewritten,
+      steps: encryptedSteps,
+      // per step: how much more gateway CPU per message, and how much later the webhooks arrived
+      overhead: encryptedSteps.map((e, k) => overhead(results.steps as StepResult[], k, e as StepResult)),
     };
-    stepResults.push(step);
-    console.log(
-      `${rate}/s x ${seconds}s: achieved ${step.achievedPerSec}/s, p50 ${step.scheduledToWebhookMs.p50} ms, ` +
-        `p99 ${step.scheduledToWebhookMs.p99} ms (after ${rampMs / 1000} s: p99 ${step.steadyScheduledToWebhookMs ? `${step.steadyScheduledToWebhookMs.p99} ms` : 'n/a'}; stored: p50 ${step.scheduledToStoredMs.p50}, p99 ${step.scheduledToStoredMs.p99}), lost ${step.lost}, gateway ${step.gatewayCpuMsPerMessage} ms CPU/msg, ` +
-        `RSS ${rssBefore} → ${step.gatewayRssMb.after} MB`,
-    );
+    console.log(`encryption overhead: ${JSON.stringify((results.encryption as { overhead: unknown }).overhead)}`);
   }
-  results.steps = stepResults;
 
   if (burst > 0) {
     const from = nextN;

@@ -2,7 +2,10 @@
  * bench/instances: memory per connected instance and restore time, against the fake
  * WhatsApp server, a real gateway process, real Postgres/Redis and a local receiver.
  *
- *   npm run bench:instances -- --counts 1,20
+ *   npm run bench:instances -- --counts 1,20 [--restarts 1] [--compare-encryption]
+ *
+ * --compare-encryption: after the restarts without a key, encrypts the stored sessions with
+ * secrets:rotate and restarts the same instances with ENCRYPTION_KEYS (same run, same data).
  *
  * Baseline: the same gateway process idle with no instance, measured in the same run.
  */
@@ -10,7 +13,8 @@ import { FakeWhatsAppServer, GatewayProcess, ReceivedWebhook, TestDatabase, Webh
 import { runWithConcurrency } from '@gw/common';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { arg, saveResults } from '../support/bench.util';
+import { arg, flag, procCpuMs, saveResults } from '../support/bench.util';
+import { benchEncryptionKeys, encryptStoredSecrets } from '../support/encryption.util';
 
 const API_KEY = 'bench-key';
 
@@ -108,18 +112,52 @@ async function main() {
 
   // Restart: time until every instance is open again (no QR).
   const qrBefore = receiver.received.filter((w) => w.body?.event === 'qrcode.updated').length;
-  await gateway.stop('SIGTERM');
-  const restartAt = Date.now();
-  gateway = await new GatewayProcess({ ...env, ...profileEnv }).start();
-  if (profile) process.kill(gateway.pid!, 'SIGWINCH');
-  await Promise.all(
-    Array.from({ length: top }, (_, i) => receiver.waitFor((w) => isOpen(`bench-${i}`)(w) && w.receivedAt >= restartAt, 120_000)),
-  );
-  results.restartAllOpenMs = Date.now() - restartAt;
-  if (profile) {
-    process.kill(gateway.pid!, 'SIGWINCH');
-    await new Promise((r) => setTimeout(r, 2000)); // the profile is written asynchronously; LOG_LEVEL=warn hides the log line
-    console.log(`gateway CPU profile of the restore in ${profDir}`);
+  const restarts = Number(arg('restarts', '1'));
+  const restartAll = async (extra: Record<string, string> = {}) => {
+    await gateway.stop('SIGTERM');
+    const restartAt = Date.now();
+    gateway = await new GatewayProcess({ ...env, ...profileEnv, ...extra }).start();
+    if (profile) process.kill(gateway.pid!, 'SIGWINCH');
+    await Promise.all(
+      Array.from({ length: top }, (_, i) => receiver.waitFor((w) => isOpen(`bench-${i}`)(w) && w.receivedAt >= restartAt, 120_000)),
+    );
+    const ms = Date.now() - restartAt;
+    // CPU of the new process until every instance is open (boot included, the same in every run):
+    // steadier than wall time when other jobs share the cores.
+    const cpuMs = procCpuMs(gateway.pid!);
+    if (profile) {
+      process.kill(gateway.pid!, 'SIGWINCH');
+      await new Promise((r) => setTimeout(r, 2000)); // the profile is written asynchronously; LOG_LEVEL=warn hides the log line
+      console.log(`gateway CPU profile of the restore in ${profDir}`);
+    }
+    console.log(`restart${extra.ENCRYPTION_KEYS ? ' (encrypted)' : ''}: all ${top} open in ${ms} ms, gateway CPU ${cpuMs} ms`);
+    return { ms, cpuMs };
+  };
+  const plain: { ms: number; cpuMs: number }[] = [];
+  for (let r = 0; r < restarts; r++) plain.push(await restartAll());
+  const plainMs = plain.map((p) => p.ms);
+  results.restartAllOpenMs = median(plainMs);
+  results.restartAllOpenRunsMs = plainMs;
+  results.restartCpuRunsMs = plain.map((p) => p.cpuMs);
+  if (flag('compare-encryption')) {
+    // The upgrade path: encrypt what is stored, then restore the same sessions with the key.
+    const keys = benchEncryptionKeys();
+    await gateway.stop('SIGTERM');
+    const encrypted = await encryptStoredSecrets(env, keys);
+    console.log(`secrets:rotate encrypted ${encrypted.rewritten} rows in ${encrypted.ms} ms`);
+    const runs: { ms: number; cpuMs: number }[] = [];
+    for (let r = 0; r < restarts; r++) runs.push(await restartAll({ ENCRYPTION_KEYS: keys }));
+    const encryptedMs = runs.map((p) => p.ms);
+    const pct = (a: number, b: number) => Math.round((a / b - 1) * 1000) / 10;
+    results.encryption = {
+      rowsEncrypted: encrypted.rewritten,
+      rotateMs: encrypted.ms,
+      restartAllOpenMs: median(encryptedMs),
+      restartAllOpenRunsMs: encryptedMs,
+      restartCpuRunsMs: runs.map((p) => p.cpuMs),
+      restoreWallOverheadPct: pct(median(encryptedMs), median(plainMs)),
+      restoreCpuOverheadPct: pct(median(runs.map((p) => p.cpuMs)), median(plain.map((p) => p.cpuMs))),
+    };
   }
   results.qrAfterRestart = receiver.received.filter((w) => w.body?.event === 'qrcode.updated').length - qrBefore;
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
-import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver, type PairedAccount } from '@gw/testing';
+import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver, findKeyMaterial, type PairedAccount } from '@gw/testing';
 
 export const API_KEY = 'e2e-global-key';
 
@@ -74,6 +74,9 @@ export class E2eEnvironment {
     await Promise.allSettled([this.fake?.close(), this.receiver.stop()]);
     await this.db.drop();
     await this.clearRedis();
+    // Every e2e suite scans what its gateways and workers printed: no key material, ever (issue #14).
+    const leaks = this.gateways.flatMap((g, i) => findKeyMaterial(g.logs).map((hit) => `process ${i + 1}, ${hit}`));
+    if (leaks.length) throw new Error(`key material in process output:\n${leaks.slice(0, 20).join('\n')}`);
   }
 
   /** Every delivery job (any state) to this URL, read from Redis: proves a delivery was never even queued. */

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ApiKeyGuard, EvolutionExceptionFilter } from '@gw/common';
+import { AUTH_THROTTLE, ApiKeyGuard, ConsoleCapture, EvolutionExceptionFilter } from '@gw/common';
 import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
@@ -17,6 +17,7 @@ import { InstanceModule } from './instance/instance.module';
 import { ChatFindModule } from './chat/chat-find.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter.service';
 import { RootController } from './root/root.controller';
 import { UnsupportedController } from './unsupported/unsupported.controller';
 import { WebhookModule } from './webhook/webhook.module';
@@ -47,6 +48,8 @@ export class AppModule {
       providers: [
         // installed at the HTTP edge by main.ts (after authentication, before the body is read)
         InstanceForwardingMiddleware,
+        ConsoleCapture,
+        { provide: AUTH_THROTTLE, useClass: AuthFailureLimiter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: EvolutionExceptionFilter },
       ],

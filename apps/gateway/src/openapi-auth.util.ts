@@ -39,7 +39,8 @@ export function documentRouteAuth(app: INestApplication, document: OpenAPIObject
     for (const operation of Object.values(pathItem)) {
       if (!operation || typeof operation !== 'object' || !('operationId' in operation)) continue;
       const mode = modes.get(String(operation.operationId));
-      if (!mode) continue;
+      // A route with its own guard says so itself (@ApiSecurity and its description, e.g. /metrics).
+      if (!mode || operation.security?.length) continue;
       if (mode === 'public') operation.security = [];
       operation.description = [operation.description, NOTE[mode]].filter(Boolean).join('\n\n');
     }

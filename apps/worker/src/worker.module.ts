@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ConsoleCapture } from '@gw/common';
 import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
@@ -10,6 +11,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot({ ...config, delivery: { ...config.delivery, workerEnabled: true } }), PersistenceModule, DeliveryModule],
+      providers: [ConsoleCapture],
     };
   }
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import type { AuthMode, RequestAuth } from './auth.decorators';
-import { instanceNotFound, unauthorized } from './evolution.exception';
+import { AUTH_THROTTLE, type AuthThrottle } from './auth-throttle.port';
+import { EvolutionException, instanceNotFound, unauthorized } from './evolution.exception';
 import { secureEquals } from './secure-compare.util';
 
 export interface InstanceIdentity {
@@ -33,9 +34,19 @@ export class ApiKeyAuthenticator {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(INSTANCE_LOOKUP) private readonly instances: InstanceLookup,
+    @Optional() @Inject(AUTH_THROTTLE) private readonly throttle?: AuthThrottle,
   ) {}
 
-  async authenticate(mode: Exclude<AuthMode, 'public'>, instanceName: string | undefined, key: string | undefined): Promise<Authentication> {
+  /**
+   * `client` (the caller's address) is what failed attempts are counted by: a client guessing keys
+   * gets 429 from the throttle, whatever key it sends next. A missing key is not a guess.
+   */
+  async authenticate(
+    mode: Exclude<AuthMode, 'public'>,
+    instanceName: string | undefined,
+    key: string | undefined,
+    client: string,
+  ): Promise<Authentication> {
     let instance: InstanceIdentity | null = null;
     if (instanceName !== undefined) {
       instance = await this.instances.findByName(instanceName);
@@ -43,6 +54,16 @@ export class ApiKeyAuthenticator {
     }
 
     if (!key) throw unauthorized();
+    await this.throttle?.assertAllowed(client);
+    try {
+      return await this.check(mode, instance, key);
+    } catch (err) {
+      if (err instanceof EvolutionException && err.getStatus() === 401) await this.throttle?.recordFailure(client);
+      throw err;
+    }
+  }
+
+  private async check(mode: Exclude<AuthMode, 'public'>, instance: InstanceIdentity | null, key: string): Promise<Authentication> {
     if (secureEquals(key, this.config.auth.apiKey)) return { auth: { isGlobal: true }, instance };
     if (mode === 'global') throw unauthorized();
 

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { AUTH_MODE, AuthMode, AuthenticatedRequest } from './auth.decorators';
+import { clientAddress } from './auth-throttle.port';
 
 /**
  * Applies the route's auth mode (see ApiKeyAuthenticator). The HTTP edge normally decided
@@ -26,7 +27,7 @@ export class ApiKeyGuard implements CanActivate {
     const edge = req.authenticatedFor;
     if (req.auth && edge && edge.mode === mode && edge.instanceName === name) return true;
 
-    const { auth, instance } = await this.authenticator.authenticate(mode, name, req.get('apikey'));
+    const { auth, instance } = await this.authenticator.authenticate(mode, name, req.get('apikey'), clientAddress(req));
     req.auth = auth;
     if (instance) req.instanceRecord = instance;
     req.authenticatedFor = { mode, instanceName: name };

@@ -57,6 +57,12 @@ export class EvolutionExceptionFilter implements ExceptionFilter {
       const msg = typeof resp === 'object' && resp && 'message' in resp ? (resp as { message: unknown }).message : resp;
       return { status, message: Array.isArray(msg) ? msg : [msg] };
     }
+    // A stored secret that does not decrypt (moved between rows, or a key mix-up): the message
+    // names the row and key id, never the value.
+    if ((exception as Error)?.name === 'SecretDecryptError') {
+      this.logger.error(`${req.method} ${req.path}: ${(exception as Error).message}`);
+      return { status: 409, message: [`${(exception as Error).message}; the instance needs a new link (delete it and create it again)`] };
+    }
     const id = randomUUID();
     this.logger.error(`unhandled error ${id} on ${req.method} ${req.path}: ${(exception as Error)?.stack ?? exception}`);
     return { status: 500, message: `Internal error, reference ${id}` };

@@ -12,3 +12,5 @@ export * from './shared-async-context';
 export * from './body-limit.decorator';
 export * from './numeric-string.util';
 export * from './json-null.interceptor';
+export * from './auth-throttle.port';
+export * from './console-capture.util';

@@ -1,3 +1,5 @@
+import type { EncryptionKey } from './encryption-keys.util';
+
 /** The validated configuration, grouped by concern. Built once from EnvVars at boot. */
 export interface AppConfig {
   server: {
@@ -11,6 +13,19 @@ export interface AppConfig {
   auth: {
     apiKey: string;
     exposeInFetchInstances: boolean;
+    /** Failed API-key attempts per client address and window before 429. */
+    failureLimit: number;
+    failureWindowS: number;
+  };
+  secrets: {
+    /** Encryption key ring; empty = secrets stored unencrypted (development only). */
+    keys: EncryptionKey[];
+  };
+  metrics: {
+    /** false: /metrics answers without a key. */
+    auth: boolean;
+    /** Bearer token accepted besides the global API key. */
+    token?: string;
   };
   database: { url: string };
   cluster: {

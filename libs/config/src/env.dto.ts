@@ -231,6 +231,40 @@ export class EnvVars {
   @IsBoolean()
   WEBHOOK_GLOBAL_WEBHOOK_BY_EVENTS = false;
 
+  // Secrets at rest (README "Secrets"): `id:base64key` entries, the first encrypts new values.
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ENCRYPTION_KEYS?: string;
+
+  /** A file holding ENCRYPTION_KEYS (Docker / Kubernetes secrets); used when ENCRYPTION_KEYS is unset. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ENCRYPTION_KEYS_FILE?: string;
+
+  /** /metrics asks for the global API key (or METRICS_TOKEN as a bearer token); false = open, for private scrapers. */
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_AUTH = true;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
+  /** Failed API-key attempts one client address may make per window before it gets 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_LIMIT = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  AUTH_FAILURE_WINDOW_S = 60;
+
   // WhatsApp Cloud API (integration WHATSAPP-BUSINESS), see docs/cloud-api.md.
   @IsUrl(URL_OPTIONS, { message: 'WA_BUSINESS_URL must be an http(s) URL, e.g. https://graph.facebook.com' })
   WA_BUSINESS_URL = 'https://graph.facebook.com';

@@ -53,4 +53,22 @@ describe('loadConfig', () => {
     expect(c.globalWebhook).toMatchObject({ enabled: true, url: 'http://n8n:5678/webhook' });
     expect(c.globalWebhook.eventSwitches).toEqual({ QRCODE_UPDATED: true, GROUP_UPDATE: false });
   });
+
+  it('reads the encryption key ring from ENCRYPTION_KEYS or ENCRYPTION_KEYS_FILE, never quoting a bad key', () => {
+    const { mkdtempSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const { join } = jest.requireActual<typeof import('node:path')>('node:path');
+    const { tmpdir } = jest.requireActual<typeof import('node:os')>('node:os');
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig(base).secrets.keys).toEqual([]);
+    expect(loadConfig({ ...base, ENCRYPTION_KEYS: `k2:${key},k1:${key}` }).secrets.keys.map((k) => k.id)).toEqual(['k2', 'k1']);
+    const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'encryption_keys');
+    writeFileSync(file, `k1:${key}\n`);
+    expect(loadConfig({ ...base, ENCRYPTION_KEYS_FILE: file }).secrets.keys[0].key).toEqual(Buffer.alloc(32, 7));
+    const bad = Buffer.alloc(16, 9).toString('base64');
+    expect(() => loadConfig({ ...base, ENCRYPTION_KEYS: `k1:${bad}` })).toThrow(/ENCRYPTION_KEYS: key "k1" must be 32 bytes/);
+    expect(() => loadConfig({ ...base, ENCRYPTION_KEYS: `k1:${bad}` })).not.toThrow(new RegExp(bad.slice(0, 8)));
+    expect(() => loadConfig({ ...base, ENCRYPTION_KEYS_FILE: '/nonexistent/keys' })).toThrow(/ENCRYPTION_KEYS_FILE: cannot read/);
+    expect(loadConfig(base).metrics).toEqual({ auth: true, token: undefined });
+    expect(loadConfig({ ...base, METRICS_AUTH: 'false' }).metrics.auth).toBe(false);
+  });
 });

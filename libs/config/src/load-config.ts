@@ -6,6 +6,8 @@ import { AppConfig } from './app-config';
 import { EnvVars } from './env.dto';
 import { loadEnvFile } from './env-file.loader';
 import { defaultNodeId } from './node-id.util';
+import { KeyRingError, parseEncryptionKeys } from './encryption-keys.util';
+import { readFileSync } from 'node:fs';
 
 /** This machine's first non-internal IPv4: what other containers/nodes can reach (replicas share a hostname pattern, not DNS). */
 function reachableHost(): string {
@@ -44,10 +46,31 @@ function eventSwitches(env: NodeJS.ProcessEnv): Record<string, boolean> {
   return switches;
 }
 
+/** The key ring from ENCRYPTION_KEYS or the file ENCRYPTION_KEYS_FILE names; problems never quote key material. */
+function encryptionKeys(vars: EnvVars, problems: string[]) {
+  let text = vars.ENCRYPTION_KEYS;
+  if (text === undefined && vars.ENCRYPTION_KEYS_FILE) {
+    try {
+      text = readFileSync(vars.ENCRYPTION_KEYS_FILE, 'utf8');
+    } catch (err) {
+      problems.push(`ENCRYPTION_KEYS_FILE: cannot read ${vars.ENCRYPTION_KEYS_FILE} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      return [];
+    }
+  }
+  try {
+    return parseEncryptionKeys(text);
+  } catch (err) {
+    if (!(err instanceof KeyRingError)) throw err;
+    problems.push(`${vars.ENCRYPTION_KEYS === undefined ? 'ENCRYPTION_KEYS_FILE' : 'ENCRYPTION_KEYS'}: ${err.message}`);
+    return [];
+  }
+}
+
 /** Validates the environment; throws ConfigError listing one line per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvVars, { ...env }, { exposeDefaultValues: true });
   const problems = flatten(validateSync(vars, { skipMissingProperties: false }));
+  const keys = encryptionKeys(vars, problems);
   if (problems.length) throw new ConfigError(problems);
   return {
     server: {
@@ -56,7 +79,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       basePath: vars.SERVER_BASE_PATH ?? '',
       logLevel: vars.LOG_LEVEL,
     },
-    auth: { apiKey: vars.AUTHENTICATION_API_KEY, exposeInFetchInstances: vars.AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES },
+    auth: {
+      apiKey: vars.AUTHENTICATION_API_KEY,
+      exposeInFetchInstances: vars.AUTHENTICATION_EXPOSE_IN_FETCH_INSTANCES,
+      failureLimit: vars.AUTH_FAILURE_LIMIT,
+      failureWindowS: vars.AUTH_FAILURE_WINDOW_S,
+    },
+    secrets: { keys },
+    metrics: { auth: vars.METRICS_AUTH, token: vars.METRICS_TOKEN },
     database: { url: vars.DATABASE_URL },
     cluster: {
       nodeId: vars.NODE_ID ?? defaultNodeId(vars.PORT, env),

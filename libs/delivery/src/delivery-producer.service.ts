@@ -8,6 +8,7 @@ import { DeliveryJob, RoutedDelivery } from './delivery-job';
 import { DELIVERY_QUEUE, REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { OrderedLanes } from './ordered-lanes.service';
+import { storedBody } from './stored-body.util';
 
 /** How long a producer waits for Redis before leaving the work to the outbox sweeper. */
 const QUEUE_TIMEOUT_MS = 2_000;
@@ -129,7 +130,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
         sequence: j.sequence,
         status: tooLarge ? 'too_large' : 'pending',
         // An oversized body is not kept either: the log records why it was not sent.
-        body: tooLarge ? '' : j.body,
+        body: tooLarge ? '' : storedBody(j.event, j.body),
         ...(tooLarge ? { lastError: `body of ${Buffer.byteLength(j.body)} bytes exceeds WEBHOOK_MAX_BODY_BYTES (${max})` } : {}),
         ...(numbering ? { numbering: { rank: rankOf(numbering), inBody: numbering.inBody } } : {}),
       };

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventName } from '@gw/events';
-import { DeliveryLogRepository, PrismaService } from '@gw/persistence';
+import { DeliveryLogRepository, WebhookRepository } from '@gw/persistence';
 import type IORedis from 'ioredis';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
@@ -28,7 +28,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     @Inject(REDIS_CONNECTION) private readonly redis: IORedis,
     private readonly log: DeliveryLogRepository,
-    private readonly prisma: PrismaService,
+    private readonly webhookRows: WebhookRepository,
     private readonly producer: DeliveryProducer,
   ) {}
 
@@ -71,7 +71,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
               target: r.target as 'instance' | 'global',
               event: r.event as EventName,
               url: r.url,
-              headers: (hook?.headers as Record<string, string> | null) ?? {},
+              headers: hook?.headers ?? {},
               body: r.body,
               sequence: r.sequence === null ? null : Number(r.sequence),
               enqueuedAt: r.createdAt.getTime(),
@@ -90,11 +90,8 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
     if (requeued) this.logger.log(`outbox: ${requeued} pending deliveries checked against the queue`);
   }
 
-  private async webhooks(ids: string[]) {
-    const rows = ids.length
-      ? await this.prisma.webhook.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, headers: true, retrySchedule: true } })
-      : [];
-    return new Map(rows.map((w) => [w.id, w]));
+  private webhooks(ids: string[]) {
+    return this.webhookRows.findDeliveryFields(ids);
   }
 
   onModuleDestroy() {

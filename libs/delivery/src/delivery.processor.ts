@@ -15,6 +15,7 @@ import { createGuardedAgent, isSsrfBlockedError } from './ssrf-guard';
 import { WebhookHealth } from './webhook-health.service';
 import { SendResult, WebhookHttpSender } from './webhook-http.sender';
 import { applyJwtKeyHeader, hubSignature256, standardWebhookHeaders } from './webhook-signature';
+import { keepsBodyInJob } from './stored-body.util';
 
 /** A retryable failure that knows how long the receiver asked us to wait (429/503 Retry-After). */
 class RetryLaterError extends Error {
@@ -137,7 +138,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     await this.health.failed(data, cfg, reason);
     const retryAfter = status === 429 || status === 503 ? parseRetryAfter(result?.retryAfter) : undefined;
     // A pending retry keeps only a reference to its body (in Postgres already): ~1.5 KB less Redis each.
-    if (!data.bodyInLog) await job.updateData({ ...data, body: '', bodyInLog: true }).catch(() => undefined);
+    if (!data.bodyInLog && !keepsBodyInJob(data.event)) await job.updateData({ ...data, body: '', bodyInLog: true }).catch(() => undefined);
     // The job (its id, event) is the context; the reason is what a retry's failedReason needs.
     throw new RetryLaterError(`attempt ${attempt}: ${reason}`, retryAfter);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { PrismaService } from '@gw/persistence';
+import { WebhookRepository } from '@gw/persistence';
 
 export interface SigningConfig {
   /** Secrets that sign (current first; the previous one during its grace period). */
@@ -22,7 +22,7 @@ export class SigningConfigCache {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly prisma: PrismaService,
+    private readonly webhooks: WebhookRepository,
   ) {}
 
   async get(webhookId: string | null): Promise<SigningConfig> {
@@ -32,10 +32,7 @@ export class SigningConfigCache {
     }
     const hit = this.entries.get(webhookId);
     if (hit && hit.expires > Date.now()) return hit.value;
-    const row = await this.prisma.webhook.findUnique({
-      where: { id: webhookId },
-      select: { secret: true, previousSecret: true, previousSecretExpiresAt: true, hubSignature: true, failingSince: true, enabled: true },
-    });
+    const row = await this.webhooks.findSigning(webhookId);
     const secrets: string[] = [];
     if (row?.secret) secrets.push(row.secret);
     if (row?.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date()) {

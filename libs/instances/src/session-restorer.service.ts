@@ -67,7 +67,7 @@ export class SessionRestorer implements OnApplicationBootstrap, OnModuleDestroy 
     let restored = 0;
     await runWithConcurrency(candidates, this.config.whatsapp.restoreConcurrency, async (instance) => {
       const cloud = instance.integration === CLOUD_API_INTEGRATION; // credentials, no stored socket session
-      if (this.stopping || !(cloud || (await this.engine.hasStoredSession(instance.id)))) return;
+      if (this.stopping || !(cloud || (await this.storedSession(instance)))) return;
       if (!(await this.registry.claim(instance.id))) return; // another node was faster
       const runtime = this.registry.getOrCreate(instance.id, instance.name, instance.integration);
       const progress = runtime.waitForProgress(RESTORE_WAIT_MS);
@@ -80,6 +80,26 @@ export class SessionRestorer implements OnApplicationBootstrap, OnModuleDestroy 
       }
     });
     this.logger.log(`restored ${restored}/${candidates.length} sessions in ${Date.now() - started} ms`);
+  }
+
+  /**
+   * A stored session that cannot be decrypted (a value moved from another row, a key mix-up)
+   * is not restored: the instance is marked closed, needing a new link, and the rest go on.
+   */
+  private async storedSession(instance: { id: string; name: string }): Promise<boolean> {
+    try {
+      return await this.engine.hasStoredSession(instance.id);
+    } catch (err) {
+      if ((err as Error).name !== 'SecretDecryptError') throw err;
+      this.logger.error(`instance ${instance.name}: not restored, it needs a new link: ${(err as Error).message}`);
+      await this.repository.updateConnection(instance.id, {
+        connectionStatus: 'close',
+        disconnectionReasonCode: 401,
+        disconnectionObject: JSON.stringify({ statusCode: 401, reason: 'stored session cannot be decrypted; link the instance again' }),
+        disconnectionAt: new Date(),
+      });
+      return false;
+    }
   }
 
   /**

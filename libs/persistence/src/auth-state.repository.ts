@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SecretCipher, secretContext } from '@gw/crypto';
 import { PrismaService } from './prisma.service';
 
 /** A write from a node that no longer owns the instance (a newer lease exists). */
@@ -18,19 +19,25 @@ export interface AuthKeyWrite {
 
 /**
  * The complete WhatsApp auth state of each instance (creds + signal keys) as opaque
- * serialised strings. The engine library owns the format; this only stores rows.
+ * serialised strings. The engine library owns the format; this only stores rows, each value
+ * encrypted with the deployment's key and bound to its row (SecretCipher): a database dump alone
+ * gives nobody a session. A value that does not decrypt throws SecretDecryptError.
  */
 @Injectable()
 export class AuthStateRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly cipher: SecretCipher,
+  ) {}
 
   async readCreds(instanceId: string): Promise<string | null> {
     const row = await this.prisma.authCred.findUnique({ where: { instanceId } });
-    return row?.creds ?? null;
+    return row ? this.cipher.decrypt(row.creds, secretContext.authCred(instanceId)) : null;
   }
 
   /** With a fence, the write only happens while the instance row still carries that fence. */
-  async writeCreds(instanceId: string, creds: string, fence?: number): Promise<void> {
+  async writeCreds(instanceId: string, plainCreds: string, fence?: number): Promise<void> {
+    const creds = this.cipher.encrypt(plainCreds, secretContext.authCred(instanceId));
     if (fence === undefined) {
       await this.prisma.authCred.upsert({ where: { instanceId }, create: { instanceId, creds }, update: { creds } });
       return;
@@ -52,7 +59,7 @@ export class AuthStateRepository {
       `SELECT "keyId", "value" FROM "AuthKey" WHERE "instanceId" = $1::uuid AND "type" = $2 AND "keyId" = ANY($3::text[])`,
       [instanceId, type, ids],
     );
-    return new Map(rows.map((r) => [r.keyId, r.value]));
+    return new Map(rows.map((r) => [r.keyId, this.cipher.decrypt(r.value, secretContext.authKey(instanceId, type, r.keyId))]));
   }
 
   /**
@@ -92,7 +99,7 @@ export class AuthStateRepository {
         deletes.map((d) => d.id),
         upserts.map((u) => u.type),
         upserts.map((u) => u.id),
-        upserts.map((u) => u.value),
+        upserts.map((u) => this.cipher.encrypt(u.value!, secretContext.authKey(instanceId, u.type, u.id))),
       ],
     );
     if (fence !== undefined && !rows[0]?.owned) throw new FencedOutError(instanceId, fence);

@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { secretContext } from '@gw/crypto';
 import type { CloudCredentials, CloudCredentialsStore } from '@gw/whatsapp';
 import { PrismaService } from './prisma.service';
+import { SecretColumns } from './secret-columns.service';
 
 const CLOUD = 'WHATSAPP-BUSINESS';
 
 /** Cloud API instances: their Graph API credentials and the dedupe receipts of Meta's notifications. */
 @Injectable()
 export class CloudApiRepository implements CloudCredentialsStore {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: SecretColumns,
+  ) {}
 
   async readCloudCredentials(instanceId: string): Promise<CloudCredentials | null> {
     const row = await this.prisma.instance.findUnique({
@@ -15,7 +20,8 @@ export class CloudApiRepository implements CloudCredentialsStore {
       select: { integration: true, number: true, accessToken: true, businessId: true },
     });
     if (!row || row.integration !== CLOUD || !row.number || !row.accessToken) return null;
-    return { phoneNumberId: row.number, accessToken: row.accessToken, businessId: row.businessId };
+    const accessToken = this.secrets.cipher.decrypt(row.accessToken, secretContext.accessToken(instanceId));
+    return { phoneNumberId: row.number, accessToken, businessId: row.businessId };
   }
 
   /** The Cloud API instance of a phone number id (Meta's metadata.phone_number_id). */

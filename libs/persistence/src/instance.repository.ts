@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { InstanceIdentity, InstanceLookup } from '@gw/common';
+import { randomUUID } from 'node:crypto';
+import { secureEquals, type InstanceIdentity, type InstanceLookup } from '@gw/common';
 import { PrismaService } from './prisma.service';
+import { SecretColumns } from './secret-columns.service';
 import { Instance, Prisma, Setting, Webhook } from './persistence.types';
 import type { StoredWebhookConfig } from './webhook.repository';
 
@@ -34,54 +36,81 @@ export type ConnectionFields = Partial<
 
 @Injectable()
 export class InstanceRepository implements InstanceLookup {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: SecretColumns,
+  ) {}
 
-  findByName(name: string): Promise<InstanceIdentity | null> {
-    return this.prisma.instance.findUnique({ where: { name }, select: { id: true, name: true, token: true } });
+  async findByName(name: string): Promise<InstanceIdentity | null> {
+    const row = await this.prisma.instance.findUnique({ where: { name }, select: { id: true, name: true, token: true } });
+    return row && this.secrets.instance(row);
   }
 
-  findByToken(token: string): Promise<InstanceIdentity | null> {
-    return this.prisma.instance.findUnique({ where: { token }, select: { id: true, name: true, token: true } });
+  /**
+   * By the token's lookup hash (under each key of the ring, and unkeyed for rows not rotated
+   * yet), then the decrypted token is compared in constant time: no row is decrypted in vain.
+   */
+  async findByToken(token: string): Promise<InstanceIdentity | null> {
+    const rows = await this.prisma.instance.findMany({
+      where: { tokenHash: { in: this.secrets.tokens.candidates(token) } },
+      select: { id: true, name: true, token: true },
+    });
+    for (const row of rows) {
+      const identity = this.secrets.instance(row);
+      if (secureEquals(identity.token, token)) return identity;
+    }
+    return null;
   }
 
-  findById(id: string): Promise<InstanceWithConfig | null> {
-    return this.prisma.instance.findUnique({ where: { id }, include: { webhook: true, setting: true } });
+  async findById(id: string): Promise<InstanceWithConfig | null> {
+    const row = await this.prisma.instance.findUnique({ where: { id }, include: { webhook: true, setting: true } });
+    return row && this.decrypt(row);
   }
 
-  findFullByName(name: string): Promise<InstanceWithConfig | null> {
-    return this.prisma.instance.findUnique({ where: { name }, include: { webhook: true, setting: true } });
+  async findFullByName(name: string): Promise<InstanceWithConfig | null> {
+    const row = await this.prisma.instance.findUnique({ where: { name }, include: { webhook: true, setting: true } });
+    return row && this.decrypt(row);
   }
 
-  list(filter: { id?: string; name?: string }): Promise<InstanceWithConfig[]> {
-    return this.prisma.instance.findMany({
+  async list(filter: { id?: string; name?: string }): Promise<InstanceWithConfig[]> {
+    const rows = await this.prisma.instance.findMany({
       where: { id: filter.id, name: filter.name },
       include: { webhook: true, setting: true },
       orderBy: { createdAt: 'asc' },
     });
+    return rows.map((r) => this.decrypt(r));
   }
 
-  /** Instances that can reconnect without a QR: a stored WhatsApp session, or Cloud API credentials. */
-  async listWithSession(): Promise<Instance[]> {
+  /**
+   * Instances that can reconnect without a QR: a stored WhatsApp session, or Cloud API credentials.
+   * Rows only (the restorer needs names and states): secrets stay encrypted and unread here.
+   */
+  async listWithSession(): Promise<Omit<Instance, 'token' | 'tokenHash' | 'accessToken'>[]> {
     return this.prisma.instance.findMany({
       where: { OR: [{ authCred: { isNot: null } }, { integration: 'WHATSAPP-BUSINESS', accessToken: { not: null } }] },
+      omit: { token: true, tokenHash: true, accessToken: true },
       orderBy: { createdAt: 'asc' },
     });
   }
 
-  create(input: NewInstance): Promise<InstanceWithConfig> {
-    return this.prisma.instance.create({
+  async create(input: NewInstance): Promise<InstanceWithConfig> {
+    // The id is made here: it is part of every encrypted value's associated data.
+    const id = randomUUID();
+    const row = await this.prisma.instance.create({
       data: {
+        id,
         name: input.name,
-        token: input.token,
+        ...this.secrets.tokenColumns(id, input.token),
         integration: input.integration,
         number: input.number ?? null,
         businessId: input.businessId ?? null,
-        accessToken: input.accessToken ?? null,
+        accessToken: this.secrets.encryptAccessToken(id, input.accessToken),
         webhook: input.webhook
           ? {
               create: {
                 ...input.webhook,
-                headers: (input.webhook.headers ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+                secret: this.secrets.encryptSecret(id, input.webhook.secret),
+                headers: (this.secrets.encryptHeaders(id, input.webhook.headers) ?? Prisma.JsonNull) as Prisma.InputJsonValue,
                 events: input.webhook.events as Prisma.InputJsonValue,
               },
             }
@@ -90,6 +119,7 @@ export class InstanceRepository implements InstanceLookup {
       },
       include: { webhook: true, setting: true },
     });
+    return this.decrypt(row);
   }
 
   async updateConnection(id: string, fields: ConnectionFields): Promise<void> {
@@ -98,7 +128,11 @@ export class InstanceRepository implements InstanceLookup {
   }
 
   async updateToken(id: string, token: string): Promise<void> {
-    await this.prisma.instance.update({ where: { id }, data: { token } });
+    await this.prisma.instance.update({ where: { id }, data: this.secrets.tokenColumns(id, token) });
+  }
+
+  private decrypt(row: InstanceWithConfig): InstanceWithConfig {
+    return { ...this.secrets.instance(row), webhook: this.secrets.webhook(row.webhook) };
   }
 
   async delete(id: string): Promise<void> {

@@ -1,5 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { INSTANCE_LOOKUP } from '@gw/common';
+import { CryptoModule } from '@gw/crypto';
+import { SecretColumns } from './secret-columns.service';
+import { SecretsAtRestCheck } from './secrets-at-rest.check';
 import { AuthStateRepository } from './auth-state.repository';
 import { CloudApiRepository } from './cloud-api.repository';
 import { InstanceRepository } from './instance.repository';
@@ -12,8 +15,11 @@ import { WebhookRepository } from './webhook.repository';
 
 @Global()
 @Module({
+  imports: [CryptoModule],
   providers: [
     PrismaService,
+    SecretColumns,
+    SecretsAtRestCheck,
     InstanceRepository,
     AuthStateRepository,
     WebhookRepository,
@@ -24,6 +30,6 @@ import { WebhookRepository } from './webhook.repository';
     ProxyRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, ProxyRepository, INSTANCE_LOOKUP],
+  exports: [CryptoModule, SecretColumns, PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, ProxyRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

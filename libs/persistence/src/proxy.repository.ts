@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { secretContext } from '@gw/crypto';
 import { PrismaService } from './prisma.service';
+import { SecretColumns } from './secret-columns.service';
 
 /** What is saved for an instance's proxy; `enabled: false` clears the rest, as Evolution does. */
 export interface ProxyInput {
@@ -29,7 +31,10 @@ const PUBLIC = { id: true, instanceId: true, enabled: true, host: true, port: tr
 /** The InstanceProxy row of an instance (one per instance). */
 @Injectable()
 export class ProxyRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: SecretColumns,
+  ) {}
 
   find(instanceId: string): Promise<StoredProxy | null> {
     return this.prisma.instanceProxy.findUnique({ where: { instanceId }, select: PUBLIC });
@@ -47,16 +52,13 @@ export class ProxyRepository {
     return this.prisma.instanceProxy.upsert({ where: { instanceId }, create: { instanceId, ...data }, update: data, select: PUBLIC });
   }
 
-  /**
-   * The only place the password is written: encrypt it here with the secrets cipher (issue #14:
-   * `this.secrets.cipher.encryptNullable(password, secretContext.proxyPassword(instanceId))`).
-   */
-  private sealPassword(_instanceId: string, password: string | null): string | null {
-    return password;
+  /** The only place the password is written: encrypted at rest, bound to its instance. */
+  private sealPassword(instanceId: string, password: string | null): string | null {
+    return this.secrets.cipher.encryptNullable(password, secretContext.proxyPassword(instanceId));
   }
 
-  /** The only place it is read back (issue #14: `cipher.decryptNullable(stored, secretContext.proxyPassword(instanceId))`). */
-  private openPassword(_instanceId: string, stored: string | null): string | null {
-    return stored;
+  /** The only place it is read back. */
+  private openPassword(instanceId: string, stored: string | null): string | null {
+    return this.secrets.cipher.decryptNullable(stored, secretContext.proxyPassword(instanceId));
   }
 }

@@ -51,6 +51,7 @@ export {
 } from './fake-whatsapp/baileys-events.kit';
 export { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver/webhook-receiver';
 export { GatewayProcess, freePort, rssMb, type ApiResponse } from './harness/gateway-process';
+export { findKeyMaterial } from './harness/key-material-scan';
 export { TestDatabase } from './harness/test-database';
 export { decodeQrDataUrl } from './harness/qr-decode';
 export { RedisServerControl } from './harness/redis-server.control';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiKeyAuthenticator, AuthenticatedRequest } from '@gw/common';
+import { ApiKeyAuthenticator, AuthenticatedRequest, clientAddress } from '@gw/common';
 import type { NextFunction, RequestHandler, Response } from 'express';
 import { EdgeRoute, RouteTable } from './route-table.service';
 
@@ -35,7 +35,7 @@ export class EdgeAuthMiddleware {
 
     const raw = matched.params.instanceName;
     const name = Array.isArray(raw) ? raw.join('/') : raw;
-    const { auth, instance } = await this.authenticator.authenticate(mode, name, req.get('apikey'));
+    const { auth, instance } = await this.authenticator.authenticate(mode, name, req.get('apikey'), clientAddress(req));
     req.auth = auth;
     if (instance) req.instanceRecord = instance;
     req.authenticatedFor = { mode, instanceName: name };

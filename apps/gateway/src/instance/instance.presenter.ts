@@ -1,6 +1,7 @@
 import { InstanceWithConfig } from '@gw/persistence';
 import { InstanceState, LastClose, QrSnapshot } from '@gw/instances';
 import type { StoreCounts } from '@gw/store';
+import { maskSecretHeaders } from '../webhook/secret-header.util';
 
 /** Evolution v2 response shapes for the instance routes. */
 
@@ -56,7 +57,7 @@ export function createdView(i: InstanceWithConfig, state: InstanceState, qr?: Qr
     hash: i.token,
     webhook: {
       webhookUrl: i.webhook?.url,
-      webhookHeaders: i.webhook?.headers ?? undefined,
+      webhookHeaders: maskSecretHeaders(i.webhook?.headers) ?? undefined,
       webhookByEvents: i.webhook?.webhookByEvents,
       webhookBase64: i.webhook?.webhookBase64,
     },

@@ -4,6 +4,7 @@ import { SigningConfigCache, WebhookTargetCache, generateWebhookSecret } from '@
 import { InstanceWithConfig, Webhook, WebhookRepository } from '@gw/persistence';
 import { SetWebhookDto } from './dto/set-webhook.dto';
 import { applyCloudApiSigning, toWebhookConfig } from './webhook-config.mapper';
+import { keepMaskedHeaders } from './secret-header.util';
 
 @Injectable()
 export class WebhookConfigService {
@@ -16,6 +17,7 @@ export class WebhookConfigService {
   async set(instance: InstanceWithConfig, dto: SetWebhookDto): Promise<{ row: Webhook; generatedSecret?: string }> {
     const config = toWebhookConfig(dto.webhook, dto, instance.webhook?.url);
     if (!config) throw badRequest('url is required to enable a webhook');
+    config.headers = keepMaskedHeaders(config.headers, instance.webhook?.headers);
     const generatedSecret = (dto.webhook?.generateSecret ?? dto.generateSecret) ? generateWebhookSecret() : undefined;
     if (generatedSecret) config.secret = generatedSecret;
     applyCloudApiSigning(config, instance.webhook);

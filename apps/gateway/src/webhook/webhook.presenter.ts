@@ -1,4 +1,5 @@
 import type { Webhook } from '@gw/persistence';
+import { maskSecretHeaders } from './secret-header.util';
 
 /** Evolution v2 returns its Prisma Webhook row from set and find; same field names here. */
 export function webhookRowView(w: Webhook | null) {
@@ -6,7 +7,8 @@ export function webhookRowView(w: Webhook | null) {
   return {
     id: w.id,
     url: w.url,
-    headers: w.headers ?? null,
+    // Secret header values (jwt_key, tokens, ...) are only said to be set, never shown.
+    headers: maskSecretHeaders(w.headers),
     enabled: w.enabled,
     events: w.events,
     webhookByEvents: w.webhookByEvents,

@@ -1,3 +1,4 @@
+import { SIGNAL_LIBRARIES, captureConsole } from '@gw/common';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -135,6 +136,10 @@ export class FakeWhatsAppServer extends EventEmitter<FakeWhatsAppEvents> {
   /** Loads Baileys (codec, protobufs, curve), then listens on host:port (port 0 = random). */
   static async start(options: FakeWhatsAppServerOptions = {}): Promise<FakeWhatsAppServer> {
     const baileys = await loadBaileys();
+    // The phones' libsignal prints session dumps (private keys) to the console: keep them out of
+    // test output, wherever this server runs (a test process keeps its own console.* calls).
+    const log = options.log;
+    captureConsole((_level, message) => log?.(`libsignal: ${message}`), { onlyFrom: SIGNAL_LIBRARIES });
     const server = new FakeWhatsAppServer(
       baileys,
       {

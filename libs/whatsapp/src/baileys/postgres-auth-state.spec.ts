@@ -1,5 +1,7 @@
 import type { AppConfig } from '@gw/config';
+import { KeyRing, SecretCipher, SecretDecryptError } from '@gw/crypto';
 import { AuthStateRepository, FencedOutError, PrismaService } from '@gw/persistence';
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { TestDatabase } from '@gw/testing';
 import { loadBaileys } from './baileys.loader';
@@ -15,7 +17,8 @@ describe('usePostgresAuthState (real Postgres)', () => {
   beforeAll(async () => {
     await db.create();
     prisma = new PrismaService({ database: { url: db.url } } as AppConfig);
-    store = new AuthStateRepository(prisma);
+    // Encrypted at the repository boundary: the caches above it see plaintext, the rows do not.
+    store = new AuthStateRepository(prisma, new SecretCipher(new KeyRing([{ id: 'k1', key: randomBytes(32) }])));
     const row = await prisma.instance.create({ data: { name: 'auth-test', token: 'T' } });
     instanceId = row.id;
   });
@@ -56,8 +59,29 @@ describe('usePostgresAuthState (real Postgres)', () => {
     const appKeys = await second.state.keys.get('app-state-sync-key', ['AAAA']);
     expect(Buffer.from(appKeys.AAAA.keyData!).toString()).toBe('secret-key-data');
 
-    const rows = await db.query<{ type: string }>('SELECT type FROM "AuthKey" WHERE "instanceId" = $1 ORDER BY type', [instanceId]);
+    const rows = await db.query<{ type: string; value: string }>('SELECT type, value FROM "AuthKey" WHERE "instanceId" = $1 ORDER BY type', [instanceId]);
     expect(rows.map((r) => r.type)).toEqual(['app-state-sync-key', 'pre-key', 'session']);
+    const [cred] = await db.query<{ creds: string }>('SELECT creds FROM "AuthCred" WHERE "instanceId" = $1', [instanceId]);
+    for (const stored of [cred.creds, ...rows.map((r) => r.value)]) expect(stored).toMatch(/^enc:v1:k1:/);
+    const dump = JSON.stringify([cred, rows]);
+    for (const secret of [creds.noiseKey.private, creds.signedIdentityKey.private, preKey.private]) {
+      expect(dump).not.toContain(Buffer.from(secret).toString('base64'));
+    }
+    expect(dump).not.toContain(creds.advSecretKey);
+  });
+
+  it('refuses a value moved onto another row (the row identity is bound to it)', async () => {
+    const other = await prisma.instance.create({ data: { name: 'auth-other', token: 'T2' } });
+    const [cred] = await db.query<{ creds: string }>('SELECT creds FROM "AuthCred" WHERE "instanceId" = $1', [instanceId]);
+    await db.query('INSERT INTO "AuthCred" ("instanceId", creds, "updatedAt") VALUES ($1, $2, now())', [other.id, cred.creds]);
+    await expect(store.readCreds(other.id)).rejects.toThrow(SecretDecryptError);
+    await expect(store.readCreds(other.id)).rejects.toThrow(/belongs to another row/);
+    // and a signal key moved to another key id of the same instance
+    const [key] = await db.query<{ value: string }>('SELECT value FROM "AuthKey" WHERE "instanceId" = $1 AND type = $2', [instanceId, 'pre-key']);
+    await db.query('INSERT INTO "AuthKey" ("instanceId", type, "keyId", value, "updatedAt") VALUES ($1, $2, $3, $4, now())', [instanceId, 'pre-key', '99', key.value]);
+    await expect(store.readKeys(instanceId, 'pre-key', ['99'])).rejects.toThrow(SecretDecryptError);
+    await prisma.instance.delete({ where: { id: other.id } });
+    await db.query('DELETE FROM "AuthKey" WHERE "instanceId" = $1 AND "keyId" = $2', [instanceId, '99']);
   });
 
   it('refuses writes from a fenced-out owner (a newer lease exists)', async () => {

@@ -11,6 +11,7 @@ import { Baileys } from './baileys.loader';
 type AuthKeyWrite = { type: string; id: string; value: string | null };
 
 const RETRY_FOR_MS = 120_000;
+const FINAL_ERRORS = new Set(['FencedOutError', 'SecretDecryptError']);
 
 /**
  * Key types written behind: Baileys writes the session (1:1) or sender key (groups) of every
@@ -62,7 +63,8 @@ export async function usePostgresAuthState(
       try {
         return await op();
       } catch (err) {
-        if ((err as Error).name === 'FencedOutError' || Date.now() > deadline) throw err;
+        // Fencing and undecryptable values are answers, not outages: retrying changes nothing.
+        if (FINAL_ERRORS.has((err as Error).name) || Date.now() > deadline) throw err;
         if (attempt === 1) logger?.error({ err: (err as Error).message }, `auth state ${what}: database unavailable, retrying`);
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }
