@@ -96,7 +96,7 @@ describe('webhook delivery durability and replay (e2e)', () => {
     const next = await gateway.api('GET', `/webhook/deliveries/durable?limit=1&cursor=${page.body.nextCursor}`, { apikey: API_KEY });
     expect(next.body.deliveries[0].id).not.toBe(page.body.deliveries[0].id);
 
-    const metrics = await fetch(`${gateway.url}/metrics`).then((r) => r.text());
+    const metrics = await fetch(`${gateway.url}/metrics`, { headers: { apikey: API_KEY } }).then((r) => r.text());
     expect(metrics).toMatch(/webhook_deliveries_total\{[^}]*outcome="delivered"[^}]*\} \d+/);
     expect(metrics).toMatch(/webhook_attempt_duration_seconds_bucket\{/);
     expect(metrics).toMatch(/webhook_queue_depth\{state="waiting"\} \d+/);

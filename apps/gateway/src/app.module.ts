@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { AUTH_THROTTLE, ApiKeyGuard, ConsoleCapture, EvolutionExceptionFilter } from '@gw/common';
+import { ApiKeyGuard, ConsoleCapture, EvolutionExceptionFilter } from '@gw/common';
 import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
@@ -17,7 +17,6 @@ import { InstanceModule } from './instance/instance.module';
 import { ChatFindModule } from './chat/chat-find.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
-import { AuthFailureLimiter } from './auth/auth-failure-limiter.service';
 import { RootController } from './root/root.controller';
 import { UnsupportedController } from './unsupported/unsupported.controller';
 import { WebhookModule } from './webhook/webhook.module';
@@ -49,7 +48,6 @@ export class AppModule {
         // installed at the HTTP edge by main.ts (after authentication, before the body is read)
         InstanceForwardingMiddleware,
         ConsoleCapture,
-        { provide: AUTH_THROTTLE, useClass: AuthFailureLimiter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: EvolutionExceptionFilter },
       ],

@@ -29,7 +29,7 @@ describe('ApiKeyGuard', () => {
   it('authenticates again when the edge decided for another instance or did not decide', async () => {
     const elsewhere = { params: { instanceName: 'alpha' }, auth: { isGlobal: true }, authenticatedFor: { mode: 'instance' as const, instanceName: 'beta' } };
     await guard.canActivate(context(elsewhere));
-    expect(authenticate).toHaveBeenLastCalledWith('instance', 'alpha', 'tok-a');
+    expect(authenticate).toHaveBeenLastCalledWith('instance', 'alpha', 'tok-a', expect.any(String));
     const undecided: Partial<AuthenticatedRequest> = { params: { instanceName: 'alpha' } };
     await guard.canActivate(context(undecided));
     expect(undecided).toMatchObject({ auth: { isGlobal: false, tokenInstanceId: 'id-a' }, instanceRecord: alpha });

@@ -1,4 +1,5 @@
 import type { AppConfig } from '@gw/config';
+import { SecretCipher } from '@gw/crypto';
 import { AuthStateRepository, FencedOutError, PrismaService } from '@gw/persistence';
 import { TestDatabase } from '@gw/testing';
 import IORedis from 'ioredis';
@@ -32,7 +33,7 @@ describe('InstanceLeases', () => {
   beforeAll(async () => {
     await db.create();
     prisma = new PrismaService({ database: { url: db.url } } as AppConfig);
-    auth = new AuthStateRepository(prisma);
+    auth = new AuthStateRepository(prisma, SecretCipher.disabled());
   });
 
   afterAll(async () => {
