@@ -15,11 +15,16 @@ import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
 import { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
 import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
 import { MediaLoader } from './media.loader';
+import { MediaInput, OutgoingMediaService, Sender } from './outgoing-media.service';
 import { toHttpError } from './send-error.mapper';
 import { contentOf, sendRequest, statusRecipients } from './send-request.factory';
+import type { UploadedFile } from './uploaded-file';
 import { fromV1 } from './v1-body.normalizer';
 
-type Target = { id: string; name: string };
+type Target = { id: string; name: string } & Sender;
+
+/** The multipart `file` part when there is one (the body then has no media field), else the body's string. */
+const mediaInput = (file: UploadedFile | undefined, raw: string, field: string): MediaInput => (file ? { file } : { raw, field });
 
 const STATUS_RECIPIENT = { jid: 'status@broadcast', number: 'status@broadcast' };
 /** A status is encrypted for every device of every recipient: beyond this, ask for a statusJidList. */
@@ -34,6 +39,7 @@ export class SendMessageUseCase {
   constructor(
     private readonly lifecycle: InstanceLifecycleService,
     private readonly media: MediaLoader,
+    private readonly outgoing: OutgoingMediaService,
     private readonly contacts: ContactRepository,
   ) {}
 
@@ -42,28 +48,31 @@ export class SendMessageUseCase {
     return this.send(instance, () => sendRequest(dto, contentOf.text(dto)));
   }
 
-  mediaMessage(instance: Target, body: SendMediaDto | SendMediaV1Dto) {
+  /** `mediatype: audio` with `ptt: true` is a voice note, converted as sendWhatsAppAudio's. */
+  mediaMessage(instance: Target, body: SendMediaDto | SendMediaV1Dto, file?: UploadedFile) {
     const dto = body instanceof SendMediaV1Dto ? fromV1.media(body) : body;
     return this.send(instance, async () => {
-      const media = await this.media.load(dto.media, dto.mediatype === 'ptv' ? 'video' : dto.mediatype, dto);
+      const input = mediaInput(file, dto.media, 'media');
+      if (dto.mediatype === 'audio' && dto.ptt) {
+        return sendRequest(dto, contentOf.voiceNote(await this.outgoing.voiceNote(instance, input, dto)), 'recording');
+      }
+      const media = await this.outgoing.load(input, dto.mediatype === 'ptv' ? 'video' : dto.mediatype, dto);
       return sendRequest(dto, contentOf.media(dto, media), dto.mediatype === 'audio' ? 'recording' : 'composing');
     });
   }
 
-  audio(instance: Target, body: SendAudioDto | SendAudioV1Dto) {
+  audio(instance: Target, body: SendAudioDto | SendAudioV1Dto, file?: UploadedFile) {
     const dto = body instanceof SendAudioV1Dto ? fromV1.audio(body) : body;
     return this.send(instance, async () => {
-      const media = await this.media.load(dto.audio, 'audio', dto, 'audio');
+      const media = await this.outgoing.voiceNote(instance, mediaInput(file, dto.audio, 'audio'), dto, dto.encoding !== false);
       return sendRequest(dto, contentOf.voiceNote(media), 'recording');
     });
   }
 
-  sticker(instance: Target, body: SendStickerDto | SendStickerV1Dto) {
+  sticker(instance: Target, body: SendStickerDto | SendStickerV1Dto, file?: UploadedFile) {
     const dto = body instanceof SendStickerV1Dto ? fromV1.sticker(body) : body;
     return this.send(instance, async () => {
-      const media = await this.media.load(dto.sticker, 'sticker', {}, 'sticker');
-      // WhatsApp shows only WebP stickers; converting needs an image library we do not ship
-      if (media.mimetype !== 'image/webp') throw badRequest(`sticker must be a WebP image (got ${media.mimetype})`);
+      const media = await this.outgoing.sticker(instance, mediaInput(file, dto.sticker, 'sticker'));
       return sendRequest(dto, contentOf.sticker(media));
     });
   }
@@ -107,7 +116,7 @@ export class SendMessageUseCase {
     });
   }
 
-  status(instance: Target, body: SendStatusDto | SendStatusV1Dto) {
+  status(instance: Target, body: SendStatusDto | SendStatusV1Dto, file?: UploadedFile) {
     const dto = body instanceof SendStatusV1Dto ? fromV1.status(body) : body;
     return this.send(instance, async () => {
       const recipients = dto.allContacts
@@ -120,7 +129,14 @@ export class SendMessageUseCase {
             : 'statusJidList is required (StatusJidList is required)',
         );
       }
-      const media = dto.type === 'text' ? undefined : await this.media.load(dto.content, dto.type, {}, 'content');
+      if (dto.type === 'text' && file) throw badRequest(`type text takes its text in content, not a file`);
+      const input = mediaInput(file, dto.content, 'content');
+      const media =
+        dto.type === 'text'
+          ? undefined
+          : dto.type === 'audio'
+            ? await this.outgoing.voiceNote(instance, input)
+            : await this.outgoing.load(input, dto.type);
       return { to: STATUS_RECIPIENT, content: contentOf.status(dto, recipients, media) };
     });
   }
