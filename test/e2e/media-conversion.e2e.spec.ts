@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { ClientMessageRecord, GatewayProcess } from '@gw/testing';
+import type { ApiResponse, ClientMessageRecord, GatewayProcess } from '@gw/testing';
 import { API_KEY, E2eEnvironment } from '../support/e2e-env';
 import { TestMedia } from '../support/test-media';
 
@@ -32,7 +32,7 @@ describe('media conversion and uploads (e2e)', () => {
 
   const send = (action: string, body: unknown) => gateway.api('POST', `/message/${action}/${NAME}`, { apikey: API_KEY, body });
 
-  const upload = async (action: string, fields: Record<string, string>, file?: { data: Buffer; name: string; type: string }) => {
+  const upload = async (action: string, fields: Record<string, string>, file?: { data: Buffer; name: string; type: string }): Promise<ApiResponse> => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     if (file) form.append('file', new Blob([file.data], { type: file.type }), file.name);
