@@ -32,11 +32,16 @@ describe('media conversion and uploads (e2e)', () => {
 
   const send = (action: string, body: unknown) => gateway.api('POST', `/message/${action}/${NAME}`, { apikey: API_KEY, body });
 
-  const upload = async (action: string, fields: Record<string, string>, file?: { data: Buffer; name: string; type: string }): Promise<ApiResponse> => {
+  const upload = async (
+    action: string,
+    fields: Record<string, string>,
+    file?: { data: Buffer; name: string; type: string },
+    apikey = API_KEY,
+  ): Promise<ApiResponse> => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     if (file) form.append('file', new Blob([file.data], { type: file.type }), file.name);
-    const res = await fetch(`${gateway.url}/message/${action}/${NAME}`, { method: 'POST', headers: { apikey: API_KEY }, body: form });
+    const res = await fetch(`${gateway.url}/message/${action}/${NAME}`, { method: 'POST', headers: { apikey }, body: form });
     return { status: res.status, body: await res.json() };
   };
 
@@ -128,6 +133,9 @@ describe('media conversion and uploads (e2e)', () => {
       expect({ action, status: answer.status, error: answer.body.error }).toEqual({ action, status: 400, error: 'Bad Request' });
       expect(answer.body.response.message).toEqual(expect.arrayContaining([expect.stringMatching(pattern)]));
     }
+    // the key is checked before the upload is parsed
+    const stranger = await upload('sendMedia', { number: alice.phone, mediatype: 'document' }, { data: pdf, name: 'x.pdf', type: 'application/pdf' }, 'wrong-key');
+    expect(stranger.status).toBe(401);
     // no file part: the media field is required as in JSON
     const missing = await upload('sendMedia', { number: alice.phone, mediatype: 'image' });
     expect(missing.status).toBe(400);
