@@ -75,13 +75,17 @@ describe('media conversion and uploads (e2e)', () => {
     expect(Math.max(...waveform.subarray(45))).toBe(0);
   });
 
-  it('encoding: false (as a multipart form field) sends the bytes as given; sendMedia audio + ptt converts', async () => {
+  it('encoding: false (multipart form field, or v1 options.encoding) sends the bytes as given; sendMedia audio + ptt converts', async () => {
     const mp3 = media.mp3(2);
     const raw = await upload('sendWhatsAppAudio', { number: alice.phone, encoding: 'false', delay: '100' }, { data: mp3, name: 'note.mp3', type: 'audio/mpeg' });
     expect(raw.status).toBe(201);
     const asGiven = await arrived(raw.body.key.id, 'audioMessage');
     expect(asGiven.data.equals(mp3)).toBe(true);
     expect(asGiven.message.mimetype).toBe('audio/mpeg');
+    // v1: options.encoding
+    const v1 = await send('sendWhatsAppAudio', { number: alice.phone, options: { encoding: false }, audioMessage: { audio: mp3.toString('base64') } });
+    expect(v1.status).toBe(201);
+    expect((await arrived(v1.body.key.id, 'audioMessage')).data.equals(mp3)).toBe(true);
 
     const voice = await send('sendMedia', { number: alice.phone, mediatype: 'audio', media: mp3.toString('base64'), ptt: true });
     expect(voice.status).toBe(201);
