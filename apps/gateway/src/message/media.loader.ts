@@ -4,7 +4,7 @@ import type { OutgoingMedia } from '@gw/whatsapp';
 import { MediaFetcher, tooLarge } from './media-fetcher.service';
 import { MediaSource, MediaSourceError, fileNameFromUrl, parseMediaSource } from './media-source.util';
 import { describeMedia } from './media-type.util';
-import type { UploadedFile } from './uploaded-file';
+import type { UploadedPart } from './uploaded-part';
 
 /** Evolution accepts request bodies up to 136 MB; what we send is capped well below WhatsApp's 100 MB documents. */
 export const MAX_MEDIA_BYTES = 64 * 1024 * 1024;
@@ -33,7 +33,7 @@ export class MediaLoader {
   }
 
   /** A multipart `file` part (already size-capped while it streamed in). */
-  fromUpload(file: UploadedFile, kind: MediaKind, given: { mimetype?: string; fileName?: string } = {}): OutgoingMedia {
+  fromUpload(file: UploadedPart, kind: MediaKind, given: { mimetype?: string; fileName?: string } = {}): OutgoingMedia {
     if (!file.data.length) throw badRequest('file: the uploaded file is empty');
     return describeMedia(file.data, kind, given, { mimetype: file.mimetype, fileName: file.fileName });
   }

@@ -17,7 +17,7 @@ import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
 import { SentMessageView } from './dto/sent-message.view';
 import { MultipartUploadInterceptor, UPLOAD_FIELD } from './multipart-upload.interceptor';
 import { SendMessageUseCase } from './send-message.use-case';
-import { Upload, type UploadedFile } from './uploaded-file';
+import { Upload, type UploadedPart } from './uploaded-part';
 import { BodyShapes, VersionedBody } from './versioned-body.pipe';
 
 /** v2 body, v1 body, and the v1 payload key of each route (Evolution compat §5, §8). */
@@ -65,7 +65,7 @@ export class MessageController {
   }
 
   @SendRoute('sendMedia', 'Send an image, video, document or audio file (URL, data URI or base64)', BODY.media)
-  sendMedia(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.media) body: SendMediaDto | SendMediaV1Dto, @Upload() file?: UploadedFile) {
+  sendMedia(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.media) body: SendMediaDto | SendMediaV1Dto, @Upload() file?: UploadedPart) {
     return this.send.mediaMessage(i, body, file);
   }
 
@@ -73,7 +73,7 @@ export class MessageController {
   sendWhatsAppAudio(
     @InstanceParam() i: InstanceWithConfig,
     @VersionedBody(BODY.audio) body: SendAudioDto | SendAudioV1Dto,
-    @Upload() file?: UploadedFile,
+    @Upload() file?: UploadedPart,
   ) {
     return this.send.audio(i, body, file);
   }
@@ -82,7 +82,7 @@ export class MessageController {
   sendSticker(
     @InstanceParam() i: InstanceWithConfig,
     @VersionedBody(BODY.sticker) body: SendStickerDto | SendStickerV1Dto,
-    @Upload() file?: UploadedFile,
+    @Upload() file?: UploadedPart,
   ) {
     return this.send.sticker(i, body, file);
   }
@@ -118,7 +118,7 @@ export class MessageController {
   }
 
   @SendRoute('sendStatus', 'Post a status (story) to statusJidList', BODY.status)
-  sendStatus(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.status) body: SendStatusDto | SendStatusV1Dto, @Upload() file?: UploadedFile) {
+  sendStatus(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.status) body: SendStatusDto | SendStatusV1Dto, @Upload() file?: UploadedPart) {
     return this.send.status(i, body, file);
   }
 

@@ -3,10 +3,10 @@ import { badRequest } from '@gw/common';
 import { StickerConverter, VoiceNoteConverter } from '@gw/media';
 import { CLOUD_API_INTEGRATION, type OutgoingMedia } from '@gw/whatsapp';
 import { MediaKind, MediaLoader } from './media.loader';
-import type { UploadedFile } from './uploaded-file';
+import type { UploadedPart } from './uploaded-part';
 
 /** Where a send's media comes from: the body's string (URL, data URI, base64) or the multipart `file`. */
-export type MediaInput = { raw: string; field: string } | { file: UploadedFile };
+export type SendMediaInput = { raw: string; field: string } | { file: UploadedPart };
 
 type Given = { mimetype?: string; fileName?: string };
 
@@ -15,7 +15,7 @@ export interface Sender {
   integration?: string;
 }
 
-const fieldOf = (input: MediaInput) => ('file' in input ? 'file' : input.field);
+const fieldOf = (input: SendMediaInput) => ('file' in input ? 'file' : input.field);
 
 /**
  * The media of a send, ready for the engine: loaded as given, or converted where WhatsApp
@@ -31,13 +31,13 @@ export class OutgoingMediaService {
     private readonly stickers: StickerConverter,
   ) {}
 
-  load(input: MediaInput, kind: MediaKind, given: Given = {}): Promise<OutgoingMedia> {
+  load(input: SendMediaInput, kind: MediaKind, given: Given = {}): Promise<OutgoingMedia> {
     if ('file' in input) return Promise.resolve(this.loader.fromUpload(input.file, kind, given));
     return this.loader.load(input.raw, kind, given, input.field);
   }
 
   /** `convert: false` is Evolution's `encoding: false`: the bytes go as given. */
-  async voiceNote(sender: Sender, input: MediaInput, given: Given = {}, convert = true): Promise<OutgoingMedia> {
+  async voiceNote(sender: Sender, input: SendMediaInput, given: Given = {}, convert = true): Promise<OutgoingMedia> {
     const media = await this.load(input, 'audio', given);
     if (!convert || !this.voiceNotes.enabled || isCloud(sender)) return media;
     const note = await this.voiceNotes.convert(media, fieldOf(input));
@@ -45,7 +45,7 @@ export class OutgoingMediaService {
     return { data: note.data, mimetype: note.mimetype, seconds: note.seconds, waveform: note.waveform };
   }
 
-  async sticker(sender: Sender, input: MediaInput): Promise<OutgoingMedia> {
+  async sticker(sender: Sender, input: SendMediaInput): Promise<OutgoingMedia> {
     const media = await this.load(input, 'sticker');
     const field = fieldOf(input);
     if (isCloud(sender) || !this.stickers.enabled) {

@@ -15,16 +15,16 @@ import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
 import { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
 import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
 import { MediaLoader } from './media.loader';
-import { MediaInput, OutgoingMediaService, Sender } from './outgoing-media.service';
+import { SendMediaInput, OutgoingMediaService, Sender } from './outgoing-media.service';
 import { toHttpError } from './send-error.mapper';
 import { contentOf, sendRequest, statusRecipients } from './send-request.factory';
-import type { UploadedFile } from './uploaded-file';
+import type { UploadedPart } from './uploaded-part';
 import { fromV1 } from './v1-body.normalizer';
 
 type Target = { id: string; name: string } & Sender;
 
 /** The multipart `file` part when there is one (the body then has no media field), else the body's string. */
-const mediaInput = (file: UploadedFile | undefined, raw: string, field: string): MediaInput => (file ? { file } : { raw, field });
+const mediaInput = (file: UploadedPart | undefined, raw: string, field: string): SendMediaInput => (file ? { file } : { raw, field });
 
 const STATUS_RECIPIENT = { jid: 'status@broadcast', number: 'status@broadcast' };
 /** A status is encrypted for every device of every recipient: beyond this, ask for a statusJidList. */
@@ -49,7 +49,7 @@ export class SendMessageUseCase {
   }
 
   /** `mediatype: audio` with `ptt: true` is a voice note, converted as sendWhatsAppAudio's. */
-  mediaMessage(instance: Target, body: SendMediaDto | SendMediaV1Dto, file?: UploadedFile) {
+  mediaMessage(instance: Target, body: SendMediaDto | SendMediaV1Dto, file?: UploadedPart) {
     const dto = body instanceof SendMediaV1Dto ? fromV1.media(body) : body;
     return this.send(instance, async () => {
       const input = mediaInput(file, dto.media, 'media');
@@ -61,7 +61,7 @@ export class SendMessageUseCase {
     });
   }
 
-  audio(instance: Target, body: SendAudioDto | SendAudioV1Dto, file?: UploadedFile) {
+  audio(instance: Target, body: SendAudioDto | SendAudioV1Dto, file?: UploadedPart) {
     const dto = body instanceof SendAudioV1Dto ? fromV1.audio(body) : body;
     return this.send(instance, async () => {
       const media = await this.outgoing.voiceNote(instance, mediaInput(file, dto.audio, 'audio'), dto, dto.encoding !== false);
@@ -69,7 +69,7 @@ export class SendMessageUseCase {
     });
   }
 
-  sticker(instance: Target, body: SendStickerDto | SendStickerV1Dto, file?: UploadedFile) {
+  sticker(instance: Target, body: SendStickerDto | SendStickerV1Dto, file?: UploadedPart) {
     const dto = body instanceof SendStickerV1Dto ? fromV1.sticker(body) : body;
     return this.send(instance, async () => {
       const media = await this.outgoing.sticker(instance, mediaInput(file, dto.sticker, 'sticker'));
@@ -116,7 +116,7 @@ export class SendMessageUseCase {
     });
   }
 
-  status(instance: Target, body: SendStatusDto | SendStatusV1Dto, file?: UploadedFile) {
+  status(instance: Target, body: SendStatusDto | SendStatusV1Dto, file?: UploadedPart) {
     const dto = body instanceof SendStatusV1Dto ? fromV1.status(body) : body;
     return this.send(instance, async () => {
       const recipients = dto.allContacts

@@ -2,15 +2,15 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 
 /** The `file` part of a multipart send, held in memory once (multer's memory storage, size-capped). */
-export interface UploadedFile {
+export interface UploadedPart {
   data: Buffer;
   /** as the client declared it on the part; the bytes' signature is checked too */
   mimetype?: string;
   fileName?: string;
 }
 
-/** `@Upload() file?: UploadedFile`: the multipart `file` part, when the request had one. */
-export const Upload = createParamDecorator((_: unknown, ctx: ExecutionContext): UploadedFile | undefined => {
+/** `@Upload() file?: UploadedPart`: the multipart `file` part, when the request had one. */
+export const Upload = createParamDecorator((_: unknown, ctx: ExecutionContext): UploadedPart | undefined => {
   const part = ctx.switchToHttp().getRequest<Request>().file;
   if (!part) return undefined;
   const generic = !part.mimetype || part.mimetype === 'application/octet-stream';
