@@ -140,6 +140,9 @@ describe('media conversion and uploads (e2e)', () => {
     // the key is checked before the upload is parsed
     const stranger = await upload('sendMedia', { number: alice.phone, mediatype: 'document' }, { data: pdf, name: 'x.pdf', type: 'application/pdf' }, 'wrong-key');
     expect(stranger.status).toBe(401);
+    // over 64 MB: refused as it streams in, at the 64 MB mark
+    const huge = await upload('sendMedia', { number: alice.phone, mediatype: 'document' }, { data: Buffer.alloc(64 * 1024 * 1024 + 1), name: 'big.bin', type: 'application/octet-stream' });
+    expect(huge).toEqual({ status: 413, body: { status: 413, error: 'Payload Too Large', response: { message: ['file: media is larger than 64 MB'] } } });
     // no file part: the media field is required as in JSON
     const missing = await upload('sendMedia', { number: alice.phone, mediatype: 'image' });
     expect(missing.status).toBe(400);
