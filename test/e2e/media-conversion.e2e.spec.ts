@@ -164,6 +164,16 @@ describe('media conversion and uploads (e2e)', () => {
     expect(ok.status).toBe(201);
   });
 
+  it('the OpenAPI document offers multipart with a binary file part on the four media routes', async () => {
+    const doc = await gateway.api('GET', '/docs-json');
+    for (const action of ['sendMedia', 'sendWhatsAppAudio', 'sendSticker', 'sendStatus']) {
+      const body = doc.body.paths[`/message/${action}/{instanceName}`].post.requestBody;
+      const multipart = body.content['multipart/form-data'].schema.oneOf.find((s: { allOf?: unknown }) => s.allOf);
+      expect({ action, file: multipart?.allOf[1].properties.file }).toEqual({ action, file: expect.objectContaining({ type: 'string', format: 'binary' }) });
+    }
+    expect(doc.body.paths['/message/sendText/{instanceName}'].post.requestBody.content['multipart/form-data']).toBeUndefined();
+  });
+
   it('boot says clearly that voice-note conversion is off when ffmpeg is missing', async () => {
     expect(gateway.logs.join('\n')).toMatch(/Voice-note conversion on: ffmpeg \S+ \(libopus\), 2 at once/);
     const without = await env.startGateway({ FFMPEG_PATH: '/nonexistent/ffmpeg', NODE_ID: 'no-ffmpeg' });

@@ -1,4 +1,4 @@
-import { Controller, Post, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { Controller, Post, Type, UseInterceptors, applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { InstanceWithConfig } from '@gw/persistence';
 import { InstanceParam } from '../instance/instance.param';
@@ -36,18 +36,26 @@ const BODY = {
   template: { v2: SendTemplateDto, v1: SendTemplateV1Dto, v1Key: 'templateMessage' },
 } satisfies Record<string, BodyShapes>;
 
+/** The multipart shape: the v2 fields without the media one, plus the binary `file` part. */
+const uploadSchema = (withoutField: Type) => ({
+  allOf: [
+    { $ref: getSchemaPath(withoutField) },
+    { type: 'object', required: [UPLOAD_FIELD], properties: { [UPLOAD_FIELD]: { type: 'string', format: 'binary', description: 'the media (multipart only)' } } },
+  ],
+});
+
 /** POST /message/<action>/:instanceName, 201 with the sent message record. */
 const SendRoute = (action: string, summary: string, { v2, v1, upload }: BodyShapes) =>
   applyDecorators(
     Post(`${action}/:instanceName`),
     ApiParam({ name: 'instanceName' }),
     ApiOperation({ summary }),
-    ApiExtraModels(v2, v1),
+    ApiExtraModels(v2, v1, ...(upload ? [upload.withoutField] : [])),
     ApiBody({
       description:
         'Evolution v2 body, or the v1 body (recognised by its `…Message` payload or `options`)' +
         (upload ? `; or multipart/form-data: the v2 fields as form fields, the media as a \`${UPLOAD_FIELD}\` part instead of \`${upload.field}\`` : ''),
-      schema: { oneOf: [{ $ref: getSchemaPath(v2) }, { $ref: getSchemaPath(v1) }] },
+      schema: { oneOf: [{ $ref: getSchemaPath(v2) }, { $ref: getSchemaPath(v1) }, ...(upload ? [uploadSchema(upload.withoutField)] : [])] },
     }),
     ...(upload ? [ApiConsumes('application/json', 'multipart/form-data'), UseInterceptors(MultipartUploadInterceptor)] : []),
     ApiCreatedResponse({ type: SentMessageView, description: 'The sent message (also delivered as SEND_MESSAGE)' }),
