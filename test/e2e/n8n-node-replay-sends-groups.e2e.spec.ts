@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { ClientMessageRecord, GatewayProcess, ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 import { N8nNode, envelope } from '../support/n8n-node';
+import { TestMedia } from '../support/test-media';
 
 /** 1×1 PNG: real image bytes where WhatsApp needs them (group picture). */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
@@ -24,7 +25,9 @@ describe('n8n node replay: sends and groups (e2e)', () => {
   let carol: { jid: string; phone: string };
   let firstId: string;
   let groupJid: string;
-  const files = new Map<string, Buffer>([['/clip.mp4', Buffer.from('not really a video, but bytes')], ['/image.png', PNG]]);
+  // a real MP3 (made by ffmpeg): sendWhatsAppAudio converts it to a voice note, and junk would be a 400
+  const testMedia = new TestMedia();
+  const files = new Map<string, Buffer>([['/clip.mp4', Buffer.from('not really a video, but bytes')], ['/image.png', PNG], ['/audio.mp3', testMedia.mp3(1)]]);
   const web: Server = createServer((req, res) => {
     const file = files.get(req.url ?? '');
     res.writeHead(file ? 200 : 404).end(file ?? '');
@@ -61,6 +64,7 @@ describe('n8n node replay: sends and groups (e2e)', () => {
   });
 
   afterAll(async () => {
+    testMedia.dispose();
     await new Promise<void>((r) => web.close(() => r()));
     await env.stop();
   });
@@ -86,7 +90,7 @@ describe('n8n node replay: sends and groups (e2e)', () => {
       ['sendMedia', { mediatype: 'image', media: PNG.toString('base64'), mimetype: 'image/png', caption: 'an image', fileName: 'image.png' }, 'imageMessage'],
       ['sendMedia', { mediatype: 'video', media: `${webBase}/clip.mp4`, mimetype: 'video/mp4', caption: 'a video', fileName: 'video.mp4' }, 'videoMessage'],
       ['sendMedia', { mediatype: 'document', media: `data:application/pdf;base64,${Buffer.from('%PDF-1.4 test').toString('base64')}`, mimetype: 'application/pdf', caption: 'a document', fileName: 'document.pdf' }, 'documentMessage'],
-      ['sendWhatsAppAudio', { audio: `${webBase}/clip.mp4`, mimetype: 'audio/mp3', fileName: 'audio.mp3', delay: 0 }, 'audioMessage'],
+      ['sendWhatsAppAudio', { audio: `${webBase}/audio.mp3`, mimetype: 'audio/mp3', fileName: 'audio.mp3', delay: 0 }, 'audioMessage'],
     ];
     for (const [action, body, type] of cases) {
       const res = await send(action, { number: alice.phone, ...body });

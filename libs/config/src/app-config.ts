@@ -54,6 +54,14 @@ export interface AppConfig {
     /** How long one send may take once it is WhatsApp's turn (typing delay not included). */
     sendTimeoutMs: number;
   };
+  media: {
+    /** The ffmpeg binary for voice notes (checked at boot; conversion is off without it). */
+    ffmpegPath: string;
+    /** Conversions (ffmpeg or sharp) running at once; the rest wait in line. */
+    convertConcurrency: number;
+    /** Longest one conversion may run before it is stopped. */
+    convertTimeoutMs: number;
+  };
   delivery: {
     workerEnabled: boolean;
     concurrency: number;

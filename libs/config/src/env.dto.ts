@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { availableParallelism } from 'node:os';
 import {
   Validate,
   ValidatorConstraint,
@@ -153,6 +154,24 @@ export class EnvVars {
   @IsInt()
   @Min(1000)
   SEND_TIMEOUT_MS = 30000;
+
+  // Media conversion (voice notes with ffmpeg, stickers with sharp), see libs/media.
+  @IsString()
+  @IsNotEmpty()
+  FFMPEG_PATH = 'ffmpeg';
+
+  /** Conversions running at once; more wait their turn (each ffmpeg takes about one core). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  MEDIA_CONVERT_CONCURRENCY = Math.max(1, availableParallelism());
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  MEDIA_CONVERT_TIMEOUT_MS = 60_000;
 
   @Transform(toBool)
   @IsBoolean()

@@ -107,6 +107,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       reconnectMaxDelayMs: Math.max(vars.RECONNECT_MAX_DELAY_MS, vars.RECONNECT_BASE_DELAY_MS),
     },
     messaging: { sendMinIntervalMs: vars.SEND_MIN_INTERVAL_MS, sendTimeoutMs: vars.SEND_TIMEOUT_MS },
+    media: {
+      ffmpegPath: vars.FFMPEG_PATH,
+      convertConcurrency: vars.MEDIA_CONVERT_CONCURRENCY,
+      convertTimeoutMs: vars.MEDIA_CONVERT_TIMEOUT_MS,
+    },
     delivery: {
       workerEnabled: vars.DELIVERY_WORKER_ENABLED,
       concurrency: vars.DELIVERY_CONCURRENCY,

@@ -12,6 +12,9 @@ export interface OutgoingMedia {
   fileName?: string;
   /** Where the bytes came from, when given by URL (the Cloud API sends media by link). */
   url?: string;
+  /** audio: length in whole seconds and 64 loudness bars (0-100), as measured when converting */
+  seconds?: number;
+  waveform?: Uint8Array;
 }
 
 export type OutgoingMediaType = 'image' | 'video' | 'document' | 'audio' | 'sticker';

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { MediaFetcher, tooLarge } from './media-fetcher.service';
 import { MediaSource, MediaSourceError, fileNameFromUrl, parseMediaSource } from './media-source.util';
 import { describeMedia } from './media-type.util';
+import type { UploadedPart } from './uploaded-part';
 
 /** Evolution accepts request bodies up to 136 MB; what we send is capped well below WhatsApp's 100 MB documents. */
 export const MAX_MEDIA_BYTES = 64 * 1024 * 1024;
@@ -37,5 +38,11 @@ export class MediaLoader {
     }
     if (source.data.length > MAX_MEDIA_BYTES) throw badRequest(tooLarge(field, MAX_MEDIA_BYTES));
     return describeMedia(source.data, kind, given, { mimetype: source.mimetype });
+  }
+
+  /** A multipart `file` part (already size-capped while it streamed in). */
+  fromUpload(file: UploadedPart, kind: MediaKind, given: { mimetype?: string; fileName?: string } = {}): OutgoingMedia {
+    if (!file.data.length) throw badRequest('file: the uploaded file is empty');
+    return describeMedia(file.data, kind, given, { mimetype: file.mimetype, fileName: file.fileName });
   }
 }

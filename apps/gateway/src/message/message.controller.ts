@@ -1,51 +1,64 @@
-import { Controller, Post, applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Controller, Post, Type, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { MediaBody } from '@gw/common';
 import type { InstanceWithConfig } from '@gw/persistence';
 import { InstanceParam } from '../instance/instance.param';
-import { SendAudioDto, SendAudioV1Dto } from './dto/send-audio.dto';
+import { SendAudioDto, SendAudioUploadDto, SendAudioV1Dto } from './dto/send-audio.dto';
 import { SendButtonsDto, SendButtonsV1Dto } from './dto/send-buttons.dto';
 import { SendContactDto, SendContactV1Dto } from './dto/send-contact.dto';
 import { SendListDto, SendListV1Dto } from './dto/send-list.dto';
 import { SendLocationDto, SendLocationV1Dto } from './dto/send-location.dto';
-import { SendMediaDto, SendMediaV1Dto } from './dto/send-media.dto';
+import { SendMediaDto, SendMediaUploadDto, SendMediaV1Dto } from './dto/send-media.dto';
 import { SendPollDto, SendPollV1Dto } from './dto/send-poll.dto';
 import { SendReactionDto, SendReactionV1Dto } from './dto/send-reaction.dto';
-import { SendStatusDto, SendStatusV1Dto } from './dto/send-status.dto';
-import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
+import { SendStatusDto, SendStatusUploadDto, SendStatusV1Dto } from './dto/send-status.dto';
+import { SendStickerDto, SendStickerUploadDto, SendStickerV1Dto } from './dto/send-sticker.dto';
 import { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
 import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
 import { SentMessageView } from './dto/sent-message.view';
+import { MultipartUploadInterceptor, UPLOAD_FIELD } from './multipart-upload.interceptor';
 import { SendMessageUseCase } from './send-message.use-case';
+import { Upload, type UploadedPart } from './uploaded-part';
 import { BodyShapes, VersionedBody } from './versioned-body.pipe';
 
 /** v2 body, v1 body, and the v1 payload key of each route (Evolution compat §5, §8). */
 const BODY = {
   text: { v2: SendTextDto, v1: SendTextV1Dto, v1Key: 'textMessage' },
-  media: { v2: SendMediaDto, v1: SendMediaV1Dto, v1Key: 'mediaMessage' },
-  audio: { v2: SendAudioDto, v1: SendAudioV1Dto, v1Key: 'audioMessage' },
-  sticker: { v2: SendStickerDto, v1: SendStickerV1Dto, v1Key: 'stickerMessage' },
+  media: { v2: SendMediaDto, v1: SendMediaV1Dto, v1Key: 'mediaMessage', upload: { field: 'media', withoutField: SendMediaUploadDto } },
+  audio: { v2: SendAudioDto, v1: SendAudioV1Dto, v1Key: 'audioMessage', upload: { field: 'audio', withoutField: SendAudioUploadDto } },
+  sticker: { v2: SendStickerDto, v1: SendStickerV1Dto, v1Key: 'stickerMessage', upload: { field: 'sticker', withoutField: SendStickerUploadDto } },
   location: { v2: SendLocationDto, v1: SendLocationV1Dto, v1Key: 'locationMessage' },
   contact: { v2: SendContactDto, v1: SendContactV1Dto, v1Key: 'contactMessage' },
   reaction: { v2: SendReactionDto, v1: SendReactionV1Dto, v1Key: 'reactionMessage' },
   poll: { v2: SendPollDto, v1: SendPollV1Dto, v1Key: 'pollMessage' },
   list: { v2: SendListDto, v1: SendListV1Dto, v1Key: 'listMessage' },
   buttons: { v2: SendButtonsDto, v1: SendButtonsV1Dto, v1Key: 'buttonMessage' },
-  status: { v2: SendStatusDto, v1: SendStatusV1Dto, v1Key: 'statusMessage' },
+  status: { v2: SendStatusDto, v1: SendStatusV1Dto, v1Key: 'statusMessage', upload: { field: 'content', withoutField: SendStatusUploadDto } },
   template: { v2: SendTemplateDto, v1: SendTemplateV1Dto, v1Key: 'templateMessage' },
 } satisfies Record<string, BodyShapes>;
 
+/** The multipart shape: the v2 fields without the media one, plus the binary `file` part. */
+const uploadSchema = (withoutField: Type) => ({
+  allOf: [
+    { $ref: getSchemaPath(withoutField) },
+    { type: 'object', required: [UPLOAD_FIELD], properties: { [UPLOAD_FIELD]: { type: 'string', format: 'binary', description: 'the media (multipart only)' } } },
+  ],
+});
+
 /** POST /message/<action>/:instanceName, 201 with the sent message record. */
-const SendRoute = (action: string, summary: string, { v2, v1 }: BodyShapes) =>
+const SendRoute = (action: string, summary: string, { v2, v1, upload }: BodyShapes) =>
   applyDecorators(
     Post(`${action}/:instanceName`),
     ApiParam({ name: 'instanceName' }),
     ApiOperation({ summary }),
-    ApiExtraModels(v2, v1),
+    ApiExtraModels(v2, v1, ...(upload ? [upload.withoutField] : [])),
     ApiBody({
-      description: 'Evolution v2 body, or the v1 body (recognised by its `…Message` payload or `options`)',
-      schema: { oneOf: [{ $ref: getSchemaPath(v2) }, { $ref: getSchemaPath(v1) }] },
+      description:
+        'Evolution v2 body, or the v1 body (recognised by its `…Message` payload or `options`)' +
+        (upload ? `; or multipart/form-data: the v2 fields as form fields, the media as a \`${UPLOAD_FIELD}\` part instead of \`${upload.field}\`` : ''),
+      schema: { oneOf: [{ $ref: getSchemaPath(v2) }, { $ref: getSchemaPath(v1) }, ...(upload ? [uploadSchema(upload.withoutField)] : [])] },
     }),
+    ...(upload ? [ApiConsumes('application/json', 'multipart/form-data'), UseInterceptors(MultipartUploadInterceptor)] : []),
     ApiCreatedResponse({ type: SentMessageView, description: 'The sent message (also delivered as SEND_MESSAGE)' }),
   );
 
@@ -62,18 +75,26 @@ export class MessageController {
   }
 
   @SendRoute('sendMedia', 'Send an image, video, document or audio file (URL, data URI or base64)', BODY.media)
-  sendMedia(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.media) body: SendMediaDto | SendMediaV1Dto) {
-    return this.send.mediaMessage(i, body);
+  sendMedia(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.media) body: SendMediaDto | SendMediaV1Dto, @Upload() file?: UploadedPart) {
+    return this.send.mediaMessage(i, body, file);
   }
 
-  @SendRoute('sendWhatsAppAudio', 'Send a voice note (push-to-talk)', BODY.audio)
-  sendWhatsAppAudio(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.audio) body: SendAudioDto | SendAudioV1Dto) {
-    return this.send.audio(i, body);
+  @SendRoute('sendWhatsAppAudio', 'Send a voice note (push-to-talk), converted to OGG/Opus with its waveform', BODY.audio)
+  sendWhatsAppAudio(
+    @InstanceParam() i: InstanceWithConfig,
+    @VersionedBody(BODY.audio) body: SendAudioDto | SendAudioV1Dto,
+    @Upload() file?: UploadedPart,
+  ) {
+    return this.send.audio(i, body, file);
   }
 
-  @SendRoute('sendSticker', 'Send a WebP sticker', BODY.sticker)
-  sendSticker(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.sticker) body: SendStickerDto | SendStickerV1Dto) {
-    return this.send.sticker(i, body);
+  @SendRoute('sendSticker', 'Send a sticker (PNG, JPEG, WebP or GIF, made a 512x512 WebP)', BODY.sticker)
+  sendSticker(
+    @InstanceParam() i: InstanceWithConfig,
+    @VersionedBody(BODY.sticker) body: SendStickerDto | SendStickerV1Dto,
+    @Upload() file?: UploadedPart,
+  ) {
+    return this.send.sticker(i, body, file);
   }
 
   @SendRoute('sendLocation', 'Send a location', BODY.location)
@@ -107,8 +128,8 @@ export class MessageController {
   }
 
   @SendRoute('sendStatus', 'Post a status (story) to statusJidList', BODY.status)
-  sendStatus(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.status) body: SendStatusDto | SendStatusV1Dto) {
-    return this.send.status(i, body);
+  sendStatus(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.status) body: SendStatusDto | SendStatusV1Dto, @Upload() file?: UploadedPart) {
+    return this.send.status(i, body, file);
   }
 
   @SendRoute('sendTemplate', 'Send an approved template (Cloud API instances)', BODY.template)

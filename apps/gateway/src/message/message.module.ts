@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
+import { MediaModule } from '@gw/media';
 import { LoadInstancePipe } from '../instance/instance.param';
 import { MediaFetcher } from './media-fetcher.service';
 import { MediaLoader } from './media.loader';
 import { MessageController } from './message.controller';
+import { MultipartUploadInterceptor } from './multipart-upload.interceptor';
+import { OutgoingMediaService } from './outgoing-media.service';
 import { SendMessageUseCase } from './send-message.use-case';
 
 @Module({
-  imports: [InstancesModule],
+  imports: [InstancesModule, MediaModule],
   controllers: [MessageController],
-  providers: [SendMessageUseCase, MediaLoader, MediaFetcher, LoadInstancePipe],
+  providers: [SendMessageUseCase, MediaLoader, MediaFetcher, OutgoingMediaService, MultipartUploadInterceptor, LoadInstancePipe],
 })
 export class MessageModule {}

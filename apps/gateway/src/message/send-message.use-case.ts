@@ -14,12 +14,16 @@ import { SendStatusDto, SendStatusV1Dto } from './dto/send-status.dto';
 import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
 import { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
 import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
-import { MediaLoader, type MediaKind } from './media.loader';
+import { SendMediaInput, OutgoingMediaService, Sender } from './outgoing-media.service';
 import { toHttpError } from './send-error.mapper';
 import { contentOf, sendRequest, statusRecipients } from './send-request.factory';
+import type { UploadedPart } from './uploaded-part';
 import { fromV1 } from './v1-body.normalizer';
 
-type Target = { id: string; name: string };
+type Target = { id: string; name: string } & Sender;
+
+/** The multipart `file` part when there is one (the body then has no media field), else the body's string. */
+const mediaInput = (file: UploadedPart | undefined, raw: string, field: string): SendMediaInput => (file ? { file } : { raw, field });
 
 const STATUS_RECIPIENT = { jid: 'status@broadcast', number: 'status@broadcast' };
 /** A status is encrypted for every device of every recipient: beyond this, ask for a statusJidList. */
@@ -33,7 +37,7 @@ export const MAX_STATUS_RECIPIENTS = 5_000;
 export class SendMessageUseCase {
   constructor(
     private readonly lifecycle: InstanceLifecycleService,
-    private readonly media: MediaLoader,
+    private readonly outgoing: OutgoingMediaService,
     private readonly contacts: ContactRepository,
   ) {}
 
@@ -42,28 +46,31 @@ export class SendMessageUseCase {
     return this.send(instance, () => sendRequest(dto, contentOf.text(dto)));
   }
 
-  mediaMessage(instance: Target, body: SendMediaDto | SendMediaV1Dto) {
+  /** `mediatype: audio` with `ptt: true` is a voice note, converted as sendWhatsAppAudio's. */
+  mediaMessage(instance: Target, body: SendMediaDto | SendMediaV1Dto, file?: UploadedPart) {
     const dto = body instanceof SendMediaV1Dto ? fromV1.media(body) : body;
     return this.send(instance, async () => {
-      const media = await this.mediaOf(instance).load(dto.media, dto.mediatype === 'ptv' ? 'video' : dto.mediatype, dto);
+      const input = mediaInput(file, dto.media, 'media');
+      if (dto.mediatype === 'audio' && dto.ptt) {
+        return sendRequest(dto, contentOf.voiceNote(await this.outgoing.voiceNote(this.senderOf(instance), input, dto)), 'recording');
+      }
+      const media = await this.outgoing.load(this.senderOf(instance), input, dto.mediatype === 'ptv' ? 'video' : dto.mediatype, dto);
       return sendRequest(dto, contentOf.media(dto, media), dto.mediatype === 'audio' ? 'recording' : 'composing');
     });
   }
 
-  audio(instance: Target, body: SendAudioDto | SendAudioV1Dto) {
+  audio(instance: Target, body: SendAudioDto | SendAudioV1Dto, file?: UploadedPart) {
     const dto = body instanceof SendAudioV1Dto ? fromV1.audio(body) : body;
     return this.send(instance, async () => {
-      const media = await this.mediaOf(instance).load(dto.audio, 'audio', dto, 'audio');
+      const media = await this.outgoing.voiceNote(this.senderOf(instance), mediaInput(file, dto.audio, 'audio'), dto, dto.encoding !== false);
       return sendRequest(dto, contentOf.voiceNote(media), 'recording');
     });
   }
 
-  sticker(instance: Target, body: SendStickerDto | SendStickerV1Dto) {
+  sticker(instance: Target, body: SendStickerDto | SendStickerV1Dto, file?: UploadedPart) {
     const dto = body instanceof SendStickerV1Dto ? fromV1.sticker(body) : body;
     return this.send(instance, async () => {
-      const media = await this.mediaOf(instance).load(dto.sticker, 'sticker', {}, 'sticker');
-      // WhatsApp shows only WebP stickers; converting needs an image library we do not ship
-      if (media.mimetype !== 'image/webp') throw badRequest(`sticker must be a WebP image (got ${media.mimetype})`);
+      const media = await this.outgoing.sticker(this.senderOf(instance), mediaInput(file, dto.sticker, 'sticker'));
       return sendRequest(dto, contentOf.sticker(media));
     });
   }
@@ -102,12 +109,12 @@ export class SendMessageUseCase {
   buttons(instance: Target, body: SendButtonsDto | SendButtonsV1Dto) {
     const dto = body instanceof SendButtonsV1Dto ? fromV1.buttons(body) : body;
     return this.send(instance, async () => {
-      const thumbnail = dto.thumbnailUrl ? await this.mediaOf(instance).load(dto.thumbnailUrl, 'image', {}, 'thumbnailUrl') : undefined;
+      const thumbnail = dto.thumbnailUrl ? await this.outgoing.load(this.senderOf(instance), { raw: dto.thumbnailUrl, field: 'thumbnailUrl' }, 'image') : undefined;
       return sendRequest(dto, contentOf.buttons(dto, thumbnail));
     });
   }
 
-  status(instance: Target, body: SendStatusDto | SendStatusV1Dto) {
+  status(instance: Target, body: SendStatusDto | SendStatusV1Dto, file?: UploadedPart) {
     const dto = body instanceof SendStatusV1Dto ? fromV1.status(body) : body;
     return this.send(instance, async () => {
       const recipients = dto.allContacts
@@ -120,7 +127,14 @@ export class SendMessageUseCase {
             : 'statusJidList is required (StatusJidList is required)',
         );
       }
-      const media = dto.type === 'text' ? undefined : await this.mediaOf(instance).load(dto.content, dto.type, {}, 'content');
+      if (dto.type === 'text' && file) throw badRequest(`type text takes its text in content, not a file`);
+      const input = mediaInput(file, dto.content, 'content');
+      const media =
+        dto.type === 'text'
+          ? undefined
+          : dto.type === 'audio'
+            ? await this.outgoing.voiceNote(this.senderOf(instance), input)
+            : await this.outgoing.load(this.senderOf(instance), input, dto.type);
       return { to: STATUS_RECIPIENT, content: contentOf.status(dto, recipients, media) };
     });
   }
@@ -134,10 +148,9 @@ export class SendMessageUseCase {
     return [...new Set([...known, ...statusRecipients(listed)])];
   }
 
-  /** Media loading for this instance: URLs are fetched through its proxy, when it has one. */
-  private mediaOf(instance: Target) {
-    const via = this.lifecycle.runtime(instance.id)?.session.fetchDispatcher;
-    return { load: (raw: string, kind: MediaKind, given: { mimetype?: string; fileName?: string } = {}, field?: string) => this.media.load(raw, kind, given, field, via) };
+  /** Who sends, for its media: Cloud API numbers are not converted; URLs go through the instance's proxy, if any. */
+  private senderOf(instance: Target): Sender {
+    return { integration: instance.integration, fetchVia: this.lifecycle.runtime(instance.id)?.session.fetchDispatcher };
   }
 
   /** Connection first (no point downloading media for an instance that cannot send), then the queue. */

@@ -36,7 +36,11 @@ function flatOptions(v1: V1EnvelopeDto): Normalized<MessageOptionsDto> {
 export const fromV1 = {
   text: (b: SendTextV1Dto): Normalized<SendTextDto> => ({ ...flatOptions(b), text: b.textMessage.text }),
   media: (b: SendMediaV1Dto): Normalized<SendMediaDto> => ({ ...flatOptions(b), ...b.mediaMessage }),
-  audio: (b: SendAudioV1Dto): Normalized<SendAudioDto> => ({ ...flatOptions(b), audio: b.audioMessage.audio }),
+  audio: (b: SendAudioV1Dto): Normalized<SendAudioDto> => ({
+    ...flatOptions(b),
+    audio: b.audioMessage.audio,
+    ...(b.options?.encoding !== undefined ? { encoding: b.options.encoding } : {}),
+  }),
   sticker: (b: SendStickerV1Dto): Normalized<SendStickerDto> => ({ ...flatOptions(b), sticker: b.stickerMessage.image }),
   location: (b: SendLocationV1Dto): Normalized<SendLocationDto> => ({ ...flatOptions(b), ...b.locationMessage }),
   contact: (b: SendContactV1Dto): Normalized<SendContactDto> => ({ ...flatOptions(b), contact: b.contactMessage }),

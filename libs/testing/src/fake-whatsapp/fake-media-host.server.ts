@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createDecipheriv, hkdfSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -60,6 +61,21 @@ export class FakeMediaHost {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
+  }
+
+  /**
+   * The plain bytes of an upload, as the recipient's phone gets them: WhatsApp's media
+   * encryption (HKDF-SHA256 of the message's mediaKey; AES-256-CBC; a 10-byte MAC at the end).
+   * `mediaKey` as the decoded message carries it (bytes or base64).
+   */
+  decrypt(directPath: string, mediaKey: Uint8Array | string, kind: 'image' | 'video' | 'audio' | 'document' | 'sticker'): Buffer {
+    const upload = this.uploads.get(directPath);
+    if (!upload) throw new Error(`nothing was uploaded at ${directPath}`);
+    const key = typeof mediaKey === 'string' ? Buffer.from(mediaKey, 'base64') : Buffer.from(mediaKey);
+    const label = { image: 'Image', sticker: 'Image', video: 'Video', audio: 'Audio', document: 'Document' }[kind];
+    const expanded = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `WhatsApp ${label} Keys`, 112));
+    const decipher = createDecipheriv('aes-256-cbc', expanded.subarray(16, 48), expanded.subarray(0, 16));
+    return Buffer.concat([decipher.update(upload.bytes.subarray(0, -10)), decipher.final()]);
   }
 
   /** The answer to `<iq xmlns="w:m"><media_conn/></iq>`: this host as the only upload host. */

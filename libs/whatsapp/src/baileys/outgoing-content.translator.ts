@@ -74,8 +74,11 @@ function mediaContent(content: OutgoingMediaMessage, mentions?: string[]): AnyMe
       return { video: data, caption, mimetype, ...(content.ptv ? { ptv: true } : {}), ...withMentions };
     case 'document':
       return { document: data, mimetype, fileName, caption };
-    case 'audio':
-      return { audio: data, mimetype, ptt: !!content.ptt };
+    case 'audio': {
+      // given, Baileys uses them; absent, it tries to measure the file itself
+      const { seconds, waveform } = content.media;
+      return { audio: data, mimetype, ptt: !!content.ptt, ...(seconds ? { seconds } : {}), ...(waveform ? { waveform } : {}) };
+    }
     case 'sticker':
       return { sticker: data, mimetype };
   }

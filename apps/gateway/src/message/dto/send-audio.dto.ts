@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { MessageOptionsDto } from './message-options.dto';
@@ -6,7 +6,7 @@ import { V1EnvelopeDto } from './v1-envelope.dto';
 
 /** Voice note (push-to-talk). */
 export class SendAudioDto extends MessageOptionsDto {
-  @ApiProperty({ description: 'http(s) URL, data URI, or base64; OGG/Opus plays everywhere', example: 'https://example.com/note.ogg' })
+  @ApiProperty({ description: 'http(s) URL, data URI, or base64: MP3, M4A/AAC, WAV, OGG, WebM, AMR… (converted to OGG/Opus)', example: 'https://example.com/note.mp3' })
   @IsString()
   @IsNotEmpty()
   audio: string;
@@ -17,11 +17,14 @@ export class SendAudioDto extends MessageOptionsDto {
   @MaxLength(255)
   mimetype?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) fileName?: string;
-  @ApiPropertyOptional({ description: 'Evolution re-encodes with ffmpeg when true; accepted, not done here' })
+  @ApiPropertyOptional({ description: 'false: send the bytes as given, without converting to an OGG/Opus voice note (default true)' })
   @IsOptional()
   @IsBoolean()
   encoding?: boolean;
 }
+
+/** multipart/form-data with a `file` part: the file is the audio. */
+export class SendAudioUploadDto extends OmitType(SendAudioDto, ['audio'] as const) {}
 
 export class V1AudioMessageDto {
   @ApiProperty() @IsString() @IsNotEmpty() audio: string;

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { MessageOptionsDto } from './message-options.dto';
 import { V1EnvelopeDto } from './v1-envelope.dto';
 
@@ -30,9 +30,17 @@ export class MediaFieldsDto {
   @IsString()
   @MaxLength(255)
   fileName?: string;
+
+  @ApiPropertyOptional({ description: 'audio: send as a voice note (converted to OGG/Opus like sendWhatsAppAudio)' })
+  @IsOptional()
+  @IsBoolean()
+  ptt?: boolean;
 }
 
 export class SendMediaDto extends IntersectionType(MessageOptionsDto, MediaFieldsDto) {}
+
+/** multipart/form-data with a `file` part: the file is the media. */
+export class SendMediaUploadDto extends OmitType(SendMediaDto, ['media'] as const) {}
 
 /** v1: `{number, options?, mediaMessage: {mediatype, media, fileName?, caption?, mimetype?}}` */
 export class SendMediaV1Dto extends V1EnvelopeDto {

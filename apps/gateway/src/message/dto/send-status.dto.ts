@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -56,6 +56,9 @@ export class SendStatusDto {
   @IsRecipient({ each: true, message: 'statusJidList must be an array of phone numbers or JIDs' })
   statusJidList?: string[];
 }
+
+/** multipart/form-data with a `file` part: the file is the status media. */
+export class SendStatusUploadDto extends OmitType(SendStatusDto, ['content'] as const) {}
 
 /** v1: `{statusMessage: {type, content, caption?, backgroundColor?, font?, statusJidList?, allContacts?}}` */
 export class SendStatusV1Dto {

@@ -1,18 +1,21 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsString, ValidateNested } from 'class-validator';
 import { MessageOptionsDto } from './message-options.dto';
 import { V1EnvelopeDto } from './v1-envelope.dto';
 
 export class SendStickerDto extends MessageOptionsDto {
-  @ApiProperty({ description: 'WebP image: http(s) URL, data URI, or base64', example: 'https://example.com/sticker.webp' })
+  @ApiProperty({ description: 'PNG, JPEG, WebP or GIF (made a 512x512 WebP sticker): http(s) URL, data URI, or base64', example: 'https://example.com/sticker.png' })
   @IsString()
   @IsNotEmpty()
   sticker: string;
 }
 
+/** multipart/form-data with a `file` part: the file is the sticker. */
+export class SendStickerUploadDto extends OmitType(SendStickerDto, ['sticker'] as const) {}
+
 export class V1StickerMessageDto {
-  @ApiProperty({ description: 'WebP image: URL or base64' }) @IsString() @IsNotEmpty() image: string;
+  @ApiProperty({ description: 'PNG, JPEG, WebP or GIF: URL or base64' }) @IsString() @IsNotEmpty() image: string;
 }
 
 /** v1: `{number, options?, stickerMessage: {image}}` */

@@ -25,7 +25,7 @@ export class V1OptionsDto {
   @ApiPropertyOptional({ type: QuotedDto }) @IsOptional() @ValidateNested() @Type(() => QuotedDto) quoted?: QuotedDto;
   @ApiPropertyOptional({ type: V1MentionsDto }) @IsOptional() @ValidateNested() @Type(() => V1MentionsDto) mentions?: V1MentionsDto;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() linkPreview?: boolean;
-  @ApiPropertyOptional({ description: 'v1 audio re-encoding switch; accepted, not used' }) @IsOptional() @IsBoolean() encoding?: boolean;
+  @ApiPropertyOptional({ description: 'audio: false sends the bytes as given (no voice-note conversion)' }) @IsOptional() @IsBoolean() encoding?: boolean;
 }
 
 /** v1 bodies: `number`, optional `options`, and one `<type>Message` payload. */
