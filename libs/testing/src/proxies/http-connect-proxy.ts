@@ -1,13 +1,8 @@
 // proxy-chain 3 is an ES module: loaded with import() like Baileys (see baileys.loader.ts)
 import type { Server } from 'proxy-chain';
+import { ProxiedConnectionLog, type ProxiedConnection } from './proxied-connection.log';
 
-/** One connection a test proxy carried: where to (host:port). */
-export interface ProxiedConnection {
-  target: string;
-  at: number;
-}
-
-type Waiter = { pred: (c: ProxiedConnection) => boolean; resolve: (c: ProxiedConnection) => void };
+export type { ProxiedConnection } from './proxied-connection.log';
 
 /**
  * A real HTTP CONNECT proxy on 127.0.0.1 (proxy-chain) with basic auth. It records every
@@ -15,10 +10,9 @@ type Waiter = { pred: (c: ProxiedConnection) => boolean; resolve: (c: ProxiedCon
  * server at the far end can tell a proxied connection from a direct one.
  */
 export class HttpConnectProxy {
-  readonly connections: ProxiedConnection[] = [];
+  private readonly log = new ProxiedConnectionLog('HTTP proxy');
   readonly refused: string[] = [];
   private server?: Server;
-  private waiters: Waiter[] = [];
   port = 0;
 
   constructor(
@@ -39,7 +33,7 @@ export class HttpConnectProxy {
           this.refused.push(target);
           return { requestAuthentication: true };
         }
-        this.record({ target, at: Date.now() });
+        this.log.record({ target, at: Date.now() });
         return { localAddress: this.localAddress };
       },
     });
@@ -48,24 +42,13 @@ export class HttpConnectProxy {
     return this;
   }
 
-  /** Resolves at the first carried connection (already recorded or not) matching `pred`. */
-  waitFor(pred: (c: ProxiedConnection) => boolean, timeoutMs = 20_000, what = 'a proxied connection'): Promise<ProxiedConnection> {
-    const seen = this.connections.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`HTTP proxy: no ${what} within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({ pred, resolve: (c) => (clearTimeout(timer), resolve(c)) });
-    });
+  get connections(): readonly ProxiedConnection[] {
+    return this.log.entries;
   }
 
-  private record(c: ProxiedConnection) {
-    this.connections.push(c);
-    for (const w of [...this.waiters]) {
-      if (w.pred(c)) {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve(c);
-      }
-    }
+  /** Resolves at the first carried connection (already recorded or not) matching `pred`. */
+  waitFor(pred: (c: ProxiedConnection) => boolean, timeoutMs = 20_000, what = 'a proxied connection'): Promise<ProxiedConnection> {
+    return this.log.waitFor(pred, timeoutMs, what);
   }
 
   /** Closes the listener and cuts every tunnel it carries (what a proxy crash looks like). */

@@ -1,8 +1,6 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { freePort } from '../harness/gateway-process';
-import type { ProxiedConnection } from './http-connect-proxy';
-
-type Waiter = { pred: (c: ProxiedConnection) => boolean; resolve: (c: ProxiedConnection) => void };
+import { ProxiedConnectionLog, type ProxiedConnection } from './proxied-connection.log';
 
 /** Debian's microsocks is the SOCKS5 server; tests that need it skip with a clear error when absent. */
 export function microsocksPath(): string {
@@ -19,9 +17,8 @@ export function microsocksPath(): string {
  * the record. Outgoing connections leave from `bindAddress`, another loopback address.
  */
 export class SocksProxyProcess {
-  readonly connections: ProxiedConnection[] = [];
+  private readonly log = new ProxiedConnectionLog('SOCKS proxy');
   private child?: ChildProcess;
-  private waiters: Waiter[] = [];
   port = 0;
 
   constructor(
@@ -43,7 +40,7 @@ export class SocksProxyProcess {
       buffer = lines.pop() ?? '';
       for (const line of lines) {
         const m = /connected to (\S+)/.exec(line);
-        if (m) this.record({ target: m[1], at: Date.now() });
+        if (m) this.log.record({ target: m[1], at: Date.now() });
       }
     };
     child.stdout!.on('data', onData);
@@ -67,23 +64,13 @@ export class SocksProxyProcess {
     throw new Error(`microsocks did not listen on ${this.port}`);
   }
 
-  waitFor(pred: (c: ProxiedConnection) => boolean, timeoutMs = 20_000, what = 'a proxied connection'): Promise<ProxiedConnection> {
-    const seen = this.connections.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`SOCKS proxy: no ${what} within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({ pred, resolve: (c) => (clearTimeout(timer), resolve(c)) });
-    });
+  get connections(): readonly ProxiedConnection[] {
+    return this.log.entries;
   }
 
-  private record(c: ProxiedConnection) {
-    this.connections.push(c);
-    for (const w of [...this.waiters]) {
-      if (w.pred(c)) {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve(c);
-      }
-    }
+  /** Resolves at the first carried connection (already recorded or not) matching `pred`. */
+  waitFor(pred: (c: ProxiedConnection) => boolean, timeoutMs = 20_000, what = 'a proxied connection'): Promise<ProxiedConnection> {
+    return this.log.waitFor(pred, timeoutMs, what);
   }
 
   async stop(): Promise<void> {
