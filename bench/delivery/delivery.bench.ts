@@ -694,7 +694,7 @@ async function main() {
     const prisma = app.get(PrismaService);
     const hookUrl = `${receiver.url}/hook`;
     const instance = await prisma.instance.create({
-      data: { name: 'bench', token: 'bench-token', webhook: { create: { url: hookUrl, events: [], secret } } },
+      data: { name: 'bench', token: 'bench-token', webhooks: { create: { url: hookUrl, events: [], secret } } },
     });
     const ctx: Ctx = {
       app,
