@@ -11,8 +11,8 @@ export const MAX_WEBHOOKS_PER_INSTANCE = 10;
 
 /**
  * The /webhooks routes: several webhooks per instance, each with its own events, filters,
- * format, secret and retries. The primary one (Evolution's /webhook/set) is listed too and can
- * be edited here; it is deleted through Evolution's route only by disabling it.
+ * format, secret and retries. The primary one (Evolution's /webhook/set) is listed, edited and
+ * deleted here like the others; /webhook/set creates it again.
  */
 @Injectable()
 export class WebhooksService {
