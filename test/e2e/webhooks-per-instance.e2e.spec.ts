@@ -135,6 +135,25 @@ describe('several webhooks per instance, with filters (e2e)', () => {
     expect(rows.some((r) => r.body.includes(inGroup.id))).toBe(false);
   });
 
+  it('a chat included by its phone number matches when WhatsApp addresses the contact by LID', async () => {
+    const created = await api('POST', `/webhooks/${NAME}`, {
+      name: 'alice-only',
+      url: `${env.receiver.url}/alice`,
+      events: ['MESSAGES_UPSERT'],
+      filters: { includeJids: [`+${alice.phone}`] },
+    });
+    expect(created.status).toBe(201);
+    const fromBob = await env.fake.sendMessage(me.jid, bob.phone, { conversation: 'bob, not included' });
+    const viaLid = await env.fake.sendMessage(me.jid, alice.phone, { conversation: 'alice by lid' }, { addressing: 'lid' });
+    const got = await at('/alice', (w) => keyIdOf(w) === viaLid.id);
+    expect(got.body.data.key.remoteJid).toMatch(/@lid$/);
+    expect(got.body.data.key.remoteJidAlt).toBe(alice.jid);
+    await at('/hooks/messages-upsert', (w) => keyIdOf(w) === fromBob.id);
+    const rows = await deliveriesOf(created.body.id);
+    expect(rows.some((r) => r.body.includes(fromBob.id))).toBe(false);
+    expect(rows.every((r) => JSON.parse(r.body).data.key.remoteJidAlt === alice.jid || JSON.parse(r.body).data.key.remoteJid === alice.jid)).toBe(true);
+  });
+
   it('disabling one webhook leaves the others delivering', async () => {
     const off = await api('PUT', `/webhooks/${NAME}/${groupsOnly.id}`, { url: `${env.receiver.url}/groups`, enabled: false });
     expect(off.body.enabled).toBe(false);
@@ -155,7 +174,7 @@ describe('several webhooks per instance, with filters (e2e)', () => {
     expect(find.body).toMatchObject({ url: `${env.receiver.url}/primary2`, enabled: true, events: ['MESSAGES_UPSERT'], webhookByEvents: false });
     expect(find.body.id).toBe(set.body.id);
     const list = await api('GET', `/webhooks/${NAME}`);
-    expect(list.body).toHaveLength(3);
+    expect(list.body).toHaveLength(4);
     expect(list.body[0]).toMatchObject({ id: set.body.id, primary: true, url: `${env.receiver.url}/primary2` });
     const msg = await env.fake.sendMessage(me.jid, alice.phone, { conversation: 'to the new primary' });
     await at('/primary2', (w) => keyIdOf(w) === msg.id);
@@ -172,7 +191,7 @@ describe('several webhooks per instance, with filters (e2e)', () => {
     expect((await api('DELETE', `/webhooks/${NAME}/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
 
     const created: string[] = [];
-    for (let i = 0; i < 7; i++) {
+    for (let i = 0; i < 6; i++) {
       const res = await api('POST', `/webhooks/${NAME}`, { url: `${env.receiver.url}/extra${i}`, enabled: false });
       expect(res.status).toBe(201);
       created.push(res.body.id);
