@@ -15,7 +15,7 @@
  *                         the sum of many instances); chain = all events through one serial
  *                         chain, as one InstanceRuntime publishes its events
  *   --retry-jobs M        Redis memory per pending retry: M deliveries answered 500 (default 2000)
- *   --phases raw,floor,pipeline,latency,memory   run only some phases (e.g. under --cpu-prof)
+ *   --phases raw,floor,pipeline,fanout,latency,memory   run only some phases (e.g. under --cpu-prof)
  *   --warmup N            raw and pipeline deliveries before measuring (default 1000)
  *   --diag                also time the stages inside the process (publish, attempt-log writes and
  *                         their batch sizes, worker job, HTTP POST), by wrapping their methods
@@ -28,6 +28,10 @@
  *  - pipeline: N events through EventSink.publish (route, sequence, attempt-log insert, BullMQ
  *    add) -> worker (signing, undici POST, attempt-log group commit) -> receiver; deliveries/s =
  *    N / (first publish -> last receipt); ratio = pipeline / raw.
+ *  - fanout: the pipeline run again (same N, same publishers) on an instance with three webhooks
+ *    that all have filters: two take every event (one with fromMe/chat-type/message-type/JID
+ *    filters that pass), one takes group chats only (none of these events): 2 deliveries per
+ *    event, 1 filtered out. Compared per delivery with the one-webhook run of the same publishers.
  *  - latency: events published at a fixed rate (open loop: each event is due at its scheduled
  *    time whatever happened before); event->delivery = scheduled time -> receipt, and
  *    enqueued->delivery = publish() resolved (job in Redis) -> receipt. Same clock (epoch ms from
@@ -83,7 +87,9 @@ const WARMUP = Number(arg('warmup', '1000'));
 /** Which phases to run (for profiling one of them): raw, pipeline, latency, memory. */
 /** Time the pipeline's stages by wrapping its methods (in-process worker only): where a delivery waits. */
 const DIAG = flag('diag');
-const PHASES = new Set(arg('phases', 'raw,floor,pipeline,latency,memory').split(','));
+const PHASES = new Set(arg('phases', 'raw,floor,pipeline,fanout,latency,memory').split(','));
+/** fanout phase: deliveries per event (two of its three webhooks take each event). */
+const FANOUT_DELIVERIES = 2;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The built worker app, next to this file in the build output (dist/bench/delivery -> dist/apps/worker). */
 const WORKER_MAIN = join(__dirname, '../../apps/worker/src/main.js');
@@ -382,7 +388,7 @@ function instancePublisher(sink: EventSink): (e: GatewayEvent) => Promise<void> 
     });
 }
 
-async function runPipeline(ctx: Ctx, phase: string, count: number, publishers: number) {
+async function runPipeline(ctx: Ctx, phase: string, count: number, publishers: number, deliveriesPerEvent = 1) {
   let next = 0;
   const start = now();
   if (publishers === 1) {
@@ -407,14 +413,17 @@ async function runPipeline(ctx: Ctx, phase: string, count: number, publishers: n
     );
   }
   const publishedAt = now();
-  const s = await ctx.receiver.waitFor(phase, count);
+  const deliveries = count * deliveriesPerEvent;
+  const s = await ctx.receiver.waitFor(phase, deliveries);
   await drained(ctx);
   const seconds = (s.lastReceipt - start) / 1000;
   return {
     publishers,
     events: count,
+    deliveries,
     seconds: round(seconds, 3),
-    deliveriesPerSec: Math.round(count / seconds),
+    eventsPerSec: Math.round(count / seconds),
+    deliveriesPerSec: Math.round(deliveries / seconds),
     /** How fast publish() took events in (route + sequence + attempt-log insert + queue add). */
     publishPerSec: Math.round(count / ((publishedAt - start) / 1000)),
     duplicates: s.attempts - s.unique,
@@ -694,7 +703,26 @@ async function main() {
     const prisma = app.get(PrismaService);
     const hookUrl = `${receiver.url}/hook`;
     const instance = await prisma.instance.create({
-      data: { name: 'bench', token: 'bench-token', webhook: { create: { url: hookUrl, events: [], secret } } },
+      data: { name: 'bench', token: 'bench-token', webhooks: { create: { url: hookUrl, events: [], secret } } },
+    });
+    // fanout: three webhooks, all filtered; two take these events (1:1 chats, not ours), one does not
+    const fanInstance = await prisma.instance.create({
+      data: {
+        name: 'bench-fanout',
+        token: 'bench-fanout-token',
+        webhooks: {
+          create: [
+            { url: `${receiver.url}/fan-a`, events: [], secret, filters: { excludeJids: ['5511900000000'] } },
+            {
+              url: `${receiver.url}/fan-b`,
+              events: ['MESSAGES_UPSERT'],
+              secret,
+              filters: { fromMe: false, chatTypes: ['individual'], messageTypes: ['conversation', 'imageMessage'], includeJids: ['5511987654321'] },
+            },
+            { url: `${receiver.url}/fan-c`, events: [], secret, filters: { chatTypes: ['group'] } },
+          ],
+        },
+      },
     });
     const ctx: Ctx = {
       app,
@@ -747,6 +775,26 @@ async function main() {
         otherCores: r.otherCores,
       });
     }
+    const fanout = [];
+    for (const p of PHASES.has('fanout') ? PUBLISHERS : []) {
+      log(`fanout: ${EVENTS} events to 3 filtered webhooks (${FANOUT_DELIVERIES} take each), ${p} publisher(s)`);
+      const fanCtx: Ctx = { ...ctx, instanceId: fanInstance.id, instanceName: fanInstance.name };
+      const r = await withCpu(ctx, () => runPipeline(fanCtx, `fan_p${p}`, EVENTS, p, FANOUT_DELIVERIES));
+      const single = pipeline.find((x) => x.publishers === p);
+      const cpuMsPerDelivery = perDelivery(r.cpuMs, r.result.deliveries);
+      const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+      fanout.push({
+        ...r.result,
+        webhooks: 3,
+        cpuMs: r.cpuMs,
+        cpuMsPerDelivery,
+        otherCores: r.otherCores,
+        /** fan-out deliveries/s over one-webhook deliveries/s (1 = each extra delivery costs what a delivery costs) */
+        deliveriesPerSecRatioToOneWebhook: single ? round(r.result.deliveriesPerSec / single.deliveriesPerSec) : null,
+        /** our processes' CPU per delivery, fan-out over one webhook (<= 1: the fan-out adds nothing beyond its deliveries) */
+        cpuPerDeliveryRatioToOneWebhook: single ? round(total(cpuMsPerDelivery) / total(single.cpuMsPerDelivery)) : null,
+      });
+    }
     type LatencyResult = Awaited<ReturnType<typeof runLatency>> & {
       cpuMs: Record<string, number>;
       cpuMsPerDelivery: Record<string, number>;
@@ -787,6 +835,7 @@ async function main() {
         cpuMsPerDelivery: perDelivery(floor.cpuMs, EVENTS),
       },
       pipeline,
+      fanout,
       latency,
       redisMemory: retry,
       ...(DIAG ? { diag } : {}),
@@ -812,6 +861,13 @@ async function main() {
     }
     for (const p of pipeline) {
       rows.push([`pipeline, ${p.publishers} publisher(s)`, `${p.deliveriesPerSec}/s (publish ${p.publishPerSec}/s)`, p.ratioToRaw === null ? '' : `ratio ${p.ratioToRaw} (target >= 0.5)${p.ratioToQueueFloor === null ? '' : `, ${p.ratioToQueueFloor} of the floor`}`]);
+    }
+    for (const f of fanout) {
+      rows.push([
+        `fan-out to 3 filtered webhooks, ${f.publishers} publisher(s)`,
+        `${f.deliveriesPerSec} deliveries/s, ${f.eventsPerSec} events/s`,
+        f.deliveriesPerSecRatioToOneWebhook === null ? '' : `${f.deliveriesPerSecRatioToOneWebhook} of one webhook's deliveries/s; CPU per delivery x${f.cpuPerDeliveryRatioToOneWebhook}`,
+      ]);
     }
     const fmt = (d: Dist) => `p50 ${d.p50} / p95 ${d.p95} / p99 ${d.p99} / max ${d.max} ms`;
     for (const l of latency) {

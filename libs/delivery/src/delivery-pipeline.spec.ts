@@ -55,11 +55,11 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     await events.waitUntilReady();
     prisma = app.get(PrismaService);
     const instance = await prisma.instance.create({
-      data: { name: 'pipe', token: 'T', webhook: { create: { url: `${receiver.url}/hook`, events: [], secret, hubSignature: true } } },
-      include: { webhook: true },
+      data: { name: 'pipe', token: 'T', webhooks: { create: { url: `${receiver.url}/hook`, events: [], secret, hubSignature: true } } },
+      include: { webhooks: true },
     });
     instanceId = instance.id;
-    webhookId = instance.webhook!.id;
+    webhookId = instance.webhooks[0].id;
   });
 
   afterAll(async () => {
@@ -131,7 +131,7 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
 
   it('numbers each instance gaplessly in publish order (body, header and outbox row agree); one event to two webhooks shares its number', async () => {
     receiver.respondWith(() => 200);
-    const other = await prisma.instance.create({ data: { name: 'pipe2', token: 'T-seq', webhook: { create: { url: `${receiver.url}/other`, events: [] } } } });
+    const other = await prisma.instance.create({ data: { name: 'pipe2', token: 'T-seq', webhooks: { create: { url: `${receiver.url}/other`, events: [] } } } });
     const before = Number((await prisma.instance.findUniqueOrThrow({ where: { id: instanceId } })).eventSequence);
     const mine = Array.from({ length: 6 }, (_, k) => event({ seq: k }));
     const theirs = Array.from({ length: 3 }, (_, k) => ({ ...event({ seq: 100 + k }), instanceId: other.id, instanceName: 'pipe2' }));
@@ -230,8 +230,8 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     // A separate instance, so late successes of earlier tests cannot reset its failure clock.
     const sixDaysAgo = new Date(Date.now() - 6 * 24 * 3600 * 1000);
     const other = await prisma.instance.create({
-      data: { name: 'pipe-down', token: 'T2', webhook: { create: { url: `${receiver.url}/down`, events: [], failingSince: sixDaysAgo } } },
-      include: { webhook: true },
+      data: { name: 'pipe-down', token: 'T2', webhooks: { create: { url: `${receiver.url}/down`, events: [], failingSince: sixDaysAgo } } },
+      include: { webhooks: true },
     });
     receiver.respondWith((w) => (w.path === '/down' ? 500 : 200));
     const before = receiver.received.filter((w) => w.body?.event === 'webhook.disabled').length;
@@ -240,7 +240,7 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
       (w) => w.body?.event === 'webhook.disabled' && receiver.received.filter((x) => x.body?.event === 'webhook.disabled').indexOf(w) >= before,
     );
     expect(notice.body.data).toMatchObject({ instance: 'pipe-down', reason: expect.stringContaining('failing continuously since') });
-    expect(await prisma.webhook.findUnique({ where: { id: other.webhook!.id } })).toMatchObject({ enabled: false });
+    expect(await prisma.webhook.findUnique({ where: { id: other.webhooks[0].id } })).toMatchObject({ enabled: false });
   });
 
   it('never sends a body over WEBHOOK_MAX_BODY_BYTES, and logs why', async () => {

@@ -14,7 +14,8 @@ import {
 import { randomUUID } from 'node:crypto';
 import { DeliveryJob, RoutedDelivery } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
-import { InstanceWithConfig } from '@gw/persistence';
+import { InstanceWithConfig, Webhook, WebhookFilters } from '@gw/persistence';
+import { CompiledFilters, compileFilters, passesFilters } from './webhook-filter';
 import { WebhookTargetCache } from './webhook-target.cache';
 
 interface Target {
@@ -27,6 +28,8 @@ interface Target {
   scheduleMs?: number[];
   /** cloud-api: Meta's notification shape instead of Evolution's envelope (message/status events only). */
   format?: string;
+  /** false: media base64 (asked for by another webhook of the instance) is left out of this one's body */
+  base64: boolean;
 }
 
 function joinSuffix(url: string, name: EventName, byEvents: boolean): string {
@@ -44,10 +47,19 @@ function chatOf(event: GatewayEvent): string {
   return d?.key?.remoteJid ?? d?.remoteJid ?? '_instance';
 }
 
+/** An event without the media base64 a webhook did not ask for (webhookBase64 is per webhook). */
+function withoutBase64(event: GatewayEvent): GatewayEvent {
+  const data = event.data as { message?: { base64?: unknown } } | null;
+  if (!data?.message || data.message.base64 === undefined) return event;
+  const { base64: _dropped, ...message } = data.message;
+  return { ...event, data: { ...data, message } };
+}
+
 /**
- * Routes each event to the instance webhook (if subscribed) and the global webhook (if its
- * env switch is on), independently, numbers it (per-instance sequence, kept in Postgres)
- * and enqueues one durable delivery per target.
+ * Routes each event to the instance's webhooks (each if subscribed and its filters pass) and the
+ * global webhook (if its env switch is on), independently, numbers it (per-instance sequence,
+ * kept in Postgres) and enqueues one durable delivery per target. An event no webhook takes is
+ * dropped here: no outbox row, no sequence number.
  */
 const PUBLISH_RETRY_MS = 60_000;
 const CLOUD_API_FORMAT = 'cloud-api';
@@ -55,6 +67,8 @@ const CLOUD_API_FORMAT = 'cloud-api';
 @Injectable()
 export class WebhookRouter implements EventSink {
   private readonly logger = new Logger('Router');
+  /** Compiled per webhook row: the target cache hands out the same row object until it reloads. */
+  private readonly compiled = new WeakMap<Webhook, CompiledFilters | null>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -93,8 +107,9 @@ export class WebhookRouter implements EventSink {
     const routed: { event: GatewayEvent; instance: InstanceWithConfig | null; targets: Target[]; cloudBody: unknown }[] = [];
     for (const event of events) {
       const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
-      const cloudBody = instance ? this.cloudBody(event, instance) : null;
-      const targets = this.targets(event, instance).filter((t) => t.format !== CLOUD_API_FORMAT || cloudBody);
+      const candidates = this.targets(event, instance);
+      const cloudBody = instance && candidates.some((t) => t.format === CLOUD_API_FORMAT) ? this.cloudBody(event, instance) : null;
+      const targets = candidates.filter((t) => t.format !== CLOUD_API_FORMAT || cloudBody);
       if (targets.length) routed.push({ event, instance, targets, cloudBody });
     }
     if (!routed.length) return;
@@ -107,7 +122,7 @@ export class WebhookRouter implements EventSink {
         // Meta posts every notification to one URL, so by-events suffixes do not apply to cloud-api.
         const url = cloud ? t.url : joinSuffix(t.url, event.name, t.byEvents);
         // The Evolution envelope gets `sequence` as its last field; a Meta-shaped body has none.
-        const envelope = cloud ? cloudBody : buildEnvelope(event, url, this.config.server.url, apikey);
+        const envelope = cloud ? cloudBody : buildEnvelope(t.base64 ? event : withoutBase64(event), url, this.config.server.url, apikey);
         const job: DeliveryJob = {
           deliveryId: `msg_${randomUUID().replace(/-/g, '')}`,
           instanceId: event.instanceId || null,
@@ -131,32 +146,43 @@ export class WebhookRouter implements EventSink {
 
   private targets(event: GatewayEvent, instance: InstanceWithConfig | null): Target[] {
     const targets: Target[] = [];
-    const hook = event.audience === 'global' ? undefined : instance?.webhook;
-    if (hook?.enabled && hook.url) {
+    const hooks = event.audience === 'global' || !instance ? [] : (instance.webhooks ?? (instance.webhook ? [instance.webhook] : []));
+    for (const hook of hooks) {
+      if (!hook.enabled || !hook.url) continue;
       const events = (Array.isArray(hook.events) ? hook.events : []).map((e) => parseEventName(String(e)));
-      if (events.length === 0 || events.includes(event.name)) {
-        targets.push({
-          kind: 'instance',
-          webhookId: hook.id,
-          url: hook.url,
-          byEvents: hook.webhookByEvents,
-          headers: stringHeaders(hook.headers),
-          ordered: hook.ordered,
-          format: hook.format,
-          scheduleMs: hook.retrySchedule ? hook.retrySchedule.split(',').map((s) => Number(s) * 1000) : undefined,
-        });
-      }
+      if (events.length && !events.includes(event.name)) continue;
+      if (!passesFilters(this.filtersOf(hook), event)) continue;
+      targets.push({
+        kind: 'instance',
+        webhookId: hook.id,
+        url: hook.url,
+        byEvents: hook.webhookByEvents,
+        headers: stringHeaders(hook.headers),
+        ordered: hook.ordered,
+        format: hook.format,
+        base64: hook.webhookBase64,
+        scheduleMs: hook.retrySchedule ? hook.retrySchedule.split(',').map((s) => Number(s) * 1000) : undefined,
+      });
     }
     const global = this.config.globalWebhook;
     if (event.audience !== 'instance' && global.enabled && global.url && this.globalWants(event.name)) {
-      targets.push({ kind: 'global', webhookId: null, url: global.url, byEvents: global.byEvents, headers: {}, ordered: false });
+      targets.push({ kind: 'global', webhookId: null, url: global.url, byEvents: global.byEvents, headers: {}, ordered: false, base64: true });
     }
     return targets;
   }
 
+  private filtersOf(hook: Webhook): CompiledFilters | null {
+    if (!hook.filters) return null;
+    let compiled = this.compiled.get(hook);
+    if (compiled === undefined) {
+      compiled = compileFilters(hook.filters as WebhookFilters);
+      this.compiled.set(hook, compiled);
+    }
+    return compiled;
+  }
+
   /** The Cloud API metadata of an instance: its Meta ids, or (Baileys) its own number and id. */
   private cloudBody(event: GatewayEvent, instance: InstanceWithConfig) {
-    if (instance.webhook?.format !== CLOUD_API_FORMAT) return null;
     const display = (event.sender ?? instance.ownerJid ?? '').split('@')[0].split(':')[0];
     const isCloud = instance.integration === 'WHATSAPP-BUSINESS';
     return cloudApiNotification(event, {

@@ -140,8 +140,9 @@ export class InstanceLifecycleService {
         messages: this.messages,
         publish: (name, data) => runtime.publish(name, data),
         wantsBase64: async () => {
-          const hook = (await this.targets.get(instanceId))?.webhook;
-          return !!hook?.enabled && hook.webhookBase64;
+          // any of the instance's webhooks; the router leaves the media out for the others
+          const instance = await this.targets.get(instanceId);
+          return (instance?.webhooks ?? (instance?.webhook ? [instance.webhook] : [])).some((h) => h.enabled && h.webhookBase64);
         },
         base64MaxBytes: this.config.delivery.base64MaxBytes,
         minIntervalMs: this.config.messaging.sendMinIntervalMs,

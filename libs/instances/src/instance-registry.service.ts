@@ -85,8 +85,9 @@ export class InstanceRegistry {
         events: this.events,
         messages: this.messages,
         wantsBase64: async () => {
-          const hook = (await this.targets.get(instanceId))?.webhook;
-          return !!hook?.enabled && hook.webhookBase64;
+          // any of the instance's webhooks; the router leaves the media out for the others
+          const instance = await this.targets.get(instanceId);
+          return (instance?.webhooks ?? (instance?.webhook ? [instance.webhook] : [])).some((h) => h.enabled && h.webhookBase64);
         },
         base64MaxBytes: this.config.delivery.base64MaxBytes,
         // Connection bookkeeping must never stop an event: a database blip is logged, not fatal.

@@ -42,6 +42,8 @@ export interface DeliveryFilter {
   instanceId: string;
   status?: DeliveryStatus;
   event?: string;
+  /** one of the instance's webhooks */
+  webhookId?: string;
   since?: Date;
   until?: Date;
   limit: number;
@@ -181,6 +183,7 @@ export class DeliveryLogRepository {
       instanceId: filter.instanceId,
       status: filter.status,
       event: filter.event,
+      webhookId: filter.webhookId,
       createdAt: { gte: filter.since, lte: filter.until },
     };
     if (filter.before) {

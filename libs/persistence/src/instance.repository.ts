@@ -6,7 +6,14 @@ import { SecretColumns } from './secret-columns.service';
 import { Instance, Prisma, Setting, Webhook } from './persistence.types';
 import type { StoredWebhookConfig } from './webhook.repository';
 
-export type InstanceWithConfig = Instance & { webhook: Webhook | null; setting: Setting | null };
+/**
+ * `webhook` is the primary webhook (Evolution's /webhook/set and /webhook/find); `webhooks` all
+ * of them, the primary included (absent only on hand-made rows in tests).
+ */
+export type InstanceWithConfig = Instance & { webhook: Webhook | null; webhooks?: Webhook[]; setting: Setting | null };
+
+/** Webhooks in creation order: the list routes and the router see them the same way every time. */
+const WITH_CONFIG = { webhooks: { orderBy: { createdAt: 'asc' } }, setting: true } satisfies Prisma.InstanceInclude;
 
 export interface NewInstance {
   name: string;
@@ -63,19 +70,19 @@ export class InstanceRepository implements InstanceLookup {
   }
 
   async findById(id: string): Promise<InstanceWithConfig | null> {
-    const row = await this.prisma.instance.findUnique({ where: { id }, include: { webhook: true, setting: true } });
+    const row = await this.prisma.instance.findUnique({ where: { id }, include: WITH_CONFIG });
     return row && this.decrypt(row);
   }
 
   async findFullByName(name: string): Promise<InstanceWithConfig | null> {
-    const row = await this.prisma.instance.findUnique({ where: { name }, include: { webhook: true, setting: true } });
+    const row = await this.prisma.instance.findUnique({ where: { name }, include: WITH_CONFIG });
     return row && this.decrypt(row);
   }
 
   async list(filter: { id?: string; name?: string }): Promise<InstanceWithConfig[]> {
     const rows = await this.prisma.instance.findMany({
       where: { id: filter.id, name: filter.name },
-      include: { webhook: true, setting: true },
+      include: WITH_CONFIG,
       orderBy: { createdAt: 'asc' },
     });
     return rows.map((r) => this.decrypt(r));
@@ -105,10 +112,12 @@ export class InstanceRepository implements InstanceLookup {
         number: input.number ?? null,
         businessId: input.businessId ?? null,
         accessToken: this.secrets.encryptAccessToken(id, input.accessToken),
-        webhook: input.webhook
+        webhooks: input.webhook
           ? {
               create: {
                 ...input.webhook,
+                primaryFor: id,
+                filters: (input.webhook.filters ?? Prisma.JsonNull) as Prisma.InputJsonValue,
                 secret: this.secrets.encryptSecret(id, input.webhook.secret),
                 headers: (this.secrets.encryptHeaders(id, input.webhook.headers) ?? Prisma.JsonNull) as Prisma.InputJsonValue,
                 events: input.webhook.events as Prisma.InputJsonValue,
@@ -117,7 +126,7 @@ export class InstanceRepository implements InstanceLookup {
           : undefined,
         setting: { create: input.setting },
       },
-      include: { webhook: true, setting: true },
+      include: WITH_CONFIG,
     });
     return this.decrypt(row);
   }
@@ -131,8 +140,9 @@ export class InstanceRepository implements InstanceLookup {
     await this.prisma.instance.update({ where: { id }, data: this.secrets.tokenColumns(id, token) });
   }
 
-  private decrypt(row: InstanceWithConfig): InstanceWithConfig {
-    return { ...this.secrets.instance(row), webhook: this.secrets.webhook(row.webhook) };
+  private decrypt(row: Instance & { webhooks: Webhook[]; setting: Setting | null }): InstanceWithConfig {
+    const webhooks = row.webhooks.map((w) => this.secrets.webhook(w));
+    return { ...this.secrets.instance(row), webhook: webhooks.find((w) => w.primaryFor) ?? null, webhooks };
   }
 
   async delete(id: string): Promise<void> {

@@ -3,7 +3,16 @@ import { PrismaService } from './prisma.service';
 import { SecretColumns } from './secret-columns.service';
 import { Prisma, Webhook } from './persistence.types';
 
-/** One webhook config per instance, in the shape every accepted request body is normalised to. */
+/** Message-event filters of one webhook (all optional, combined with AND). */
+export interface WebhookFilters {
+  fromMe?: boolean;
+  chatTypes?: string[];
+  includeJids?: string[];
+  excludeJids?: string[];
+  messageTypes?: string[];
+}
+
+/** One webhook config, in the shape every accepted request body is normalised to. */
 export interface StoredWebhookConfig {
   url: string;
   enabled: boolean;
@@ -17,7 +26,12 @@ export interface StoredWebhookConfig {
   retrySchedule?: string | null;
   /** evolution (default) | cloud-api */
   format?: string;
+  name?: string | null;
+  filters?: WebhookFilters | null;
 }
+
+/** Which webhook: the instance's primary one, or one by id (always within the instance). */
+export type WebhookRef = { instanceId: string; webhookId?: string };
 
 @Injectable()
 export class WebhookRepository {
@@ -27,33 +41,73 @@ export class WebhookRepository {
   ) {}
 
   /** New secret; the old one keeps signing until graceUntil so receivers can roll over. */
-  async rotateSecret(instanceId: string, secret: string, graceUntil: Date): Promise<Webhook> {
-    const current = await this.find(instanceId);
+  async rotateSecret(ref: WebhookRef | string, secret: string, graceUntil: Date): Promise<Webhook> {
+    const { instanceId, webhookId } = typeof ref === 'string' ? { instanceId: ref, webhookId: undefined } : ref;
+    const current = webhookId ? await this.findOne(instanceId, webhookId) : await this.find(instanceId);
+    if (!current) throw new Error(`no such webhook of instance ${instanceId}`); // callers check first
     const row = await this.prisma.webhook.update({
-      where: { instanceId },
+      where: { id: current.id },
       data: {
         secret: this.secrets.encryptSecret(instanceId, secret),
-        previousSecret: this.secrets.encryptPreviousSecret(instanceId, current?.secret ?? null),
-        previousSecretExpiresAt: current?.secret ? graceUntil : null,
+        previousSecret: this.secrets.encryptPreviousSecret(instanceId, current.secret ?? null),
+        previousSecretExpiresAt: current.secret ? graceUntil : null,
       },
     });
     return this.secrets.webhook(row);
   }
 
+  /** The primary webhook. */
   async find(instanceId: string): Promise<Webhook | null> {
-    return this.secrets.webhook(await this.prisma.webhook.findUnique({ where: { instanceId } }));
+    return this.secrets.webhook(await this.prisma.webhook.findUnique({ where: { primaryFor: instanceId } }));
   }
 
+  async findOne(instanceId: string, webhookId: string): Promise<Webhook | null> {
+    return this.secrets.webhook(await this.prisma.webhook.findFirst({ where: { id: webhookId, instanceId } }));
+  }
+
+  async list(instanceId: string): Promise<Webhook[]> {
+    const rows = await this.prisma.webhook.findMany({ where: { instanceId }, orderBy: { createdAt: 'asc' } });
+    return rows.map((r) => this.secrets.webhook(r));
+  }
+
+  async count(instanceId: string): Promise<number> {
+    return this.prisma.webhook.count({ where: { instanceId } });
+  }
+
+  /** Creates or replaces the primary webhook (Evolution's /webhook/set). */
   async upsert(instanceId: string, config: StoredWebhookConfig): Promise<Webhook> {
-    const data = {
-      ...config,
+    const data = this.columns(instanceId, config);
+    return this.secrets.webhook(
+      await this.prisma.webhook.upsert({ where: { primaryFor: instanceId }, create: { instanceId, primaryFor: instanceId, ...data }, update: data }),
+    );
+  }
+
+  /** An additional (non-primary) webhook. */
+  async create(instanceId: string, config: StoredWebhookConfig): Promise<Webhook> {
+    return this.secrets.webhook(await this.prisma.webhook.create({ data: { instanceId, ...this.columns(instanceId, config) } }));
+  }
+
+  /** Replaces one webhook's config; null when it is not a webhook of this instance. */
+  async update(instanceId: string, webhookId: string, config: StoredWebhookConfig): Promise<Webhook | null> {
+    const res = await this.prisma.webhook.updateMany({ where: { id: webhookId, instanceId }, data: this.columns(instanceId, config) });
+    return res.count ? this.findOne(instanceId, webhookId) : null;
+  }
+
+  async delete(instanceId: string, webhookId: string): Promise<boolean> {
+    return (await this.prisma.webhook.deleteMany({ where: { id: webhookId, instanceId } })).count > 0;
+  }
+
+  private columns(instanceId: string, config: StoredWebhookConfig) {
+    const { filters, ...rest } = config;
+    return {
+      ...rest,
       ...(config.secret !== undefined ? { secret: this.secrets.encryptSecret(instanceId, config.secret) } : {}),
       // Saving a config re-enables a webhook that was switched off for failing.
       ...(config.enabled ? { disabledAt: null, disabledReason: null, failingSince: null } : {}),
       headers: (this.secrets.encryptHeaders(instanceId, config.headers) ?? Prisma.JsonNull) as Prisma.InputJsonValue,
       events: config.events as Prisma.InputJsonValue,
+      ...(filters !== undefined ? { filters: (filters ?? Prisma.JsonNull) as Prisma.InputJsonValue } : {}),
     };
-    return this.secrets.webhook(await this.prisma.webhook.upsert({ where: { instanceId }, create: { instanceId, ...data }, update: data }));
   }
 
   /** Signing secrets and health of one webhook, read at send time by the delivery worker. */

@@ -13,7 +13,7 @@ const FORWARDED = 'x-gw-forwarded-by';
 const FORWARD_TIMEOUT_MS = 7 * 60_000;
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 /** Sent on as they came: the owner reads (and sizes, decompresses, validates) the body itself. */
-const FORWARDED_HEADERS = ['apikey', 'content-type', 'content-encoding', 'content-length', 'transfer-encoding', 'accept'];
+const FORWARDED_HEADERS = ['apikey', 'idempotency-key', 'content-type', 'content-encoding', 'content-length', 'transfer-encoding', 'accept'];
 
 /**
  * Any node answers any call: a call for an instance another live node owns is forwarded to

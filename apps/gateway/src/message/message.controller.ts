@@ -20,6 +20,7 @@ import { MultipartUploadInterceptor, UPLOAD_FIELD } from './multipart-upload.int
 import { SendMessageUseCase } from './send-message.use-case';
 import { Upload, type UploadedPart } from './uploaded-part';
 import { BodyShapes, VersionedBody } from './versioned-body.pipe';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 
 /** v2 body, v1 body, and the v1 payload key of each route (Evolution compat §5, §8). */
 const BODY = {
@@ -58,13 +59,21 @@ const SendRoute = (action: string, summary: string, { v2, v1, upload }: BodyShap
         (upload ? `; or multipart/form-data: the v2 fields as form fields, the media as a \`${UPLOAD_FIELD}\` part instead of \`${upload.field}\`` : ''),
       schema: { oneOf: [{ $ref: getSchemaPath(v2) }, { $ref: getSchemaPath(v1) }, ...(upload ? [uploadSchema(upload.withoutField)] : [])] },
     }),
-    ...(upload ? [ApiConsumes('application/json', 'multipart/form-data'), UseInterceptors(MultipartUploadInterceptor)] : []),
+    // the file is parsed first: it is part of what a repeated Idempotency-Key must match
+    ...(upload
+      ? [ApiConsumes('application/json', 'multipart/form-data'), UseInterceptors(MultipartUploadInterceptor, IdempotencyInterceptor)]
+      : [UseInterceptors(IdempotencyInterceptor)]),
     ApiCreatedResponse({ type: SentMessageView, description: 'The sent message (also delivered as SEND_MESSAGE)' }),
   );
 
 @ApiTags('Message')
 @MediaBody() // every send route may carry media inline (base64)
 @ApiHeader({ name: 'apikey', required: true, description: 'Global API key or the instance token' })
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Up to 255 characters. Within 24 h a repeat with the same key and body returns the first response without sending again; with another body, 422',
+})
 @Controller('message')
 export class MessageController {
   constructor(private readonly send: SendMessageUseCase) {}

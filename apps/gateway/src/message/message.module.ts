@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
 import { MediaModule } from '@gw/media';
 import { LoadInstancePipe } from '../instance/instance.param';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyStore } from './idempotency/idempotency.store';
 import { MediaFetcher } from './media-fetcher.service';
 import { MediaLoader } from './media.loader';
 import { MessageController } from './message.controller';
@@ -12,6 +14,6 @@ import { SendMessageUseCase } from './send-message.use-case';
 @Module({
   imports: [InstancesModule, MediaModule],
   controllers: [MessageController],
-  providers: [SendMessageUseCase, MediaLoader, MediaFetcher, OutgoingMediaService, MultipartUploadInterceptor, LoadInstancePipe],
+  providers: [SendMessageUseCase, MediaLoader, MediaFetcher, OutgoingMediaService, MultipartUploadInterceptor, LoadInstancePipe, IdempotencyStore, IdempotencyInterceptor],
 })
 export class MessageModule {}

@@ -11,6 +11,7 @@ const view = (r: Omit<Row, 'attemptLog' | 'body'>) => ({
   id: r.id,
   event: r.event,
   target: r.target,
+  webhookId: r.webhookId,
   url: r.url,
   sequence: r.sequence === null ? null : Number(r.sequence),
   status: r.status,
@@ -46,6 +47,7 @@ export class DeliveryLogService {
       instanceId: instance.id,
       status: q.status,
       event,
+      webhookId: q.webhookId,
       since: q.since ? new Date(q.since) : undefined,
       until: q.until ? new Date(q.until) : undefined,
       limit,
@@ -88,12 +90,13 @@ export class DeliveryLogService {
     if (!row.body) {
       throw new EvolutionException(HttpStatus.CONFLICT, [`Delivery "${row.id}" was never sent (${row.lastError ?? row.status}); there is no body to redeliver`]);
     }
-    const hook = instance.webhook;
+    // the webhook this delivery was made for (one of several), with its current headers
+    const hook = row.target === 'instance' ? (instance.webhooks ?? []).find((w) => w.id === row.webhookId) : undefined;
     return {
       deliveryId: row.id,
       instanceId: instance.id,
       instanceName: instance.name,
-      webhookId: row.target === 'instance' ? (hook?.id ?? null) : null,
+      webhookId: row.target === 'instance' ? (hook?.id ?? row.webhookId) : null,
       target: row.target as 'instance' | 'global',
       event: parseEventName(row.event) ?? 'MESSAGES_UPSERT',
       url: row.url,

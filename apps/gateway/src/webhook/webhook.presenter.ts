@@ -26,3 +26,14 @@ export function webhookRowView(w: Webhook | null) {
     disabledReason: w.disabledReason,
   };
 }
+
+/** A webhook on the /webhooks routes: the row view plus its label, filters and whether it is the primary one. */
+export function webhookItemView(w: Webhook, generatedSecret?: string) {
+  return {
+    ...webhookRowView(w)!,
+    name: w.name,
+    primary: w.primaryFor !== null,
+    filters: w.filters ?? null,
+    ...(generatedSecret ? { secret: generatedSecret } : {}),
+  };
+}

@@ -97,8 +97,12 @@ export class GatewayProcess {
     return this.child?.pid;
   }
 
-  async api(method: string, path: string, options: { apikey?: string; body?: unknown; raw?: string } = {}): Promise<ApiResponse> {
-    const headers: Record<string, string> = {};
+  async api(
+    method: string,
+    path: string,
+    options: { apikey?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse> {
+    const headers: Record<string, string> = { ...options.headers };
     if (options.apikey !== undefined) headers.apikey = options.apikey;
     let body: string | undefined;
     if (options.raw !== undefined || options.body !== undefined) {

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'refused', 'gone', 'too_large'] as const;
 
@@ -13,6 +13,11 @@ export class DeliveryQueryDto {
   @IsOptional()
   @IsString()
   event?: string;
+
+  @ApiPropertyOptional({ description: 'Only the deliveries of this webhook (an id from /webhooks)' })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'webhookId must be a webhook id (UUID)' })
+  webhookId?: string;
 
   @ApiPropertyOptional({ example: '2026-11-21T00:00:00Z' })
   @IsOptional()
