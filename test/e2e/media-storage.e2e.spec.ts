@@ -75,7 +75,8 @@ describe('media storage with S3 (s3rver on 127.0.0.1) (e2e)', () => {
     s3Dir = await mkdtemp(join(tmpdir(), 's3rver-'));
     s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3Dir, configureBuckets: [{ name: 'wa-media', configs: [] }] });
     const { port } = (await s3.run()) as { port: number };
-    await Promise.all([env.start(), cdn.start()]);
+    // mediaHost: the fake's media servers take what the gateway uploads when it sends media
+    await Promise.all([env.start({ mediaHost: true }), cdn.start()]);
     gateway = await env.startGateway({
       S3_ENABLED: 'true',
       S3_ENDPOINT: '127.0.0.1',
@@ -118,6 +119,20 @@ describe('media storage with S3 (s3rver on 127.0.0.1) (e2e)', () => {
     const res = await gateway.api('POST', '/chat/getBase64FromMediaMessage/stored', { apikey: API_KEY, body: { message: { key: { id: key.id } } } });
     expect(res.status).toBe(201);
     expect(Buffer.from(res.body.base64, 'base64').equals(original)).toBe(true);
+  });
+
+  it('media we send is stored too: the send response and SEND_MESSAGE carry its mediaUrl (before the webhook is narrowed below)', async () => {
+    const original = randomBytes(25_000);
+    const res = await gateway.api('POST', '/message/sendMedia/stored', {
+      apikey: API_KEY,
+      body: { number: alice.phone, mediatype: 'document', mimetype: 'application/pdf', fileName: 'a.pdf', media: original.toString('base64') },
+    });
+    expect(res.status).toBe(201);
+    const got = await download(res.body.message.mediaUrl);
+    expect(got.type).toBe('application/pdf');
+    expect(got.body.equals(original)).toBe(true);
+    const sent = await env.receiver.waitFor((w) => w.path === '/hooks/send-message' && w.body.data.key.id === res.body.key.id);
+    expect(sent.body.data.message.mediaUrl).toEqual(expect.stringContaining(`/wa-media/${res.body.instanceId}/${res.body.key.id}?`));
   });
 
   it('an incoming 8 MB video with base64 asked is delivered by URL instead of dropped as too_large', async () => {
