@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
 import {
@@ -290,14 +290,49 @@ describe('WhatsApp Cloud API (e2e)', () => {
     expect(w.body.data).toMatchObject({ messageType: 'unknown', message: { unknownMessage: raw } });
   });
 
-  it('getBase64FromMediaMessage of an inbound Cloud API image is a 400 saying the download is not available (not "not of the media type")', async () => {
+  it('an inbound Cloud API image is downloaded through the Graph API: MESSAGES_UPSERT carries it (base64 and mediaUrl); getBase64 serves it', async () => {
+    const set = await gateway.api('POST', '/webhook/set/cloud', {
+      apikey: API_KEY,
+      body: { webhook: { enabled: true, url: `${env.receiver.url}/cloud`, base64: true, events: [] } },
+    });
+    expect(set.status).toBe(201);
+    const bytes = randomBytes(30_000);
+    graph.addMedia('1481234567890', bytes, 'image/jpeg');
     const id = fakeWamid();
     const image = { from: customer.waId, id, timestamp: '1700000001', type: 'image', image: { id: '1481234567890', mime_type: 'image/jpeg', sha256: 'abc=' } };
     expect((await postMeta(JSON.stringify(metaNotification(account, { messages: [image] })))).status).toBe(200);
-    await env.receiver.waitFor((x) => x.body.event === 'messages.upsert' && x.body.data.key.id === id);
+    const w = await env.receiver.waitFor((x) => x.body.event === 'messages.upsert' && x.body.data.key.id === id);
+    expect(w.body.data).toMatchObject({ messageType: 'imageMessage', message: { imageMessage: { mediaId: '1481234567890', mimetype: 'image/jpeg' } } });
+    expect(Buffer.from(w.body.data.message.base64, 'base64').equals(bytes)).toBe(true);
+    const stored = await fetch(w.body.data.message.mediaUrl);
+    expect(Buffer.from(await stored.arrayBuffer()).equals(bytes)).toBe(true);
+    // media id -> URL -> bytes, each with the instance's token
+    const info = await graph.waitFor((r) => r.method === 'GET' && r.path === '/1481234567890');
+    expect(info.authorization).toBe(`Bearer ${GOOD_TOKEN}`);
+    expect(graph.requests.find((r) => r.path === '/media-bytes/1481234567890')?.authorization).toBe(`Bearer ${GOOD_TOKEN}`);
+
     const res = await gateway.api('POST', '/chat/getBase64FromMediaMessage/cloud', { apikey: API_KEY, body: { message: { key: { id } } } });
-    expect(res.status).toBe(400);
-    expect(res.body.response.message).toEqual([expect.stringContaining('not available for Cloud API instances')]);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ mediaType: 'imageMessage', mimetype: 'image/jpeg' });
+    expect(Buffer.from(res.body.base64, 'base64').equals(bytes)).toBe(true);
+  });
+
+  it('a base64 image send uploads it with /media, then sends the message by that id', async () => {
+    const png = randomBytes(5_000);
+    const res = await gateway.api('POST', '/message/sendMedia/cloud', {
+      apikey: API_KEY,
+      body: { number: customer.waId, mediatype: 'image', mimetype: 'image/png', caption: 'by id', media: png.toString('base64') },
+    });
+    expect(res.status).toBe(201);
+    const upload = await graph.waitFor((r) => r.method === 'POST' && r.path === `/${account.phoneNumberId}/media`);
+    expect(upload.authorization).toBe(`Bearer ${GOOD_TOKEN}`);
+    expect(upload.body).toMatchObject({ messaging_product: 'whatsapp', type: 'image/png', file: { type: 'image/png', size: png.length } });
+    expect((upload.body.file.data as Buffer).equals(png)).toBe(true);
+    const mediaId = [...graph.media.entries()].find(([, m]) => m.data.equals(png))?.[0];
+    const send = await graph.waitFor((r) => r.method === 'POST' && r.path === `/${account.phoneNumberId}/messages` && r.body?.type === 'image');
+    expect(graph.requests.indexOf(upload)).toBeLessThan(graph.requests.indexOf(send));
+    expect(send.body).toMatchObject({ to: customer.waId, type: 'image', image: { id: mediaId, caption: 'by id' } });
+    expect(res.body.message).toMatchObject({ imageMessage: { mediaId, mimetype: 'image/png', caption: 'by id' } });
   });
 
   it('a Baileys instance with a cloud-api webhook delivers an incoming text in Meta\'s envelope, signed with X-Hub-Signature-256', async () => {

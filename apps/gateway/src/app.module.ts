@@ -15,6 +15,7 @@ import { GroupModule } from './group/group.module';
 import { HttpEdgeModule } from './http/http-edge.module';
 import { InstanceModule } from './instance/instance.module';
 import { ChatFindModule } from './chat/chat-find.module';
+import { MediaFileModule } from './media/media-file.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './root/root.controller';
@@ -42,6 +43,7 @@ export class AppModule {
         SettingsModule,
         ProxyModule,
         CloudApiModule,
+        MediaFileModule,
       ],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [

@@ -61,6 +61,24 @@ export interface AppConfig {
     convertConcurrency: number;
     /** Longest one conversion may run before it is stopped. */
     convertTimeoutMs: number;
+    /** Lifetime of a mediaUrl, in seconds. */
+    urlTtlS: number;
+    /** Largest media downloaded into storage. */
+    storeMaxBytes: number;
+    /** Directory for media when S3 is off. */
+    localDir: string;
+    /** S3-compatible storage; undefined = the gateway stores and serves media itself. */
+    s3?: {
+      endpoint?: string;
+      port?: number;
+      useSsl: boolean;
+      region: string;
+      bucket: string;
+      accessKey?: string;
+      /** A secret: never logged or returned. */
+      secretKey?: string;
+      publicUrl?: string;
+    };
   };
   delivery: {
     workerEnabled: boolean;

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   Validate,
   ValidatorConstraint,
@@ -172,6 +173,68 @@ export class EnvVars {
   @Min(1000)
   @Max(600_000)
   MEDIA_CONVERT_TIMEOUT_MS = 60_000;
+
+  /** Media storage in an S3-compatible bucket (Evolution's S3_* names); off = the gateway keeps media on disk. */
+  @Transform(toBool)
+  @IsBoolean()
+  S3_ENABLED = false;
+
+  /** Host name (or URL) of the S3 endpoint, e.g. minio or s3.eu-west-1.amazonaws.com. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_ENDPOINT?: string;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  S3_PORT?: number;
+
+  @Transform(toBool)
+  @IsBoolean()
+  S3_USE_SSL = true;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @IsString()
+  S3_BUCKET = 'evolution';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_SECRET_KEY?: string;
+
+  /** Public base URL of the bucket (e.g. a CDN): mediaUrl is then <base>/<key> instead of a presigned URL. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'S3_PUBLIC_URL must be an http(s) URL' })
+  S3_PUBLIC_URL?: string;
+
+  /** Lifetime of a mediaUrl (presigned S3 URL or the gateway's own signed URL). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  MEDIA_URL_TTL_S = 7 * 24 * 3600;
+
+  /** Largest media the gateway downloads and stores (bigger media keeps only WhatsApp's own reference). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  MEDIA_STORE_MAX_BYTES = 100 * 1024 * 1024;
+
+  /** Where media lives when S3 is off (served from signed URLs under SERVER_URL). */
+  @IsString()
+  @IsNotEmpty()
+  MEDIA_LOCAL_DIR = join(tmpdir(), 'wa-gateway-media');
 
   @Transform(toBool)
   @IsBoolean()

@@ -111,6 +111,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ffmpegPath: vars.FFMPEG_PATH,
       convertConcurrency: vars.MEDIA_CONVERT_CONCURRENCY,
       convertTimeoutMs: vars.MEDIA_CONVERT_TIMEOUT_MS,
+      urlTtlS: vars.MEDIA_URL_TTL_S,
+      storeMaxBytes: vars.MEDIA_STORE_MAX_BYTES,
+      localDir: vars.MEDIA_LOCAL_DIR,
+      s3: vars.S3_ENABLED
+        ? {
+            endpoint: vars.S3_ENDPOINT,
+            port: vars.S3_PORT,
+            useSsl: vars.S3_USE_SSL,
+            region: vars.S3_REGION,
+            bucket: vars.S3_BUCKET,
+            accessKey: vars.S3_ACCESS_KEY,
+            secretKey: vars.S3_SECRET_KEY,
+            publicUrl: vars.S3_PUBLIC_URL?.replace(/\/+$/, ''),
+          }
+        : undefined,
     },
     delivery: {
       workerEnabled: vars.DELIVERY_WORKER_ENABLED,

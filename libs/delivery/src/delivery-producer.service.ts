@@ -7,6 +7,7 @@ import { serviceUnavailable, withTimeout } from '@gw/common';
 import { DeliveryJob, RoutedDelivery } from './delivery-job';
 import { DELIVERY_QUEUE, REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
+import { mediaByUrl } from './media-by-url.util';
 import { OrderedLanes } from './ordered-lanes.service';
 import { storedBody } from './stored-body.util';
 
@@ -103,6 +104,12 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     if (!batch.length) return;
     const max = this.config.delivery.maxBodyBytes;
     const jobs = batch.map((d) => d.job);
+    for (const j of jobs) {
+      // Too big with its media inline: send the media by URL rather than drop the event.
+      if (Buffer.byteLength(j.body) <= max) continue;
+      const slim = mediaByUrl(j.body);
+      if (slim !== undefined && Buffer.byteLength(slim) <= max) j.body = slim;
+    }
     const sendable = jobs.filter((j) => Buffer.byteLength(j.body) <= max);
     const ok = new Set(sendable);
     // Event numbers in batch order: per instance, one rank per event.

@@ -41,6 +41,7 @@ describe('first-sight upserts', () => {
       messages: new MessageRepository(prisma),
       logger: new Logger('test'),
       wantsBase64: async () => false,
+      base64MaxBytes: 1024,
       downloadMedia: async () => ({ ok: false, reason: 'unknown-message' }),
       known: source,
     });

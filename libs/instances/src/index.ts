@@ -10,3 +10,4 @@ export * from './instance-messenger';
 export * from './send-request';
 export * from './send.exception';
 export * from './settings/instance-settings.store';
+export * from './media-parts';

@@ -46,6 +46,7 @@ describe('Baileys events -> webhook events', () => {
       messages: new MessageRepository(prisma),
       logger: new Logger('test'),
       wantsBase64: async () => false,
+      base64MaxBytes: 1024,
       downloadMedia: async () => ({ ok: false, reason: 'unknown-message' }),
     });
     ev = baileys.makeEventBuffer(logger);

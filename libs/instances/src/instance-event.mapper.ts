@@ -15,6 +15,7 @@ import type { MessageRepository } from '@gw/persistence';
 import type { EngineChat, EngineContact, EngineEvent, EngineMessage, HistoryBatch, MediaDownload, MessageUpdate } from '@gw/whatsapp';
 import { FirstSight, KnownJidsSource } from './first-sight';
 import { LidDirectory } from './lid-directory';
+import { MediaKeeper, MediaParts } from './media-parts';
 
 export interface MapperDeps {
   instanceId: string;
@@ -24,7 +25,10 @@ export interface MapperDeps {
   logger: Logger;
   /** Whether the instance webhook asks for media as base64 (webhookBase64). */
   wantsBase64: () => Promise<boolean>;
-  downloadMedia: (messageId: string) => Promise<MediaDownload>;
+  base64MaxBytes: number;
+  downloadMedia: (messageId: string, maxBytes: number) => Promise<MediaDownload>;
+  /** Media storage (S3 or the gateway's disk): records then carry mediaUrl. */
+  storage?: MediaKeeper;
   /** The store's contacts and chats; without it (no message store) there are no first-sight upserts. */
   known?: KnownJidsSource;
 }
@@ -41,8 +45,10 @@ const PERSON_JID = /@(s\.whatsapp\.net|lid)$/;
 export class InstanceEventMapper {
   readonly lids = new LidDirectory();
   private readonly firstSight?: FirstSight;
+  private readonly media: MediaParts;
 
   constructor(private readonly deps: MapperDeps) {
+    this.media = new MediaParts(deps);
     if (deps.known) this.firstSight = new FirstSight(deps.instanceId, deps.known, deps.logger);
   }
 
@@ -138,9 +144,7 @@ export class InstanceEventMapper {
       }
       if (!fresh.has(m.key.id)) continue;
       const record = messageRecord(m, instanceId);
-      if (m.hasMedia && record.message && (await this.deps.wantsBase64())) {
-        Object.assign(record.message, await this.base64Of(m.key.id));
-      }
+      if (m.hasMedia && record.message) Object.assign(record.message, await this.media.of(m.key.id, record.message));
       publish('MESSAGES_UPSERT', record);
       // Evolution's message path: a contact's first message brings one CONTACTS_UPSERT (an object, not a list).
       if (!m.key.fromMe && newContacts.delete(m.key.remoteJid)) {
@@ -188,14 +192,6 @@ export class InstanceEventMapper {
     const known = chats.filter((c) => !fresh.has(c.id));
     if (first.length) publish('CHATS_UPSERT', first.map((c) => chatUpsertPayload(c, instanceId)));
     if (known.length) publish('CHATS_UPDATE', known.map((c) => chatUpdatePayload(c, instanceId)));
-  }
-
-  /** `{base64}` with the decrypted media, or `{base64: null, base64Omitted}` saying why not. */
-  private async base64Of(messageId: string): Promise<Record<string, unknown>> {
-    const media = await this.deps.downloadMedia(messageId);
-    if (media.ok) return { base64: media.data.toString('base64') };
-    const { ok: _ok, ...why } = media;
-    return { base64: null, base64Omitted: why };
   }
 
   /** Stores and returns the ids never seen before; if the store fails, delivering beats deduplicating. */

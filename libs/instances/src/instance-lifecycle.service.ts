@@ -1,7 +1,8 @@
-import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EvolutionException, badRequest } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { EVENT_SINK, EventName, EventSink } from '@gw/events';
+import { MediaStorage } from '@gw/media';
 import { InstanceRepository, InstanceWithConfig, MessageRepository } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +32,7 @@ export class InstanceLifecycleService {
     private readonly targets: WebhookTargetCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly messages: MessageRepository,
+    @Optional() private readonly storage?: MediaStorage,
   ) {}
 
   state(instanceId: string): InstanceState {
@@ -145,6 +147,7 @@ export class InstanceLifecycleService {
           return (instance?.webhooks ?? (instance?.webhook ? [instance.webhook] : [])).some((h) => h.enabled && h.webhookBase64);
         },
         base64MaxBytes: this.config.delivery.base64MaxBytes,
+        storage: this.storage,
         minIntervalMs: this.config.messaging.sendMinIntervalMs,
         timeoutMs: this.config.messaging.sendTimeoutMs,
         logger: this.logger,

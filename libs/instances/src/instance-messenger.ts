@@ -12,6 +12,7 @@ import {
   WhatsAppMessaging,
 } from '@gw/whatsapp';
 import type { InstanceState } from './instance-state';
+import { declaredMimetype, MediaKeeper } from './media-parts';
 import { resolveRecipient } from './recipient.resolver';
 import type { SendRequest } from './send-request';
 import { SendException } from './send.exception';
@@ -28,6 +29,8 @@ export interface MessengerDeps {
   /** webhookBase64: SEND_MESSAGE then carries the media we sent, up to base64MaxBytes */
   wantsBase64: () => Promise<boolean>;
   base64MaxBytes: number;
+  /** Media storage: with S3 on, the media we send is stored too and the record carries mediaUrl. */
+  storage?: MediaKeeper;
   minIntervalMs: number;
   timeoutMs: number;
   logger: Logger;
@@ -153,6 +156,14 @@ export class InstanceMessenger {
     const media = sentMedia(request);
     if (media && record.message && media.length <= this.deps.base64MaxBytes && (await this.deps.wantsBase64().catch(() => false))) {
       record.message = { ...record.message, base64: media.toString('base64') };
+    }
+    if (media && record.message && this.deps.storage?.storesEverything && media.length <= this.deps.storage.maxBytes) {
+      try {
+        const { mediaUrl } = await this.deps.storage.keep(instanceId, sent.key.id, media, declaredMimetype(record.message));
+        record.message = { ...record.message, mediaUrl };
+      } catch (err) {
+        this.deps.logger.warn(`instance ${instanceName}: could not store the media of ${sent.key.id}: ${(err as Error).message}`);
+      }
     }
     this.deps.publish('SEND_MESSAGE', record);
     return record;

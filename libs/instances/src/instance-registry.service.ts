@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '@gw/config';
 import { WebhookTargetCache } from '@gw/delivery';
 import { EVENT_SINK, EventSink } from '@gw/events';
 import { InstanceRepository, MessageRepository, ProxyRepository } from '@gw/persistence';
+import { MediaStorage } from '@gw/media';
 import { KnownJidsRepository, StoreWriter } from '@gw/store';
 import { ProxyProtocol, WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { InstanceLeases } from './cluster/instance-lease.service';
@@ -30,6 +31,7 @@ export class InstanceRegistry {
     private readonly settings: InstanceSettingsStore,
     private readonly proxies: ProxyRepository,
     @Optional() private readonly store?: StoreWriter,
+    @Optional() private readonly storage?: MediaStorage,
     @Optional() private readonly knownJids?: KnownJidsRepository,
   ) {
     // Another node took the instance over (we were paused or cut off): stop at once, no logout.
@@ -90,6 +92,7 @@ export class InstanceRegistry {
           return (instance?.webhooks ?? (instance?.webhook ? [instance.webhook] : [])).some((h) => h.enabled && h.webhookBase64);
         },
         base64MaxBytes: this.config.delivery.base64MaxBytes,
+        storage: this.storage,
         // Connection bookkeeping must never stop an event: a database blip is logged, not fatal.
         saveConnection: (fields) =>
           this.repository.updateConnection(instanceId, fields).catch((err) =>

@@ -7,6 +7,7 @@ import * as QRCode from 'qrcode';
 import type { KnownJidsSource } from './first-sight';
 import { InstanceEventMapper } from './instance-event.mapper';
 import { InstanceEventPublisher } from './instance-event-publisher';
+import type { MediaKeeper } from './media-parts';
 import { InstanceState, LastClose, QR_LIMIT_MESSAGE, QrSnapshot } from './instance-state';
 
 export interface RuntimeDeps {
@@ -14,6 +15,8 @@ export interface RuntimeDeps {
   messages: MessageRepository;
   wantsBase64: () => Promise<boolean>;
   base64MaxBytes: number;
+  /** Media storage: inbound media records then carry mediaUrl. */
+  storage?: MediaKeeper;
   events: EventSink;
   saveConnection: (fields: ConnectionFields) => Promise<void>;
   qrcodeLimit: number;
@@ -75,7 +78,9 @@ export class InstanceRuntime {
       messages: deps.messages,
       logger: deps.logger,
       wantsBase64: deps.wantsBase64,
-      downloadMedia: (id) => deps.session.downloadMedia(id, deps.base64MaxBytes),
+      base64MaxBytes: deps.base64MaxBytes,
+      downloadMedia: (id, maxBytes) => deps.session.downloadMedia(id, maxBytes),
+      storage: deps.storage,
       known: deps.known,
     });
     deps.session.onEvent((event) => {

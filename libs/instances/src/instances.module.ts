@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MediaModule } from '@gw/media';
 import { AuthStateRepository, CloudApiRepository } from '@gw/persistence';
 import { WhatsAppModule } from '@gw/whatsapp';
 import { ApplicationStartupNotifier } from './application-startup.notifier';
@@ -10,7 +11,7 @@ import { SessionRestorer } from './session-restorer.service';
 import { InstanceSettingsStore } from './settings/instance-settings.store';
 
 @Module({
-  imports: [WhatsAppModule.forRoot(AuthStateRepository, CloudApiRepository)],
+  imports: [WhatsAppModule.forRoot(AuthStateRepository, CloudApiRepository), MediaModule],
   providers: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, ApplicationStartupNotifier, InstanceLeases, NodeDirectory, InstanceSettingsStore],
   exports: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, InstanceLeases, NodeDirectory, InstanceSettingsStore],
 })

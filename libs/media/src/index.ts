@@ -6,3 +6,7 @@ export * from './media.module';
 export * from './sticker-converter.service';
 export * from './voice-note-converter.service';
 export * from './waveform.util';
+export * from './storage/local-media.store';
+export * from './storage/media-key.util';
+export * from './storage/media-storage.service';
+export * from './storage/media-url.signer';

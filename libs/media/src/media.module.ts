@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { ConversionPool } from './conversion-pool';
 import { FfmpegService } from './ffmpeg.service';
+import { MediaStorage } from './storage/media-storage.service';
 import { StickerConverter } from './sticker-converter.service';
 import { VoiceNoteConverter } from './voice-note-converter.service';
 
 /**
  * Media conversion for outgoing messages: voice notes (ffmpeg) and stickers (sharp) share one
- * bounded pool. Storage (S3 / signed URLs) and Cloud API media belong here too, as they come.
+ * bounded pool. Storage: S3 or the gateway's disk behind signed URLs (MediaStorage).
  */
 @Module({
   providers: [
@@ -20,7 +21,8 @@ import { VoiceNoteConverter } from './voice-note-converter.service';
     FfmpegService,
     VoiceNoteConverter,
     StickerConverter,
+    MediaStorage,
   ],
-  exports: [ConversionPool, VoiceNoteConverter, StickerConverter],
+  exports: [ConversionPool, VoiceNoteConverter, StickerConverter, MediaStorage],
 })
 export class MediaModule {}

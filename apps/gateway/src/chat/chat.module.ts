@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
+import { MediaModule } from '@gw/media';
 import { LoadInstancePipe } from '../instance/instance.param';
 import { MediaFetcher } from '../message/media-fetcher.service';
 import { MediaLoader } from '../message/media.loader';
@@ -10,7 +11,7 @@ import { MediaBase64UseCase } from './media-base64.use-case';
 import { ProfileUseCase } from './profile.use-case';
 
 @Module({
-  imports: [InstancesModule],
+  imports: [InstancesModule, MediaModule],
   controllers: [ChatController],
   providers: [
     ChatSessionService,

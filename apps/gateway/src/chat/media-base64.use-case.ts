@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '@gw/common';
+import { MediaStorage } from '@gw/media';
 import { MessageRepository } from '@gw/persistence';
 import type { Json, MediaDownload, StoredMessage } from '@gw/whatsapp';
 import { MAX_MEDIA_BYTES } from '../message/media.loader';
@@ -28,12 +29,13 @@ function explain(result: Exclude<MediaDownload, { ok: true }>): string {
   return `Error: could not download the media (${result.error ?? result.reason})`;
 }
 
-/** getBase64FromMediaMessage: a stored (or given) message's media, downloaded and decrypted. */
+/** getBase64FromMediaMessage: a stored (or given) message's media, from media storage or downloaded and decrypted. */
 @Injectable()
 export class MediaBase64UseCase {
   constructor(
     private readonly sessions: ChatSessionService,
     private readonly messages: MessageRepository,
+    private readonly storage: MediaStorage,
   ) {}
 
   execute(instance: Target, dto: GetBase64Dto) {
@@ -49,8 +51,9 @@ export class MediaBase64UseCase {
       if (!mediaType) throw badRequest('The message is not of the media type');
       const media = content![mediaType] as MediaFields;
 
-      // the engine's recent cache has the freshest copy; older messages come from the store
-      let result = await rt.session.downloadMedia(key.id, MAX_MEDIA_BYTES);
+      // stored media first (no trip to WhatsApp); then the engine's recent cache; older messages from the store
+      const kept = await this.storage.read(instance.id, key.id);
+      let result: MediaDownload = kept ? { ok: true, data: kept } : await rt.session.downloadMedia(key.id, MAX_MEDIA_BYTES);
       if (!result.ok && result.reason === 'unknown-message') result = await rt.session.chat.downloadStoredMedia(stored, MAX_MEDIA_BYTES);
       if (!result.ok) throw badRequest(explain(result));
       return {

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { InstancesModule } from '@gw/instances';
+import { MediaModule } from '@gw/media';
 import { CloudInboundService } from './cloud-inbound.service';
 import { MetaInboundProcessor } from './meta-inbound.processor';
 import { MetaWebhookController } from './meta-webhook.controller';
@@ -6,6 +8,7 @@ import { MetaWebhookIntake } from './meta-webhook-intake.service';
 
 /** WhatsApp Cloud API: Meta's inbound webhooks (verification, signed notifications, durable processing). */
 @Module({
+  imports: [InstancesModule, MediaModule],
   controllers: [MetaWebhookController],
   providers: [MetaWebhookIntake, MetaInboundProcessor, CloudInboundService],
 })

@@ -1,7 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import { WebhookTargetCache } from '@gw/delivery';
 import { EVENT_SINK, EventName, EventSink, contactPayload, messageRecord, messageUpdatePayload } from '@gw/events';
+import { InstanceRegistry, MediaParts } from '@gw/instances';
+import { MediaStorage } from '@gw/media';
 import { CloudApiRepository, MessageRepository } from '@gw/persistence';
-import { CLOUD_API_INTEGRATION, CloudChangeValue, CloudNotification, NormalizedChange, normalizeChange } from '@gw/whatsapp';
+import {
+  CLOUD_API_INTEGRATION,
+  CloudChangeValue,
+  CloudNotification,
+  EngineMessage,
+  NormalizedChange,
+  cloudMediaId,
+  normalizeChange,
+} from '@gw/whatsapp';
 
 type Target = { id: string; name: string };
 
@@ -20,6 +32,10 @@ export class CloudInboundService {
     @Inject(EVENT_SINK) private readonly sink: EventSink,
     private readonly cloud: CloudApiRepository,
     private readonly messages: MessageRepository,
+    private readonly registry: InstanceRegistry,
+    private readonly storage: MediaStorage,
+    private readonly targets: WebhookTargetCache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async handle(notification: CloudNotification, instanceName?: string): Promise<void> {
@@ -88,7 +104,9 @@ export class CloudInboundService {
       if (change.contacts.length) await publish('CONTACTS_UPSERT', change.contacts.map((c) => contactPayload(c, instance.id)));
     }
     for (const m of messages) {
-      await publish('MESSAGES_UPSERT', messageRecord(m, instance.id));
+      const record = messageRecord(m, instance.id);
+      if (record.message && cloudMediaId(m.message)) Object.assign(record.message, await this.mediaOf(instance, m));
+      await publish('MESSAGES_UPSERT', record);
       published.add(messageKey(m.key.id));
     }
     for (const u of change.updates) {
@@ -98,5 +116,30 @@ export class CloudInboundService {
       await publish('MESSAGES_UPDATE', messageUpdatePayload(u, instance.id, messageId));
       published.add(key);
     }
+  }
+
+  /**
+   * Inbound media, like a Baileys instance's: downloaded through the Graph API (media id -> URL ->
+   * bytes, with the instance's token and proxy) into storage (mediaUrl) and/or inline base64.
+   */
+  private async mediaOf(instance: Target, m: EngineMessage): Promise<Record<string, unknown>> {
+    const session = this.registry.get(instance.id)?.session;
+    if (!session) {
+      this.logger.warn(`instance ${instance.name}: media of ${m.key.id} not fetched: the instance is not open on this node`);
+      return {};
+    }
+    const parts = new MediaParts({
+      instanceId: instance.id,
+      instanceName: instance.name,
+      logger: this.logger,
+      wantsBase64: async () => {
+        const hook = (await this.targets.get(instance.id))?.webhook;
+        return !!hook?.enabled && hook.webhookBase64;
+      },
+      base64MaxBytes: this.config.delivery.base64MaxBytes,
+      downloadMedia: (_id, maxBytes) => session.chat.downloadStoredMedia(m, maxBytes),
+      storage: this.storage,
+    });
+    return parts.of(m.key.id, m.message);
   }
 }

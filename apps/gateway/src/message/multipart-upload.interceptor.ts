@@ -4,6 +4,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import multer, { MulterError } from 'multer';
 import type { Observable } from 'rxjs';
 import { MAX_MEDIA_BYTES } from './media.loader';
+import { SingleCopyMemoryStorage } from './single-copy-memory.storage';
 
 export const UPLOAD_FIELD = 'file';
 /** Form fields are short (numbers, captions, JSON for quoted/mentioned); captions stop at 4096. */
@@ -38,14 +39,14 @@ function uploadError(err: unknown): unknown {
 
 /**
  * `multipart/form-data` sends (Evolution v2 accepts them): the other fields arrive as form
- * fields, the media as the `file` part, streamed into memory with the same 64 MB cap as JSON
- * media. An interceptor runs after the guards, so nothing is read before the caller is
+ * fields, the media as the `file` part, streamed into one buffer (held once) with the same 64 MB
+ * cap as JSON media. An interceptor runs after the guards, so nothing is read before the caller is
  * authenticated; JSON bodies pass through untouched.
  */
 @Injectable()
 export class MultipartUploadInterceptor implements NestInterceptor {
   private readonly parse: RequestHandler = multer({
-    storage: multer.memoryStorage(),
+    storage: new SingleCopyMemoryStorage(MAX_MEDIA_BYTES),
     limits: { fileSize: MAX_MEDIA_BYTES, files: 1, fields: MAX_FIELDS, parts: MAX_FIELDS + 1, fieldSize: MAX_FIELD_BYTES },
   }).single(UPLOAD_FIELD);
 

@@ -34,13 +34,38 @@ export async function downloadMedia(
   if (media.fileLength > maxBytes) return { ok: false, reason: 'too-large', size: media.fileLength };
   try {
     const data = await withTimeout(
-      baileys.downloadMediaMessage(msg, 'buffer', dispatcher ? { options: { dispatcher } as never } : {}, { logger, reuploadRequest: sock.updateMediaMessage }),
+      (async () => {
+        const opts = dispatcher ? { options: { dispatcher } as never } : {};
+        const stream = await baileys.downloadMediaMessage(msg, 'stream', opts, { logger, reuploadRequest: sock.updateMediaMessage });
+        return collect(stream, media.fileLength, maxBytes);
+      })(),
       DOWNLOAD_TIMEOUT_MS,
       'media download',
     );
-    if (data.length > maxBytes) return { ok: false, reason: 'too-large', size: data.length };
+    if (!data) return { ok: false, reason: 'too-large', size: media.fileLength || undefined };
     return { ok: true, data };
   } catch (err) {
     return { ok: false, reason: 'download-failed', error: (err as Error).message };
   }
+}
+
+/**
+ * The decrypted stream into one buffer of the declared size, so the media is held once (chunks
+ * are copied in and dropped; collecting them and concatenating would hold it twice). Undefined
+ * as soon as more than maxBytes arrive.
+ */
+async function collect(stream: AsyncIterable<Buffer> & { destroy(): void }, declared: number, maxBytes: number): Promise<Buffer | undefined> {
+  let out = Buffer.allocUnsafe(Math.min(Math.max(declared, 64 * 1024), maxBytes));
+  let size = 0;
+  for await (const chunk of stream) {
+    if (size + chunk.length > maxBytes) {
+      stream.destroy();
+      return undefined;
+    }
+    // A file larger than declared (rare): grow once, doubling.
+    if (size + chunk.length > out.length) out = Buffer.concat([out.subarray(0, size)], Math.min(Math.max(out.length * 2, size + chunk.length), maxBytes));
+    chunk.copy(out, size);
+    size += chunk.length;
+  }
+  return size === out.length ? out : out.subarray(0, size);
 }

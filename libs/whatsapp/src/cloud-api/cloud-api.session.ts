@@ -10,6 +10,7 @@ import {
 import type { EngineEvent, EngineEventListener, MediaDownload, SessionOptions, WhatsAppSession } from '../whatsapp-engine.port';
 import type { CloudCredentials, CloudCredentialsStore } from './cloud-api.types';
 import { buildCloudMessage } from './cloud-outgoing.builder';
+import { downloadCloudMedia } from './cloud-media';
 import { cloudChatOperations, cloudGroupOperations } from './cloud-unsupported.operations';
 import { GraphApiClient, GraphApiError } from './graph-api.client';
 import { jidOf } from './cloud-inbound.normalizer';
@@ -28,7 +29,12 @@ export class CloudApiSession implements WhatsAppSession {
   /** Graph API calls of this number go through its proxy when it has one. */
   private route?: ProxyRoute;
   readonly groups = cloudGroupOperations();
-  readonly chat = cloudChatOperations();
+  readonly chat = cloudChatOperations({
+    downloadStoredMedia: async (stored, maxBytes) => {
+      if (!this.credentials) return { ok: false, reason: 'download-failed', error: 'the Cloud API instance is not connected' };
+      return downloadCloudMedia(this.graph, this.credentials, stored, maxBytes, this.route?.dispatcher);
+    },
+  });
 
   constructor(
     private readonly options: SessionOptions,
@@ -110,15 +116,27 @@ export class CloudApiSession implements WhatsAppSession {
     throw new Error('Cloud API instances do not pair with a code or QR');
   }
 
-  /** Inbound media stays on Meta (only its media id is stored); fetching it is not built yet, see docs/cloud-api.md. */
+  /** No recent-message cache here: callers go on to chat.downloadStoredMedia with the stored message (its media id). */
   async downloadMedia(): Promise<MediaDownload> {
-    return { ok: false, reason: 'download-failed', error: 'media download is not available for Cloud API instances yet' };
+    return { ok: false, reason: 'unknown-message' };
   }
 
   async sendMessage(jid: string, content: OutgoingContent, options?: SendOptions): Promise<EngineMessage> {
     const credentials = this.credentials;
     if (!this.open || !credentials) throw new EngineNotConnectedError();
-    const out = buildCloudMessage(jid, content, options);
+    // Media given as bytes (base64 or an upload) goes up to Meta first and is sent by its id.
+    const uploaded =
+      content.kind === 'media' && !content.media.url
+        ? await this.graph.uploadMedia(
+            credentials.phoneNumberId,
+            credentials.accessToken,
+            content.media.data,
+            content.media.mimetype,
+            content.media.fileName ?? 'file',
+            this.route?.dispatcher,
+          )
+        : undefined;
+    const out = buildCloudMessage(jid, content, options, uploaded);
     const res = await this.graph.sendMessage(credentials.phoneNumberId, credentials.accessToken, out.body, this.route?.dispatcher);
     const id = res.messages?.[0]?.id;
     if (!id) throw new Error('Graph API accepted the message without returning its id');

@@ -16,13 +16,16 @@ describe('Cloud API outgoing messages', () => {
     expect(out).toMatchObject({ message: { conversation: 'see https://x.test' }, messageType: 'conversation' });
   });
 
-  it('media by link; base64 media is refused with a clear reason', () => {
+  it('media by link, or by the id /media gave for uploaded bytes; bytes without either are refused', () => {
     const media = { data: Buffer.from('x'), mimetype: 'application/pdf', fileName: 'a.pdf', url: 'https://files.test/a.pdf' };
     expect(buildCloudMessage(JID, { kind: 'media', mediaType: 'document', media, caption: 'doc' }).body).toMatchObject({
       type: 'document',
       document: { link: 'https://files.test/a.pdf', caption: 'doc', filename: 'a.pdf' },
     });
     expect(() => buildCloudMessage(JID, { kind: 'media', mediaType: 'image', media: { ...media, url: undefined } })).toThrow(CloudUnsupportedError);
+    const byId = buildCloudMessage(JID, { kind: 'media', mediaType: 'image', media: { ...media, url: undefined }, caption: 'c' }, {}, 'MEDIA1');
+    expect(byId.body).toMatchObject({ type: 'image', image: { id: 'MEDIA1', caption: 'c' } });
+    expect(byId.message).toEqual({ imageMessage: { mediaId: 'MEDIA1', mimetype: 'application/pdf', caption: 'c', fileName: 'a.pdf' } });
   });
 
   it('template: name, language code and components as Meta expects them', () => {

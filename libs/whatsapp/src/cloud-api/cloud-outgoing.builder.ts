@@ -1,7 +1,7 @@
 import type { Json } from '../engine-events.types';
 import type { OutgoingButton, OutgoingContactCard, OutgoingContent, SendOptions } from '../messaging.types';
 
-/** Content the Cloud API cannot carry (polls, statuses, base64 media, pix/copy/call buttons). */
+/** Content the Cloud API cannot carry (polls, statuses, pix/copy/call buttons). */
 export class CloudUnsupportedError extends Error {
   constructor(message: string) {
     super(message);
@@ -19,12 +19,12 @@ export interface CloudOutgoing {
 
 const digits = (jid: string) => jid.split('@')[0].split(':')[0];
 
-/** Turns engine-neutral content into a Graph API message body (and the record's message). */
-export function buildCloudMessage(jid: string, content: OutgoingContent, options: SendOptions = {}): CloudOutgoing {
+/** Turns engine-neutral content into a Graph API message body (and the record's message). `mediaId`: media uploaded with /media. */
+export function buildCloudMessage(jid: string, content: OutgoingContent, options: SendOptions = {}, mediaId?: string): CloudOutgoing {
   if (jid.endsWith('@g.us') || jid.endsWith('@broadcast') || jid.endsWith('@newsletter')) {
     throw new CloudUnsupportedError('Cloud API instances send to phone numbers only (no groups, broadcasts or channels)');
   }
-  const { payload, message, messageType } = contentPart(content);
+  const { payload, message, messageType } = contentPart(content, mediaId);
   const body: Json = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
@@ -35,7 +35,7 @@ export function buildCloudMessage(jid: string, content: OutgoingContent, options
   return { body, message, messageType };
 }
 
-function contentPart(c: OutgoingContent): { payload: Json; message: Json; messageType: string } {
+function contentPart(c: OutgoingContent, mediaId?: string): { payload: Json; message: Json; messageType: string } {
   switch (c.kind) {
     case 'text':
       return {
@@ -44,9 +44,9 @@ function contentPart(c: OutgoingContent): { payload: Json; message: Json; messag
         messageType: 'conversation',
       };
     case 'media': {
-      if (!c.media.url) throw new CloudUnsupportedError('Cloud API instances send media by URL: pass an http(s) link in media');
+      if (!c.media.url && !mediaId) throw new CloudUnsupportedError('Cloud API media needs a link or an uploaded media id');
       const type = c.mediaType;
-      const part: Json = { link: c.media.url };
+      const part: Json = mediaId ? { id: mediaId } : { link: c.media.url };
       if (c.caption && type !== 'audio' && type !== 'sticker') part.caption = c.caption;
       if (type === 'document' && c.media.fileName) part.filename = c.media.fileName;
       const messageType = `${type}Message`;
@@ -54,7 +54,7 @@ function contentPart(c: OutgoingContent): { payload: Json; message: Json; messag
         payload: { type, [type]: part },
         message: {
           [messageType]: {
-            url: c.media.url,
+            ...(mediaId ? { mediaId } : { url: c.media.url }),
             mimetype: c.media.mimetype,
             ...(c.caption ? { caption: c.caption } : {}),
             ...(c.media.fileName ? { fileName: c.media.fileName } : {}),

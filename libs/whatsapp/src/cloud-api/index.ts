@@ -4,3 +4,4 @@ export * from './cloud-api.session';
 export * from './cloud-inbound.normalizer';
 export * from './cloud-outgoing.builder';
 export * from './graph-api.client';
+export * from './cloud-media';
