@@ -17,3 +17,4 @@ export * from './webhook-health.service';
 export * from './webhook-signature';
 export * from './webhook-headers';
 export * from './ssrf-target.interceptor';
+export * from './rabbitmq';

@@ -16,6 +16,7 @@ import { DeliveryJob, RoutedDelivery } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
 import { InstanceWithConfig } from '@gw/persistence';
 import { WebhookTargetCache } from './webhook-target.cache';
+import { RabbitmqRouting } from './rabbitmq/rabbitmq-routing.service';
 
 interface Target {
   kind: 'instance' | 'global';
@@ -60,6 +61,7 @@ export class WebhookRouter implements EventSink {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly targetsCache: WebhookTargetCache,
     private readonly producer: DeliveryProducer,
+    private readonly rabbitmq: RabbitmqRouting,
   ) {}
 
   async publish(event: GatewayEvent): Promise<void> {
@@ -90,17 +92,19 @@ export class WebhookRouter implements EventSink {
   }
 
   private async route(events: GatewayEvent[]): Promise<void> {
-    const routed: { event: GatewayEvent; instance: InstanceWithConfig | null; targets: Target[]; cloudBody: unknown }[] = [];
+    const routed: { event: GatewayEvent; instance: InstanceWithConfig | null; targets: Target[]; cloudBody: unknown; rabbit: RoutedDelivery[] }[] = [];
     for (const event of events) {
       const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
       const cloudBody = instance ? this.cloudBody(event, instance) : null;
       const targets = this.targets(event, instance).filter((t) => t.format !== CLOUD_API_FORMAT || cloudBody);
-      if (targets.length) routed.push({ event, instance, targets, cloudBody });
+      const rabbit = await this.rabbitmq.deliveries(event, this.config.auth.exposeInFetchInstances && instance ? instance.token : null);
+      if (targets.length || rabbit.length) routed.push({ event, instance, targets, cloudBody, rabbit });
     }
     if (!routed.length) return;
     // Numbered by the producer, in the statement that writes the outbox rows (event order kept).
     const deliveries: RoutedDelivery[] = [];
-    for (const { event, instance, targets, cloudBody } of routed) {
+    for (const { event, instance, targets, cloudBody, rabbit } of routed) {
+      deliveries.push(...rabbit);
       const apikey = this.config.auth.exposeInFetchInstances && instance ? instance.token : null;
       for (const t of targets) {
         const cloud = t.format === CLOUD_API_FORMAT;
