@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
+import { withTimeout } from '@gw/common';
 import { ChannelModel, ConfirmChannel, connect } from 'amqplib';
 import { RabbitmqDestination } from './rabbitmq-destination';
 
 const MAX_BACKOFF_MS = 10_000;
 const CONFIRM_TIMEOUT_MS = 15_000;
+const DECLARE_TIMEOUT_MS = 10_000;
 
 export interface PublishItem {
   destination: RabbitmqDestination;
@@ -106,15 +108,22 @@ export class RabbitmqChannel implements OnModuleDestroy {
     if (this.declared.has(key)) return;
     const conn = this.connection;
     if (!conn) throw new Error('not connected');
-    const ch = await conn.createChannel();
+    // Bounded: a broker that goes away mid-declaration must not hold the publisher forever.
+    const ch = await withTimeout(conn.createChannel(), DECLARE_TIMEOUT_MS, 'open a channel');
     ch.on('error', () => undefined); // reported through the rejected call below
     try {
-      await ch.assertExchange(d.exchange, 'topic', { durable: true, autoDelete: false });
-      await ch.assertQueue(d.queue, { durable: true, autoDelete: false, arguments: { 'x-queue-type': 'quorum' } });
-      await ch.bindQueue(d.queue, d.exchange, d.routingKey);
+      await withTimeout(
+        (async () => {
+          await ch.assertExchange(d.exchange, 'topic', { durable: true, autoDelete: false });
+          await ch.assertQueue(d.queue, { durable: true, autoDelete: false, arguments: { 'x-queue-type': 'quorum' } });
+          await ch.bindQueue(d.queue, d.exchange, d.routingKey);
+        })(),
+        DECLARE_TIMEOUT_MS,
+        `declare ${d.queue}`,
+      );
       this.declared.add(key);
     } finally {
-      await ch.close().catch(() => undefined);
+      ch.close().catch(() => undefined); // not awaited: closing on a dead connection never answers
     }
   }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { withTimeout } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { parseEventName, wireName } from '@gw/events';
 import { DeliveryStatus, PendingPublish, RabbitmqRepository } from '@gw/persistence';
@@ -60,7 +61,7 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
     while (!this.stopped) {
       let published = 0;
       try {
-        published = await this.pass();
+        published = await withTimeout(this.pass(), PASS_TIMEOUT_MS, 'publish pass');
       } catch (err) {
         this.logger.warn(`publish pass failed: ${(err as Error).message}`);
       }
@@ -101,7 +102,7 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
       const failed = items.filter((i) => i.error);
       if (failed.length) this.logger.warn(`${failed.length} of ${rows.length} publishes not confirmed (${failed[0].error!.message}); kept pending`);
       return rows.length;
-    }, PASS_TIMEOUT_MS);
+    }, PASS_TIMEOUT_MS + 5_000);
     return tried ?? 0;
   }
 
