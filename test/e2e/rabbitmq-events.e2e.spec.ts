@@ -197,16 +197,22 @@ describe('events into RabbitMQ (e2e, real broker)', () => {
     // A memory alarm makes the broker stop reading from publishers: publishes go out, no ack comes back.
     await broker.ctl(['set_vm_memory_high_watermark', '0']);
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await send(`unacked ${i}`)).id);
+    // The alarm takes hold at the broker's next memory check: publish until the broker blocks us
+    // (the publish that meets the alarm is left without an ack), then a few more that wait.
+    for (let i = 0; i < 40 && !gateway.logs.some((l) => l.includes('broker blocks publishing')); i++) {
+      ids.push((await send(`unacked ${i}`)).id);
+      await new Promise((r) => setImmediate(r));
+    }
     await gateway.waitForLog(/broker blocks publishing/, 1, 30_000);
+    for (let i = 0; i < 3; i++) ids.push((await send(`while blocked ${i}`)).id);
     await waitInOutbox(gateway, ids); // the guarantee starts once an event is in the outbox
     await gateway.stop('SIGKILL');
+    const beforeKill = c.messages.filter((m) => ids.includes(m.body.data?.key?.id)).length;
     await broker.ctl(['set_vm_memory_high_watermark', '0.4']);
-    // The alarm takes hold at the broker's next memory check: the first publishes may still get through.
-    expect(c.messages.filter((m) => ids.includes(m.body.data?.key?.id)).length).toBeLessThan(ids.length);
+    expect(beforeKill).toBeLessThan(ids.length);
 
     gateway = await env.startGateway(rabbitEnv());
-    await c.waitUntil(() => ids.every((id) => c.messages.some((m) => m.body.data?.key?.id === id)), 'the 5 unacked messages', 60_000);
+    await c.waitUntil(() => ids.every((id) => c.messages.some((m) => m.body.data?.key?.id === id)), `the ${ids.length} messages sent while the broker blocked`, 60_000);
     expectAllOnceOrSameId(c, ids);
     // ...and the log says delivered for each.
     const log = await gateway.api('GET', `/webhook/deliveries/${NAME}?limit=200`, { apikey: API_KEY });
@@ -229,8 +235,9 @@ describe('events into RabbitMQ (e2e, real broker)', () => {
 /** Polls the delivery log until a RabbitMQ delivery of each WhatsApp message id is there. */
 async function waitInOutbox(gateway: GatewayProcess, keyIds: string[]) {
   for (let i = 0; i < 100; i++) {
-    const list = await gateway.api('GET', `/webhook/deliveries/${NAME}?limit=50`, { apikey: API_KEY });
-    const rows = (list.body.deliveries as { id: string; target: string }[]).filter((d) => d.target === 'rabbitmq');
+    const list = await gateway.api('GET', `/webhook/deliveries/${NAME}?limit=500`, { apikey: API_KEY });
+    // Newest first: the messages of this test are among the latest RabbitMQ rows.
+    const rows = (list.body.deliveries as { id: string; target: string }[]).filter((d) => d.target === 'rabbitmq').slice(0, keyIds.length + 10);
     const found = new Set<string>();
     for (const r of rows) {
       const one = await gateway.api('GET', `/webhook/deliveries/${NAME}/${r.id}`, { apikey: API_KEY });
