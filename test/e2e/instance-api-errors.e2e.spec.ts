@@ -142,11 +142,11 @@ describe('instance API: auth and errors (e2e)', () => {
     expect(await gateway.api('DELETE', '/whatsapp/instance/logout/gamma', { apikey: API_KEY })).toEqual(notConnected);
   });
 
-  it('answers 501 naming the route for integrations it does not serve (typebot, chatwoot, rabbitmq, ...)', async () => {
+  it('answers 501 naming the route for integrations it does not serve (typebot, chatwoot, sqs, ...)', async () => {
     for (const [method, path] of [
       ['POST', '/whatsapp/typebot/create/alpha'],
       ['GET', '/whatsapp/chatwoot/find/alpha'],
-      ['POST', '/whatsapp/rabbitmq/set/alpha'],
+      ['POST', '/whatsapp/sqs/set/alpha'],
       ['PUT', '/whatsapp/evolutionBot/update/x1/alpha'],
     ]) {
       const res = await gateway.api(method, path, { apikey: API_KEY, ...(method === 'GET' ? {} : { body: {} }) });

@@ -161,14 +161,14 @@ describe('n8n node replay: instances, configuration, chats (e2e)', () => {
     }
   });
 
-  it('row 11 setRabbitMQ: 501 in the envelope naming the route', async () => {
+  it('row 11 setRabbitMQ: served; on a gateway without RABBITMQ_ENABLED a 400 in the envelope says so (test/e2e/rabbitmq-events covers the broker)', async () => {
     const cases: [string, string, unknown][] = [
       ['POST', `/rabbitmq/set/${NAME}`, { rabbitmq: { enabled: true, events: ['MESSAGES_UPSERT'] } }],
       ['GET', `/rabbitmq/find/${NAME}`, undefined],
     ];
     for (const [method, path, body] of cases) {
       const res = await n8n.request(method, path, body);
-      expect({ path, res }).toEqual({ path, res: { status: 501, body: envelope(501, 'Not Implemented', `${method} ${path} is not supported`) } });
+      expect({ path, res }).toEqual({ path, res: { status: 400, body: envelope(400, 'Bad Request', 'RabbitMQ is disabled on this gateway (set RABBITMQ_ENABLED=true and RABBITMQ_URI)') } });
     }
   });
 

@@ -8,6 +8,7 @@ import { InstancesModule } from '@gw/instances';
 import { ChatModule } from './chat/chat.module';
 import { SettingsModule } from './settings/settings.module';
 import { ProxyModule } from './proxy/proxy.module';
+import { RabbitmqModule } from './rabbitmq/rabbitmq.module';
 import { StoreModule } from '@gw/store';
 import { CloudApiModule } from './cloud-api/cloud-api.module';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
@@ -42,6 +43,7 @@ export class AppModule {
         ChatFindModule,
         SettingsModule,
         ProxyModule,
+        RabbitmqModule,
         CloudApiModule,
         MediaFileModule,
       ],

@@ -117,6 +117,16 @@ export interface AppConfig {
     /** Raw WEBHOOK_EVENTS_* switches, read by the event catalogue. */
     eventSwitches: Record<string, boolean>;
   };
+  rabbitmq: {
+    /** RABBITMQ_ENABLED with a URI: events also go to RabbitMQ (per instance via /rabbitmq/set). */
+    enabled: boolean;
+    uri?: string;
+    exchangeName: string;
+    globalEnabled: boolean;
+    prefixKey: string;
+    /** Raw RABBITMQ_EVENTS_* switches: which events go to the global exchange. */
+    eventSwitches: Record<string, boolean>;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

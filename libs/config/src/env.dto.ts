@@ -363,4 +363,25 @@ export class EnvVars {
   @IsOptional()
   @IsString()
   WA_BUSINESS_APP_SECRET?: string;
+
+  // RabbitMQ (README "RabbitMQ"): Evolution v2's names. Per-event switches are RABBITMQ_EVENTS_<NAME>.
+  @Transform(toBool)
+  @IsBoolean()
+  RABBITMQ_ENABLED = false;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^amqps?:\/\//, { message: 'RABBITMQ_URI must be an amqp:// or amqps:// URI' })
+  RABBITMQ_URI?: string;
+
+  @IsString()
+  @IsNotEmpty({ message: 'RABBITMQ_EXCHANGE_NAME must not be empty' })
+  RABBITMQ_EXCHANGE_NAME = 'evolution_exchange';
+
+  @Transform(toBool)
+  @IsBoolean()
+  RABBITMQ_GLOBAL_ENABLED = false;
+
+  @IsString()
+  RABBITMQ_PREFIX_KEY = '';
 }

@@ -54,6 +54,28 @@ describe('loadConfig', () => {
     expect(c.globalWebhook.eventSwitches).toEqual({ QRCODE_UPDATED: true, GROUP_UPDATE: false });
   });
 
+  it('reads Evolution\'s RABBITMQ_* names; enabled needs a URI; a non-AMQP URI is a config error', () => {
+    const c = loadConfig({
+      ...base,
+      RABBITMQ_ENABLED: 'true',
+      RABBITMQ_URI: 'amqp://guest:guest@rabbit:5672',
+      RABBITMQ_GLOBAL_ENABLED: 'true',
+      RABBITMQ_PREFIX_KEY: 'evo',
+      RABBITMQ_EVENTS_MESSAGES_UPSERT: 'true',
+      RABBITMQ_EVENTS_CALL: 'false',
+    });
+    expect(c.rabbitmq).toEqual({
+      enabled: true,
+      uri: 'amqp://guest:guest@rabbit:5672',
+      exchangeName: 'evolution_exchange',
+      globalEnabled: true,
+      prefixKey: 'evo',
+      eventSwitches: { MESSAGES_UPSERT: true, CALL: false },
+    });
+    expect(loadConfig({ ...base, RABBITMQ_ENABLED: 'true' }).rabbitmq.enabled).toBe(false);
+    expect(() => loadConfig({ ...base, RABBITMQ_URI: 'http://rabbit' })).toThrow(/RABBITMQ_URI must be an amqp/);
+  });
+
   it('reads the encryption key ring from ENCRYPTION_KEYS or ENCRYPTION_KEYS_FILE, never quoting a bad key', () => {
     const { mkdtempSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
     const { join } = jest.requireActual<typeof import('node:path')>('node:path');

@@ -36,11 +36,11 @@ function flatten(errors: ValidationError[]): string[] {
   });
 }
 
-function eventSwitches(env: NodeJS.ProcessEnv): Record<string, boolean> {
+function eventSwitches(env: NodeJS.ProcessEnv, prefix = 'WEBHOOK_EVENTS_'): Record<string, boolean> {
   const switches: Record<string, boolean> = {};
   for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('WEBHOOK_EVENTS_') && value !== undefined) {
-      switches[key.slice('WEBHOOK_EVENTS_'.length)] = ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
+    if (key.startsWith(prefix) && value !== undefined) {
+      switches[key.slice(prefix.length)] = ['true', '1', 'yes', 'on'].includes(value.toLowerCase());
     }
   }
   return switches;
@@ -153,6 +153,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       secret: vars.WEBHOOK_GLOBAL_SECRET,
       hubSignature: vars.WEBHOOK_GLOBAL_HUB_SIGNATURE,
       eventSwitches: eventSwitches(env),
+    },
+    rabbitmq: {
+      enabled: vars.RABBITMQ_ENABLED && !!vars.RABBITMQ_URI,
+      uri: vars.RABBITMQ_URI,
+      exchangeName: vars.RABBITMQ_EXCHANGE_NAME,
+      globalEnabled: vars.RABBITMQ_GLOBAL_ENABLED,
+      prefixKey: vars.RABBITMQ_PREFIX_KEY,
+      eventSwitches: eventSwitches(env, 'RABBITMQ_EVENTS_'),
     },
   };
 }

@@ -8,7 +8,7 @@ export interface DeliveryJob {
   instanceName: string | null;
   /** Instance webhook row id; null for the global webhook (configured by env). */
   webhookId: string | null;
-  target: 'instance' | 'global';
+  target: 'instance' | 'global' | 'rabbitmq' | 'rabbitmq-global';
   event: EventName;
   url: string;
   headers: Record<string, string>;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { DeliveryLogRepository, NewDelivery, withSequence } from '@gw/persistence';
+import { DeliveryLogRepository, NewDelivery, isRabbitmqTarget, withSequence } from '@gw/persistence';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { serviceUnavailable, withTimeout } from '@gw/common';
@@ -26,6 +26,8 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   private pending: RoutedDelivery[] = [];
   private writing: Promise<void> = Promise.resolve();
   private nextWrite?: Promise<void>;
+  /** Runs when RabbitMQ rows were written: the RabbitMQ publisher reads them from the outbox itself. */
+  private rabbitmqWake: () => void = () => undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -63,6 +65,10 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
       failed: counts.failed ?? 0,
       oldestPendingAgeSeconds: Number.isFinite(oldest) ? (Date.now() - oldest) / 1000 : 0,
     };
+  }
+
+  onRabbitmqRows(wake: () => void): void {
+    this.rabbitmqWake = wake;
   }
 
   laneKey(webhookId: string, chat: string): string {
@@ -151,6 +157,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
       job.sequence = base + rows[i].numbering!.rank;
       if (numbering.inBody) job.body = withSequence(job.body, job.sequence);
     });
+    if (sendable.some((j) => isRabbitmqTarget(j.target))) this.rabbitmqWake();
     try {
       await withTimeout(this.dispatch(sendable), QUEUE_TIMEOUT_MS);
     } catch (err) {
@@ -170,6 +177,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   async dispatch(jobs: DeliveryJob[]): Promise<void> {
     const now: DeliveryJob[] = [];
     for (const job of jobs) {
+      if (isRabbitmqTarget(job.target)) continue; // not a webhook: published from the outbox directly
       if (!job.laneKey || (await this.lanes.push(job))) now.push(job);
     }
     if (now.length) await this.queue.addBulk(now.map((data) => ({ name: data.event, data, opts: this.jobOptions(data) })));
@@ -182,6 +190,10 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends a stored delivery again with its original id (so receivers can deduplicate). */
   async redeliver(job: DeliveryJob): Promise<void> {
+    if (isRabbitmqTarget(job.target)) {
+      await this.log.setStatus([job.deliveryId], 'pending'); // the RabbitMQ publisher picks pending rows up
+      return this.rabbitmqWake();
+    }
     const { laneKey: _lane, ...unordered } = job; // a replay is explicit: it does not queue behind a chat
     try {
       await withTimeout(

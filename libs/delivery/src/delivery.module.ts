@@ -6,6 +6,7 @@ import { REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryProcessor } from './delivery.processor';
 import { OrderedLanes } from './ordered-lanes.service';
+import { RabbitmqChannel, RabbitmqPublisher, RabbitmqRouting } from './rabbitmq';
 import { redisProvider } from './redis.provider';
 import { DeliverySweeper } from './delivery-sweeper.service';
 import { SigningConfigCache } from './signing-config.cache';
@@ -28,8 +29,11 @@ import { WebhookTargetCache } from './webhook-target.cache';
     WebhookHealth,
     WebhookRouter,
     WebhookTargetCache,
+    RabbitmqChannel,
+    RabbitmqPublisher,
+    RabbitmqRouting,
     { provide: EVENT_SINK, useExisting: WebhookRouter },
   ],
-  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, REDIS_CONNECTION, WebhookTargetCache, SigningConfigCache],
+  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, REDIS_CONNECTION, WebhookTargetCache, SigningConfigCache, RabbitmqRouting],
 })
 export class DeliveryModule {}

@@ -18,3 +18,4 @@ export * from './webhook-signature';
 export * from './webhook-headers';
 export * from './ssrf-target.interceptor';
 export * from './webhook-filter';
+export * from './rabbitmq';

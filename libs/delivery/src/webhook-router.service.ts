@@ -17,6 +17,7 @@ import { DeliveryProducer } from './delivery-producer.service';
 import { InstanceWithConfig, Webhook, WebhookFilters } from '@gw/persistence';
 import { CompiledFilters, compileFilters, passesFilters } from './webhook-filter';
 import { WebhookTargetCache } from './webhook-target.cache';
+import { RabbitmqRouting } from './rabbitmq/rabbitmq-routing.service';
 
 interface Target {
   kind: 'instance' | 'global';
@@ -74,6 +75,7 @@ export class WebhookRouter implements EventSink {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly targetsCache: WebhookTargetCache,
     private readonly producer: DeliveryProducer,
+    private readonly rabbitmq: RabbitmqRouting,
   ) {}
 
   async publish(event: GatewayEvent): Promise<void> {
@@ -104,18 +106,20 @@ export class WebhookRouter implements EventSink {
   }
 
   private async route(events: GatewayEvent[]): Promise<void> {
-    const routed: { event: GatewayEvent; instance: InstanceWithConfig | null; targets: Target[]; cloudBody: unknown }[] = [];
+    const routed: { event: GatewayEvent; instance: InstanceWithConfig | null; targets: Target[]; cloudBody: unknown; rabbit: RoutedDelivery[] }[] = [];
     for (const event of events) {
       const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
       const candidates = this.targets(event, instance);
       const cloudBody = instance && candidates.some((t) => t.format === CLOUD_API_FORMAT) ? this.cloudBody(event, instance) : null;
       const targets = candidates.filter((t) => t.format !== CLOUD_API_FORMAT || cloudBody);
-      if (targets.length) routed.push({ event, instance, targets, cloudBody });
+      const rabbit = await this.rabbitmq.deliveries(event, this.config.auth.exposeInFetchInstances && instance ? instance.token : null);
+      if (targets.length || rabbit.length) routed.push({ event, instance, targets, cloudBody, rabbit });
     }
     if (!routed.length) return;
     // Numbered by the producer, in the statement that writes the outbox rows (event order kept).
     const deliveries: RoutedDelivery[] = [];
-    for (const { event, instance, targets, cloudBody } of routed) {
+    for (const { event, instance, targets, cloudBody, rabbit } of routed) {
+      deliveries.push(...rabbit);
       const apikey = this.config.auth.exposeInFetchInstances && instance ? instance.token : null;
       for (const t of targets) {
         const cloud = t.format === CLOUD_API_FORMAT;

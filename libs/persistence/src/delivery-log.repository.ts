@@ -9,7 +9,8 @@ export interface NewDelivery {
   instanceId: string | null;
   instanceName: string | null;
   webhookId: string | null;
-  target: 'instance' | 'global';
+  /** instance/global webhook, or an instance's/the global RabbitMQ exchange. */
+  target: 'instance' | 'global' | 'rabbitmq' | 'rabbitmq-global';
   event: string;
   url: string;
   sequence: number | null;

@@ -10,6 +10,7 @@ import { DeliveryLogRepository } from './delivery-log.repository';
 import { MessageRepository } from './message.repository';
 import { PrismaService } from './prisma.service';
 import { ProxyRepository } from './proxy.repository';
+import { RabbitmqRepository } from './rabbitmq.repository';
 import { SettingsRepository } from './settings.repository';
 import { WebhookRepository } from './webhook.repository';
 
@@ -28,8 +29,9 @@ import { WebhookRepository } from './webhook.repository';
     SettingsRepository,
     CloudApiRepository,
     ProxyRepository,
+    RabbitmqRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [CryptoModule, SecretColumns, PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, ProxyRepository, INSTANCE_LOOKUP],
+  exports: [CryptoModule, SecretColumns, PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, ProxyRepository, RabbitmqRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

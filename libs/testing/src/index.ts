@@ -56,6 +56,7 @@ export { TestDatabase } from './harness/test-database';
 export { decodeQrDataUrl } from './harness/qr-decode';
 export { RedisServerControl } from './harness/redis-server.control';
 export { PostgresServerControl } from './harness/postgres-server.control';
+export { RabbitmqBrokerProcess, rabbitmqInstalled } from './harness/rabbitmq-broker.process';
 export { FakeGraphApiServer, fakeWamid, type FakePhoneNumber, type GraphRequest } from './fake-graph-api/fake-graph-api.server';
 export { metaNotification, metaSignature, metaTextMessage, type NotificationAccount } from './fake-graph-api/meta-notification.builder';
 export { HttpConnectProxy, type ProxiedConnection } from './proxies/http-connect-proxy';

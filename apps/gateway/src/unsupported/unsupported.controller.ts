@@ -14,7 +14,6 @@ export const UNSUPPORTED_FAMILIES = [
   'evolutionBot',
   'openai',
   'chatwoot',
-  'rabbitmq',
   'sqs',
   'nats',
   'pusher',

@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { badRequest } from '@gw/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import { RabbitmqRouting } from '@gw/delivery';
+import { EVENT_NAMES, parseEventName } from '@gw/events';
+import { RabbitmqRepository, StoredRabbitmq } from '@gw/persistence';
+import type { SetRabbitmqDto } from './dto/set-rabbitmq.dto';
+
+/** Evolution's Rabbitmq row. */
+const view = (row: StoredRabbitmq) => ({
+  id: row.id,
+  enabled: row.enabled,
+  events: row.events,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  instanceId: row.instanceId,
+});
+
+/**
+ * Which events of an instance go to its RabbitMQ exchange. As in Evolution: enabled with no
+ * events = every event; disabled clears the list; a 400 when the gateway has no RabbitMQ.
+ */
+@Injectable()
+export class RabbitmqConfigService {
+  private readonly logger = new Logger('RabbitMQ');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: RabbitmqRepository,
+    private readonly routing: RabbitmqRouting,
+  ) {}
+
+  async set(instance: { id: string; name: string }, dto: SetRabbitmqDto) {
+    this.requireEnabled();
+    const { enabled, events = [] } = dto.rabbitmq;
+    // Canonical names, without duplicates (GROUP_UPDATE is stored as GROUPS_UPDATE).
+    const names = enabled ? (events.length ? [...new Set(events.map((e) => parseEventName(e)!))] : [...EVENT_NAMES]) : [];
+    const row = await this.repo.save(instance.id, enabled, names);
+    this.routing.invalidate(instance.id); // takes effect for the very next event
+    this.logger.log(`instance ${instance.name}: RabbitMQ ${enabled ? `on for ${names.length} events` : 'off'}`);
+    return view(row);
+  }
+
+  async find(instance: { id: string }) {
+    this.requireEnabled();
+    const row = await this.repo.find(instance.id);
+    return row ? view(row) : null;
+  }
+
+  private requireEnabled() {
+    if (!this.config.rabbitmq.enabled) throw badRequest('RabbitMQ is disabled on this gateway (set RABBITMQ_ENABLED=true and RABBITMQ_URI)');
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * bench/rabbitmq: events published to RabbitMQ through the real outbox pipeline, against a raw
+ * amqplib confirm-publish loop to the same broker in the same run.
+ *
+ *   npm run build && node dist/bench/rabbitmq/rabbitmq.bench.js [--events 10000] [--publishers 16] [--pending 5000] [--uri amqp://...]
+ *
+ * Without --uri a private broker is started (RabbitmqBrokerProcess: own port and data dir) and
+ * removed at the end. Phases:
+ *  - raw: N bodies of the same size published persistent on one confirm channel with the same
+ *    topology (topic exchange, durable quorum queue), up to 1000 unconfirmed at a time;
+ *    events/s = N / (first publish -> last ack).
+ *  - pipeline: N events through EventSink.publish from P concurrent callers (route, sequence,
+ *    outbox INSERT) -> RabbitmqPublisher (outbox read, confirm publish, attempt-log write);
+ *    events/s = N / (first publish -> every row delivered, polled every 20 ms); ratio = pipeline / raw.
+ *  - pending cost: M events published with the broker unreachable (they wait in the outbox):
+ *    Postgres bytes per pending row (avg pg_column_size; table growth / M too, which page reuse
+ *    after VACUUM understates) and Redis bytes per pending event (INFO used_memory delta / M).
+ *  - drain: the broker reachable again, a fresh context publishes the M pending rows alone;
+ *    rows/s = M / (context start -> none pending): the publisher without the ingest path.
+ */
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigModule, loadConfig } from '@gw/config';
+import { DeliveryModule } from '@gw/delivery';
+import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
+import { PersistenceModule, PrismaService } from '@gw/persistence';
+import { RabbitmqBrokerProcess, TestDatabase } from '@gw/testing';
+import { connect } from 'amqplib';
+import IORedis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { arg, now, round, saveResults } from '../support/bench.util';
+
+const EVENTS = Number(arg('events', '10000'));
+const PUBLISHERS = Number(arg('publishers', '16'));
+const PENDING = Number(arg('pending', '5000'));
+const URI = arg('uri', '');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const log = (s: string) => console.error(`[bench:rabbitmq] ${s}`);
+
+function data(n: number, instanceId: string) {
+  return {
+    key: { remoteJid: '5511987654321@s.whatsapp.net', fromMe: false, id: `3EB0${randomBytes(8).toString('hex').toUpperCase()}` },
+    pushName: 'Mariana Souza',
+    status: 'DELIVERY_ACK',
+    message: { conversation: 'Oi! Seu pedido #48213 saiu para entrega e chega hoje entre 14h e 18h. Qualquer dúvida, responda esta mensagem.'.repeat(4) },
+    messageType: 'conversation',
+    messageTimestamp: 1763700000 + n,
+    instanceId,
+    source: 'android',
+  };
+}
+
+async function rawLoop(uri: string, bodies: Buffer[]): Promise<number> {
+  const conn = await connect(uri);
+  const ch = await conn.createConfirmChannel();
+  await ch.assertExchange('raw_bench', 'topic', { durable: true, autoDelete: false });
+  await ch.assertQueue('raw_bench.messages.upsert', { durable: true, autoDelete: false, arguments: { 'x-queue-type': 'quorum' } });
+  await ch.bindQueue('raw_bench.messages.upsert', 'raw_bench', 'messages.upsert');
+  const window = 1000;
+  const t0 = now();
+  for (let i = 0; i < bodies.length; i += window) {
+    const acks = bodies.slice(i, i + window).map(
+      (body, j) =>
+        new Promise<void>((resolve, reject) =>
+          ch.publish('raw_bench', 'messages.upsert', body, { persistent: true, messageId: `raw_${i + j}`, contentType: 'application/json' }, (err: unknown) =>
+            err ? reject(err) : resolve(),
+          ),
+        ),
+    );
+    await Promise.all(acks);
+  }
+  const ms = now() - t0;
+  await ch.deleteQueue('raw_bench.messages.upsert');
+  await conn.close();
+  return ms;
+}
+
+async function main() {
+  const broker = URI ? undefined : await new RabbitmqBrokerProcess().start();
+  const uri = URI || broker!.uri;
+  const db = new TestDatabase();
+  await db.create();
+  const prefix = `benchrmq_${randomBytes(3).toString('hex')}`;
+  const redis = new IORedis(REDIS_URL);
+  const results: Record<string, unknown> = { events: EVENTS, publishers: PUBLISHERS, pending: PENDING };
+  const apps: { close(): Promise<void> }[] = [];
+  const boot = async (rabbitUri: string) => {
+    const config = loadConfig({
+      DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix, AUTHENTICATION_API_KEY: 'bench', LOG_LEVEL: 'warn',
+      RABBITMQ_ENABLED: 'true', RABBITMQ_URI: rabbitUri, DELIVERY_WORKER_ENABLED: 'true',
+    });
+    @Module({ imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule] })
+    class BenchModule {}
+    const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
+    await app.init();
+    apps.push(app);
+    return app;
+  };
+  try {
+    const app = await boot(uri);
+    const prisma = app.get(PrismaService);
+    const sink = app.get<EventSink>(EVENT_SINK);
+    const instance = await prisma.instance.create({ data: { name: 'bench', token: 'bench-token' } });
+    await prisma.instanceRabbitmq.create({ data: { instanceId: instance.id, enabled: true, events: ['MESSAGES_UPSERT'] } });
+    const event = (n: number): GatewayEvent => ({
+      name: 'MESSAGES_UPSERT', instanceId: instance.id, instanceName: instance.name, data: data(n, instance.id), sender: '5511955554444@s.whatsapp.net', occurredAt: new Date(),
+    });
+    const delivered = async () => Number((await prisma.pool.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'delivered'`)).rows[0].n);
+    const runPipeline = async (count: number) => {
+      const base = await delivered();
+      let next = 0;
+      const t0 = now();
+      await Promise.all(Array.from({ length: PUBLISHERS }, async () => {
+        while (next < count) await sink.publish(event(next++));
+      }));
+      const publishedMs = now() - t0;
+      while ((await delivered()) - base < count) await new Promise((r) => setTimeout(r, 20));
+      return { totalMs: now() - t0, publishedMs };
+    };
+
+    log('warm-up');
+    await runPipeline(500);
+    const sample = JSON.stringify({ event: 'messages.upsert', instance: 'bench', data: data(0, instance.id), date_time: new Date().toISOString(), sender: '5511955554444@s.whatsapp.net', server_url: 'http://localhost:8080', apikey: null, sequence: 1 });
+    await rawLoop(uri, Array.from({ length: 500 }, () => Buffer.from(sample)));
+
+    log(`raw amqplib confirm loop: ${EVENTS} messages of ${sample.length} B`);
+    const rawMs = await rawLoop(uri, Array.from({ length: EVENTS }, () => Buffer.from(sample)));
+    const raw = EVENTS / (rawMs / 1000);
+    log(`pipeline: ${EVENTS} events from ${PUBLISHERS} publishers`);
+    const p = await runPipeline(EVENTS);
+    const pipeline = EVENTS / (p.totalMs / 1000);
+    results.throughput = { rawPerSec: round(raw), pipelinePerSec: round(pipeline), ratio: round(pipeline / raw, 3), pipelinePublishMs: round(p.publishedMs), bodyBytes: sample.length };
+    log(`raw ${round(raw)}/s, pipeline ${round(pipeline)}/s, ratio ${round(pipeline / raw, 3)}`);
+
+    // Pending cost: a second gateway context pointed at a closed port publishes into the outbox only.
+    await app.close();
+    apps.length = 0;
+    const down = await boot('amqp://guest:guest@127.0.0.1:1');
+    const prisma2 = down.get(PrismaService);
+    const sink2 = down.get<EventSink>(EVENT_SINK);
+    await prisma2.pool.query('VACUUM "WebhookDelivery"');
+    const size = async () => Number((await prisma2.pool.query(`SELECT pg_total_relation_size('"WebhookDelivery"') AS b`)).rows[0].b);
+    const mem = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+    const [pg0, r0] = [await size(), await mem()];
+    let n = 0;
+    await Promise.all(Array.from({ length: PUBLISHERS }, async () => {
+      while (n < PENDING) await sink2.publish(event(n++));
+    }));
+    const [pg1, r1] = [await size(), await mem()];
+    const pendingRows = Number((await prisma2.pool.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'pending'`)).rows[0].n);
+    // Row bytes as stored (TOAST-compressed body included), independent of page reuse after VACUUM.
+    const rowBytes = Number((await prisma2.pool.query(`SELECT avg(pg_column_size(t.*)) AS b FROM "WebhookDelivery" t WHERE status = 'pending'`)).rows[0].b);
+    results.pendingCost = { pendingRows, postgresRowBytes: round(rowBytes), postgresTableGrowthPerEvent: round((pg1 - pg0) / PENDING), redisBytesPerEvent: round((r1 - r0) / PENDING) };
+    log(`pending: ${pendingRows} rows, Postgres row ${round(rowBytes)} B (table+index growth ${round((pg1 - pg0) / PENDING)} B/event), Redis ${round((r1 - r0) / PENDING)} B/event`);
+
+    // Drain: the broker is back; the publisher alone empties the outbox (no ingest in the way).
+    await down.close();
+    apps.length = 0;
+    const t0 = now();
+    const up = await boot(uri);
+    const prisma3 = up.get(PrismaService);
+    const left = async () => Number((await prisma3.pool.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'pending'`)).rows[0].n);
+    while ((await left()) > 0) await new Promise((r) => setTimeout(r, 20));
+    const drainMs = now() - t0;
+    const drain = pendingRows / (drainMs / 1000);
+    results.drain = { rows: pendingRows, ms: round(drainMs), perSec: round(drain), ratioToRaw: round(drain / raw, 3) };
+    log(`drain of ${pendingRows} pending rows: ${round(drain)}/s (ratio to raw ${round(drain / raw, 3)}, boot included)`);
+    console.log(JSON.stringify(results, null, 2));
+    log(`saved ${saveResults('rabbitmq', results)}`);
+  } finally {
+    for (const a of apps) await a.close().catch(() => undefined);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await db.drop();
+    await broker?.destroy();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
