@@ -197,18 +197,27 @@ describe('events into RabbitMQ (e2e, real broker)', () => {
     // A memory alarm makes the broker stop reading from publishers: publishes go out, no ack comes back.
     await broker.ctl(['set_vm_memory_high_watermark', '0']);
     const ids: string[] = [];
-    // The alarm takes hold at the broker's next memory check: publish until the broker blocks us
-    // (the publish that meets the alarm is left without an ack), then a few more that wait.
-    for (let i = 0; i < 40 && !gateway.logs.some((l) => l.includes('broker blocks publishing')); i++) {
-      ids.push((await send(`unacked ${i}`)).id);
-      await new Promise((r) => setImmediate(r));
+    let beforeKill = 0;
+    try {
+      // The alarm takes hold at the broker's next memory check, and the broker only tells a connection
+      // it is blocked when that connection publishes: keep publishing (paced, bounded) until it says so;
+      // the publish that meets the alarm is left without an ack. A fixed count raced the memory check.
+      const blocked = gateway.waitForLog(/broker blocks publishing/, 1, 60_000);
+      let isBlocked = false;
+      void blocked.then(() => (isBlocked = true), () => undefined);
+      for (let i = 0; i < 400 && !isBlocked; i++) {
+        ids.push((await send(`unacked ${i}`)).id);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await blocked;
+      for (let i = 0; i < 3; i++) ids.push((await send(`while blocked ${i}`)).id);
+      await waitInOutbox(gateway, ids); // the guarantee starts once an event is in the outbox
+      await gateway.stop('SIGKILL');
+      beforeKill = c.messages.filter((m) => ids.includes(m.body.data?.key?.id)).length;
+    } finally {
+      // Whatever happened above, later tests need a broker that accepts publishes.
+      await broker.ctl(['set_vm_memory_high_watermark', '0.4']);
     }
-    await gateway.waitForLog(/broker blocks publishing/, 1, 30_000);
-    for (let i = 0; i < 3; i++) ids.push((await send(`while blocked ${i}`)).id);
-    await waitInOutbox(gateway, ids); // the guarantee starts once an event is in the outbox
-    await gateway.stop('SIGKILL');
-    const beforeKill = c.messages.filter((m) => ids.includes(m.body.data?.key?.id)).length;
-    await broker.ctl(['set_vm_memory_high_watermark', '0.4']);
     expect(beforeKill).toBeLessThan(ids.length);
 
     gateway = await env.startGateway(rabbitEnv());
