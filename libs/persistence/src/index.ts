@@ -11,6 +11,7 @@ export * from './cloud-api.repository';
 export * from './storable-text.util';
 export * from './proxy.repository';
 export * from './rabbitmq.repository';
+export * from './websocket.repository';
 export * from './secret-columns.service';
 export * from './secrets-at-rest.check';
 export * from './secrets-rotation';
