@@ -3,6 +3,8 @@ import IORedis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
 
+type ClientOptions = { auth?: Record<string, unknown>; query?: Record<string, string>; path?: string };
+
 interface Got {
   name: string;
   body: Record<string, any>;
@@ -14,7 +16,7 @@ class LiveClient {
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   readonly socket: Socket;
 
-  constructor(url: string, options: { auth?: Record<string, unknown>; query?: Record<string, string> } = {}) {
+  constructor(url: string, options: ClientOptions = {}) {
     this.socket = io(url, { ...options, transports: ['websocket'], reconnection: false, forceNew: true });
     this.socket.onAny((name: string, body: Record<string, any>) => {
       this.got.push({ name, body });
@@ -47,7 +49,7 @@ class LiveClient {
 }
 
 /** The connect_error a refused handshake gets. */
-async function refusal(url: string, options: { auth?: Record<string, unknown>; query?: Record<string, string> } = {}) {
+async function refusal(url: string, options: ClientOptions = {}) {
   const client = new LiveClient(url, options);
   try {
     await client.connected();
@@ -73,7 +75,7 @@ describe('live event stream over socket.io (e2e, two nodes)', () => {
   let onA: { me: { jid: string }; token: string };
   let peer: { phone: string };
   const clients: LiveClient[] = [];
-  const client = (url: string, options: { auth?: Record<string, unknown>; query?: Record<string, string> } = {}) => {
+  const client = (url: string, options: ClientOptions = {}) => {
     const c = new LiveClient(url, options);
     clients.push(c);
     return c.connected();
@@ -172,5 +174,20 @@ describe('live event stream over socket.io (e2e, two nodes)', () => {
     // Global events carry every instance's events (WEBSOCKET_GLOBAL_EVENTS), node A's own too.
     const local = await env.fake.sendMessage(onA.me.jid, peer.phone, { conversation: 'on node A' });
     await global.waitFor((g) => g.name === 'messages.upsert' && g.body.instance === 'on-a' && g.body.data.key.id === local.id, 'global messages.upsert of on-a');
+  });
+
+  it('with WEBSOCKET_ENABLED=false (node C, under SERVER_BASE_PATH) apps are refused, the manager\'s monitor still streams', async () => {
+    const c = await env.startGateway({ LEASE_TTL_MS: '3000', NODE_ID: 'node-c', SERVER_BASE_PATH: '/wa' });
+    const path = '/wa/socket.io';
+    expect(await refusal(`${c.url}/on-a`, { path, auth: { apikey: API_KEY } })).toMatchObject({
+      message: expect.stringMatching(/disabled on this gateway \(WEBSOCKET_ENABLED=false\)/),
+      data: { status: 403 },
+    });
+    expect(await refusal(`${c.url}/on-a`, { path, auth: { apikey: 'wrong-key', monitor: true } })).toMatchObject({ message: 'Unauthorized' });
+    // on-a has no /websocket/set at all: only a monitor gets its events
+    const monitor = await client(`${c.url}/on-a`, { path, auth: { apikey: onA.token, monitor: true } });
+    const key = await env.fake.sendMessage(onA.me.jid, peer.phone, { conversation: 'monitored' });
+    await monitor.waitFor((g) => g.name === 'messages.upsert' && g.body.data.key.id === key.id, 'messages.upsert on the monitor of node C');
+    expect(await refusal(`${c.url}/on-a`, { auth: { apikey: API_KEY, monitor: true } })).toMatchObject({ message: 'websocket error' }); // served under the base path only
   });
 });

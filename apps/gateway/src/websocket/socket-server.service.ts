@@ -55,7 +55,11 @@ export class SocketServer implements OnApplicationBootstrap, OnModuleDestroy {
     nsp.use((socket, next) => {
       this.admit(socket).then(
         () => next(),
-        (err) => next(SocketRefusal.from(err)),
+        (err) => {
+          const refusal = SocketRefusal.from(err);
+          if (refusal.data.status >= 500) this.logger.warn(`socket handshake on ${socket.nsp.name} failed: ${(err as Error).message}`);
+          next(refusal);
+        },
       );
     });
     nsp.on('connection', (socket: Socket) => {
