@@ -10,6 +10,7 @@ export * from './settings.repository';
 export * from './cloud-api.repository';
 export * from './storable-text.util';
 export * from './proxy.repository';
+export * from './event-integration-rows';
 export * from './rabbitmq.repository';
 export * from './websocket.repository';
 export * from './secret-columns.service';

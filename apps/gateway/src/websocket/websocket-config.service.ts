@@ -1,18 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { WebsocketSettingsCache } from '@gw/delivery';
-import { EVENT_NAMES, parseEventName } from '@gw/events';
-import { StoredWebsocket, WebsocketRepository } from '@gw/persistence';
+import { WebsocketRepository } from '@gw/persistence';
+import { eventIntegrationView, selectedEvents } from '../integrations/event-integration.util';
 import type { SetWebsocketDto } from './dto/set-websocket.dto';
-
-/** Evolution's Websocket row. */
-const view = (row: StoredWebsocket) => ({
-  id: row.id,
-  enabled: row.enabled,
-  events: row.events,
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
-  instanceId: row.instanceId,
-});
 
 /**
  * Which events of an instance its socket.io namespace streams to apps. As in Evolution: enabled
@@ -29,17 +19,16 @@ export class WebsocketConfigService {
   ) {}
 
   async set(instance: { id: string; name: string }, dto: SetWebsocketDto) {
-    const { enabled, events = [] } = dto.websocket;
-    // Canonical names, without duplicates (GROUP_UPDATE is stored as GROUPS_UPDATE).
-    const names = enabled ? (events.length ? [...new Set(events.map((e) => parseEventName(e)!))] : [...EVENT_NAMES]) : [];
+    const { enabled, events } = dto.websocket;
+    const names = selectedEvents(enabled, events);
     const row = await this.repo.save(instance.id, enabled, names);
     this.settings.invalidate(instance.id); // takes effect for the very next event on this node
     this.logger.log(`instance ${instance.name}: websocket ${enabled ? `on for ${names.length} events` : 'off'}`);
-    return view(row);
+    return eventIntegrationView(row);
   }
 
   async find(instance: { id: string }) {
     const row = await this.repo.find(instance.id);
-    return row ? view(row) : null;
+    return row ? eventIntegrationView(row) : null;
   }
 }
