@@ -165,8 +165,10 @@ describe('live event stream over socket.io (e2e, two nodes)', () => {
   it('a client connected to node A gets the events of an instance node B runs, in its namespace and the global one', async () => {
     const remote = await client(`${a.url}/on-b`, { auth: { apikey: API_KEY } });
     const global = await client(a.url, { auth: { apikey: API_KEY } });
+    const sentAt = Date.now();
     const key = await env.fake.sendMessage(onB.me.jid, peer.phone, { conversation: 'across nodes' });
     const got = await remote.waitFor((g) => g.name === 'messages.upsert' && g.body.data.key.id === key.id, 'messages.upsert of on-b on node A');
+    process.stdout.write(`live stream, WhatsApp message on node B to a socket on node A: ${Date.now() - sentAt} ms\n`);
     expect(got.body.instance).toBe('on-b');
     const globally = await global.waitFor((g) => g.name === 'messages.upsert' && g.body.data.key.id === key.id, 'global messages.upsert of on-b');
     expect(globally.body).toEqual(got.body);
@@ -189,5 +191,14 @@ describe('live event stream over socket.io (e2e, two nodes)', () => {
     const key = await env.fake.sendMessage(onA.me.jid, peer.phone, { conversation: 'monitored' });
     await monitor.waitFor((g) => g.name === 'messages.upsert' && g.body.data.key.id === key.id, 'messages.upsert on the monitor of node C');
     expect(await refusal(`${c.url}/on-a`, { auth: { apikey: API_KEY, monitor: true } })).toMatchObject({ message: 'websocket error' }); // served under the base path only
+  });
+
+  it('a graceful stop of a node closes its sockets and is not held up by them', async () => {
+    const connected = await client(`${a.url}/on-b`, { auth: { apikey: API_KEY, monitor: true } });
+    const closed = new Promise<string>((resolve) => connected.socket.once('disconnect', (reason) => resolve(reason)));
+    const stopping = Date.now();
+    await a.stop('SIGTERM');
+    expect(Date.now() - stopping).toBeLessThan(15_000);
+    expect(await closed).toMatch(/server namespace disconnect|transport close/);
   });
 });
