@@ -54,6 +54,7 @@ import {
   KEEP_COMPLETED,
   KEEP_FAILED,
   SigningConfigCache,
+  WebhookAttempts,
   WebhookRouter,
   standardWebhookHeaders,
 } from '@gw/delivery';
@@ -540,7 +541,7 @@ async function runRetryMemory(ctx: Ctx, phase: string, count: number) {
     const h = await ctx.redis.hgetall(qkey(job.id!));
     for (const [k, v] of Object.entries(h)) (fields[k] ??= []).push(Buffer.byteLength(k) + Buffer.byteLength(v));
     dataBytes += Buffer.byteLength(h.data ?? '');
-    if (job.data.body) jobsKeepingBody += 1;
+    if ('body' in job.data && job.data.body) jobsKeepingBody += 1; // pending retries are single deliveries, never batches
   }
   // The body as published (the envelope the router builds), whether or not the job still holds it.
   const bodyBytes = Buffer.byteLength(
@@ -605,7 +606,7 @@ function installDiag(app: INestApplicationContext): Timings {
   timeMethod(timings, 'producer.enqueue', app.get(DeliveryProducer), 'enqueue');
   const processor = app.get(DeliveryProcessor);
   timeMethod(timings, 'worker job (process)', processor, 'process');
-  timeMethod(timings, 'http POST (sender.post)', (processor as unknown as { sender: object }).sender, 'post');
+  timeMethod(timings, 'http POST (sender.post)', app.get(WebhookAttempts).sender, 'post');
   timeMethod(timings, 'job waits for attempt-log flush', app.get(AttemptLogWriter), 'flush');
   timeMethod(timings, 'signing config (cached)', app.get(SigningConfigCache), 'get');
   // Every SQL statement the process sends, by its first words (what Prisma turns each call into).

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { EVENT_SINK } from '@gw/events';
 import { AttemptLogWriter } from './attempt-log.writer';
+import { BatchMembership } from './batch-membership.service';
+import { DeliveryBatchProcessor } from './delivery-batch.processor';
 import { DeliveryProducer } from './delivery-producer.service';
 import { REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
@@ -11,6 +13,7 @@ import { LiveFanout, LiveStream, WebsocketSettingsCache } from './live-stream';
 import { redisProvider } from './redis.provider';
 import { DeliverySweeper } from './delivery-sweeper.service';
 import { SigningConfigCache } from './signing-config.cache';
+import { WebhookAttempts } from './webhook-attempts.service';
 import { WebhookHealth } from './webhook-health.service';
 import { WebhookRouter } from './webhook-router.service';
 import { WebhookTargetCache } from './webhook-target.cache';
@@ -22,6 +25,9 @@ import { WebhookTargetCache } from './webhook-target.cache';
     redisProvider,
     DeliveryProducer,
     DeliveryProcessor,
+    DeliveryBatchProcessor,
+    WebhookAttempts,
+    BatchMembership,
     DeliveryMetrics,
     AttemptLogWriter,
     OrderedLanes,
