@@ -200,13 +200,12 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     if (!now.length) return;
     const { singles, batches } = options.batch ? groupIntoBatches(now) : { singles: now, batches: [] };
     const carried: DeliveryBatch[] = batches.map((deliveries) => ({ deliveries }));
-    await Promise.all([
-      // A membership left behind by a failed add is harmless: the sweeper checks the job exists.
-      this.membership.record(carried.map((b) => ({ jobId: batchJobId(b), deliveryIds: b.deliveries.map((d) => d.deliveryId) }))),
-      this.queue.addBulk([
-        ...singles.map((data) => ({ name: data.event, data, opts: this.jobOptions(data) })),
-        ...carried.map((data) => ({ name: BATCH_JOB_NAME, data, opts: this.batchOptions(data) })),
-      ]),
+    // Recorded first: a batch job the sweeper cannot find in the index would be sent twice. An
+    // entry left behind by a failed add is harmless: the sweeper checks that the job exists.
+    await this.membership.record(carried.map((b) => ({ jobId: batchJobId(b), deliveryIds: b.deliveries.map((d) => d.deliveryId) })));
+    await this.queue.addBulk([
+      ...singles.map((data) => ({ name: data.event, data, opts: this.jobOptions(data) })),
+      ...carried.map((data) => ({ name: BATCH_JOB_NAME, data, opts: this.batchOptions(data) })),
     ]);
   }
 
