@@ -18,9 +18,10 @@ interface Retry {
 
 /**
  * Runs a batch job: the first attempt of each delivery it carries, each its own signed POST,
- * all at once (a batch is bounded, see BATCH_LIMITS, so a slow receiver holds its job about one
- * request timeout). A delivery that fails gets a job of its own that continues the usual
- * schedule: from its first retry on it is handled as if it had never shared a job.
+ * all at once within the process's POST slots (a batch is bounded, see BATCH_LIMITS, so a slow
+ * receiver holds its job about one request timeout). A delivery that fails gets a job of its own
+ * that continues the usual schedule: from its first retry on it is handled as if it had never
+ * shared a job.
  *
  * A batch that ran before (its process died mid-way, or it could not run) sends only what the
  * attempt log has no attempt of, so a delivery goes out twice only when its first attempt was

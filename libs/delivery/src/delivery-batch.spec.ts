@@ -38,7 +38,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
   const done = new Map<string, 'completed' | 'failed'>();
   let onDone: (() => void)[] = [];
 
-  const config = (workerEnabled: boolean): AppConfig =>
+  const config = (workerEnabled: boolean, extra: Record<string, string> = {}): AppConfig =>
     loadConfig({
       AUTHENTICATION_API_KEY: 'k',
       DATABASE_URL: db.url,
@@ -47,10 +47,11 @@ describe('batched first attempts (real Redis and Postgres)', () => {
       WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
       DELIVERY_WORKER_ENABLED: String(workerEnabled),
       LOG_LEVEL: 'silent',
+      ...extra,
     });
 
-  async function context(workerEnabled: boolean): Promise<INestApplicationContext> {
-    @Module({ imports: [ConfigModule.forRoot(config(workerEnabled)), PersistenceModule, DeliveryModule] })
+  async function context(workerEnabled: boolean, extra: Record<string, string> = {}): Promise<INestApplicationContext> {
+    @Module({ imports: [ConfigModule.forRoot(config(workerEnabled, extra)), PersistenceModule, DeliveryModule] })
     class TestModule {}
     const app = await NestFactory.createApplicationContext(TestModule, { logger: false });
     await app.init();
@@ -254,5 +255,23 @@ describe('batched first attempts (real Redis and Postgres)', () => {
     await deliveredOnce([...kept, ...lost]);
     await Promise.all([keptBatch, ...lost].map((id) => finished(id)));
     for (const id of [...kept, ...lost]) expect(attemptsTo(id)).toHaveLength(1);
+  });
+
+  it('DELIVERY_CONCURRENCY still caps the POSTs in flight when a job carries several', async () => {
+    const instanceId = await instanceWith('batch-cap', [{ url: `${receiver.url}/cap` }]);
+    await worker?.close();
+    worker = await context(true, { DELIVERY_CONCURRENCY: '3' });
+    let hold = true;
+    receiver.respondWith((w) => (w.path === '/cap' && hold ? 'hang' : 200));
+    await sink.publishMany!([1, 2, 3, 4, 5, 6].map((n) => event(instanceId, 'MESSAGES_UPSERT', { n })));
+    const atCap = () => receiver.attempts.filter((w) => w.path === '/cap');
+    while (atCap().length < 4) await receiver.nextAttempt();
+    const [first, , third, fourth] = atCap();
+    // Three held requests took every slot: the fourth POST started only when one timed out (1.5 s).
+    expect(third.receivedAt - first.receivedAt).toBeLessThan(1000);
+    expect(fourth.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(1300);
+    hold = false;
+    const ids = [...new Set(atCap().map(idOf))];
+    await Promise.all(ids.map((id) => receiver.waitFor((w) => idOf(w) === id)));
   });
 });

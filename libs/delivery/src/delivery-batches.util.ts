@@ -8,14 +8,12 @@ export interface BatchLimits {
 }
 
 /**
- * Small enough that a batch's POSTs all run at once (see BATCH_POSTS_IN_FLIGHT), so a slow
- * receiver holds its job about one request timeout, as a single delivery would; large enough
- * that the queue's per-job cost is shared by many deliveries.
+ * A batch's POSTs run at once (within the process's DELIVERY_CONCURRENCY), so a slow receiver
+ * holds its job about one request timeout, as a single delivery would; 16 is enough that the
+ * queue's per-job cost is shared by many deliveries, and few enough to stay well below the
+ * default concurrency (50) so one batch cannot take every slot.
  */
 export const BATCH_LIMITS: BatchLimits = { maxDeliveries: 16, maxBytes: 256 * 1024 };
-
-/** POSTs of one batch job in flight at once. */
-export const BATCH_POSTS_IN_FLIGHT = 16;
 
 export interface Grouped {
   /** Deliveries that get a job of their own (id = delivery id). */

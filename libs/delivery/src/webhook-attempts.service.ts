@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { DeliveryLogRepository, DeliveryStatus } from '@gw/persistence';
+import { Semaphore } from 'async-mutex';
 import { AttemptLogWriter } from './attempt-log.writer';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryMetrics } from './delivery.metrics';
@@ -38,6 +39,11 @@ export interface AttemptResult {
 export class WebhookAttempts {
   private readonly logger = new Logger('Delivery');
   readonly sender: WebhookHttpSender;
+  /**
+   * POSTs in flight in this process, whatever jobs they belong to: DELIVERY_CONCURRENCY stays the
+   * number of parallel deliveries when a job carries several. A POST's timeout starts once it has a slot.
+   */
+  private readonly inFlight: Semaphore;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -48,11 +54,16 @@ export class WebhookAttempts {
   ) {
     const d = config.delivery;
     this.sender = new WebhookHttpSender(d.requestTimeoutMs, createGuardedAgent({ mode: d.ssrfMode, allowHosts: d.ssrfAllow }));
+    this.inFlight = new Semaphore(Math.max(1, d.concurrency));
   }
 
   /** POSTs and buffers the attempt's record; the caller flushes the attempt log (group commit). */
   async make(data: DeliveryJob, attempt: number, isLast: boolean, cfg: SigningConfig): Promise<AttemptResult> {
     const body = data.bodyInLog ? await this.log.bodyOf(data.deliveryId) : data.body;
+    return this.inFlight.runExclusive(() => this.send(data, body, attempt, isLast, cfg));
+  }
+
+  private async send(data: DeliveryJob, body: string, attempt: number, isLast: boolean, cfg: SigningConfig): Promise<AttemptResult> {
     const startedAt = new Date();
     let result: SendResult | undefined;
     let error: Error | undefined;
