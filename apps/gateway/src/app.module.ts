@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
 import { InstancesModule } from '@gw/instances';
+import { RedisModule } from '@gw/redis';
 import { ChatModule } from './chat/chat.module';
 import { SettingsModule } from './settings/settings.module';
 import { ProxyModule } from './proxy/proxy.module';
@@ -31,6 +32,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule,
+        RedisModule,
         StoreModule,
         HttpEdgeModule,
         DeliveryModule,

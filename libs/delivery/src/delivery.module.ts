@@ -1,13 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { EVENT_SINK } from '@gw/events';
+import { RedisModule } from '@gw/redis';
 import { AttemptLogWriter } from './attempt-log.writer';
 import { DeliveryProducer } from './delivery-producer.service';
-import { REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryProcessor } from './delivery.processor';
 import { OrderedLanes } from './ordered-lanes.service';
 import { RabbitmqChannel, RabbitmqPublisher, RabbitmqRouting } from './rabbitmq';
-import { redisProvider } from './redis.provider';
 import { DeliverySweeper } from './delivery-sweeper.service';
 import { SigningConfigCache } from './signing-config.cache';
 import { WebhookHealth } from './webhook-health.service';
@@ -17,8 +16,8 @@ import { WebhookTargetCache } from './webhook-target.cache';
 /** Producer side (routing, numbering, enqueue) and, when DELIVERY_WORKER_ENABLED, the consumer. */
 @Global()
 @Module({
+  imports: [RedisModule],
   providers: [
-    redisProvider,
     DeliveryProducer,
     DeliveryProcessor,
     DeliveryMetrics,
@@ -34,6 +33,6 @@ import { WebhookTargetCache } from './webhook-target.cache';
     RabbitmqRouting,
     { provide: EVENT_SINK, useExisting: WebhookRouter },
   ],
-  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, REDIS_CONNECTION, WebhookTargetCache, SigningConfigCache, RabbitmqRouting],
+  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, WebhookTargetCache, SigningConfigCache, RabbitmqRouting],
 })
 export class DeliveryModule {}
