@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
 import { MediaModule } from '@gw/media';
-import { LoadInstancePipe } from '../instance/instance.param';
 import { MediaFetcher } from '../message/media-fetcher.service';
 import { MediaLoader } from '../message/media.loader';
 import { ChatActionsUseCase } from './chat-actions.use-case';
@@ -20,7 +19,6 @@ import { ProfileUseCase } from './profile.use-case';
     MediaBase64UseCase,
     MediaLoader,
     MediaFetcher,
-    LoadInstancePipe,
   ],
   exports: [ChatSessionService, ProfileUseCase],
 })
