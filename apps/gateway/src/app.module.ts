@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ApiKeyGuard, ConsoleCapture, EvolutionExceptionFilter } from '@gw/common';
+import { ApiKeyGuard, ConsoleCapture, ERROR_TRANSLATOR, EvolutionExceptionFilter } from '@gw/common';
 import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
@@ -14,6 +14,7 @@ import { StoreModule } from '@gw/store';
 import { CloudApiModule } from './cloud-api/cloud-api.module';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { GroupModule } from './group/group.module';
+import { EngineErrorTranslator } from './http/engine-error.translator';
 import { HttpEdgeModule } from './http/http-edge.module';
 import { InstanceModule } from './instance/instance.module';
 import { ChatFindModule } from './chat/chat-find.module';
@@ -55,6 +56,7 @@ export class AppModule {
         InstanceForwardingMiddleware,
         ConsoleCapture,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: ERROR_TRANSLATOR, useClass: EngineErrorTranslator },
         { provide: APP_FILTER, useClass: EvolutionExceptionFilter },
       ],
     };

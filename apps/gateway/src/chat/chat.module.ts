@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
 import { MediaModule } from '@gw/media';
+import { ConnectedSessions } from '../instance/connected-session.service';
 import { MediaFetcher } from '../message/media-fetcher.service';
 import { MediaLoader } from '../message/media.loader';
 import { ChatActionsUseCase } from './chat-actions.use-case';
@@ -13,6 +14,7 @@ import { ProfileUseCase } from './profile.use-case';
   imports: [InstancesModule, MediaModule],
   controllers: [ChatController],
   providers: [
+    ConnectedSessions,
     ChatSessionService,
     ChatActionsUseCase,
     ProfileUseCase,

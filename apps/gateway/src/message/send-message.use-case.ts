@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '@gw/common';
-import { InstanceLifecycleService, SendException, SendRequest, SentMessageRecord } from '@gw/instances';
+import { InstanceLifecycleService, SendRequest, SentMessageRecord } from '@gw/instances';
 import { ContactRepository } from '@gw/store';
+import { ConnectedSessions } from '../instance/connected-session.service';
 import { SendAudioDto, SendAudioV1Dto } from './dto/send-audio.dto';
 import { SendButtonsDto, SendButtonsV1Dto } from './dto/send-buttons.dto';
 import { SendContactDto, SendContactV1Dto } from './dto/send-contact.dto';
@@ -15,7 +16,6 @@ import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
 import { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
 import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
 import { SendMediaInput, OutgoingMediaService, Sender } from './outgoing-media.service';
-import { toHttpError } from './send-error.mapper';
 import { contentOf, sendRequest, statusRecipients } from './send-request.factory';
 import type { UploadedPart } from './uploaded-part';
 import { fromV1 } from './v1-body.normalizer';
@@ -31,12 +31,14 @@ export const MAX_STATUS_RECIPIENTS = 5_000;
 
 /**
  * The /message/send* routes: v1 bodies are rewritten as v2, media is loaded, and the
- * engine-neutral request goes to the instance's send queue. Errors leave in Evolution's envelope.
+ * engine-neutral request goes to the instance's send queue. Its errors (SendException, media
+ * conversion) are answered by the global filter.
  */
 @Injectable()
 export class SendMessageUseCase {
   constructor(
     private readonly lifecycle: InstanceLifecycleService,
+    private readonly sessions: ConnectedSessions,
     private readonly outgoing: OutgoingMediaService,
     private readonly contacts: ContactRepository,
   ) {}
@@ -155,12 +157,7 @@ export class SendMessageUseCase {
 
   /** Connection first (no point downloading media for an instance that cannot send), then the queue. */
   private async send(instance: Target, build: () => SendRequest | Promise<SendRequest>): Promise<SentMessageRecord> {
-    try {
-      const state = this.lifecycle.state(instance.id);
-      if (state !== 'open') throw SendException.notConnected(instance.name, state);
-      return await this.lifecycle.send(instance, await build());
-    } catch (err) {
-      throw toHttpError(err);
-    }
+    this.sessions.open(instance);
+    return this.lifecycle.send(instance, await build());
   }
 }
