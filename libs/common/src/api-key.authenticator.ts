@@ -13,6 +13,8 @@ export interface InstanceIdentity {
 
 /** Port the authenticator uses to find instances; implemented by the persistence layer. */
 export interface InstanceLookup {
+  /** Identity only (id, name, token): where nothing else of the row is needed (socket handshakes). */
+  findByName(name: string): Promise<InstanceIdentity | null>;
   /**
    * The whole row of the instance a route names (webhooks, settings): the request keeps it, so
    * the forwarding middleware and the route's @InstanceParam() do not read it again.
