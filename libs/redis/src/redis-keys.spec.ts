@@ -13,7 +13,19 @@ describe('redisKeys', () => {
       keys.authFailures('10.0.0.1'),
       keys.idempotency('inst', 'abc'),
       keys.idempotencyIndex('inst'),
-    ]).toEqual(['gw:lease:i1', 'gw:fence:i1', 'gw:nodes', 'gw:lane:w1:123@s.whatsapp.net', 'gw:authfail:10.0.0.1', 'gw:idem:inst:abc', 'gw:idem-index:inst']);
+      keys.liveControl(),
+      keys.liveTopic('instance:alpha'),
+    ]).toEqual([
+      'gw:lease:i1',
+      'gw:fence:i1',
+      'gw:nodes',
+      'gw:lane:w1:123@s.whatsapp.net',
+      'gw:authfail:10.0.0.1',
+      'gw:idem:inst:abc',
+      'gw:idem-index:inst',
+      'gw:live:ctl',
+      'gw:live:t:instance:alpha',
+    ]);
   });
 
   it('names each queue once', () => {

@@ -29,6 +29,10 @@ export interface RedisKeys {
   idempotency(instance: string, digest: string): string;
   /** the instance's Idempotency-Keys by age (bounded per instance) */
   idempotencyIndex(instance: string): string;
+  /** pub/sub: live-stream nodes announce (and ask for) the topics they listen to */
+  liveControl(): string;
+  /** pub/sub: the live events of one topic */
+  liveTopic(topic: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -41,5 +45,7 @@ export function redisKeys(prefix: string): RedisKeys {
     authFailures: (client) => `${prefix}:authfail:${client}`,
     idempotency: (instance, digest) => `${prefix}:idem:${instance}:${digest}`,
     idempotencyIndex: (instance) => `${prefix}:idem-index:${instance}`,
+    liveControl: () => `${prefix}:live:ctl`,
+    liveTopic: (topic) => `${prefix}:live:t:${topic}`,
   };
 }

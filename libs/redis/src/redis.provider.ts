@@ -20,3 +20,10 @@ export function createFailFastRedis(url: string): IORedis {
   redis.on('error', () => undefined);
   return redis;
 }
+
+/** A connection for SUBSCRIBE (a subscribed connection can do nothing else); it reconnects and resubscribes. */
+export function createSubscriberRedis(url: string): IORedis {
+  const redis = new IORedis(url, { maxRetriesPerRequest: null });
+  redis.on('error', () => undefined);
+  return redis;
+}
