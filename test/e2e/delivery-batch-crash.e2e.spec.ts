@@ -1,9 +1,10 @@
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, loadConfig } from '@gw/config';
-import { DELIVERY_QUEUE, DeliveryModule } from '@gw/delivery';
+import { DeliveryModule } from '@gw/delivery';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
 import { PersistenceModule, PrismaService } from '@gw/persistence';
+import { QUEUES } from '@gw/redis';
 import type { GatewayProcess, ReceivedWebhook } from '@gw/testing';
 import { QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
@@ -35,7 +36,7 @@ describe('batched first attempts survive a SIGKILLed worker (e2e)', () => {
     await publisher.init();
     sink = publisher.get(EVENT_SINK);
     prisma = publisher.get(PrismaService);
-    events = new QueueEvents(DELIVERY_QUEUE, { connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix: env.redisPrefix });
+    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix: env.redisPrefix });
     await events.waitUntilReady();
     events.on('completed', ({ jobId }) => {
       completed.add(jobId);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
+import { REDIS_CONNECTION, redisKeys } from '@gw/redis';
 import type IORedis from 'ioredis';
-import { REDIS_CONNECTION } from './delivery.constants';
 
 /**
  * Which batch job carries each delivery's first attempt (one Redis hash: delivery id -> job
@@ -17,7 +17,7 @@ export class BatchMembership {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(REDIS_CONNECTION) private readonly redis: IORedis,
   ) {
-    this.key = `${config.redis.prefix}:batched`;
+    this.key = redisKeys(config.redis.prefix).batched();
   }
 
   async record(batches: { jobId: string; deliveryIds: string[] }[]): Promise<void> {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
 import { PersistenceModule, PrismaService } from '@gw/persistence';
+import { QUEUES } from '@gw/redis';
 import { ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
@@ -10,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { BatchMembership } from './batch-membership.service';
 import { DeliverySweeper } from './delivery-sweeper.service';
-import { DELIVERY_QUEUE } from './delivery.constants';
 import { DeliveryModule } from './delivery.module';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -64,7 +64,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
     worker = await context(true);
     sink = publisher.get(EVENT_SINK);
     prisma = publisher.get(PrismaService);
-    events = new QueueEvents(DELIVERY_QUEUE, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
+    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
     await events.waitUntilReady();
     events.on('added', ({ jobId, name }) => added.push({ jobId, name }));
     for (const state of ['completed', 'failed'] as const) {
@@ -75,7 +75,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
         for (const wake of waiters) wake();
       });
     }
-    queue = new Queue(DELIVERY_QUEUE, { connection: redis, prefix });
+    queue = new Queue(QUEUES.webhookDelivery, { connection: redis, prefix });
   });
 
   afterAll(async () => {

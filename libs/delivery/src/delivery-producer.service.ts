@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { DeliveryLogRepository, NewDelivery, isRabbitmqTarget, withSequence } from '@gw/persistence';
+import { QUEUES, REDIS_CONNECTION } from '@gw/redis';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { serviceUnavailable, withTimeout } from '@gw/common';
 import { BatchMembership } from './batch-membership.service';
 import { DeliveryBatch, DeliveryJob, QueuedDelivery, RoutedDelivery, batchJobId } from './delivery-job';
 import { groupIntoBatches } from './delivery-batches.util';
-import { DELIVERY_QUEUE, REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { mediaByUrl } from './media-by-url.util';
 import { OrderedLanes } from './ordered-lanes.service';
@@ -41,7 +41,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: DeliveryMetrics,
     private readonly membership: BatchMembership,
   ) {
-    this.queue = new Queue<QueuedDelivery, void, string>(DELIVERY_QUEUE, { connection, prefix: config.redis.prefix });
+    this.queue = new Queue<QueuedDelivery, void, string>(QUEUES.webhookDelivery, { connection, prefix: config.redis.prefix });
   }
 
   /** Pending deliveries live in Redis: an evicting Redis would silently drop them. */

@@ -1,16 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { EVENT_SINK } from '@gw/events';
+import { RedisModule } from '@gw/redis';
 import { AttemptLogWriter } from './attempt-log.writer';
 import { BatchMembership } from './batch-membership.service';
 import { DeliveryBatchProcessor } from './delivery-batch.processor';
 import { DeliveryProducer } from './delivery-producer.service';
-import { REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryProcessor } from './delivery.processor';
 import { OrderedLanes } from './ordered-lanes.service';
 import { RabbitmqChannel, RabbitmqPublisher, RabbitmqRouting } from './rabbitmq';
 import { LiveFanout, LiveStream, WebsocketSettingsCache } from './live-stream';
-import { redisProvider } from './redis.provider';
 import { DeliverySweeper } from './delivery-sweeper.service';
 import { SigningConfigCache } from './signing-config.cache';
 import { WebhookAttempts } from './webhook-attempts.service';
@@ -21,8 +20,8 @@ import { WebhookTargetCache } from './webhook-target.cache';
 /** Producer side (routing, numbering, enqueue) and, when DELIVERY_WORKER_ENABLED, the consumer. */
 @Global()
 @Module({
+  imports: [RedisModule],
   providers: [
-    redisProvider,
     DeliveryProducer,
     DeliveryProcessor,
     DeliveryBatchProcessor,
@@ -44,6 +43,6 @@ import { WebhookTargetCache } from './webhook-target.cache';
     WebsocketSettingsCache,
     { provide: EVENT_SINK, useExisting: WebhookRouter },
   ],
-  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, REDIS_CONNECTION, WebhookTargetCache, SigningConfigCache, RabbitmqRouting, LiveFanout, WebsocketSettingsCache],
+  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, WebhookTargetCache, SigningConfigCache, RabbitmqRouting, LiveFanout, WebsocketSettingsCache],
 })
 export class DeliveryModule {}
