@@ -158,6 +158,10 @@ describe('Cloud API message store (e2e)', () => {
     );
     expect(keysOf(chats.body[0])).toEqual(keysOf(phone.body[0]));
     expect(keysOf(chats.body[0].lastMessage)).toEqual(keysOf(phone.body[0].lastMessage));
+    // as for a Baileys instance, the chat's first message announced it (once) with CHATS_UPSERT
+    const upsert = await cloudHook('chats.upsert', (d) => d.some?.((c: { remoteJid: string }) => c.remoteJid === customerJid));
+    expect(upsert.body.data).toEqual([{ remoteJid: customerJid, instanceId: cloudId, name: 'Carla', unreadMessages: 1 }]);
+    expect(env.receiver.received.filter((w) => w.path === '/cloud' && w.body.event === 'chats.upsert')).toHaveLength(1);
     const one = await api('GET', `/chat/findChatByRemoteJid/cloud?remoteJid=${customer.waId}`);
     expect(one.body).toMatchObject({ remoteJid: customerJid, lastMessage: expect.any(Object) });
   });
