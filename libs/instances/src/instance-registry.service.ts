@@ -91,10 +91,10 @@ export class InstanceRegistry {
               this.logger.warn(`instance ${instanceName}: could not save connection state: ${(err as Error).message}`),
             ),
         },
-        reconnect: {
+        policy: {
           qrcodeLimit: this.config.whatsapp.qrcodeLimit,
-          baseDelayMs: this.config.whatsapp.reconnectBaseDelayMs,
-          maxDelayMs: this.config.whatsapp.reconnectMaxDelayMs,
+          reconnectBaseDelayMs: this.config.whatsapp.reconnectBaseDelayMs,
+          reconnectMaxDelayMs: this.config.whatsapp.reconnectMaxDelayMs,
         },
         logger: this.logger,
       });

@@ -21,11 +21,12 @@ export interface ConnectionRecorder {
   save(fields: ConnectionFields): Promise<void>;
 }
 
-export interface ReconnectOptions {
-  /** QR codes shown before the instance gives up (Evolution's QRCODE_LIMIT). */
+/** How long the runtime keeps trying: QR codes shown before it gives up, and the reconnect backoff. */
+export interface ConnectionPolicy {
+  /** Evolution's QRCODE_LIMIT. */
   qrcodeLimit: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
+  reconnectBaseDelayMs: number;
+  reconnectMaxDelayMs: number;
 }
 
 export interface RuntimeCollaborators {
@@ -33,7 +34,7 @@ export interface RuntimeCollaborators {
   /** Everything the engine reports besides the connection: filter → store → map → publish. */
   pipeline: InstancePipeline;
   connection: ConnectionRecorder;
-  reconnect: ReconnectOptions;
+  policy: ConnectionPolicy;
   logger: Logger;
 }
 
@@ -175,7 +176,7 @@ export class InstanceRuntime implements CataloguePublisher {
   private async onQr(code: string) {
     if (this.stopped) return;
     this.qr.count += 1;
-    if (this.qr.count > this.deps.reconnect.qrcodeLimit) {
+    if (this.qr.count > this.deps.policy.qrcodeLimit) {
       this.publish('QRCODE_UPDATED', qrLimitPayload(QR_LIMIT_MESSAGE));
       this.publish('CONNECTION_UPDATE', connectionUpdatePayload(this.instanceName, 'refused', 428, { account: this.account }));
       this.stopped = true;
@@ -274,8 +275,8 @@ export class InstanceRuntime implements CataloguePublisher {
   private async scheduleReconnect(statusCode: number, reason: string) {
     this.clearReconnect();
     this.reconnectAttempt += 1;
-    const { baseDelayMs, maxDelayMs } = this.deps.reconnect;
-    const delay = backoffDelay(this.reconnectAttempt, baseDelayMs, maxDelayMs);
+    const { reconnectBaseDelayMs, reconnectMaxDelayMs } = this.deps.policy;
+    const delay = backoffDelay(this.reconnectAttempt, reconnectBaseDelayMs, reconnectMaxDelayMs);
     this.state = 'connecting';
     await this.deps.connection.save({
       connectionStatus: 'connecting',
