@@ -200,13 +200,15 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     if (!now.length) return;
     const { singles, batches } = options.batch ? groupIntoBatches(now) : { singles: now, batches: [] };
     const carried: DeliveryBatch[] = batches.map((deliveries) => ({ deliveries }));
-    // Recorded first: a batch job the sweeper cannot find in the index would be sent twice. An
+    // One round trip: the index entry is written first on the same connection, so Redis has it
+    // before the job (a batch job the sweeper cannot find in the index would be sent twice). An
     // entry left behind by a failed add is harmless: the sweeper checks that the job exists.
-    await this.membership.record(carried.map((b) => ({ jobId: batchJobId(b), deliveryIds: b.deliveries.map((d) => d.deliveryId) })));
-    await this.queue.addBulk([
+    const recorded = this.membership.record(carried.map((b) => ({ jobId: batchJobId(b), deliveryIds: b.deliveries.map((d) => d.deliveryId) })));
+    const added = this.queue.addBulk([
       ...singles.map((data) => ({ name: data.event, data, opts: this.jobOptions(data) })),
       ...carried.map((data) => ({ name: BATCH_JOB_NAME, data, opts: this.batchOptions(data) })),
     ]);
+    await Promise.all([recorded, added]);
   }
 
   /** Queues a lane's next head (ordered webhooks) after the previous one finished. */
