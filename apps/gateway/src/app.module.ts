@@ -16,6 +16,7 @@ import { GroupModule } from './group/group.module';
 import { HttpEdgeModule } from './http/http-edge.module';
 import { InstanceModule } from './instance/instance.module';
 import { ChatFindModule } from './chat/chat-find.module';
+import { ManagerModule } from './manager/manager.module';
 import { MediaFileModule } from './media/media-file.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
@@ -46,6 +47,7 @@ export class AppModule {
         RabbitmqModule,
         CloudApiModule,
         MediaFileModule,
+        ManagerModule,
       ],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [
