@@ -57,7 +57,7 @@ export function InstancesPage() {
       </div>
       <div class="filters" role="search">
         <label>
-          Name <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} placeholder="filter by name" />
+          Filter by name <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
         </label>
         <label>
           State{' '}

@@ -65,7 +65,7 @@ export function ConnectPanel({ row, stream }: { row: InstanceRow; stream: Instan
       )}
       {qr?.base64 ? (
         <figure class="qr">
-          <img src={qr.base64} alt="QR code to link WhatsApp" width={264} height={264} />
+          <img src={qr.base64} alt="QR code to link WhatsApp" />
           <figcaption>On the phone: WhatsApp → Linked devices → Link a device, then scan. A new code replaces this one every few seconds.</figcaption>
         </figure>
       ) : (
