@@ -75,7 +75,7 @@ export function DeliveryDetailView({ name, id, onRedelivered }: { name: string; 
       )}
       <h3>Payload</h3>
       <div class="json">
-        <JsonTree value={detail.payload} open />
+        <JsonTree value={detail.payload} openDepth={3} />
       </div>
     </section>
   );

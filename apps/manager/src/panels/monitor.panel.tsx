@@ -44,7 +44,7 @@ export function MonitorPanel({ events, onClear }: { events: LoggedEvent[]; onCle
                   <span class="event-name">{e.event}</span> <time dateTime={new Date(e.receivedAt).toISOString()}>{new Date(e.receivedAt).toLocaleTimeString()}</time>
                 </summary>
                 <div class="json">
-                  <JsonTree value={e} open />
+                  <JsonTree value={e} openDepth={4} />
                 </div>
               </details>
             </li>
