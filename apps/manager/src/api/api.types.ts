@@ -97,3 +97,11 @@ export interface StreamEnvelope {
   date_time?: string;
   sequence?: number;
 }
+
+/** An event as the monitor keeps it: the envelope untouched, plus when this tab received it. */
+export interface LoggedEvent {
+  envelope: StreamEnvelope;
+  receivedAt: number;
+  /** Arrival order in this tab (pausing shows events up to one of these). */
+  seq: number;
+}

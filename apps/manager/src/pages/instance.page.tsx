@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ConnectionState, InstanceRow, StreamEnvelope } from '../api/api.types';
+import type { ConnectionState, InstanceRow, LoggedEvent } from '../api/api.types';
 import { InstanceEventStream, StreamStatus } from '../api/event-stream';
 import { seg } from '../api/api-client';
 import { Notice } from '../components/notice';
@@ -26,11 +26,6 @@ const TABS: [string, string][] = [
 /** The monitor keeps this many events (newest first); older ones drop off. */
 const EVENT_LOG_SIZE = 300;
 
-export interface LoggedEvent extends StreamEnvelope {
-  receivedAt: number;
-  seq: number;
-}
-
 /** One instance: its stream is opened here, once, so every tab (and the monitor's log) shares it. */
 export function InstancePage({ name, tab }: { name: string; tab: string }) {
   const { api, session } = useSession();
@@ -52,7 +47,7 @@ export function InstancePage({ name, tab }: { name: string; tab: string }) {
     let seq = 0;
     const offStatus = s.onStatus(setStreamStatus);
     s.subscribe((e) => {
-      setEvents((prev) => [{ ...e, receivedAt: Date.now(), seq: ++seq }, ...prev].slice(0, EVENT_LOG_SIZE));
+      setEvents((prev) => [{ envelope: e, receivedAt: Date.now(), seq: ++seq }, ...prev].slice(0, EVENT_LOG_SIZE));
       if (e.event === 'connection.update') {
         const data = e.data as { state: ConnectionState; profileName?: string; wuid?: string };
         setRow((r) => (r ? { ...r, connectionStatus: data.state, profileName: data.profileName ?? r.profileName, ownerJid: data.wuid ?? r.ownerJid } : r));

@@ -6,6 +6,16 @@ import { Notice } from '../components/notice';
 import { useSession } from '../session.context';
 import { formatTime } from '../util/format.util';
 
+/** The log stores the exact body that was sent (a JSON string); shown as a tree when it parses. */
+function parsedPayload(payload: unknown): unknown {
+  if (typeof payload !== 'string') return payload;
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+}
+
 /** One delivery: its payload, every attempt (status code, latency, error) and "redeliver". */
 export function DeliveryDetailView({ name, id, onRedelivered }: { name: string; id: string; onRedelivered: () => void }) {
   const { api } = useSession();
@@ -75,7 +85,7 @@ export function DeliveryDetailView({ name, id, onRedelivered }: { name: string; 
       )}
       <h3>Payload</h3>
       <div class="json">
-        <JsonTree value={detail.payload} openDepth={3} />
+        <JsonTree value={parsedPayload(detail.payload)} openDepth={3} />
       </div>
     </section>
   );

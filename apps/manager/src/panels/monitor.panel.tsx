@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { JsonTree } from '../components/json-tree';
-import type { LoggedEvent } from '../pages/instance.page';
+import type { LoggedEvent } from '../api/api.types';
 import { WIRE_NAMES } from '../util/event-groups.util';
 
 /**
@@ -11,7 +11,7 @@ export function MonitorPanel({ events, onClear }: { events: LoggedEvent[]; onCle
   const [filter, setFilter] = useState('');
   const [pausedAt, setPausedAt] = useState<number | null>(null);
 
-  const visible = events.filter((e) => (pausedAt === null || e.seq <= pausedAt) && (!filter || e.event === filter));
+  const visible = events.filter((e) => (pausedAt === null || e.seq <= pausedAt) && (!filter || e.envelope.event === filter));
   const waiting = pausedAt === null ? 0 : events.filter((e) => e.seq > pausedAt).length;
 
   return (
@@ -38,13 +38,13 @@ export function MonitorPanel({ events, onClear }: { events: LoggedEvent[]; onCle
       ) : (
         <ol class="events-log" aria-live={pausedAt === null ? 'polite' : 'off'}>
           {visible.map((e) => (
-            <li key={e.seq} data-event={e.event}>
+            <li key={e.seq} data-event={e.envelope.event}>
               <details>
                 <summary>
-                  <span class="event-name">{e.event}</span> <time dateTime={new Date(e.receivedAt).toISOString()}>{new Date(e.receivedAt).toLocaleTimeString()}</time>
+                  <span class="event-name">{e.envelope.event}</span> <time dateTime={new Date(e.receivedAt).toISOString()}>{new Date(e.receivedAt).toLocaleTimeString()}</time>
                 </summary>
                 <div class="json">
-                  <JsonTree value={e} openDepth={4} />
+                  <JsonTree value={e.envelope} openDepth={4} />
                 </div>
               </details>
             </li>

@@ -24,7 +24,7 @@ export function QueueFiguresLine() {
   if (!figures) return null;
   return (
     <p class="queue" role="status">
-      Delivery queue: <strong>{figures.depth}</strong> waiting · oldest pending <strong>{formatAge(figures.oldestPendingAgeSeconds)}</strong>
+      Delivery queue (all instances): <strong>{figures.depth}</strong> waiting, delayed or in flight · oldest pending <strong>{formatAge(figures.oldestPendingAgeSeconds)}</strong>
     </p>
   );
 }
