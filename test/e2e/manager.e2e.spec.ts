@@ -163,6 +163,9 @@ describe('web manager in Chromium (e2e)', () => {
     await tab('Deliveries');
     const failed = page.locator('tr[data-status="failed"]').first();
     await failed.waitFor({ timeout: 30_000 });
+    expect(await failed.locator('td').nth(3).innerText()).toBe('3'); // attempts
+    expect(await failed.locator('td').nth(4).innerText()).toBe('500'); // last status code
+    expect(await failed.locator('td').nth(5).innerText()).toMatch(/^\d+ ms$/); // its latency
     await failed.getByRole('button').click();
     const detail = page.locator('[data-delivery-detail]');
     await detail.locator('tr[data-attempt="3"]').waitFor();

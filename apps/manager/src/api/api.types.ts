@@ -70,6 +70,9 @@ export interface Delivery {
   status: DeliveryStatus;
   attempts: number;
   lastError: string | null;
+  /** Of the last attempt (list only). */
+  lastStatusCode?: number | null;
+  lastLatencyMs?: number | null;
   createdAt: string;
   lastAttemptAt: string | null;
   deliveredAt: string | null;

@@ -98,6 +98,8 @@ export function DeliveriesPanel({ name }: { name: string }) {
                 <th scope="col">Event</th>
                 <th scope="col">Created</th>
                 <th scope="col" class="num">Attempts</th>
+                <th scope="col" class="num">Last code</th>
+                <th scope="col" class="num">Latency</th>
                 <th scope="col">Last error</th>
                 <th scope="col">Target</th>
               </tr>
@@ -113,6 +115,8 @@ export function DeliveriesPanel({ name }: { name: string }) {
                   <td>{r.event}</td>
                   <td>{formatTime(r.createdAt)}</td>
                   <td class="num">{r.attempts}</td>
+                  <td class="num">{r.lastStatusCode ?? '—'}</td>
+                  <td class="num">{r.lastLatencyMs === null || r.lastLatencyMs === undefined ? '—' : `${r.lastLatencyMs} ms`}</td>
                   <td class="wrap">{r.lastError ?? '—'}</td>
                   <td class="wrap">{r.target === 'global' ? 'global webhook' : r.url}</td>
                 </tr>
