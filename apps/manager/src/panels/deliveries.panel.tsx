@@ -9,8 +9,9 @@ import { QueueFiguresLine } from './queue-figures';
 import { EVENT_NAMES } from '../../../../libs/events/src/event-catalogue';
 
 const STATUSES: DeliveryStatus[] = ['pending', 'delivered', 'failed', 'refused', 'gone', 'too_large'];
-/** While a delivery shown is pending, the list is re-read this often (it settles within the retry schedule). */
+/** The list is re-read this often while a delivery shown is pending, and otherwise. */
 const PENDING_REFRESH_MS = 1500;
+const IDLE_REFRESH_MS = 3000;
 
 /** The delivery log of the instance: filter, open one (payload and attempts), redeliver. */
 export function DeliveriesPanel({ name }: { name: string }) {
@@ -34,12 +35,14 @@ export function DeliveriesPanel({ name }: { name: string }) {
     return () => void (stale = true);
   }, [api, name, query, tick]);
 
+  // New deliveries appear and pending ones settle without a click (quicker while some are pending).
   const pending = rows?.some((r) => r.status === 'pending');
   useEffect(() => {
-    if (!pending) return;
-    const timer = setTimeout(() => setTick((t) => t + 1), PENDING_REFRESH_MS);
+    const timer = setTimeout(() => setTick((t) => t + 1), pending ? PENDING_REFRESH_MS : IDLE_REFRESH_MS);
     return () => clearTimeout(timer);
-  }, [pending, rows]);
+  }, [pending, rows, error]);
+
+  const openRow = rows?.find((r) => r.id === openId);
 
   const redeliverFailed = async () => {
     setNotice('');
@@ -125,7 +128,10 @@ export function DeliveriesPanel({ name }: { name: string }) {
           </table>
         </div>
       )}
-      {openId && <DeliveryDetailView key={`${openId}:${tick}`} name={name} id={openId} onRedelivered={() => setTick((t) => t + 1)} />}
+      {openId && (
+        // re-read when the row changes (a retry, a redelivery), not on every refresh
+        <DeliveryDetailView key={`${openId}:${openRow?.status}:${openRow?.attempts}`} name={name} id={openId} onRedelivered={() => setTick((t) => t + 1)} />
+      )}
     </div>
   );
 }
