@@ -107,6 +107,25 @@ describe('web manager in Chromium (e2e)', () => {
     expect(await page.locator('.sub').innerText()).toContain(me.phone);
   });
 
+  it('creates an instance with a number and a webhook; the pairing code typed on the phone links it', async () => {
+    await page.getByRole('link', { name: 'WhatsApp gateway' }).click();
+    await page.getByRole('button', { name: 'New instance' }).click();
+    const form = page.getByRole('form', { name: 'New instance' });
+    await form.getByLabel('Name').fill('front desk');
+    await form.getByLabel('Phone number').fill('5511977776666');
+    await form.getByLabel('Webhook URL').fill(`${env.receiver.url}/desk`);
+    await form.getByRole('button', { name: 'Create' }).click();
+    const code = await page.locator('[data-pairing-code]').innerText();
+    expect(code).toMatch(/^[A-Z0-9]{8}$/);
+    const account = await env.fake.enterPairingCode('5511977776666', code);
+    await page.locator('h1 [data-state="open"]').waitFor();
+    expect(account.jid).toBe('5511977776666@s.whatsapp.net');
+    // the webhook given on the form was set: it saw the instance open
+    await env.receiver.waitFor((w) => w.path === '/desk' && w.body.event === 'connection.update' && w.body.data.state === 'open');
+    await page.goto(`${managerUrl()}#/instance/${encodeURIComponent(NAME)}/connect`);
+    await page.getByText('Linked to WhatsApp as').waitFor();
+  });
+
   it('the live monitor shows messages.upsert when a contact writes', async () => {
     await tab('Live events');
     const alice = env.fake.createAccount({ pushName: 'Alice' });
@@ -210,6 +229,12 @@ describe('web manager in Chromium (e2e)', () => {
     await logIn(p, rows.body[0].token);
     await p.getByRole('heading', { name: NAME }).waitFor();
     await p.getByText(`Instance token: ${NAME}`).waitFor();
+    // rotating the token from the page keeps this session working with the new one; the old one is refused
+    const oldToken = rows.body[0].token as string;
+    await p.getByRole('button', { name: 'Refresh token' }).click();
+    const newToken = await p.locator('.secret code').innerText();
+    expect(newToken).not.toBe(oldToken);
+    expect((await gateway.api('GET', `${BASE}/instance/fetchInstances`, { apikey: oldToken })).status).toBe(401);
     await p.getByRole('link', { name: 'WhatsApp gateway' }).click();
     await p.locator('table.instances[data-loaded]').waitFor();
     expect(await p.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-instance')))).toEqual([NAME]);
