@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionState, InstanceRow } from '../api/api.types';
 import { InstanceEventStream } from '../api/event-stream';
 import { Notice } from '../components/notice';
+import { SelectFilter } from '../components/select-filter';
 import { StateBadge } from '../components/state-badge';
 import { instanceHref } from '../router';
 import { useSession } from '../session.context';
@@ -59,17 +60,7 @@ export function InstancesPage() {
         <label>
           Filter by name <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
         </label>
-        <label>
-          State{' '}
-          <select value={state} onChange={(e) => setState(e.currentTarget.value)}>
-            <option value="">any</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter label="State" name="state" value={state} options={STATES} onChange={setState} />
         <button type="button" onClick={load}>
           Refresh
         </button>

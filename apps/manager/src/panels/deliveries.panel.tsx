@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { seg } from '../api/api-client';
 import type { Delivery, DeliveryStatus } from '../api/api.types';
 import { Notice } from '../components/notice';
+import { SelectFilter } from '../components/select-filter';
 import { useSession } from '../session.context';
 import { formatTime, toLocalInput } from '../util/format.util';
 import { DeliveryDetailView } from './delivery-detail.view';
@@ -59,24 +60,8 @@ export function DeliveriesPanel({ name }: { name: string }) {
     <div class="deliveries">
       {!session.instance && <QueueFiguresLine />}
       <div class="filters" role="search">
-        <label>
-          Status{' '}
-          <select name="status" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-            <option value="">any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Event{' '}
-          <select name="event" value={event} onChange={(e) => setEvent(e.currentTarget.value)}>
-            <option value="">any</option>
-            {EVENT_NAMES.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter label="Status" name="status" value={status} options={STATUSES} onChange={setStatus} />
+        <SelectFilter label="Event" name="event" value={event} options={EVENT_NAMES} onChange={setEvent} />
         <button type="button" onClick={() => setTick((t) => t + 1)}>
           Refresh
         </button>

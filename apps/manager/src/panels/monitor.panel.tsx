@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { JsonTree } from '../components/json-tree';
+import { SelectFilter } from '../components/select-filter';
 import type { LoggedEvent } from '../api/api.types';
 import { WIRE_NAMES } from '../util/event-groups.util';
 
@@ -17,15 +18,7 @@ export function MonitorPanel({ events, onClear }: { events: LoggedEvent[]; onCle
   return (
     <div class="monitor">
       <div class="filters">
-        <label>
-          Event{' '}
-          <select name="monitor-event" value={filter} onChange={(e) => setFilter(e.currentTarget.value)}>
-            <option value="">all events</option>
-            {WIRE_NAMES.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter label="Event" name="monitor-event" value={filter} options={WIRE_NAMES} anyLabel="all events" onChange={setFilter} />
         <button type="button" aria-pressed={pausedAt !== null} onClick={() => setPausedAt(pausedAt === null ? (events[0]?.seq ?? 0) : null)}>
           {pausedAt === null ? 'Pause' : `Resume${waiting ? ` (${waiting} new)` : ''}`}
         </button>
