@@ -2,7 +2,8 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { notFound, Public } from '@gw/common';
 import type { Request, Response } from 'express';
-import { ManagerAsset, ManagerAssetsService } from './manager-assets.service';
+import { pickEncoding } from './content-encoding.util';
+import { ManagerAssetsService } from './manager-assets.service';
 import { MANAGER_SECURITY_HEADERS } from './manager-headers.constants';
 
 /**
@@ -43,12 +44,4 @@ export class ManagerController {
     if (encoding) res.set('content-encoding', encoding);
     res.send(body);
   }
-}
-
-/** Brotli when the browser takes it (every current one over HTTP too), else gzip, else identity. */
-function pickEncoding(asset: ManagerAsset, accepted: string): [string | undefined, Buffer] {
-  const takes = (name: string) => new RegExp(`(^|[,\\s])${name}(;q=(?!0(\\.0*)?\\b)[\\d.]+)?($|[,\\s;])`, 'i').test(accepted);
-  if (asset.br && takes('br')) return ['br', asset.br];
-  if (asset.gzip && takes('gzip')) return ['gzip', asset.gzip];
-  return [undefined, asset.body];
 }
