@@ -23,6 +23,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './root/root.controller';
 import { UnsupportedController } from './unsupported/unsupported.controller';
 import { WebhookModule } from './webhook/webhook.module';
+import { WebsocketModule } from './websocket/websocket.module';
 
 @Module({})
 export class AppModule {
@@ -45,6 +46,7 @@ export class AppModule {
         SettingsModule,
         ProxyModule,
         RabbitmqModule,
+        WebsocketModule,
         CloudApiModule,
         MediaFileModule,
         ManagerModule,

@@ -11,6 +11,7 @@ import { MessageRepository } from './message.repository';
 import { PrismaService } from './prisma.service';
 import { ProxyRepository } from './proxy.repository';
 import { RabbitmqRepository } from './rabbitmq.repository';
+import { WebsocketRepository } from './websocket.repository';
 import { SettingsRepository } from './settings.repository';
 import { WebhookRepository } from './webhook.repository';
 
@@ -30,8 +31,9 @@ import { WebhookRepository } from './webhook.repository';
     CloudApiRepository,
     ProxyRepository,
     RabbitmqRepository,
+    WebsocketRepository,
     { provide: INSTANCE_LOOKUP, useExisting: InstanceRepository },
   ],
-  exports: [CryptoModule, SecretColumns, PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, ProxyRepository, RabbitmqRepository, INSTANCE_LOOKUP],
+  exports: [CryptoModule, SecretColumns, PrismaService, InstanceRepository, AuthStateRepository, WebhookRepository, MessageRepository, DeliveryLogRepository, SettingsRepository, CloudApiRepository, ProxyRepository, RabbitmqRepository, WebsocketRepository, INSTANCE_LOOKUP],
 })
 export class PersistenceModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventIntegrationRows, StoredEventIntegration } from './event-integration-rows';
 import { PrismaService } from './prisma.service';
 
 /** Delivery log targets that go to RabbitMQ instead of an HTTP webhook. */
@@ -7,14 +8,7 @@ export type RabbitmqTarget = (typeof RABBITMQ_TARGETS)[number];
 
 export const isRabbitmqTarget = (target: string): target is RabbitmqTarget => (RABBITMQ_TARGETS as readonly string[]).includes(target);
 
-export interface StoredRabbitmq {
-  id: string;
-  instanceId: string;
-  enabled: boolean;
-  events: string[];
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type StoredRabbitmq = StoredEventIntegration;
 
 /** A pending RabbitMQ delivery as the publisher reads it from the outbox. */
 export interface PendingPublish {
@@ -33,20 +27,18 @@ export interface PendingPublish {
 /** The InstanceRabbitmq row of an instance, and the RabbitMQ side of the outbox. */
 @Injectable()
 export class RabbitmqRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly rows: EventIntegrationRows;
 
-  async find(instanceId: string): Promise<StoredRabbitmq | null> {
-    const row = await this.prisma.instanceRabbitmq.findUnique({ where: { instanceId } });
-    return row ? { ...row, events: Array.isArray(row.events) ? row.events.map(String) : [] } : null;
+  constructor(private readonly prisma: PrismaService) {
+    this.rows = new EventIntegrationRows(prisma.instanceRabbitmq);
   }
 
-  async save(instanceId: string, enabled: boolean, events: string[]): Promise<StoredRabbitmq> {
-    const row = await this.prisma.instanceRabbitmq.upsert({
-      where: { instanceId },
-      create: { instanceId, enabled, events },
-      update: { enabled, events },
-    });
-    return { ...row, events };
+  find(instanceId: string): Promise<StoredRabbitmq | null> {
+    return this.rows.find(instanceId);
+  }
+
+  save(instanceId: string, enabled: boolean, events: string[]): Promise<StoredRabbitmq> {
+    return this.rows.save(instanceId, enabled, events);
   }
 
   /**
