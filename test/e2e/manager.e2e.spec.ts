@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { decodeQrScreenshot, launchChromium, type ClientMessageRecord, type GatewayProcess, type PairedAccount } from '@gw/testing';
+import { HttpConnectProxy, decodeQrScreenshot, launchChromium, type ClientMessageRecord, type GatewayProcess, type PairedAccount } from '@gw/testing';
 import { API_KEY, E2eEnvironment } from '../support/e2e-env';
 
 const BASE = '/wa';
@@ -198,6 +198,20 @@ describe('web manager in Chromium (e2e)', () => {
     await redelivered;
     await page.locator('tr[data-status="delivered"]').first().waitFor({ timeout: 20_000 });
     await page.locator('[data-delivery-detail] .badge.delivery-delivered').waitFor({ timeout: 20_000 });
+  });
+
+  it('an instance that cannot reach WhatsApp says why', async () => {
+    // linked through a proxy that then goes away: every new attempt is refused
+    const proxy = await new HttpConnectProxy('gw-manager', 'proxy-secret-1', '127.0.0.1').start();
+    const created = await gateway.api('POST', `${BASE}/instance/create`, {
+      apikey: API_KEY,
+      body: { instanceName: 'no network', proxyHost: '127.0.0.1', proxyPort: proxy.port, proxyProtocol: 'http', proxyUsername: 'gw-manager', proxyPassword: 'proxy-secret-1' },
+    });
+    expect(created.status).toBe(201);
+    await proxy.stop();
+    await page.goto(`${managerUrl()}#/instance/no%20network/connect`);
+    await page.getByRole('alert').getByText(/^WhatsApp cannot be reached: .*ECONNREFUSED/).waitFor({ timeout: 30_000 });
+    await shot('instance-unreachable');
   });
 
   it('measures the instance list: time to interactive after a reload', async () => {

@@ -27,7 +27,8 @@ export function ConnectPanel({ row, stream }: { row: InstanceRow; stream: Instan
       if (e.event === 'connection.update') {
         const data = e.data as { state: string; reason?: string; statusReason?: number };
         if (data.state === 'open') (setQr(null), setProblem(''));
-        if (data.state === 'close' && data.reason) setProblem(`WhatsApp unreachable: ${data.reason}`);
+        // a failed attempt is reported by the next one's update (connecting, with the reason) or by the close
+        if (data.state !== 'open' && data.reason) setProblem(`WhatsApp cannot be reached: ${data.reason}`);
         if (data.state === 'refused') (setQr(null), setProblem('Linking stopped: too many QR codes were not scanned. Restart to try again.'));
       }
     });
