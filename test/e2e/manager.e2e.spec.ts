@@ -226,6 +226,18 @@ describe('web manager in Chromium (e2e)', () => {
     expect(tti).toBeLessThan(5000);
     await page.locator(`tr[data-instance="${NAME}"] [data-state="open"]`).waitFor();
     await shot('instances');
+    // the list re-renders after the input event: wait for the rows to become exactly these
+    const listedAs = (names: string[]) =>
+      page.waitForFunction(
+        (want) => [...document.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-instance')).sort().join('|') === want,
+        [...names].sort().join('|'),
+      );
+    await page.getByLabel('State').selectOption('open');
+    await listedAs(['front desk', NAME]);
+    await page.getByLabel('Filter by name').fill('desk');
+    await listedAs(['front desk']);
+    await page.getByLabel('Filter by name').fill('nothing like it');
+    await page.getByText('No instance matches the filter.').waitFor();
     const dark = await browser.newContext({ viewport: { width: 390, height: 800 }, colorScheme: 'dark' });
     const phone = await openPage(dark);
     await logIn(phone, API_KEY);
