@@ -54,7 +54,7 @@ describe('web manager in Chromium (e2e)', () => {
     await env.stop();
   });
 
-  it('serves the page and its assets compressed, cacheable and under a strict CSP, at <base>/manager', async () => {
+  it('serves the page and its assets compressed, cacheable and under a strict CSP, at <base>/manager and /manager', async () => {
     const res = await fetch(managerUrl(), { headers: { 'accept-encoding': 'br, gzip' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-encoding')).toBe('br');
@@ -72,6 +72,17 @@ describe('web manager in Chromium (e2e)', () => {
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     const missing = await gateway.api('GET', `${BASE}/manager/assets/nope.js`);
     expect(missing).toEqual({ status: 404, body: { status: 404, error: 'Not Found', response: { message: ['No manager file "assets/nope.js"'] } } });
+
+    // without SERVER_BASE_PATH it is at /manager (and /manager/), the page's <base> following
+    const plain = await env.startGateway();
+    try {
+      for (const path of ['/manager', '/manager/']) {
+        const page = await fetch(`${plain.url}${path}`);
+        expect([page.status, (await page.text()).includes('<base href="/manager/" />')]).toEqual([200, true]);
+      }
+    } finally {
+      await plain.stop();
+    }
   });
 
   it('refuses a wrong key and says so', async () => {
