@@ -77,8 +77,8 @@ describe('web manager in Chromium (e2e)', () => {
     const plain = await env.startGateway();
     try {
       for (const path of ['/manager', '/manager/']) {
-        const page = await fetch(`${plain.url}${path}`);
-        expect([page.status, (await page.text()).includes('<base href="/manager/" />')]).toEqual([200, true]);
+        const res = await fetch(`${plain.url}${path}`);
+        expect([res.status, (await res.text()).includes('<base href="/manager/" />')]).toEqual([200, true]);
       }
     } finally {
       await plain.stop();
