@@ -88,7 +88,7 @@ describe('web manager in Chromium (e2e)', () => {
   it('refuses a wrong key and says so', async () => {
     await logIn(page, 'not-the-key');
     await page.getByRole('alert').getByText('Wrong API key').waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
     await shot('login');
   });
 
@@ -228,10 +228,9 @@ describe('web manager in Chromium (e2e)', () => {
   it('measures the instance list: time to interactive after a reload', async () => {
     await page.goto(managerUrl());
     await page.locator('table.instances[data-loaded]').waitFor();
-    const tti = await page.evaluate(() => Math.round(performance.now()));
-    const transferred = await page.evaluate(() =>
-      performance.getEntriesByType('resource').reduce((n, e) => n + (e as PerformanceResourceTiming).transferSize, 0),
-    );
+    // page-side expressions (this file is compiled without the DOM types)
+    const tti = await page.evaluate<number>('Math.round(performance.now())');
+    const transferred = await page.evaluate<number>("performance.getEntriesByType('resource').reduce((n, e) => n + e.transferSize, 0)");
     writeFileSync(join(SHOTS, 'measured.json'), `${JSON.stringify({ instanceListInteractiveMs: tti, transferredBytes: transferred }, null, 2)}\n`);
     process.stdout.write(`manager: instance list interactive after ${tti} ms\n`);
     expect(tti).toBeLessThan(5000);
@@ -240,8 +239,7 @@ describe('web manager in Chromium (e2e)', () => {
     // the list re-renders after the input event: wait for the rows to become exactly these
     const listedAs = (names: string[]) =>
       page.waitForFunction(
-        (want) => [...document.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-instance')).sort().join('|') === want,
-        [...names].sort().join('|'),
+        `[...document.querySelectorAll('tbody tr')].map((tr) => tr.getAttribute('data-instance')).sort().join('|') === ${JSON.stringify([...names].sort().join('|'))}`,
       );
     await page.getByLabel('State').selectOption('open');
     await listedAs(['front desk', NAME]);
@@ -274,11 +272,12 @@ describe('web manager in Chromium (e2e)', () => {
     expect((await gateway.api('GET', `${BASE}/instance/fetchInstances`, { apikey: oldToken })).status).toBe(401);
     await p.getByRole('link', { name: 'WhatsApp gateway' }).click();
     await p.locator('table.instances[data-loaded]').waitFor();
-    expect(await p.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-instance')))).toEqual([NAME]);
+    expect(await p.locator('tbody tr').count()).toBe(1);
+    expect(await p.locator('tbody tr').getAttribute('data-instance')).toBe(NAME);
     expect(await p.getByRole('button', { name: 'New instance' }).count()).toBe(0);
     await p.getByRole('button', { name: 'Log out' }).click();
     await p.getByLabel('API key').waitFor();
-    expect(await p.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await p.evaluate<number>('sessionStorage.length')).toBe(0);
     await tokenContext.close();
   });
 
