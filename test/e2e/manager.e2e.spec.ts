@@ -293,6 +293,19 @@ describe('web manager in Chromium (e2e)', () => {
     await tokenContext.close();
   });
 
+  it('deletes an instance after asking, and the list no longer has it', async () => {
+    await page.goto(`${managerUrl()}#/instance/no%20network/connect`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    // asked first; focus is on "Cancel", so Enter would not delete
+    await page.getByRole('group', { name: 'Delete "no network" and its stored data?' }).waitFor();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByRole('heading', { name: 'Instances' }).waitFor();
+    await page.locator('table.instances[data-loaded]').waitFor();
+    expect(await page.locator('tbody tr[data-instance="no network"]').count()).toBe(0);
+    const gone = await gateway.api('GET', `${BASE}/instance/connectionState/no%20network`, { apikey: API_KEY });
+    expect(gone.status).toBe(404);
+  });
+
   it('no Content-Security-Policy violation happened on any page', () => {
     expect(cspViolations).toEqual([]);
   });
