@@ -306,6 +306,16 @@ describe('web manager in Chromium (e2e)', () => {
     expect(gone.status).toBe(404);
   });
 
+  it('logs a linked instance out after asking: the phone sees the device removed, the page leaves open', async () => {
+    await page.goto(`${managerUrl()}#/instance/front%20desk/connect`);
+    await page.locator('h1 [data-state="open"]').waitFor();
+    await page.getByRole('button', { name: 'Log out of WhatsApp' }).click();
+    await page.getByRole('button', { name: 'Yes, log out' }).click();
+    await page.getByText('Logged out.').waitFor();
+    await page.locator('h1 [data-state="open"]').waitFor({ state: 'detached' });
+    expect(env.fake.logouts.map((l) => l.jid)).toContain('5511977776666@s.whatsapp.net');
+  });
+
   it('no Content-Security-Policy violation happened on any page', () => {
     expect(cspViolations).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 
 /** A destructive action asks first, inline (no browser dialog), and focus lands on "Cancel". */
-export function ConfirmButton({ label, question, onConfirm }: { label: string; question: string; onConfirm: () => void }) {
+export function ConfirmButton({ label, question, confirmLabel, onConfirm }: { label: string; question: string; confirmLabel: string; onConfirm: () => void }) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (
@@ -14,7 +14,7 @@ export function ConfirmButton({ label, question, onConfirm }: { label: string; q
     <span class="confirm" role="group" aria-label={question}>
       <span>{question}</span>
       <button type="button" class="danger" onClick={() => (setAsking(false), onConfirm())}>
-        Yes, {label.toLowerCase()}
+        {confirmLabel}
       </button>
       <button type="button" autoFocus onClick={() => setAsking(false)}>
         Cancel

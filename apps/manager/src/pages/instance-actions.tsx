@@ -43,8 +43,8 @@ export function InstanceActions({ row, onChanged }: { row: InstanceRow; onChange
       <button type="button" onClick={() => run('Restarting.', () => api.post(`/instance/restart/${path}`))}>
         Restart
       </button>
-      <ConfirmButton label="Log out" question="Unlink this WhatsApp number?" onConfirm={() => run('Logged out.', () => api.call('DELETE', `/instance/logout/${path}`))} />
-      <ConfirmButton label="Delete" question={`Delete "${row.name}" and its stored data?`} onConfirm={remove} />
+      <ConfirmButton label="Log out of WhatsApp" question="Unlink this WhatsApp number?" confirmLabel="Yes, log out" onConfirm={() => run('Logged out.', () => api.call('DELETE', `/instance/logout/${path}`))} />
+      <ConfirmButton label="Delete" question={`Delete "${row.name}" and its stored data?`} confirmLabel="Yes, delete" onConfirm={remove} />
       <button type="button" onClick={rotate}>
         Refresh token
       </button>
