@@ -161,7 +161,9 @@ describe('events into RabbitMQ (e2e, real broker)', () => {
     const global = await c.waitFor((m) => m.queue === GLOBAL_QUEUE && m.body.instance === NAME, 'global connection.update');
     expect(global.body.event).toBe('connection.update');
 
-    // The delivery log lists it with its destination, delivered after the broker's ack.
+    // The delivery log lists it with its destination, delivered after the broker's ack (the consumer may see
+    // the message before the publisher has written that ack down).
+    await waitDelivered(gateway, got.messageId);
     const log = await gateway.api('GET', `/webhook/deliveries/${NAME}?limit=200`, { apikey: API_KEY });
     const row = log.body.deliveries.find((d: { id: string }) => d.id === got.messageId);
     expect(row).toMatchObject({ target: 'rabbitmq', url: `amqp:${NAME}/${QUEUE}`, status: 'delivered', attempts: 1, event: 'MESSAGES_UPSERT' });
