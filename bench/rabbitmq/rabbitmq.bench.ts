@@ -12,7 +12,8 @@
  *  - pipeline: N events through EventSink.publish from P concurrent callers (route, sequence,
  *    outbox INSERT) -> RabbitmqPublisher (outbox read, confirm publish, attempt-log write);
  *    events/s = N / (first publish -> every row delivered, polled every 20 ms); ratio = pipeline / raw.
- *  - pending cost: M events published with the broker unreachable (they wait in the outbox):
+ *  - pending cost: M events published with the broker unreachable (they wait in the outbox; the
+ *    time they take is the ingest side alone, reported as ingestOnly):
  *    Postgres bytes per pending row (avg pg_column_size; table growth / M too, which page reuse
  *    after VACUUM understates) and Redis bytes per pending event (INFO used_memory delta / M).
  *  - drain: the broker reachable again, a fresh context publishes the M pending rows alone;
@@ -144,15 +145,20 @@ async function main() {
     const mem = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
     const [pg0, r0] = [await size(), await mem()];
     let n = 0;
+    const tIngest = now();
     await Promise.all(Array.from({ length: PUBLISHERS }, async () => {
       while (n < PENDING) await sink2.publish(event(n++));
     }));
+    // The same callers with no publisher beside them: what the ingest side alone sustains.
+    const ingestOnly = PENDING / ((now() - tIngest) / 1000);
     const [pg1, r1] = [await size(), await mem()];
     const pendingRows = Number((await prisma2.pool.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'pending'`)).rows[0].n);
     // Row bytes as stored (TOAST-compressed body included), independent of page reuse after VACUUM.
     const rowBytes = Number((await prisma2.pool.query(`SELECT avg(pg_column_size(t.*)) AS b FROM "WebhookDelivery" t WHERE status = 'pending'`)).rows[0].b);
     results.pendingCost = { pendingRows, postgresRowBytes: round(rowBytes), postgresTableGrowthPerEvent: round((pg1 - pg0) / PENDING), redisBytesPerEvent: round((r1 - r0) / PENDING) };
+    results.ingestOnly = { perSec: round(ingestOnly), ratioToRaw: round(ingestOnly / raw, 3) };
     log(`pending: ${pendingRows} rows, Postgres row ${round(rowBytes)} B (table+index growth ${round((pg1 - pg0) / PENDING)} B/event), Redis ${round((r1 - r0) / PENDING)} B/event`);
+    log(`ingest alone (broker away, ${PUBLISHERS} callers): ${round(ingestOnly)} events/s (ratio to raw ${round(ingestOnly / raw, 3)})`);
 
     // Drain: the broker is back; the publisher alone empties the outbox (no ingest in the way).
     await down.close();
