@@ -18,7 +18,7 @@ import { loadavg } from 'node:os';
 import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util';
 import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
 import { deliveredStep, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
-import { Injection, everySender, injector, prepareInjection } from '../support/realistic-stream.util';
+import { Injection, accountSizes, everySender, injector, prepareInjection } from '../support/realistic-stream.util';
 import { UpsertReceiverProcess } from '../support/upsert-receiver.process';
 
 /** Account phones of the fleet: apart from the fake's own numbers and its contact pool. */
@@ -54,12 +54,7 @@ async function main() {
   const senders = Number(arg('senders', '20'));
   const streamGroups = Number(arg('stream-groups', '2'));
   const baseline = arg('baseline', 'single');
-  const sizes = {
-    contacts: Number(arg('contacts', '300')),
-    chats: Number(arg('chats', '100')),
-    messages: Number(arg('history', '3000')),
-    groups: Number(arg('groups', '10')),
-  };
+  const sizes = accountSizes('history');
   const fake = await FakeWhatsAppServer.start();
   const db = await new TestDatabase().create();
   const receiver = await new UpsertReceiverProcess().start();

@@ -19,7 +19,7 @@ import { arg, flag, now, procCpuMs, round, saveResults } from '../support/bench.
 import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
 import { deliveredStep, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
 import { UpsertReceiverProcess } from '../support/upsert-receiver.process';
-import { injector, prepareInjection } from '../support/realistic-stream.util';
+import { accountSizes, injector, prepareInjection } from '../support/realistic-stream.util';
 
 const PHONE = '5511977000001';
 
@@ -43,12 +43,7 @@ async function main() {
   const burst = Number(arg('burst', '5000'));
   const rampMs = Number(arg('ramp-seconds', '2')) * 1000;
   const senders = Number(arg('senders', '200'));
-  const sizes = {
-    contacts: Number(arg('contacts', '300')),
-    chats: Number(arg('chats', '100')),
-    messages: Number(arg('history-messages', '3000')),
-    groups: Number(arg('groups', '10')),
-  };
+  const sizes = accountSizes('history-messages');
   const fake = await FakeWhatsAppServer.start();
   const db = await new TestDatabase().create();
   const receiver = await new UpsertReceiverProcess().start();

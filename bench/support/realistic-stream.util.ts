@@ -1,4 +1,15 @@
 import type { FakeWhatsAppServer, RealisticAccountPlan } from '@gw/testing';
+import { arg } from './bench.util';
+
+/** The realistic account's sizes from the command line (--contacts, --chats, --groups, and the history size under `historyOption`). */
+export function accountSizes(historyOption: string) {
+  return {
+    contacts: Number(arg('contacts', '300')),
+    chats: Number(arg('chats', '100')),
+    messages: Number(arg(historyOption, '3000')),
+    groups: Number(arg('groups', '10')),
+  };
+}
 
 /** One incoming message: who writes to which chat of the account. */
 export interface Injection {
