@@ -98,7 +98,6 @@ async function main() {
     console.log(`${fleet.length} instances linked and synced in ${Date.now() - t} ms; warm-up ${warmed}/${nextN - warmFrom} delivered`);
   };
 
-  let profiles = 0;
   /** One open-loop step: `count` messages at `ratePerSec`, message i to `target(i)`. */
   const measure = async (label: string, ratePerSec: number, target: (i: number) => FleetMember, profile: boolean) => {
     const count = Math.round(ratePerSec * seconds);
@@ -118,7 +117,7 @@ async function main() {
     const run = await injectOpenLoop(ready, ratePerSec);
     const delivered = await deliveredStep(receiver, from, run, rampMs);
     const cpu = { gateway: procCpuMs(gw) - cpuBefore.gateway, worker: procCpuMs(wk) - cpuBefore.worker, bench: procCpuMs(process.pid) - cpuBefore.bench };
-    if (profile) await writeCpuProfile(gateway);
+    const cpuProfile = profile ? await writeCpuProfile(gateway) : undefined;
     const step = {
       targetPerSec: ratePerSec,
       ...delivered,
@@ -126,7 +125,7 @@ async function main() {
       cpuMsPerMessage: { gateway: round(cpu.gateway / count, 3), worker: round(cpu.worker / count, 3), benchAndFakeWhatsApp: round(cpu.bench / count, 3) },
       rssMb: { gatewayBefore: rssBefore.gateway, gatewayAfter: rssMb(gw), workerBefore: rssBefore.worker, workerAfter: rssMb(wk) },
       loadAverage1m: round(load, 1),
-      ...(profile ? { cpuProfile: `${gw}-${++profiles}.cpuprofile` } : {}),
+      ...(cpuProfile ? { cpuProfile } : {}),
     };
     const d = step.scheduledToWebhookMs;
     console.log(

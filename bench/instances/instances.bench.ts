@@ -13,7 +13,7 @@ import { FakeWhatsAppServer, GatewayProcess, ReceivedWebhook, TestDatabase, Webh
 import { runWithConcurrency } from '@gw/common';
 import { arg, flag, procCpuMs, saveResults } from '../support/bench.util';
 import { benchEncryptionKeys, encryptStoredSecrets } from '../support/encryption.util';
-import { BENCH_API_KEY as API_KEY, PROFILE_DIR, benchGatewayEnv } from '../support/bench-gateway.util';
+import { BENCH_API_KEY as API_KEY, benchGatewayEnv, writeCpuProfile } from '../support/bench-gateway.util';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -111,11 +111,7 @@ async function main() {
     // CPU of the new process until every instance is open (boot included, the same in every run):
     // steadier than wall time when other jobs share the cores.
     const cpuMs = procCpuMs(gateway.pid!);
-    if (profile) {
-      process.kill(gateway.pid!, 'SIGWINCH');
-      await new Promise((r) => setTimeout(r, 2000)); // the profile is written asynchronously; LOG_LEVEL=warn hides the log line
-      console.log(`gateway CPU profile of the restore in ${PROFILE_DIR}`);
-    }
+    if (profile) await writeCpuProfile(gateway);
     console.log(`restart${extra.ENCRYPTION_KEYS ? ' (encrypted)' : ''}: all ${top} open in ${ms} ms, gateway CPU ${cpuMs} ms`);
     return { ms, cpuMs };
   };

@@ -1,6 +1,6 @@
 import { FakeWhatsAppServer, GatewayProcess, TestDatabase } from '@gw/testing';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { flag } from './bench.util';
 import type { UpsertReceiverProcess } from './upsert-receiver.process';
@@ -29,12 +29,24 @@ export function benchGatewayEnv(db: TestDatabase, fake: FakeWhatsAppServer): { e
   return { env, profileEnv };
 }
 
-/** Ends a SIGWINCH-toggled profile and waits until the gateway wrote it. */
-export async function writeCpuProfile(gateway: GatewayProcess): Promise<void> {
-  const written = gateway.waitForLog(/cpu profile written/);
-  process.kill(gateway.pid!, 'SIGWINCH');
-  await written;
-  console.log(`gateway CPU profile in ${PROFILE_DIR}`);
+const profilesWritten = new Map<number, number>();
+
+/**
+ * Ends a SIGWINCH-toggled profile and waits until the gateway wrote it (the file appears once
+ * complete: the preload renames it into place). Returns the file's name in PROFILE_DIR.
+ */
+export async function writeCpuProfile(gateway: GatewayProcess): Promise<string> {
+  const pid = gateway.pid!;
+  const n = (profilesWritten.get(pid) ?? 0) + 1;
+  profilesWritten.set(pid, n);
+  const file = `${pid}-${n}.cpuprofile`;
+  process.kill(pid, 'SIGWINCH');
+  for (const deadline = Date.now() + 60_000; !existsSync(join(PROFILE_DIR, file)); ) {
+    if (Date.now() > deadline) throw new Error(`gateway did not write ${file}`);
+    await new Promise((r) => setTimeout(r, 100)); // bounded polling: the profile is written by another process
+  }
+  console.log(`gateway CPU profile: ${join(PROFILE_DIR, file)}`);
+  return file;
 }
 
 /**
