@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { HttpConnectProxy, decodeQrScreenshot, launchChromium, type ClientMessageRecord, type GatewayProcess, type PairedAccount } from '@gw/testing';
@@ -7,6 +8,12 @@ import { API_KEY, E2eEnvironment } from '../support/e2e-env';
 const BASE = '/wa';
 const NAME = 'shop front';
 const SHOTS = join(process.cwd(), 'docs/manager');
+// The README's screenshots are refreshed on request (UPDATE_SCREENSHOTS=1) or when missing, so a test run leaves the tree clean.
+const UPDATE_SHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+const shotPath = (name: string) => {
+  const committed = join(SHOTS, `${name}.png`);
+  return UPDATE_SHOTS || !existsSync(committed) ? committed : join(tmpdir(), `manager-${name}.png`);
+};
 
 /**
  * The manager in a real headless Chromium (playwright-core, Debian's chromium), against the real
@@ -25,7 +32,7 @@ describe('web manager in Chromium (e2e)', () => {
   const managerUrl = () => `${gateway.url}${BASE}/manager/`;
   const shot = async (name: string, target: Page = page) => {
     mkdirSync(SHOTS, { recursive: true });
-    await target.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    await target.screenshot({ path: shotPath(name), fullPage: true });
   };
   const openPage = async (ctx: BrowserContext) => {
     const p = await ctx.newPage();
