@@ -10,6 +10,7 @@
  */
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onRequestBody } from './request-body.util';
 
 export type UpsertReceiverCommand = { id: number; cmd: 'count'; from: number; to: number } | { id: number; cmd: 'dump'; from: number; to: number };
 
@@ -19,7 +20,6 @@ export type UpsertReceiverNotice =
   | { notice: 'connection'; instance: string; state: string }
   | { notice: 'history'; instance: string; records: number };
 
-const now = () => performance.timeOrigin + performance.now();
 const MARK = /"id":"IB(\d+)"/;
 const EVENT = /"event":"([\w.]+)"/;
 
@@ -45,11 +45,7 @@ function notify(raw: string, event: string) {
 }
 
 function handle(req: IncomingMessage, res: ServerResponse) {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const at = now();
-    const raw = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  onRequestBody(req, (raw, at) => {
     const event = EVENT.exec(raw)?.[1] ?? '';
     const m = event === 'messages.upsert' ? MARK.exec(raw) : null;
     if (m) {
