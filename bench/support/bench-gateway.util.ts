@@ -33,7 +33,8 @@ const profilesWritten = new Map<number, number>();
 
 /**
  * Ends a SIGWINCH-toggled profile and waits until the gateway wrote it (the file appears once
- * complete: the preload renames it into place). Returns the file's name in PROFILE_DIR.
+ * complete: the preload renames it into place; a log line can be hidden by the process's log
+ * level or console capture). Returns the file's name in PROFILE_DIR.
  */
 export async function writeCpuProfile(gateway: GatewayProcess): Promise<string> {
   const pid = gateway.pid!;

@@ -28,6 +28,7 @@ process.on('SIGWINCH', () => {
     const file = join(dir, `${process.pid}-${++n}.cpuprofile`);
     writeFileSync(`${file}.tmp`, JSON.stringify(result.profile));
     renameSync(`${file}.tmp`, file);
-    console.log(`{"msg":"cpu profile written"}`);
+    // Not console.log: the gateway captures the console (ConsoleCapture) and logs it at debug.
+    process.stdout.write(`{"msg":"cpu profile written","file":${JSON.stringify(file)}}\n`);
   });
 });
