@@ -17,6 +17,13 @@ export interface MessageKey {
   addressingMode?: string;
 }
 
+/** The chat's newest message: WhatsApp's archive/unread patches are anchored on it. */
+export interface LastMessageRef {
+  key: MessageKey;
+  /** unix seconds */
+  messageTimestamp?: number;
+}
+
 export type MessageStatus = 'ERROR' | 'PENDING' | 'SERVER_ACK' | 'DELIVERY_ACK' | 'READ' | 'PLAYED' | 'DELETED';
 
 export interface EngineMessage {
