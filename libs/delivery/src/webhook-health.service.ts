@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, forwardRef } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { PrismaService } from '@gw/persistence';
+import { WebhookRepository } from '@gw/persistence';
 import { DeliveryJob } from './delivery-job';
 import { SigningConfig, SigningConfigCache } from './signing-config.cache';
 import { WebhookRouter } from './webhook-router.service';
@@ -17,7 +17,7 @@ export class WebhookHealth {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly prisma: PrismaService,
+    private readonly webhooks: WebhookRepository,
     private readonly signing: SigningConfigCache,
     private readonly targets: WebhookTargetCache,
     @Inject(forwardRef(() => WebhookRouter)) private readonly router: WebhookRouter,
@@ -25,14 +25,14 @@ export class WebhookHealth {
 
   async succeeded(job: DeliveryJob, cfg: SigningConfig): Promise<void> {
     if (!job.webhookId || !cfg.failingSince) return;
-    await this.prisma.webhook.updateMany({ where: { id: job.webhookId }, data: { failingSince: null } });
+    await this.webhooks.clearFailing(job.webhookId);
     this.signing.invalidate(job.webhookId);
   }
 
   async failed(job: DeliveryJob, cfg: SigningConfig, reason: string): Promise<void> {
     if (!job.webhookId || cfg.disabled) return;
     if (!cfg.failingSince) {
-      await this.prisma.webhook.updateMany({ where: { id: job.webhookId, failingSince: null }, data: { failingSince: new Date() } });
+      await this.webhooks.markFailing(job.webhookId, new Date());
       this.signing.invalidate(job.webhookId);
       return;
     }
@@ -51,13 +51,10 @@ export class WebhookHealth {
   }
 
   private async disable(job: DeliveryJob, reason: string): Promise<void> {
-    const res = await this.prisma.webhook.updateMany({
-      where: { id: job.webhookId!, enabled: true },
-      data: { enabled: false, disabledAt: new Date(), disabledReason: reason },
-    });
+    const switchedOff = await this.webhooks.disable(job.webhookId!, reason, new Date());
     this.signing.invalidate(job.webhookId!);
     if (job.instanceId) this.targets.invalidate(job.instanceId);
-    if (!res.count) return; // another worker got there first
+    if (!switchedOff) return; // another worker got there first
     this.logger.warn(`webhook of instance ${job.instanceName} disabled: ${reason}`);
     await this.router.publish({
       name: 'WEBHOOK_DISABLED',

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { withTimeout } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { parseEventName, wireName } from '@gw/events';
-import { DeliveryStatus, PendingPublish, RabbitmqRepository } from '@gw/persistence';
+import { DeliveryStatus, PendingPublish, RabbitmqOutboxRepository } from '@gw/persistence';
 import { AttemptLogWriter } from '../attempt-log.writer';
 import { DeliveryProducer } from '../delivery-producer.service';
 import { DeliveryMetrics } from '../delivery.metrics';
@@ -33,7 +33,7 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly repo: RabbitmqRepository,
+    private readonly outbox: RabbitmqOutboxRepository,
     private readonly channel: RabbitmqChannel,
     private readonly attempts: AttemptLogWriter,
     producer: DeliveryProducer,
@@ -86,8 +86,8 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
   async pass(): Promise<number> {
     const ch = await this.channel.channel();
     if (!ch) return 0; // broker away: rows wait in the outbox
-    const tried = await this.repo.withPublisherLock(async () => {
-      const rows = await this.repo.findPending(BATCH);
+    const tried = await this.outbox.withPublisherLock(async () => {
+      const rows = await this.outbox.findPending(BATCH);
       if (!rows.length) return 0;
       const startedAt = new Date();
       const items: { row: PendingPublish; item?: PublishItem; error?: Error }[] = [];
@@ -137,7 +137,7 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
 
   /** Shared by the two gauges of one scrape. */
   private pendingStats() {
-    this.stats ??= this.repo
+    this.stats ??= this.outbox
       .pendingStats()
       .catch(() => null)
       .finally(() => setTimeout(() => (this.stats = undefined), 100));

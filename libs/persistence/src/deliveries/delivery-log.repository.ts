@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from './prisma.service';
-import { Prisma } from './persistence.types';
+import { PrismaService } from '../prisma.service';
+import { Prisma } from '../persistence.types';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'refused' | 'gone' | 'too_large';
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { secureEquals, type InstanceIdentity, type InstanceLookup } from '@gw/common';
-import { PrismaService } from './prisma.service';
-import { SecretColumns } from './secret-columns.service';
-import { Instance, Prisma, Setting, Webhook } from './persistence.types';
-import type { StoredWebhookConfig } from './webhook.repository';
+import { PrismaService } from '../prisma.service';
+import { SecretColumns } from '../secrets/secret-columns.service';
+import { Instance, Prisma, Setting, Webhook } from '../persistence.types';
+import type { StoredWebhookConfig } from '../webhooks/webhook.repository';
 
 /**
  * `webhook` is the primary webhook (Evolution's /webhook/set and /webhook/find); `webhooks` all

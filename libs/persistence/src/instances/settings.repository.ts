@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from './prisma.service';
+import { PrismaService } from '../prisma.service';
 
 /** An instance's Evolution settings (the Setting row without ids and timestamps). */
 export interface InstanceSettingsFields {

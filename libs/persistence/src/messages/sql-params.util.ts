@@ -1,4 +1,4 @@
-import type { PageRequest } from './store.types';
+import type { PageRequest } from './message-store.types';
 
 /** Positional parameters for a raw query built from optional filters ($1 is always the instance). */
 export class SqlParams {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@gw/persistence';
+import { PrismaService } from '../prisma.service';
 
 /** fetchInstances' `_count` (Evolution v2 returns Prisma's relation counts). */
 export interface StoreCounts {

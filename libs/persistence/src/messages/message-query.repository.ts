@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@gw/persistence';
-import type { Json, LastMessageRef, MessageKey } from '@gw/whatsapp';
+import { PrismaService } from '../prisma.service';
+import type { Json, LastMessageRef, MessageKey } from '@gw/messages';
 import { STATUS_RANK_SQL } from './message-update.repository';
 import { SqlParams, pageClause } from './sql-params.util';
-import type { MessageFilter, PageRequest } from './store.types';
-import { UUID_RE } from './store.types';
+import type { MessageFilter, PageRequest } from './message-store.types';
+import { UUID_RE } from './message-store.types';
 
 export interface StoredMessageRow {
   id: string;
@@ -21,8 +21,8 @@ export interface StoredMessageRow {
 }
 
 /**
- * The read side of the Message table (written by MessageRepository in libs/persistence,
- * which the receive and send paths use for deduplication).
+ * The read side of the Message table for the find routes and chat patches (MessageRepository
+ * writes it: the receive and send paths use its insert for deduplication).
  */
 @Injectable()
 export class MessageQueryRepository {

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, storable } from '@gw/persistence';
-import type { EngineChat } from '@gw/whatsapp';
+import { PrismaService } from '../prisma.service';
+import { storable } from '../storable-text.util';
+import type { EngineChat } from '@gw/messages';
 import { mergeById } from './merge-by-id.util';
 import { SqlParams, pageClause } from './sql-params.util';
-import type { ChatFilter, PageRequest } from './store.types';
-import { UUID_RE } from './store.types';
+import type { ChatFilter, PageRequest } from './message-store.types';
+import { UUID_RE } from './message-store.types';
 
 /** A chat with its contact's name and picture and its newest message (not a reaction). */
 export interface ChatRow {

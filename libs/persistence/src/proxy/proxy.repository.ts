@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { secretContext } from '@gw/crypto';
-import { PrismaService } from './prisma.service';
-import { SecretColumns } from './secret-columns.service';
+import { PrismaService } from '../prisma.service';
+import { SecretColumns } from '../secrets/secret-columns.service';
 
 /** What is saved for an instance's proxy; `enabled: false` clears the rest, as Evolution does. */
 export interface ProxyInput {

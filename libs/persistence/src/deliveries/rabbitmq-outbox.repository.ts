@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from './prisma.service';
+import { PrismaService } from '../prisma.service';
 
 /** Delivery log targets that go to RabbitMQ instead of an HTTP webhook. */
 export const RABBITMQ_TARGETS = ['rabbitmq', 'rabbitmq-global'] as const;
 export type RabbitmqTarget = (typeof RABBITMQ_TARGETS)[number];
 
 export const isRabbitmqTarget = (target: string): target is RabbitmqTarget => (RABBITMQ_TARGETS as readonly string[]).includes(target);
-
-export interface StoredRabbitmq {
-  id: string;
-  instanceId: string;
-  enabled: boolean;
-  events: string[];
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 /** A pending RabbitMQ delivery as the publisher reads it from the outbox. */
 export interface PendingPublish {
@@ -30,24 +21,10 @@ export interface PendingPublish {
   createdAt: Date;
 }
 
-/** The InstanceRabbitmq row of an instance, and the RabbitMQ side of the outbox. */
+/** The RabbitMQ side of the outbox: pending deliveries the publisher sends from the WebhookDelivery table. */
 @Injectable()
-export class RabbitmqRepository {
+export class RabbitmqOutboxRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  async find(instanceId: string): Promise<StoredRabbitmq | null> {
-    const row = await this.prisma.instanceRabbitmq.findUnique({ where: { instanceId } });
-    return row ? { ...row, events: Array.isArray(row.events) ? row.events.map(String) : [] } : null;
-  }
-
-  async save(instanceId: string, enabled: boolean, events: string[]): Promise<StoredRabbitmq> {
-    const row = await this.prisma.instanceRabbitmq.upsert({
-      where: { instanceId },
-      create: { instanceId, enabled, events },
-      update: { enabled, events },
-    });
-    return { ...row, events };
-  }
 
   /**
    * Runs `fn` only if no other node holds the publisher lock (a transaction-scoped advisory

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@gw/persistence';
+import { PrismaService } from '../prisma.service';
 
 export type JidKind = 'contacts' | 'chats';
 

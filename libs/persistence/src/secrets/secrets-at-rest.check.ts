@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ENCRYPTED_PREFIX, KeyRing } from '@gw/crypto';
-import { PrismaService } from './prisma.service';
+import { PrismaService } from '../prisma.service';
 import { SECRET_COLUMNS, storedValuesSql } from './secret-column.catalogue';
 
 /** Exit code of a process refused at boot for its keys (distinct from config errors' 1 only in the message). */

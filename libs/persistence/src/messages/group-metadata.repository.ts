@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, storable, storableJson } from '@gw/persistence';
-import type { EngineGroupParticipant, Json, ParticipantAction } from '@gw/whatsapp';
+import { PrismaService } from '../prisma.service';
+import { storable, storableJson } from '../storable-text.util';
+import type { EngineGroupParticipant, Json, ParticipantAction } from '@gw/messages';
 
 export interface StoredParticipant {
   id: string;

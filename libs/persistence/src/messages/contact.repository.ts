@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, storable } from '@gw/persistence';
-import type { EngineContact } from '@gw/whatsapp';
+import { PrismaService } from '../prisma.service';
+import { storable } from '../storable-text.util';
+import type { EngineContact } from '@gw/messages';
 import { isGroupJid } from './jid.util';
 import { mergeById } from './merge-by-id.util';
 import { SqlParams, pageClause } from './sql-params.util';
-import type { ContactFilter, ContactKind, PageRequest } from './store.types';
-import { UUID_RE } from './store.types';
+import type { ContactFilter, ContactKind, PageRequest } from './message-store.types';
+import { UUID_RE } from './message-store.types';
 
 export interface ContactRow {
   id: string;

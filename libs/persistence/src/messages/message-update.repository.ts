@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@gw/persistence';
-import type { Json, MessageKey } from '@gw/whatsapp';
+import { PrismaService } from '../prisma.service';
+import type { Json, MessageKey } from '@gw/messages';
 import { SqlParams, pageClause } from './sql-params.util';
-import type { PageRequest, StatusFilter } from './store.types';
+import type { PageRequest, StatusFilter } from './message-store.types';
 
 export interface StatusChange {
   keyId: string;
@@ -81,6 +81,14 @@ export class MessageUpdateRepository {
       edits.map((e) => e.keyId),
       edits.map((e) => JSON.stringify(e.message)),
       edits.map((e) => Object.keys(e.message)[0] ?? 'conversation'),
+    );
+  }
+
+  /** Retention: deletes up to `limit` status rows of messages never stored, older than `cutoff`. */
+  deleteOrphansOlderThan(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(
+      `DELETE FROM "MessageUpdate" WHERE "id" IN (SELECT "id" FROM "MessageUpdate" WHERE "messageId" IS NULL AND "createdAt" < $1 LIMIT ${Math.trunc(limit)})`,
+      cutoff,
     );
   }
 

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { EngineMessage, Json, MessageKey } from '@gw/whatsapp';
-import { PrismaService } from './prisma.service';
-import { storable, storableJson } from './storable-text.util';
+import type { EngineMessage, Json, MessageKey } from '@gw/messages';
+import { PrismaService } from '../prisma.service';
+import { storable, storableJson } from '../storable-text.util';
 
-/** Messages by WhatsApp key id, per instance. Inserts are idempotent (unique instanceId+keyId). */
+/**
+ * The write side of the Message table (the find routes read it through MessageQueryRepository):
+ * messages by WhatsApp key id, per instance. Inserts are idempotent (unique instanceId+keyId).
+ */
 @Injectable()
 export class MessageRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -68,5 +71,16 @@ export class MessageRepository {
 
   async count(instanceId: string): Promise<number> {
     return this.prisma.message.count({ where: { instanceId } });
+  }
+
+  /**
+   * Retention: deletes up to `limit` messages older than `cutoffSeconds` (message time), their
+   * status history with them (cascade). Returns how many went; fewer than `limit` means done.
+   */
+  deleteOlderThan(cutoffSeconds: number, limit: number): Promise<number> {
+    return this.prisma.$executeRawUnsafe(
+      `DELETE FROM "Message" WHERE "id" IN (SELECT "id" FROM "Message" WHERE "messageTimestamp" < $1 LIMIT ${Math.trunc(limit)})`,
+      cutoffSeconds,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from './prisma.service';
-import { SecretColumns } from './secret-columns.service';
-import { Prisma, Webhook } from './persistence.types';
+import { PrismaService } from '../prisma.service';
+import { SecretColumns } from '../secrets/secret-columns.service';
+import { Prisma, Webhook } from '../persistence.types';
 
 /** Message-event filters of one webhook (all optional, combined with AND). */
 export interface WebhookFilters {
@@ -117,6 +117,25 @@ export class WebhookRepository {
       select: { instanceId: true, secret: true, previousSecret: true, previousSecretExpiresAt: true, hubSignature: true, failingSince: true, enabled: true },
     });
     return this.secrets.webhook(row);
+  }
+
+  /** Health: the webhook delivered again, it is no longer failing. */
+  async clearFailing(webhookId: string): Promise<void> {
+    await this.prisma.webhook.updateMany({ where: { id: webhookId }, data: { failingSince: null } });
+  }
+
+  /** Health: the first failure after a success starts the clock (a later one does not move it). */
+  async markFailing(webhookId: string, since: Date): Promise<void> {
+    await this.prisma.webhook.updateMany({ where: { id: webhookId, failingSince: null }, data: { failingSince: since } });
+  }
+
+  /** Switches an enabled webhook off; false when it already was (another worker got there first). */
+  async disable(webhookId: string, reason: string, at: Date): Promise<boolean> {
+    const res = await this.prisma.webhook.updateMany({
+      where: { id: webhookId, enabled: true },
+      data: { enabled: false, disabledAt: at, disabledReason: reason },
+    });
+    return res.count > 0;
   }
 
   /** Headers and retry schedules of webhooks, by id (the outbox sweep re-queues their deliveries). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretCipher, secretContext } from '@gw/crypto';
-import { PrismaService } from './prisma.service';
+import { PrismaService } from '../prisma.service';
 
 /** A write from a node that no longer owns the instance (a newer lease exists). */
 export class FencedOutError extends Error {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretCipher, TokenHasher, secretContext } from '@gw/crypto';
-import type { Instance, Webhook } from './persistence.types';
+import type { Instance, Webhook } from '../persistence.types';
 
 type HeaderMap = Record<string, string>;
 

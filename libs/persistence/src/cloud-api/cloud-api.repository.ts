@@ -1,20 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { secretContext } from '@gw/crypto';
-import type { CloudCredentials, CloudCredentialsStore } from '@gw/whatsapp';
-import { PrismaService } from './prisma.service';
-import { SecretColumns } from './secret-columns.service';
+import { PrismaService } from '../prisma.service';
+import { SecretColumns } from '../secrets/secret-columns.service';
 
 const CLOUD = 'WHATSAPP-BUSINESS';
 
+/**
+ * What the Cloud API engine needs to reach the Graph API for one instance. The engine's
+ * CloudCredentialsStore port has this shape; the two are checked against each other where the
+ * engine module is given this repository (InstancesModule), so storage needs no engine types.
+ */
+export interface StoredCloudCredentials {
+  phoneNumberId: string;
+  accessToken: string;
+  businessId?: string | null;
+}
+
 /** Cloud API instances: their Graph API credentials and the dedupe receipts of Meta's notifications. */
 @Injectable()
-export class CloudApiRepository implements CloudCredentialsStore {
+export class CloudApiRepository {
   constructor(
     private readonly prisma: PrismaService,
     private readonly secrets: SecretColumns,
   ) {}
 
-  async readCloudCredentials(instanceId: string): Promise<CloudCredentials | null> {
+  async readCloudCredentials(instanceId: string): Promise<StoredCloudCredentials | null> {
     const row = await this.prisma.instance.findUnique({
       where: { id: instanceId },
       select: { integration: true, number: true, accessToken: true, businessId: true },
