@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 'use strict';
 /*
  * Prisma migrations without the native schema engine.
@@ -14,7 +15,8 @@
  * same Rust code, it reads and writes `_prisma_migrations` exactly like
  * `prisma migrate deploy`, so both tools can be used interchangeably on a database.
  *
- * Plain CommonJS on purpose: it runs before the TypeScript build.
+ * Plain CommonJS on purpose: it runs before the TypeScript build. Type-checked all the same
+ * (// @ts-check, JSDoc types, scripts/tsconfig.json): `node scripts/build.js` runs that check.
  */
 
 const crypto = require('node:crypto');
@@ -31,6 +33,34 @@ const LOCK_FILE_CONTENT =
   'provider = "postgresql"\n';
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 const DEBUG = /^(1|true|yes)$/i.test(process.env.MIGRATE_DEBUG || '');
+
+/**
+ * @typedef {object} DatabaseConfig  DATABASE_URL, validated and taken apart.
+ * @property {URL} url
+ * @property {string} database
+ * @property {string} schema
+ * @property {string} password
+ * @property {string} display  "<database> on <host>:<port>", for messages (no credentials)
+ */
+/** @typedef {import('pg').ClientConfig} PgOptions */
+/** @typedef {import('pg').Client} PgClient */
+/** @typedef {typeof import('@prisma/schema-engine-wasm/schema_engine_bg', { with: { 'resolution-mode': 'import' } })} EngineBindings */
+/** @typedef {import('@prisma/schema-engine-wasm/schema_engine_bg', { with: { 'resolution-mode': 'import' } }).SchemaEngine} SchemaEngine */
+/** @typedef {import('@prisma/schema-engine-wasm/schema_engine_bg', { with: { 'resolution-mode': 'import' } }).MigrationList} MigrationsList */
+/**
+ * Where the wasm engine reports a Rust panic (read back for the error message).
+ * @typedef {{ PRISMA_WASM_PANIC_REGISTRY?: { message: string, set_message(message: string): void } }} PanicRegistryHolder
+ */
+/** @typedef {import('@prisma/driver-adapter-utils').SqlMigrationAwareDriverAdapterFactory} MigrationAwareFactory */
+/**
+ * @typedef {object} AdapterLibs  The driver-adapter packages, loaded once per engine run.
+ * @property {typeof import('pg')} pg
+ * @property {typeof import('@prisma/adapter-pg').PrismaPg} PrismaPg
+ * @property {typeof import('@prisma/driver-adapter-utils')} utils
+ */
+/**
+ * @typedef {Error & { code?: string, severity?: string, position?: string, detail?: string, column?: string, hint?: string }} PgError
+ */
 
 /** An expected failure: printed as one line, without a stack trace. */
 class CliError extends Error {}
@@ -86,28 +116,39 @@ function readDatabaseConfig() {
   };
 }
 
-/** pg connection options for `database` on the DATABASE_URL server. */
+/**
+ * pg connection options for `database` on the DATABASE_URL server.
+ * @param {DatabaseConfig} db
+ * @returns {PgOptions}
+ */
 function pgOptions(db, database = db.database) {
   const url = new URL(db.url.href);
   url.pathname = '/' + encodeURIComponent(database);
+  /** @type {PgOptions} */
   const options = { connectionString: url.href };
   if (db.schema !== 'public') options.options = `-c search_path="${db.schema.replace(/"/g, '""')}"`;
   return options;
 }
 
 let redactPassword = '';
-/** Never let the password of DATABASE_URL reach the terminal or CI logs. */
+/**
+ * Never let the password of DATABASE_URL reach the terminal or CI logs.
+ * @param {unknown} text
+ */
 function redact(text) {
   let out = String(text).replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^@\s]*@/gi, '$1***@');
   if (redactPassword.length >= 3) out = out.split(redactPassword).join('***');
   return out;
 }
 
-let logSink = (line) => process.stdout.write(line + '\n');
+/** @type {(line: string) => void} */
+let logSink = (line) => void process.stdout.write(line + '\n');
+/** @param {string} line */
 function log(line) {
   logSink(redact(line));
 }
 
+/** @param {string} line */
 function debugLog(line) {
   if (DEBUG) process.stderr.write('[migrate] ' + redact(line) + '\n');
 }
@@ -124,7 +165,12 @@ function readSchemaFiles() {
  * migration.sql, sorted by name, plus the lock file. `lockFallback` stands in for a
  * missing lock file (the engine refuses to guess the provider; `create` writes it).
  */
+/**
+ * @param {string | null} [lockFallback]
+ * @returns {MigrationsList}
+ */
 function readMigrationsList(lockFallback = null) {
+  /** @type {fs.Dirent[]} */
   let entries = [];
   try {
     entries = fs.readdirSync(MIGRATIONS_DIR, { withFileTypes: true });
@@ -136,6 +182,7 @@ function readMigrationsList(lockFallback = null) {
     .map((entry) => entry.name)
     .sort()
     .map((name) => {
+      /** @type {{ tag: 'ok' | 'error', value: string }} */
       let content;
       try {
         content = { tag: 'ok', value: fs.readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql'), 'utf8') };
@@ -161,6 +208,12 @@ function readMigrationsList(lockFallback = null) {
 // ---------------------------------------------------------------------------
 // Plain pg helpers (database creation, read-only status queries)
 
+/**
+ * @template T
+ * @param {PgOptions} options
+ * @param {(client: PgClient) => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
 async function withClient(options, fn) {
   const pg = require('pg');
   const client = new pg.Client(options);
@@ -173,10 +226,12 @@ async function withClient(options, fn) {
   }
 }
 
+/** @param {string} name */
 function quoteIdent(name) {
   return '"' + name.replace(/"/g, '""') + '"';
 }
 
+/** @param {DatabaseConfig} db */
 async function databaseExists(db) {
   try {
     await withClient(pgOptions(db), async () => {});
@@ -187,7 +242,10 @@ async function databaseExists(db) {
   }
 }
 
-/** CREATE DATABASE (via the `postgres` maintenance database) when it is missing. */
+/**
+ * CREATE DATABASE (via the `postgres` maintenance database) when it is missing.
+ * @param {DatabaseConfig} db
+ */
 async function ensureDatabase(db) {
   if (await databaseExists(db)) return false;
   await withClient(pgOptions(db, 'postgres'), async (client) => {
@@ -200,6 +258,7 @@ async function ensureDatabase(db) {
   return true;
 }
 
+/** @param {DatabaseConfig} db */
 async function ensureSchema(db) {
   if (db.schema === 'public') return;
   await withClient(pgOptions(db), (client) => client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(db.schema)}`));
@@ -233,6 +292,11 @@ const CATALOG_OIDS_AS_TEXT = new Set([
   4096, // regrole
 ]);
 
+/**
+ * @template {import('pg').QueryResult | import('pg').QueryResult[] | undefined} R
+ * @param {R} result
+ * @returns {R}
+ */
 function retypeCatalogColumns(result) {
   for (const res of Array.isArray(result) ? result : [result]) {
     for (const field of res?.fields ?? []) {
@@ -245,6 +309,12 @@ function retypeCatalogColumns(result) {
 function makeClientClass() {
   const pg = require('pg');
   return class CatalogTolerantClient extends pg.Client {
+    /**
+     * @param {any} config
+     * @param {any} [values]
+     * @param {any} [callback]
+     * @returns {any}
+     */
     query(config, values, callback) {
       if (config && typeof config.submit === 'function') return super.query(config, values, callback);
       const cb = typeof values === 'function' ? values : callback;
@@ -255,7 +325,11 @@ function makeClientClass() {
   };
 }
 
-/** "ERROR 42P01 at line 2: relation "x" does not exist": the engine's rewording loses the detail. */
+/**
+ * "ERROR 42P01 at line 2: relation "x" does not exist": the engine's rewording loses the detail.
+ * @param {PgError} err
+ * @param {string} script
+ */
 function describePgError(err, script) {
   let text = err.code ? `ERROR ${err.code}` : 'ERROR';
   const position = Number(err.position);
@@ -263,7 +337,11 @@ function describePgError(err, script) {
   return `${text}: ${err.message}`;
 }
 
-/** Maps a pg error the way the engine expects driver errors (kind "postgres"). */
+/**
+ * Maps a pg error the way the engine expects driver errors (kind "postgres").
+ * @param {AdapterLibs['utils']} utils
+ * @param {PgError} err
+ */
 function toDriverError(utils, err) {
   if (err && typeof err.code === 'string' && typeof err.severity === 'string') {
     return new utils.DriverAdapterError({
@@ -288,15 +366,23 @@ class MigrateAdapterFactory {
   provider = 'postgres';
   adapterName = '@prisma/adapter-pg';
 
+  /**
+   * @param {DatabaseConfig} db
+   * @param {AdapterLibs} libs
+   */
   constructor(db, libs) {
     this.db = db;
     this.libs = libs;
     this.Client = makeClientClass();
+    /** @type {Set<import('pg').Pool>} */
     this.pools = new Set();
+    /** @type {Set<string>} */
     this.shadowDatabases = new Set();
-    this.lastFailure = null; // readable cause; the engine only sees an error id or kind
+    /** @type {string | null} readable cause; the engine only sees an error id or kind */
+    this.lastFailure = null;
   }
 
+  /** @param {string} database */
   async openAdapter(database) {
     const pool = new this.libs.pg.Pool({ ...pgOptions(this.db, database), max: 4, Client: this.Client });
     pool.on('error', (err) => debugLog(`idle connection error: ${err.message}`));
@@ -346,6 +432,7 @@ class MigrateAdapterFactory {
     return adapter;
   }
 
+  /** @param {string} name */
   async dropShadowDatabase(name) {
     if (!this.shadowDatabases.has(name)) return;
     await withClient(pgOptions(this.db), (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`));
@@ -371,16 +458,19 @@ class MigrateAdapterFactory {
  * The package's entry point imports the .wasm file as an ES module, which Node 20
  * cannot do without a flag, so instantiate it from the generated bindings by hand.
  */
+/** @returns {Promise<EngineBindings>} */
 async function loadSchemaEngineModule() {
   const bindingsPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+  /** @type {EngineBindings & { __wbg_set_wasm(exports: WebAssembly.Exports): void }} */
   const bindings = await import(pathToFileURL(bindingsPath).href);
   const bytes = fs.readFileSync(path.join(path.dirname(bindingsPath), 'schema_engine_bg.wasm'));
   const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bindings });
   bindings.__wbg_set_wasm(instance.exports);
-  instance.exports.__wbindgen_start();
+  /** @type {() => void} */ (instance.exports.__wbindgen_start)();
   // The engine reports Rust panics here; without it a panic surfaces as "unreachable".
-  globalThis.PRISMA_WASM_PANIC_REGISTRY ??= {
+  /** @type {PanicRegistryHolder} */ (globalThis).PRISMA_WASM_PANIC_REGISTRY ??= {
     message: '',
+    /** @param {string} message */
     set_message(message) {
       this.message = message;
     },
@@ -398,17 +488,23 @@ function loadAdapterLibs() {
   return { pg, PrismaPg, utils: require(utilsPath) };
 }
 
-/** Runs `fn(engine)` with an engine connected to DATABASE_URL, then releases everything. */
+/**
+ * Runs `fn(engine)` with an engine connected to DATABASE_URL, then releases everything.
+ * @template T
+ * @param {DatabaseConfig} db
+ * @param {(engine: SchemaEngine) => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
 async function withEngine(db, fn) {
   const libs = loadAdapterLibs();
   const { SchemaEngine } = await loadSchemaEngineModule();
   const factory = new MigrateAdapterFactory(db, libs);
   // The engine calls the factory through Result-returning wrappers (errors become values).
   const bound = libs.utils.bindMigrationAwareSqlAdapterFactory(factory);
-  const datamodels = readSchemaFiles().map((file) => [file.path, file.content]);
+  const datamodels = readSchemaFiles().map((file) => /** @type {[string, string]} */ ([file.path, file.content]));
   let engine;
   try {
-    engine = await SchemaEngine.new({ datamodels }, (line) => debugLog(line), bound);
+    engine = await SchemaEngine.new({ datamodels }, (/** @type {string} */ line) => debugLog(line), bound);
     return await fn(engine);
   } catch (err) {
     throw engineError(err, factory.lastFailure);
@@ -426,9 +522,13 @@ async function withEngine(db, fn) {
  * One readable line out of an engine/driver error. The engine appends a Rust span
  * trace ("   0: ...") that is noise, except for the migration name it mentions.
  */
+/**
+ * @param {any} err  whatever the engine or the driver threw
+ * @param {string | null} [adapterFailure]
+ */
 function engineError(err, adapterFailure = null) {
   if (err instanceof CliError) return err;
-  const panic = globalThis.PRISMA_WASM_PANIC_REGISTRY?.message;
+  const panic = /** @type {PanicRegistryHolder} */ (globalThis).PRISMA_WASM_PANIC_REGISTRY?.message;
   const full = String(err?.message ?? err);
   let message = full.split(/\n\s+0: /)[0];
   if (/unreachable/i.test(message) && panic) message = `schema engine panicked: ${panic}`;
@@ -449,6 +549,10 @@ function engineError(err, adapterFailure = null) {
  * nothing to do and the schema engine (a second or more to load) is not needed: this keeps
  * `npm start` and every gateway boot fast. Anything else goes through the engine, which decides.
  */
+/**
+ * @param {DatabaseConfig} db
+ * @param {MigrationsList} migrationsList
+ */
 async function nothingPending(db, migrationsList) {
   return withClient(pgOptions(db), async (client) => {
     const table = `${quoteIdent(db.schema)}."_prisma_migrations"`;
@@ -467,6 +571,7 @@ async function nothingPending(db, migrationsList) {
   });
 }
 
+/** @param {DatabaseConfig} db */
 async function deploy(db) {
   if (await ensureDatabase(db)) log(`Created database ${db.display}`);
   await ensureSchema(db);
@@ -492,6 +597,10 @@ function migrationTimestamp(date = new Date()) {
   return date.toISOString().replace(/\D/g, '').slice(0, 14); // YYYYMMDDHHMMSS, UTC like Prisma
 }
 
+/**
+ * @param {DatabaseConfig} db
+ * @param {string} [rawName]
+ */
 async function create(db, rawName) {
   const name = String(rawName ?? '')
     .trim()
@@ -539,7 +648,11 @@ async function create(db, rawName) {
   log('Review the SQL, then commit it; `npm run db:migrate` applies it.');
 }
 
-/** When each migration finished, from _prisma_migrations (display only). */
+/**
+ * When each migration finished, from _prisma_migrations (display only).
+ * @param {DatabaseConfig} db
+ * @returns {Promise<Map<string, string>>}
+ */
 async function readFinishedAt(db) {
   return withClient(pgOptions(db), async (client) => {
     const table = `${quoteIdent(db.schema)}."_prisma_migrations"`;
@@ -552,12 +665,18 @@ async function readFinishedAt(db) {
   });
 }
 
+/**
+ * @param {string} title
+ * @param {string[]} names
+ * @param {(name: string) => string} [describe]
+ */
 function listLines(title, names, describe = () => '') {
   log(`${title}:`);
   for (const name of names) log(`  ${name}${describe(name)}`);
   if (names.length === 0) log('  (none)');
 }
 
+/** @param {DatabaseConfig} db */
 async function status(db) {
   const migrationsList = readMigrationsList();
   const local = migrationsList.migrationDirectories.map((dir) => dir.path);
@@ -576,8 +695,9 @@ async function status(db) {
     engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTER }),
   );
   const history = diagnosis.history;
-  const pending = history?.unappliedMigrationNames ?? [];
-  const missingLocally = history?.unpersistedMigrationNames ?? [];
+  // One of three shapes: database behind, directory behind, or both (histories diverge).
+  const pending = history && 'unappliedMigrationNames' in history ? history.unappliedMigrationNames : [];
+  const missingLocally = history && 'unpersistedMigrationNames' in history ? history.unpersistedMigrationNames : [];
   const failed = diagnosis.failedMigrationNames;
   const edited = new Set(diagnosis.editedMigrationNames);
   const finishedAt = await readFinishedAt(db);
@@ -600,16 +720,22 @@ async function status(db) {
 
 const USAGE = 'usage: node scripts/migrate.js <deploy | create <name> | status>';
 
+/** @param {string[]} argv */
 async function main(argv) {
   const [command, ...args] = argv;
+  /** @type {Record<string, (db: DatabaseConfig, ...args: string[]) => Promise<void>>} */
   const commands = { deploy, create, status };
-  if (!commands[command]) throw new CliError(USAGE);
+  if (!Object.hasOwn(commands, command)) throw new CliError(USAGE);
   const db = readDatabaseConfig();
   redactPassword = db.password;
   await commands[command](db, ...args);
 }
 
-/** For the gateway's boot: apply pending migrations to `databaseUrl`, logging through `logLine`. */
+/**
+ * For the gateway's boot: apply pending migrations to `databaseUrl`, logging through `logLine`.
+ * @param {string} databaseUrl
+ * @param {(line: string) => void} [logLine]
+ */
 async function deployTo(databaseUrl, logLine) {
   const previous = { url: process.env.DATABASE_URL, out: logSink };
   process.env.DATABASE_URL = databaseUrl;
