@@ -22,6 +22,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './root/root.controller';
 import { UnsupportedController } from './unsupported/unsupported.controller';
 import { WebhookModule } from './webhook/webhook.module';
+import { WebsocketModule } from './websocket/websocket.module';
 
 @Module({})
 export class AppModule {
@@ -44,6 +45,7 @@ export class AppModule {
         SettingsModule,
         ProxyModule,
         RabbitmqModule,
+        WebsocketModule,
         CloudApiModule,
         MediaFileModule,
       ],

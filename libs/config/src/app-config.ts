@@ -127,6 +127,12 @@ export interface AppConfig {
     /** Raw RABBITMQ_EVENTS_* switches: which events go to the global exchange. */
     eventSwitches: Record<string, boolean>;
   };
+  websocket: {
+    /** WEBSOCKET_ENABLED: apps may open the socket.io stream (per instance via /websocket/set). The manager's monitor works either way. */
+    enabled: boolean;
+    /** WEBSOCKET_GLOBAL_EVENTS: every instance's events also go to global-key sockets on the default namespace. */
+    globalEvents: boolean;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

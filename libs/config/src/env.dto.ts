@@ -384,4 +384,13 @@ export class EnvVars {
 
   @IsString()
   RABBITMQ_PREFIX_KEY = '';
+
+  // Live event stream (README "Live event stream"): Evolution v2's names.
+  @Transform(toBool)
+  @IsBoolean()
+  WEBSOCKET_ENABLED = false;
+
+  @Transform(toBool)
+  @IsBoolean()
+  WEBSOCKET_GLOBAL_EVENTS = false;
 }

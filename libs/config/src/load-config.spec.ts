@@ -76,6 +76,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, RABBITMQ_URI: 'http://rabbit' })).toThrow(/RABBITMQ_URI must be an amqp/);
   });
 
+  it('reads WEBSOCKET_ENABLED and WEBSOCKET_GLOBAL_EVENTS (both off by default)', () => {
+    expect(loadConfig(base).websocket).toEqual({ enabled: false, globalEvents: false });
+    expect(loadConfig({ ...base, WEBSOCKET_ENABLED: 'true', WEBSOCKET_GLOBAL_EVENTS: '1' }).websocket).toEqual({ enabled: true, globalEvents: true });
+  });
+
   it('reads the encryption key ring from ENCRYPTION_KEYS or ENCRYPTION_KEYS_FILE, never quoting a bad key', () => {
     const { mkdtempSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
     const { join } = jest.requireActual<typeof import('node:path')>('node:path');

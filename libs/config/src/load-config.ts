@@ -162,6 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       prefixKey: vars.RABBITMQ_PREFIX_KEY,
       eventSwitches: eventSwitches(env, 'RABBITMQ_EVENTS_'),
     },
+    websocket: {
+      enabled: vars.WEBSOCKET_ENABLED,
+      globalEvents: vars.WEBSOCKET_GLOBAL_EVENTS,
+    },
   };
 }
 

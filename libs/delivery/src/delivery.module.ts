@@ -7,6 +7,7 @@ import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryProcessor } from './delivery.processor';
 import { OrderedLanes } from './ordered-lanes.service';
 import { RabbitmqChannel, RabbitmqPublisher, RabbitmqRouting } from './rabbitmq';
+import { LiveFanout, LiveStream, WebsocketSettingsCache } from './live-stream';
 import { redisProvider } from './redis.provider';
 import { DeliverySweeper } from './delivery-sweeper.service';
 import { SigningConfigCache } from './signing-config.cache';
@@ -32,8 +33,11 @@ import { WebhookTargetCache } from './webhook-target.cache';
     RabbitmqChannel,
     RabbitmqPublisher,
     RabbitmqRouting,
+    LiveFanout,
+    LiveStream,
+    WebsocketSettingsCache,
     { provide: EVENT_SINK, useExisting: WebhookRouter },
   ],
-  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, REDIS_CONNECTION, WebhookTargetCache, SigningConfigCache, RabbitmqRouting],
+  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, REDIS_CONNECTION, WebhookTargetCache, SigningConfigCache, RabbitmqRouting, LiveFanout, WebsocketSettingsCache],
 })
 export class DeliveryModule {}

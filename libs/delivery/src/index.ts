@@ -19,3 +19,4 @@ export * from './webhook-headers';
 export * from './ssrf-target.interceptor';
 export * from './webhook-filter';
 export * from './rabbitmq';
+export * from './live-stream';

@@ -18,6 +18,7 @@ import { InstanceWithConfig, Webhook, WebhookFilters } from '@gw/persistence';
 import { CompiledFilters, compileFilters, passesFilters } from './webhook-filter';
 import { WebhookTargetCache } from './webhook-target.cache';
 import { RabbitmqRouting } from './rabbitmq/rabbitmq-routing.service';
+import { LiveStream } from './live-stream/live-stream.service';
 
 interface Target {
   kind: 'instance' | 'global';
@@ -76,6 +77,7 @@ export class WebhookRouter implements EventSink {
     private readonly targetsCache: WebhookTargetCache,
     private readonly producer: DeliveryProducer,
     private readonly rabbitmq: RabbitmqRouting,
+    private readonly live: LiveStream,
   ) {}
 
   async publish(event: GatewayEvent): Promise<void> {
@@ -92,8 +94,9 @@ export class WebhookRouter implements EventSink {
     if (!events.length) return;
     const deadline = Date.now() + PUBLISH_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
+      let deliveries: RoutedDelivery[];
       try {
-        return await this.route(events);
+        deliveries = await this.route(events);
       } catch (err) {
         if (Date.now() > deadline) throw err;
         const wait = Math.min(5_000, 100 * 2 ** attempt);
@@ -101,11 +104,15 @@ export class WebhookRouter implements EventSink {
         const what = events.length === 1 ? first.name : `${events.length} events`;
         this.logger.warn(`could not route ${what} of ${first.instanceName || 'gateway'} (${(err as Error).message}); retrying in ${wait} ms`);
         await new Promise((r) => setTimeout(r, wait));
+        continue;
       }
+      // socket.io (live stream): after the outbox write, so the envelope carries the event's sequence
+      return this.live.publish(events, deliveries);
     }
   }
 
-  private async route(events: GatewayEvent[]): Promise<void> {
+  /** Writes the events' deliveries to the outbox; returns them, numbered. */
+  private async route(events: GatewayEvent[]): Promise<RoutedDelivery[]> {
     const routed: { event: GatewayEvent; instance: InstanceWithConfig | null; targets: Target[]; cloudBody: unknown; rabbit: RoutedDelivery[] }[] = [];
     for (const event of events) {
       const instance = event.instanceId ? await this.targetsCache.get(event.instanceId) : null;
@@ -115,7 +122,7 @@ export class WebhookRouter implements EventSink {
       const rabbit = await this.rabbitmq.deliveries(event, this.config.auth.exposeInFetchInstances && instance ? instance.token : null);
       if (targets.length || rabbit.length) routed.push({ event, instance, targets, cloudBody, rabbit });
     }
-    if (!routed.length) return;
+    if (!routed.length) return [];
     // Numbered by the producer, in the statement that writes the outbox rows (event order kept).
     const deliveries: RoutedDelivery[] = [];
     for (const { event, instance, targets, cloudBody, rabbit } of routed) {
@@ -146,6 +153,7 @@ export class WebhookRouter implements EventSink {
       }
     }
     await this.producer.enqueue(deliveries);
+    return deliveries;
   }
 
   private targets(event: GatewayEvent, instance: InstanceWithConfig | null): Target[] {

@@ -5,6 +5,8 @@ import { AuthStateRepository } from './auth-state/auth-state.repository';
 import { CloudApiRepository } from './cloud-api/cloud-api.repository';
 import { DeliveryLogRepository } from './deliveries/delivery-log.repository';
 import { RabbitmqOutboxRepository } from './deliveries/rabbitmq-outbox.repository';
+import { RabbitmqRepository } from './integrations/rabbitmq.repository';
+import { WebsocketRepository } from './integrations/websocket.repository';
 import { InstanceFenceRepository } from './instances/instance-fence.repository';
 import { InstanceRepository } from './instances/instance.repository';
 import { SettingsRepository } from './instances/settings.repository';
@@ -18,7 +20,6 @@ import { MessageRepository } from './messages/message.repository';
 import { StoreCountsRepository } from './messages/store-counts.repository';
 import { PrismaService } from './prisma.service';
 import { ProxyRepository } from './proxy/proxy.repository';
-import { RabbitmqRepository } from './rabbitmq/rabbitmq.repository';
 import { SecretColumns } from './secrets/secret-columns.service';
 import { SecretsAtRestCheck } from './secrets/secrets-at-rest.check';
 import { WebhookRepository } from './webhooks/webhook.repository';
@@ -33,6 +34,7 @@ const REPOSITORIES = [
   DeliveryLogRepository,
   RabbitmqOutboxRepository,
   RabbitmqRepository,
+  WebsocketRepository,
   CloudApiRepository,
   ProxyRepository,
   MessageRepository,

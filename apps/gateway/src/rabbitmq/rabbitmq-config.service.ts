@@ -2,19 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { badRequest } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { RabbitmqRouting } from '@gw/delivery';
-import { EVENT_NAMES, parseEventName } from '@gw/events';
-import { RabbitmqRepository, StoredRabbitmq } from '@gw/persistence';
+import { RabbitmqRepository } from '@gw/persistence';
+import { eventIntegrationView, selectedEvents } from '../integrations/event-integration.util';
 import type { SetRabbitmqDto } from './dto/set-rabbitmq.dto';
-
-/** Evolution's Rabbitmq row. */
-const view = (row: StoredRabbitmq) => ({
-  id: row.id,
-  enabled: row.enabled,
-  events: row.events,
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
-  instanceId: row.instanceId,
-});
 
 /**
  * Which events of an instance go to its RabbitMQ exchange. As in Evolution: enabled with no
@@ -32,19 +22,18 @@ export class RabbitmqConfigService {
 
   async set(instance: { id: string; name: string }, dto: SetRabbitmqDto) {
     this.requireEnabled();
-    const { enabled, events = [] } = dto.rabbitmq;
-    // Canonical names, without duplicates (GROUP_UPDATE is stored as GROUPS_UPDATE).
-    const names = enabled ? (events.length ? [...new Set(events.map((e) => parseEventName(e)!))] : [...EVENT_NAMES]) : [];
+    const { enabled, events } = dto.rabbitmq;
+    const names = selectedEvents(enabled, events);
     const row = await this.repo.save(instance.id, enabled, names);
     this.routing.invalidate(instance.id); // takes effect for the very next event
     this.logger.log(`instance ${instance.name}: RabbitMQ ${enabled ? `on for ${names.length} events` : 'off'}`);
-    return view(row);
+    return eventIntegrationView(row);
   }
 
   async find(instance: { id: string }) {
     this.requireEnabled();
     const row = await this.repo.find(instance.id);
-    return row ? view(row) : null;
+    return row ? eventIntegrationView(row) : null;
   }
 
   private requireEnabled() {

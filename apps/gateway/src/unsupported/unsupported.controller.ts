@@ -18,7 +18,6 @@ export const UNSUPPORTED_FAMILIES = [
   'nats',
   'pusher',
   'kafka',
-  'websocket',
 ] as const;
 
 @ApiExcludeController()

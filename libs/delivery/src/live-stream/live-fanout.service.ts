@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import IORedis from 'ioredis';
+import { LiveMessage, LiveTopic } from './live-message';
+
+/** Listening nodes announce their topics again this often, in case an announcement was lost. */
+const REANNOUNCE_MS = 30_000;
+
+type Handler = (topic: LiveTopic, message: LiveMessage) => void;
+
+/**
+ * Carries live events between gateway nodes over Redis pub/sub, so a socket on node A gets the
+ * events of an instance node B runs. One channel per topic; a node subscribes to a topic's
+ * channel while it has sockets for it and announces that on a control channel. Emitting nodes
+ * publish only topics someone announced, and forget a topic once a PUBLISH reaches nobody:
+ * an event nobody listens to costs a Set lookup, no Redis command and no serialisation.
+ *
+ * Started only by the gateway's socket server (start()); elsewhere (worker, benches) it opens no
+ * connection and nothing is ever published.
+ */
+@Injectable()
+export class LiveFanout implements OnModuleDestroy {
+  private readonly logger = new Logger('LiveStream');
+  private pub?: IORedis;
+  private sub?: IORedis;
+  /** Topics some node listens to → generation (bumped per announcement, so a late "0 receivers" does not undo a newer one). */
+  private readonly listened = new Map<LiveTopic, number>();
+  /** Topics this node subscribes to. */
+  private readonly local = new Set<LiveTopic>();
+  private handler: Handler = () => undefined;
+  private generation = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  private get prefix() {
+    return `${this.config.redis.prefix}:live:`;
+  }
+
+  private get control() {
+    return `${this.prefix}ctl`;
+  }
+
+  private channel(topic: LiveTopic) {
+    return `${this.prefix}t:${topic}`;
+  }
+
+  /** Opens the Redis connections and asks the other nodes which topics they listen to. */
+  async start(handler: Handler): Promise<void> {
+    if (this.sub) return;
+    this.handler = handler;
+    // No offline queue: while Redis is away live events are dropped instead of piling up in memory.
+    this.pub = new IORedis(this.config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.sub = new IORedis(this.config.redis.url, { maxRetriesPerRequest: null });
+    for (const c of [this.pub, this.sub]) c.on('error', (err) => this.logger.debug?.(`redis: ${err.message}`));
+    this.sub.on('message', (channel: string, text: string) => this.onMessage(channel, text));
+    await this.sub.subscribe(this.control);
+    // Also after a reconnect: announcements made while this node was cut off are lost.
+    const ask = () => void this.pub!.publish(this.control, '?').catch(() => undefined);
+    this.pub.on('ready', ask);
+    if (this.pub.status === 'ready') ask();
+    this.timer = setInterval(() => this.announceAll(), REANNOUNCE_MS).unref();
+  }
+
+  /** True when some node has sockets for the topic (then events are worth building). */
+  isListened(topic: LiveTopic): boolean {
+    return this.listened.has(topic);
+  }
+
+  publish(topic: LiveTopic, message: LiveMessage): void {
+    const pub = this.pub;
+    const generation = this.listened.get(topic);
+    if (!pub || generation === undefined) return;
+    pub.publish(this.channel(topic), JSON.stringify(message)).then(
+      (receivers) => {
+        if (receivers === 0 && this.listened.get(topic) === generation) this.listened.delete(topic);
+      },
+      (err: Error) => this.logger.debug?.(`${message.event} not streamed: ${err.message}`),
+    );
+  }
+
+  /** This node has sockets for the topic: resolves once subscribed and announced, so no event after it is missed. */
+  async listen(topic: LiveTopic): Promise<void> {
+    if (!this.sub) throw new Error('live stream not started');
+    if (this.local.has(topic)) return;
+    this.local.add(topic);
+    await this.sub.subscribe(this.channel(topic));
+    // If Redis is away the periodic announcement catches up.
+    await this.pub?.publish(this.control, `+${topic}`).catch(() => undefined);
+  }
+
+  /** The last socket of the topic left this node. */
+  async unlisten(topic: LiveTopic): Promise<void> {
+    if (!this.local.delete(topic)) return;
+    await this.sub?.unsubscribe(this.channel(topic)).catch(() => undefined);
+  }
+
+  private onMessage(channel: string, text: string) {
+    if (channel === this.control) {
+      if (text === '?') this.announceAll();
+      else if (text.startsWith('+')) this.listened.set(text.slice(1), ++this.generation);
+      return;
+    }
+    if (!channel.startsWith(`${this.prefix}t:`)) return;
+    const topic = channel.slice(this.prefix.length + 2);
+    try {
+      this.handler(topic, JSON.parse(text) as LiveMessage);
+    } catch (err) {
+      this.logger.warn(`live event on ${topic} not delivered: ${(err as Error).message}`);
+    }
+  }
+
+  private announce(topic: LiveTopic) {
+    void this.pub?.publish(this.control, `+${topic}`).catch(() => undefined);
+  }
+
+  private announceAll() {
+    for (const topic of this.local) this.announce(topic);
+  }
+
+  onModuleDestroy() {
+    clearInterval(this.timer);
+    this.pub?.disconnect();
+    this.sub?.disconnect();
+  }
+}
