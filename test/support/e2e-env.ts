@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
+import { QUEUES, redisKeys } from '@gw/redis';
 import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver, findKeyMaterial, type PairedAccount } from '@gw/testing';
 
 export const API_KEY = 'e2e-global-key';
@@ -82,7 +83,7 @@ export class E2eEnvironment {
   /** Every delivery job (any state) to this URL, read from Redis: proves a delivery was never even queued. */
   async jobsFor(url: string) {
     const connection = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-    const queue = new Queue('webhook-delivery', { connection, prefix: this.redisPrefix });
+    const queue = new Queue(QUEUES.webhookDelivery, { connection, prefix: this.redisPrefix });
     try {
       const jobs = await queue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed', 'prioritized']);
       return jobs.filter((j) => (j.data as { url: string }).url === url);
@@ -99,7 +100,7 @@ export class E2eEnvironment {
     try {
       const until = Date.now() + timeoutMs;
       // a TTL running out has no event to await; poll it
-      while (await redis.exists(`${this.redisPrefix}:lease:${row.id}`)) {
+      while (await redis.exists(redisKeys(this.redisPrefix).lease(row.id))) {
         if (Date.now() > until) throw new Error(`lease of ${instanceName} still held after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ApiKeyGuard, ConsoleCapture, EvolutionExceptionFilter } from '@gw/common';
+import { ApiKeyGuard, ConsoleCapture, ERROR_TRANSLATOR, EvolutionExceptionFilter } from '@gw/common';
 import { AppConfig, ConfigModule } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
 import { PersistenceModule } from '@gw/persistence';
 import { InstancesModule } from '@gw/instances';
+import { RedisModule } from '@gw/redis';
 import { ChatModule } from './chat/chat.module';
 import { SettingsModule } from './settings/settings.module';
 import { ProxyModule } from './proxy/proxy.module';
@@ -13,6 +14,7 @@ import { StoreModule } from '@gw/store';
 import { CloudApiModule } from './cloud-api/cloud-api.module';
 import { InstanceForwardingMiddleware } from './cluster/instance-forwarding.middleware';
 import { GroupModule } from './group/group.module';
+import { EngineErrorTranslator } from './http/engine-error.translator';
 import { HttpEdgeModule } from './http/http-edge.module';
 import { InstanceModule } from './instance/instance.module';
 import { ChatFindModule } from './chat/chat-find.module';
@@ -32,6 +34,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule,
+        RedisModule,
         StoreModule,
         HttpEdgeModule,
         DeliveryModule,
@@ -55,6 +58,7 @@ export class AppModule {
         InstanceForwardingMiddleware,
         ConsoleCapture,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: ERROR_TRANSLATOR, useClass: EngineErrorTranslator },
         { provide: APP_FILTER, useClass: EvolutionExceptionFilter },
       ],
     };

@@ -25,7 +25,7 @@ async function bootstrap() {
   app.enableCors();
   // Auth before the body is read, then bodies with per-route limits (136 MB only where media
   // travels, 1 MB elsewhere), depth and encoding checks, NUL refusal: see http-edge.setup.ts.
-  installHttpEdge(app);
+  installHttpEdge(app, config.server.basePath);
   if (config.server.basePath) app.setGlobalPrefix(config.server.basePath);
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app, config.server.basePath, version);

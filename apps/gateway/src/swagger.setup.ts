@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { documentRouteAuth } from './openapi-auth.util';
 import { documentUnsupportedRoutes } from './openapi-unsupported.util';
+import { documentV1Aliases } from './openapi-v1-aliases.util';
 
 /** OpenAPI document and Swagger UI at <base path>/docs, generated from the DTOs and decorators (every served route). */
 export function setupSwagger(app: INestApplication, basePath: string, version: string) {
@@ -25,5 +26,6 @@ export function setupSwagger(app: INestApplication, basePath: string, version: s
   );
   documentRouteAuth(app, document);
   documentUnsupportedRoutes(document, basePath);
+  documentV1Aliases(document, basePath);
   SwaggerModule.setup(`${basePath}/docs`, app, document, { jsonDocumentUrl: `${basePath}/docs-json` });
 }

@@ -13,14 +13,20 @@ export interface InstanceIdentity {
 
 /** Port the authenticator uses to find instances; implemented by the persistence layer. */
 export interface InstanceLookup {
+  /** Identity only (id, name, token): where nothing else of the row is needed (socket handshakes). */
   findByName(name: string): Promise<InstanceIdentity | null>;
+  /**
+   * The whole row of the instance a route names (webhooks, settings): the request keeps it, so
+   * the forwarding middleware and the route's @InstanceParam() do not read it again.
+   */
+  findFullByName(name: string): Promise<InstanceIdentity | null>;
   findByToken(token: string): Promise<InstanceIdentity | null>;
 }
 export const INSTANCE_LOOKUP = Symbol('INSTANCE_LOOKUP');
 
 export interface Authentication {
   auth: RequestAuth;
-  /** The instance named by the route (:instanceName), when it has one. */
+  /** The instance named by the route (:instanceName), when it has one: its whole row (see InstanceLookup). */
   instance: InstanceIdentity | null;
 }
 
@@ -49,7 +55,7 @@ export class ApiKeyAuthenticator {
   ): Promise<Authentication> {
     let instance: InstanceIdentity | null = null;
     if (instanceName !== undefined) {
-      instance = await this.instances.findByName(instanceName);
+      instance = await this.instances.findFullByName(instanceName);
       if (!instance) throw instanceNotFound(instanceName);
     }
 

@@ -1,5 +1,6 @@
 import { SetMetadata, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { InstanceIdentity } from './api-key.authenticator';
 
 export const AUTH_MODE = 'gw:auth-mode';
 /** public: no key; global: only AUTHENTICATION_API_KEY; instance (default): global key or that instance's token;
@@ -19,8 +20,11 @@ export interface RequestAuth {
 
 export interface AuthenticatedRequest extends Request {
   auth?: RequestAuth;
-  /** The instance named by :instanceName, resolved by the guard (404 if unknown). */
-  instanceRecord?: unknown;
+  /**
+   * The instance named by :instanceName, read once per request by whoever authenticates it
+   * (the HTTP edge, else the guard; 404 if unknown) and reused by everything after.
+   */
+  instanceRecord?: InstanceIdentity;
   /** The route auth mode and instance `auth` was decided for (by the HTTP edge or the guard). */
   authenticatedFor?: { mode: AuthMode; instanceName: string | undefined };
 }

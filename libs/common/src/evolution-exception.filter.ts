@@ -1,6 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { ERROR_TRANSLATOR, type ErrorTranslator } from './error-translator.port';
 import { EvolutionException } from './evolution.exception';
 
 const REASON: Record<number, string> = {
@@ -29,16 +30,22 @@ function bodyParserError(err: unknown): { status: number; message: string } | un
   return undefined;
 }
 
-/** Turns every error into Evolution's envelope; unexpected ones become a 500 with a correlation id only. */
+/**
+ * Turns every error into Evolution's envelope; unexpected ones become a 500 with a correlation id
+ * only. Errors of the engine and the send queue are translated first (ERROR_TRANSLATOR), so
+ * services let them through instead of each mapping them.
+ */
 @Catch()
 export class EvolutionExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+
+  constructor(@Optional() @Inject(ERROR_TRANSLATOR) private readonly translator?: ErrorTranslator) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request>();
-    const { status, message } = this.describe(exception, req);
+    const { status, message } = this.describe(this.translator?.translate(exception, req) ?? exception, req);
     const body: Record<string, unknown> = { status, error: REASON[status] ?? HttpStatus[status] ?? 'Error' };
     body.response = message === undefined ? {} : { message };
     res.status(status).json(body);

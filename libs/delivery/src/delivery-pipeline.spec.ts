@@ -11,7 +11,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { QueueEvents } from 'bullmq';
 import { createHmac } from 'node:crypto';
 import { AttemptLogWriter } from './attempt-log.writer';
-import { DELIVERY_QUEUE } from './delivery.constants';
+import { QUEUES } from '@gw/redis';
 import { DeliveryModule } from './delivery.module';
 import { SigningConfigCache } from './signing-config.cache';
 import { WebhookTargetCache } from './webhook-target.cache';
@@ -51,7 +51,7 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     app = await NestFactory.createApplicationContext(TestModule, { logger: false });
     await app.init();
     sink = app.get(EVENT_SINK);
-    events = new QueueEvents(DELIVERY_QUEUE, { connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix });
+    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix });
     await events.waitUntilReady();
     prisma = app.get(PrismaService);
     const instance = await prisma.instance.create({

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { DeliveryLogRepository, NewDelivery, isRabbitmqTarget, withSequence } from '@gw/persistence';
+import { QUEUES, REDIS_CONNECTION } from '@gw/redis';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { serviceUnavailable, withTimeout } from '@gw/common';
 import { DeliveryJob, RoutedDelivery } from './delivery-job';
-import { DELIVERY_QUEUE, REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { mediaByUrl } from './media-by-url.util';
 import { OrderedLanes } from './ordered-lanes.service';
@@ -36,7 +36,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     private readonly lanes: OrderedLanes,
     private readonly metrics: DeliveryMetrics,
   ) {
-    this.queue = new Queue<DeliveryJob, void, string>(DELIVERY_QUEUE, { connection, prefix: config.redis.prefix });
+    this.queue = new Queue<DeliveryJob, void, string>(QUEUES.webhookDelivery, { connection, prefix: config.redis.prefix });
   }
 
   /** Pending deliveries live in Redis: an evicting Redis would silently drop them. */

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventName } from '@gw/events';
 import { DeliveryLogRepository, WebhookRepository } from '@gw/persistence';
+import { REDIS_CONNECTION } from '@gw/redis';
 import type IORedis from 'ioredis';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
-import { REDIS_CONNECTION } from './delivery.constants';
 
 /** Safety net; the sweep that matters runs when Redis comes back or a dispatch failed. */
 const SWEEP_EVERY_MS = 5 * 60_000;

@@ -1,14 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { EVENT_SINK } from '@gw/events';
+import { RedisModule } from '@gw/redis';
 import { AttemptLogWriter } from './attempt-log.writer';
 import { DeliveryProducer } from './delivery-producer.service';
-import { REDIS_CONNECTION } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryProcessor } from './delivery.processor';
 import { OrderedLanes } from './ordered-lanes.service';
 import { RabbitmqChannel, RabbitmqPublisher, RabbitmqRouting } from './rabbitmq';
 import { LiveFanout, LiveStream, WebsocketSettingsCache } from './live-stream';
-import { redisProvider } from './redis.provider';
 import { DeliverySweeper } from './delivery-sweeper.service';
 import { SigningConfigCache } from './signing-config.cache';
 import { WebhookHealth } from './webhook-health.service';
@@ -18,8 +17,8 @@ import { WebhookTargetCache } from './webhook-target.cache';
 /** Producer side (routing, numbering, enqueue) and, when DELIVERY_WORKER_ENABLED, the consumer. */
 @Global()
 @Module({
+  imports: [RedisModule],
   providers: [
-    redisProvider,
     DeliveryProducer,
     DeliveryProcessor,
     DeliveryMetrics,
@@ -38,6 +37,6 @@ import { WebhookTargetCache } from './webhook-target.cache';
     WebsocketSettingsCache,
     { provide: EVENT_SINK, useExisting: WebhookRouter },
   ],
-  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, REDIS_CONNECTION, WebhookTargetCache, SigningConfigCache, RabbitmqRouting, LiveFanout, WebsocketSettingsCache],
+  exports: [EVENT_SINK, DeliveryProducer, DeliveryMetrics, WebhookTargetCache, SigningConfigCache, RabbitmqRouting, LiveFanout, WebsocketSettingsCache],
 })
 export class DeliveryModule {}

@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { DeliveryLogRepository, DeliveryStatus } from '@gw/persistence';
+import { QUEUES, REDIS_CONNECTION } from '@gw/redis';
 import { Job, MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AttemptLogWriter } from './attempt-log.writer';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
-import { DELIVERY_QUEUE, KEEP_COMPLETED, KEEP_FAILED, REDIS_CONNECTION } from './delivery.constants';
+import { KEEP_COMPLETED, KEEP_FAILED } from './delivery.constants';
 import { DeliveryMetrics } from './delivery.metrics';
 import { OrderedLanes } from './ordered-lanes.service';
 import { retryDelay } from './retry-schedule';
@@ -62,7 +63,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
   onApplicationBootstrap() {
     if (!this.config.delivery.workerEnabled) return;
     const fallback = this.config.delivery.retryScheduleMs;
-    this.worker = new Worker<DeliveryJob>(DELIVERY_QUEUE, (job) => this.process(job), {
+    this.worker = new Worker<DeliveryJob>(QUEUES.webhookDelivery, (job) => this.process(job), {
       // A worker needs its own connection: it blocks waiting for jobs.
       connection: this.connection.duplicate(),
       prefix: this.config.redis.prefix,

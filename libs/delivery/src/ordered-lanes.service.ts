@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
+import { REDIS_CONNECTION, redisKeys } from '@gw/redis';
 import type IORedis from 'ioredis';
 import { DeliveryJob } from './delivery-job';
-import { REDIS_CONNECTION } from './delivery.constants';
 
 /** Appends to a lane; returns 1 when the lane was empty (the caller schedules it at once). */
 const PUSH = `return redis.call('RPUSH', KEYS[1], ARGV[1])`;
@@ -22,7 +22,7 @@ export class OrderedLanes {
   ) {}
 
   laneKey(webhookId: string, chat: string): string {
-    return `${this.config.redis.prefix}:lane:${webhookId}:${chat}`;
+    return redisKeys(this.config.redis.prefix).lane(webhookId, chat);
   }
 
   /** True when the job is the lane's head and must be queued now. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MediaModule } from '@gw/media';
 import { AuthStateRepository, CloudApiRepository } from '@gw/persistence';
+import { RedisModule } from '@gw/redis';
 import { WhatsAppModule } from '@gw/whatsapp';
 import { ApplicationStartupNotifier } from './application-startup.notifier';
 import { InstanceLeases } from './cluster/instance-lease.service';
@@ -11,7 +12,7 @@ import { SessionRestorer } from './session-restorer.service';
 import { InstanceSettingsStore } from './settings/instance-settings.store';
 
 @Module({
-  imports: [WhatsAppModule.forRoot(AuthStateRepository, CloudApiRepository), MediaModule],
+  imports: [RedisModule, WhatsAppModule.forRoot(AuthStateRepository, CloudApiRepository), MediaModule],
   providers: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, ApplicationStartupNotifier, InstanceLeases, NodeDirectory, InstanceSettingsStore],
   exports: [InstanceRegistry, InstanceLifecycleService, SessionRestorer, InstanceLeases, NodeDirectory, InstanceSettingsStore],
 })

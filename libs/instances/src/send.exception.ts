@@ -1,6 +1,6 @@
 /**
  * Why a send did not happen, as a code the HTTP edge maps to Evolution's envelope
- * (apps/gateway/src/message/send-error.mapper.ts). Never an HTTP exception down here.
+ * (apps/gateway/src/http/engine-error.translator.ts). Never an HTTP exception down here.
  */
 export type SendErrorCode =
   /** the instance is not logged in; `detail` is its state */

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AuthThrottle, tooManyAttempts } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import IORedis from 'ioredis';
+import { createFailFastRedis, redisKeys } from '@gw/redis';
+import type IORedis from 'ioredis';
 
 /** Redis must answer quickly; a slow or absent Redis lets requests through (auth itself still applies). */
 const REDIS_TIMEOUT_MS = 250;
@@ -19,8 +20,7 @@ export class AuthFailureLimiter implements AuthThrottle, OnModuleDestroy {
   private readonly redis: IORedis;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.redis = new IORedis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
-    this.redis.on('error', () => undefined);
+    this.redis = createFailFastRedis(config.redis.url);
   }
 
   async assertAllowed(client: string): Promise<void> {
@@ -47,7 +47,7 @@ export class AuthFailureLimiter implements AuthThrottle, OnModuleDestroy {
   }
 
   private key(client: string) {
-    return `${this.config.redis.prefix}:authfail:${client}`;
+    return redisKeys(this.config.redis.prefix).authFailures(client);
   }
 
   private async withTimeout<T>(op: Promise<T>): Promise<T | undefined> {

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { LoadInstancePipe } from '../instance/instance.param';
 import { ChatFindController } from './chat-find.controller';
 import { ChatFindService } from './chat-find.service';
 
 /** The find routes of /chat (repositories come from the global StoreModule). */
 @Module({
   controllers: [ChatFindController],
-  providers: [ChatFindService, LoadInstancePipe],
+  providers: [ChatFindService],
 })
 export class ChatFindModule {}

@@ -1,35 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { EvolutionException, badRequest } from '@gw/common';
-import { InstanceLifecycleService, InstanceRuntime, SendException } from '@gw/instances';
+import { InstanceRuntime, SendException } from '@gw/instances';
 import { EngineNotConnectedError } from '@gw/whatsapp';
+import { ConnectedSessions } from '../instance/connected-session.service';
 import { toRecipient } from '../message/recipient.util';
-import { toHttpError } from '../message/send-error.mapper';
 
 export type Target = { id: string; name: string };
 
 /** JIDs WhatsApp cannot be asked about (usync knows only phone numbers). */
 const UNCHECKED = ['@lid', '@broadcast', '@g.us', '@newsletter'];
 
+/** Errors the global filter already answers in Evolution's envelope (see EngineErrorTranslator). */
+const classified = (err: unknown) => err instanceof EvolutionException || err instanceof SendException || err instanceof EngineNotConnectedError;
+
 /**
- * The open session behind a /chat or /settings call, and the error rules every such call
- * shares with the send routes: not connected is a 400 naming the state, a number without
- * WhatsApp is Evolution's `[{jid, exists:false, number}]`, WhatsApp's refusals are `Error: …` 400s.
+ * The open session behind a /chat or /settings call. A number without WhatsApp is Evolution's
+ * `[{jid, exists:false, number}]`; whatever else WhatsApp throws here is a refusal (`Error: …` 400).
  */
 @Injectable()
 export class ChatSessionService {
-  constructor(private readonly lifecycle: InstanceLifecycleService) {}
+  constructor(private readonly sessions: ConnectedSessions) {}
 
-  /** Runs `work` on the instance's open runtime, with errors in Evolution's envelope. */
+  /** Runs `work` on the instance's open runtime (not connected: the send routes' 400). */
   async run<T>(instance: Target, work: (runtime: InstanceRuntime) => Promise<T>): Promise<T> {
-    const runtime = this.lifecycle.runtime(instance.id);
-    const state = runtime?.state ?? 'close';
-    if (!runtime || state !== 'open') throw toHttpError(SendException.notConnected(instance.name, state));
+    const runtime = this.sessions.open(instance);
     try {
       return await work(runtime);
     } catch (err) {
-      if (err instanceof EvolutionException) throw err;
-      if (err instanceof EngineNotConnectedError) throw toHttpError(SendException.notConnected(instance.name, runtime.state));
-      throw toHttpError(err instanceof SendException ? err : new SendException('FAILED', (err as Error)?.message ?? String(err)));
+      throw classified(err) ? err : new SendException('FAILED', (err as Error)?.message ?? String(err));
     }
   }
 

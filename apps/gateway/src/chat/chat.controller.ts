@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put, applyDecorators } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { MediaBody } from '@gw/common';
 import type { InstanceWithConfig } from '@gw/persistence';
@@ -20,7 +20,7 @@ import { ProfileUseCase } from './profile.use-case';
 const Route = (summary: string) => applyDecorators(ApiParam({ name: 'instanceName' }), ApiOperation({ summary }));
 const P = (action: string) => `${action}/:instanceName`;
 
-/** The /chat routes that act through WhatsApp (the finds live with the message store). v1 verbs (PUT) are accepted too. */
+/** The /chat routes that act through WhatsApp (the finds live with the message store). v1 verbs (PUT): see V1_ALIASES. */
 @ApiTags('Chat')
 @ApiHeader({ name: 'apikey', required: true, description: 'Global API key or the instance token' })
 @Controller('chat')
@@ -147,57 +147,5 @@ export class ChatController {
   @Route('Remove our avatar')
   removeProfilePicture(@InstanceParam() i: InstanceWithConfig) {
     return this.profiles.removeProfilePicture(i);
-  }
-
-  // v1 (Evolution 1.8) used PUT for these; the bodies are the same or recognised by shape
-
-  @Put(P('markMessageAsRead'))
-  @HttpCode(201)
-  @Route('v1 verb of POST markMessageAsRead')
-  markMessageAsReadV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: ReadMessagesDto) {
-    return this.actions.markMessageAsRead(i, dto);
-  }
-
-  @Put(P('archiveChat'))
-  @HttpCode(201)
-  @Route('v1 verb of POST archiveChat')
-  archiveChatV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: ArchiveChatDto) {
-    return this.actions.archiveChat(i, dto);
-  }
-
-  @Put(P('markChatUnread'))
-  @HttpCode(201)
-  @Route('v1 verb of POST markChatUnread')
-  markChatUnreadV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: MarkChatUnreadDto) {
-    return this.actions.markChatUnread(i, dto);
-  }
-
-  @Put(P('updateMessage'))
-  @HttpCode(200)
-  @Route('v1 verb of POST updateMessage')
-  updateMessageV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: UpdateMessageDto) {
-    return this.actions.updateMessage(i, dto);
-  }
-
-  @Put(P('updateBlockStatus'))
-  @HttpCode(201)
-  @Route('v1 verb of POST updateBlockStatus')
-  updateBlockStatusV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: BlockStatusDto) {
-    return this.actions.updateBlockStatus(i, dto);
-  }
-
-  @Put(P('updatePrivacySettings'))
-  @HttpCode(201)
-  @Route('v1 verb of POST updatePrivacySettings')
-  updatePrivacySettingsV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: PrivacySettingsDto) {
-    return this.profiles.updatePrivacySettings(i, dto);
-  }
-
-  @Put(P('updateProfilePicture'))
-  @HttpCode(200)
-  @MediaBody()
-  @Route('v1 verb of POST updateProfilePicture')
-  updateProfilePictureV1(@InstanceParam() i: InstanceWithConfig, @Body() dto: ProfilePictureDto) {
-    return this.profiles.updateProfilePicture(i, dto.picture);
   }
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
 import { MediaModule } from '@gw/media';
-import { LoadInstancePipe } from '../instance/instance.param';
+import { ConnectedSessions } from '../instance/connected-session.service';
 import { MediaFetcher } from '../message/media-fetcher.service';
 import { MediaLoader } from '../message/media.loader';
 import { ChatActionsUseCase } from './chat-actions.use-case';
@@ -14,13 +14,13 @@ import { ProfileUseCase } from './profile.use-case';
   imports: [InstancesModule, MediaModule],
   controllers: [ChatController],
   providers: [
+    ConnectedSessions,
     ChatSessionService,
     ChatActionsUseCase,
     ProfileUseCase,
     MediaBase64UseCase,
     MediaLoader,
     MediaFetcher,
-    LoadInstancePipe,
   ],
   exports: [ChatSessionService, ProfileUseCase],
 })

@@ -1,6 +1,4 @@
-/** Meta notifications waiting to become events (BullMQ queue name). */
-export const META_INBOUND_QUEUE = 'meta-inbound';
-
+/** A Meta notification waiting in QUEUES.metaInbound to become events. */
 export interface MetaInboundJob {
   /** The notification body exactly as Meta sent it (already signature-checked). */
   body: string;

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { REDIS_CONNECTION } from '@gw/delivery';
+import { QUEUES, REDIS_CONNECTION } from '@gw/redis';
 import { CloudApiRepository } from '@gw/persistence';
 import type { CloudNotification } from '@gw/whatsapp';
 import { Job, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { CloudInboundService } from './cloud-inbound.service';
-import { META_INBOUND_QUEUE, MetaInboundJob } from './meta-inbound.constants';
+import { MetaInboundJob } from './meta-inbound.constants';
 
 const CONCURRENCY = 4;
 const RECEIPT_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -26,7 +26,7 @@ export class MetaInboundProcessor implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   onApplicationBootstrap() {
-    this.worker = new Worker<MetaInboundJob>(META_INBOUND_QUEUE, (job) => this.process(job), {
+    this.worker = new Worker<MetaInboundJob>(QUEUES.metaInbound, (job) => this.process(job), {
       connection: this.connection.duplicate(),
       prefix: this.config.redis.prefix,
       concurrency: CONCURRENCY,

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { badRequest, forbidden, secureEquals, serviceUnavailable, unauthorized, withTimeout } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { REDIS_CONNECTION, hubSignature256 } from '@gw/delivery';
+import { hubSignature256 } from '@gw/delivery';
+import { QUEUES, REDIS_CONNECTION } from '@gw/redis';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
-import { META_INBOUND_QUEUE, MetaInboundJob } from './meta-inbound.constants';
+import { MetaInboundJob } from './meta-inbound.constants';
 
 const ENQUEUE_TIMEOUT_MS = 3_000;
 
@@ -22,7 +23,7 @@ export class MetaWebhookIntake implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS_CONNECTION) connection: IORedis,
   ) {
-    this.queue = new Queue<MetaInboundJob>(META_INBOUND_QUEUE, { connection, prefix: config.redis.prefix });
+    this.queue = new Queue<MetaInboundJob>(QUEUES.metaInbound, { connection, prefix: config.redis.prefix });
   }
 
   /** hub.challenge when hub.mode is subscribe and hub.verify_token matches WA_BUSINESS_TOKEN_WEBHOOK, else 403. */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import type { AuthenticatedRequest, InstanceIdentity } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { InstanceLeases, NodeDirectory } from '@gw/instances';
 import { InstanceRepository } from '@gw/persistence';
@@ -65,11 +66,18 @@ export class InstanceForwardingMiddleware implements NestMiddleware {
     const path = req.originalUrl.split('?')[0].slice(this.config.server.basePath.length);
     const [group, , rawName] = path.split('/').filter(Boolean);
     if (!rawName || !SESSION_ROUTES.has(group)) return undefined;
-    const instance = await this.instances.findByName(decodeURIComponent(rawName));
+    const instance = await this.instanceOf(req, decodeURIComponent(rawName));
     if (!instance) return undefined;
     const owner = await this.leases.owner(instance.id);
     if (!owner || owner.nodeId === this.config.cluster.nodeId) return undefined;
     return (await this.nodes.get(owner.nodeId))?.url;
+  }
+
+  /** The row the edge read when it authenticated this very instance; read here only when it did not. */
+  private instanceOf(req: AuthenticatedRequest, name: string): Promise<InstanceIdentity | null> {
+    const known = req.instanceRecord;
+    if (known && req.authenticatedFor?.instanceName === name && known.name === name) return Promise.resolve(known);
+    return this.instances.findByName(name);
   }
 
   private async forward(req: Request, res: Response, base: string) {

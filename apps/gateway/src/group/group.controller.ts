@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put, applyDecorators } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { MediaBody } from '@gw/common';
 import type { InstanceWithConfig } from '@gw/persistence';
@@ -19,11 +19,9 @@ import { GroupService } from './group.service';
 const GROUP_JID_QUERY = ApiQuery({ name: 'groupJid', required: false, description: 'Group id (…@g.us optional); may also be given in the body' });
 const INVITE_CODE_QUERY = ApiQuery({ name: 'inviteCode', required: true, description: 'The 22-character code of a chat.whatsapp.com link' });
 
-/** v2 POST (201), with the v1 PUT alias registered by a second one-line handler. */
+/** v2 POST (201); the v1 PUT of each is in V1_ALIASES. */
 const Mutation = (action: string, summary: string) =>
   applyDecorators(Post(`${action}/:instanceName`), HttpCode(201), ApiParam({ name: 'instanceName' }), ApiOperation({ summary }), GROUP_JID_QUERY);
-const MutationV1 = (action: string) =>
-  applyDecorators(Put(`${action}/:instanceName`), HttpCode(201), ApiParam({ name: 'instanceName' }), ApiOperation({ summary: `${action} (v1 verb)` }), GROUP_JID_QUERY);
 const Lookup = (action: string, summary: string) =>
   applyDecorators(Get(`${action}/:instanceName`), ApiParam({ name: 'instanceName' }), ApiOperation({ summary }), ApiOkResponse());
 
@@ -45,19 +43,9 @@ export class GroupController {
     return this.groups.updateSubject(i, jid, body.subject);
   }
 
-  @MutationV1('updateGroupSubject')
-  updateGroupSubjectV1(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: GroupSubjectDto) {
-    return this.updateGroupSubject(i, jid, body);
-  }
-
   @Mutation('updateGroupDescription', 'Change (or with "" remove) the description')
   updateGroupDescription(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: GroupDescriptionDto) {
     return this.groups.updateDescription(i, jid, body.description);
-  }
-
-  @MutationV1('updateGroupDescription')
-  updateGroupDescriptionV1(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: GroupDescriptionDto) {
-    return this.updateGroupDescription(i, jid, body);
   }
 
   @Mutation('updateGroupPicture', 'Set the group picture from a URL or base64 image')
@@ -66,20 +54,9 @@ export class GroupController {
     return this.groups.updatePicture(i, jid, body.image);
   }
 
-  @MutationV1('updateGroupPicture')
-  @MediaBody()
-  updateGroupPictureV1(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: GroupPictureDto) {
-    return this.updateGroupPicture(i, jid, body);
-  }
-
   @Mutation('updateParticipant', 'Add, remove, promote or demote participants')
   updateParticipant(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: UpdateParticipantDto) {
     return this.groups.updateParticipants(i, jid, body);
-  }
-
-  @MutationV1('updateParticipant')
-  updateParticipantV1(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: UpdateParticipantDto) {
-    return this.updateParticipant(i, jid, body);
   }
 
   @Mutation('updateSetting', 'announcement / not_announcement / locked / unlocked')
@@ -87,29 +64,14 @@ export class GroupController {
     return this.groups.updateSetting(i, jid, body);
   }
 
-  @MutationV1('updateSetting')
-  updateSettingV1(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: UpdateSettingDto) {
-    return this.updateSetting(i, jid, body);
-  }
-
   @Mutation('toggleEphemeral', 'Disappearing messages: 0, 86400, 604800 or 7776000 seconds')
   toggleEphemeral(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: ToggleEphemeralDto) {
     return this.groups.toggleEphemeral(i, jid, body);
   }
 
-  @MutationV1('toggleEphemeral')
-  toggleEphemeralV1(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string, @Body() body: ToggleEphemeralDto) {
-    return this.toggleEphemeral(i, jid, body);
-  }
-
   @Mutation('revokeInviteCode', 'Invalidate the invite link (201 with the new code)')
   revokeInviteCode(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string) {
     return this.groups.revokeInviteCode(i, jid);
-  }
-
-  @MutationV1('revokeInviteCode')
-  revokeInviteCodeV1(@InstanceParam() i: InstanceWithConfig, @GroupJid() jid: string) {
-    return this.revokeInviteCode(i, jid);
   }
 
   @Post('sendInvite/:instanceName')

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
-import { LoadInstancePipe } from '../instance/instance.param';
+import { ConnectedSessions } from '../instance/connected-session.service';
 import { MediaFetcher } from '../message/media-fetcher.service';
 import { MediaLoader } from '../message/media.loader';
 import { GroupController } from './group.controller';
@@ -9,6 +9,6 @@ import { GroupService } from './group.service';
 @Module({
   imports: [InstancesModule],
   controllers: [GroupController],
-  providers: [GroupService, MediaLoader, MediaFetcher, LoadInstancePipe],
+  providers: [ConnectedSessions, GroupService, MediaLoader, MediaFetcher],
 })
 export class GroupModule {}

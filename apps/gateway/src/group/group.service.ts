@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '@gw/common';
-import { InstanceLifecycleService, SendException } from '@gw/instances';
+import { InstanceLifecycleService } from '@gw/instances';
 import { ContactRepository, KnownContacts } from '@gw/store';
 import type { EngineGroupMetadata, OutgoingMedia, WhatsAppGroupOperations, WhatsAppSession } from '@gw/whatsapp';
+import { ConnectedSessions } from '../instance/connected-session.service';
 import { MediaLoader } from '../message/media.loader';
 import { toRecipient } from '../message/recipient.util';
 import type { CreateGroupDto } from './dto/create-group.dto';
 import type { ToggleEphemeralDto, UpdateParticipantDto, UpdateSettingDto } from './dto/group-update.dto';
 import { participantJid } from './dto/participant-number.validator';
 import type { SendInviteDto } from './dto/send-invite.dto';
-import { toGroupHttpError } from './group-error.mapper';
 import { groupInfoView, groupMetadataView, inviteUrlOf } from './group.presenter';
 
 type Target = { id: string; name: string };
@@ -18,12 +18,13 @@ const pick = ({ name, imgUrl }: { name?: string; imgUrl?: string }) => ({ ...(na
 
 /**
  * The /group routes (Evolution's whatsapp.baileys.service.ts group section): each call goes to
- * the instance's live session; failures leave in Evolution's envelope, never as a 500.
+ * the instance's live session; its failures (EngineGroupError) are answered by the global filter.
  */
 @Injectable()
 export class GroupService {
   constructor(
     private readonly lifecycle: InstanceLifecycleService,
+    private readonly sessions: ConnectedSessions,
     private readonly media: MediaLoader,
     private readonly contacts: ContactRepository,
   ) {}
@@ -155,15 +156,9 @@ export class GroupService {
     return media;
   }
 
-  /** Connection first (same 400 as the send routes), then the work; errors mapped once, here. */
+  /** Connection first (same 400 as the send routes), then the work. */
   private async run<T>(instance: Target, work: (groups: WhatsAppGroupOperations, session: WhatsAppSession) => Promise<T>): Promise<T> {
-    try {
-      const state = this.lifecycle.state(instance.id);
-      const session = this.lifecycle.runtime(instance.id)?.session;
-      if (state !== 'open' || !session) throw SendException.notConnected(instance.name, state);
-      return await work(session.groups, session);
-    } catch (err) {
-      throw toGroupHttpError(err, instance, this.lifecycle.state(instance.id));
-    }
+    const { session } = this.sessions.open(instance);
+    return work(session.groups, session);
   }
 }

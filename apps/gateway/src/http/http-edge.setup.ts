@@ -4,20 +4,22 @@ import { InstanceForwardingMiddleware } from '../cluster/instance-forwarding.mid
 import { BodyReaderMiddleware } from './body-reader.middleware';
 import { EdgeAuthMiddleware } from './edge-auth.middleware';
 import { deferExpectContinue } from './expect-continue.util';
+import { v1Aliases } from './v1-aliases';
 import { rejectNonStringQuery } from './query-shape.middleware';
 
 /**
  * Size before trust: everything that can be decided from the request line and headers is
  * decided before a body byte is read. The order matters:
- * 1. query parameters are plain strings (400 otherwise);
+ * 1. query parameters are plain strings (400 otherwise); a v1 verb becomes the v2 call it stands for;
  * 2. apikey / instance token for the route (404 unknown instance, then 401), no body read yet;
  * 3. calls for an instance another node runs are streamed to it, body unread;
  * 4. the body is read with the route's limit (413), depth (400) and encoding (400/415) checks;
  * 5. no NUL characters anywhere (Postgres cannot store them).
  */
-export function installHttpEdge(app: NestExpressApplication): void {
+export function installHttpEdge(app: NestExpressApplication, basePath: string): void {
   deferExpectContinue(app.getHttpServer());
   app.use(rejectNonStringQuery());
+  app.use(v1Aliases(basePath));
   app.use(app.get(EdgeAuthMiddleware).handle);
   app.use(app.get(InstanceForwardingMiddleware).handle);
   app.use(app.get(BodyReaderMiddleware).handle);

@@ -55,21 +55,11 @@ export class InstanceController {
     return visible.map((r) => instanceRowView(r, this.lifecycle.runtime(r.id)?.state, counts.get(r.id)));
   }
 
+  /** v1 clients and Evolution's docs use PUT (see V1_ALIASES); v2 code uses POST. */
   @Post('restart/:instanceName')
   @HttpCode(200)
   @ApiParam({ name: 'instanceName' })
-  restart(@InstanceParam() instance: InstanceWithConfig) {
-    return this.doRestart(instance);
-  }
-
-  /** v1 clients and Evolution's docs use PUT; v2 code uses POST. */
-  @Put('restart/:instanceName')
-  @ApiParam({ name: 'instanceName' })
-  restartPut(@InstanceParam() instance: InstanceWithConfig) {
-    return this.doRestart(instance);
-  }
-
-  private async doRestart(instance: InstanceWithConfig) {
+  async restart(@InstanceParam() instance: InstanceWithConfig) {
     const runtime = await this.lifecycle.restart(instance);
     // open, a QR, or why the new attempt failed; otherwise (still connecting) just the state
     if (runtime.state === 'open' || runtime.qr.code || runtime.lastClose) return connectView(instance.name, runtime);

@@ -3,12 +3,11 @@ import { InstancesModule } from '@gw/instances';
 import { InstancePlacement } from '../cluster/instance-placement.service';
 import { CreateInstanceUseCase } from './create-instance.use-case';
 import { InstanceController } from './instance.controller';
-import { LoadInstancePipe } from './instance.param';
 import { ProxyModule } from '../proxy/proxy.module';
 
 @Module({
   imports: [InstancesModule, ProxyModule],
   controllers: [InstanceController],
-  providers: [CreateInstanceUseCase, LoadInstancePipe, InstancePlacement],
+  providers: [CreateInstanceUseCase, InstancePlacement],
 })
 export class InstanceModule {}

@@ -1,22 +1,15 @@
-import { ExecutionContext, Injectable, PipeTransform, createParamDecorator } from '@nestjs/common';
-import { AuthenticatedRequest, InstanceIdentity, instanceNotFound } from '@gw/common';
-import { InstanceRepository, InstanceWithConfig } from '@gw/persistence';
+import { ExecutionContext, createParamDecorator } from '@nestjs/common';
+import type { AuthenticatedRequest } from '@gw/common';
+import type { InstanceWithConfig } from '@gw/persistence';
 
-const RouteInstance = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AuthenticatedRequest>().instanceRecord,
-);
-
-/** Loads the full row (webhook, settings) of the instance the guard resolved from :instanceName. */
-@Injectable()
-export class LoadInstancePipe implements PipeTransform<InstanceIdentity, Promise<InstanceWithConfig>> {
-  constructor(private readonly repository: InstanceRepository) {}
-
-  async transform(identity: InstanceIdentity): Promise<InstanceWithConfig> {
-    const full = await this.repository.findById(identity.id);
-    if (!full) throw instanceNotFound(identity.name);
-    return full;
-  }
-}
-
-/** `@InstanceParam() instance` = the :instanceName instance, already authorised. */
-export const InstanceParam = () => RouteInstance(LoadInstancePipe);
+/**
+ * `@InstanceParam() instance` = the :instanceName instance, already authorised: its whole row
+ * (webhooks, settings), read once per request by the HTTP edge or the guard (INSTANCE_LOOKUP
+ * is the InstanceRepository's findFullByName) and handed on here, never read again.
+ */
+export const InstanceParam = createParamDecorator((_: unknown, ctx: ExecutionContext): InstanceWithConfig => {
+  const instance = ctx.switchToHttp().getRequest<AuthenticatedRequest>().instanceRecord;
+  // only on routes with :instanceName, which the guard always resolves (or answers 404)
+  if (!instance) throw new Error('@InstanceParam() on a route without :instanceName');
+  return instance as InstanceWithConfig;
+});

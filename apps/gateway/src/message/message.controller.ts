@@ -19,23 +19,24 @@ import { SentMessageView } from './dto/sent-message.view';
 import { MultipartUploadInterceptor, UPLOAD_FIELD } from './multipart-upload.interceptor';
 import { SendMessageUseCase } from './send-message.use-case';
 import { Upload, type UploadedPart } from './uploaded-part';
+import { fromV1, type Normalized } from './v1-body.normalizer';
 import { BodyShapes, VersionedBody } from './versioned-body.pipe';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 
-/** v2 body, v1 body, and the v1 payload key of each route (Evolution compat §5, §8). */
+/** v2 body, v1 body, the v1 payload key of each route and its rewrite as v2 (Evolution compat §5, §8). */
 const BODY = {
-  text: { v2: SendTextDto, v1: SendTextV1Dto, v1Key: 'textMessage' },
-  media: { v2: SendMediaDto, v1: SendMediaV1Dto, v1Key: 'mediaMessage', upload: { field: 'media', withoutField: SendMediaUploadDto } },
-  audio: { v2: SendAudioDto, v1: SendAudioV1Dto, v1Key: 'audioMessage', upload: { field: 'audio', withoutField: SendAudioUploadDto } },
-  sticker: { v2: SendStickerDto, v1: SendStickerV1Dto, v1Key: 'stickerMessage', upload: { field: 'sticker', withoutField: SendStickerUploadDto } },
-  location: { v2: SendLocationDto, v1: SendLocationV1Dto, v1Key: 'locationMessage' },
-  contact: { v2: SendContactDto, v1: SendContactV1Dto, v1Key: 'contactMessage' },
-  reaction: { v2: SendReactionDto, v1: SendReactionV1Dto, v1Key: 'reactionMessage' },
-  poll: { v2: SendPollDto, v1: SendPollV1Dto, v1Key: 'pollMessage' },
-  list: { v2: SendListDto, v1: SendListV1Dto, v1Key: 'listMessage' },
-  buttons: { v2: SendButtonsDto, v1: SendButtonsV1Dto, v1Key: 'buttonMessage' },
-  status: { v2: SendStatusDto, v1: SendStatusV1Dto, v1Key: 'statusMessage', upload: { field: 'content', withoutField: SendStatusUploadDto } },
-  template: { v2: SendTemplateDto, v1: SendTemplateV1Dto, v1Key: 'templateMessage' },
+  text: { v2: SendTextDto, v1: SendTextV1Dto, v1Key: 'textMessage', toV2: fromV1.text },
+  media: { v2: SendMediaDto, v1: SendMediaV1Dto, v1Key: 'mediaMessage', toV2: fromV1.media, upload: { field: 'media', withoutField: SendMediaUploadDto } },
+  audio: { v2: SendAudioDto, v1: SendAudioV1Dto, v1Key: 'audioMessage', toV2: fromV1.audio, upload: { field: 'audio', withoutField: SendAudioUploadDto } },
+  sticker: { v2: SendStickerDto, v1: SendStickerV1Dto, v1Key: 'stickerMessage', toV2: fromV1.sticker, upload: { field: 'sticker', withoutField: SendStickerUploadDto } },
+  location: { v2: SendLocationDto, v1: SendLocationV1Dto, v1Key: 'locationMessage', toV2: fromV1.location },
+  contact: { v2: SendContactDto, v1: SendContactV1Dto, v1Key: 'contactMessage', toV2: fromV1.contact },
+  reaction: { v2: SendReactionDto, v1: SendReactionV1Dto, v1Key: 'reactionMessage', toV2: fromV1.reaction },
+  poll: { v2: SendPollDto, v1: SendPollV1Dto, v1Key: 'pollMessage', toV2: fromV1.poll },
+  list: { v2: SendListDto, v1: SendListV1Dto, v1Key: 'listMessage', toV2: fromV1.list },
+  buttons: { v2: SendButtonsDto, v1: SendButtonsV1Dto, v1Key: 'buttonMessage', toV2: fromV1.buttons },
+  status: { v2: SendStatusDto, v1: SendStatusV1Dto, v1Key: 'statusMessage', toV2: fromV1.status, upload: { field: 'content', withoutField: SendStatusUploadDto } },
+  template: { v2: SendTemplateDto, v1: SendTemplateV1Dto, v1Key: 'templateMessage', toV2: fromV1.template },
 } satisfies Record<string, BodyShapes>;
 
 /** The multipart shape: the v2 fields without the media one, plus the binary `file` part. */
@@ -79,19 +80,19 @@ export class MessageController {
   constructor(private readonly send: SendMessageUseCase) {}
 
   @SendRoute('sendText', 'Send a text', BODY.text)
-  sendText(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.text) body: SendTextDto | SendTextV1Dto) {
+  sendText(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.text) body: Normalized<SendTextDto>) {
     return this.send.text(i, body);
   }
 
   @SendRoute('sendMedia', 'Send an image, video, document or audio file (URL, data URI or base64)', BODY.media)
-  sendMedia(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.media) body: SendMediaDto | SendMediaV1Dto, @Upload() file?: UploadedPart) {
+  sendMedia(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.media) body: Normalized<SendMediaDto>, @Upload() file?: UploadedPart) {
     return this.send.mediaMessage(i, body, file);
   }
 
   @SendRoute('sendWhatsAppAudio', 'Send a voice note (push-to-talk), converted to OGG/Opus with its waveform', BODY.audio)
   sendWhatsAppAudio(
     @InstanceParam() i: InstanceWithConfig,
-    @VersionedBody(BODY.audio) body: SendAudioDto | SendAudioV1Dto,
+    @VersionedBody(BODY.audio) body: Normalized<SendAudioDto>,
     @Upload() file?: UploadedPart,
   ) {
     return this.send.audio(i, body, file);
@@ -100,49 +101,49 @@ export class MessageController {
   @SendRoute('sendSticker', 'Send a sticker (PNG, JPEG, WebP or GIF, made a 512x512 WebP)', BODY.sticker)
   sendSticker(
     @InstanceParam() i: InstanceWithConfig,
-    @VersionedBody(BODY.sticker) body: SendStickerDto | SendStickerV1Dto,
+    @VersionedBody(BODY.sticker) body: Normalized<SendStickerDto>,
     @Upload() file?: UploadedPart,
   ) {
     return this.send.sticker(i, body, file);
   }
 
   @SendRoute('sendLocation', 'Send a location', BODY.location)
-  sendLocation(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.location) body: SendLocationDto | SendLocationV1Dto) {
+  sendLocation(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.location) body: Normalized<SendLocationDto>) {
     return this.send.location(i, body);
   }
 
   @SendRoute('sendContact', 'Send one or more contact cards', BODY.contact)
-  sendContact(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.contact) body: SendContactDto | SendContactV1Dto) {
+  sendContact(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.contact) body: Normalized<SendContactDto>) {
     return this.send.contact(i, body);
   }
 
   @SendRoute('sendReaction', 'React to a message (or remove the reaction with "")', BODY.reaction)
-  sendReaction(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.reaction) body: SendReactionDto | SendReactionV1Dto) {
+  sendReaction(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.reaction) body: Normalized<SendReactionDto>) {
     return this.send.reaction(i, body);
   }
 
   @SendRoute('sendPoll', 'Send a poll', BODY.poll)
-  sendPoll(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.poll) body: SendPollDto | SendPollV1Dto) {
+  sendPoll(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.poll) body: Normalized<SendPollDto>) {
     return this.send.poll(i, body);
   }
 
   @SendRoute('sendList', 'Send a list message (sections, or their docs alias values)', BODY.list)
-  sendList(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.list) body: SendListDto | SendListV1Dto) {
+  sendList(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.list) body: Normalized<SendListDto>) {
     return this.send.list(i, body);
   }
 
   @SendRoute('sendButtons', 'Send buttons (reply, copy, url, call, pix)', BODY.buttons)
-  sendButtons(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.buttons) body: SendButtonsDto | SendButtonsV1Dto) {
+  sendButtons(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.buttons) body: Normalized<SendButtonsDto>) {
     return this.send.buttons(i, body);
   }
 
   @SendRoute('sendStatus', 'Post a status (story) to statusJidList', BODY.status)
-  sendStatus(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.status) body: SendStatusDto | SendStatusV1Dto, @Upload() file?: UploadedPart) {
+  sendStatus(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.status) body: Normalized<SendStatusDto>, @Upload() file?: UploadedPart) {
     return this.send.status(i, body, file);
   }
 
   @SendRoute('sendTemplate', 'Send an approved template (Cloud API instances)', BODY.template)
-  sendTemplate(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.template) body: SendTemplateDto | SendTemplateV1Dto) {
+  sendTemplate(@InstanceParam() i: InstanceWithConfig, @VersionedBody(BODY.template) body: Normalized<SendTemplateDto>) {
     return this.send.template(i, body);
   }
 }

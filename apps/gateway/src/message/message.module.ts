@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
 import { MediaModule } from '@gw/media';
-import { LoadInstancePipe } from '../instance/instance.param';
+import { ConnectedSessions } from '../instance/connected-session.service';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { MediaFetcher } from './media-fetcher.service';
@@ -14,6 +14,6 @@ import { SendMessageUseCase } from './send-message.use-case';
 @Module({
   imports: [InstancesModule, MediaModule],
   controllers: [MessageController],
-  providers: [SendMessageUseCase, MediaLoader, MediaFetcher, OutgoingMediaService, MultipartUploadInterceptor, LoadInstancePipe, IdempotencyStore, IdempotencyInterceptor],
+  providers: [ConnectedSessions, SendMessageUseCase, MediaLoader, MediaFetcher, OutgoingMediaService, MultipartUploadInterceptor, IdempotencyStore, IdempotencyInterceptor],
 })
 export class MessageModule {}

@@ -1,24 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '@gw/common';
-import { InstanceLifecycleService, SendException, SendRequest, SentMessageRecord } from '@gw/instances';
+import { InstanceLifecycleService, SendRequest, SentMessageRecord } from '@gw/instances';
 import { ContactRepository } from '@gw/store';
-import { SendAudioDto, SendAudioV1Dto } from './dto/send-audio.dto';
-import { SendButtonsDto, SendButtonsV1Dto } from './dto/send-buttons.dto';
-import { SendContactDto, SendContactV1Dto } from './dto/send-contact.dto';
-import { SendListDto, SendListV1Dto } from './dto/send-list.dto';
-import { SendLocationDto, SendLocationV1Dto } from './dto/send-location.dto';
-import { SendMediaDto, SendMediaV1Dto } from './dto/send-media.dto';
-import { SendPollDto, SendPollV1Dto } from './dto/send-poll.dto';
-import { SendReactionDto, SendReactionV1Dto } from './dto/send-reaction.dto';
-import { SendStatusDto, SendStatusV1Dto } from './dto/send-status.dto';
-import { SendStickerDto, SendStickerV1Dto } from './dto/send-sticker.dto';
-import { SendTemplateDto, SendTemplateV1Dto } from './dto/send-template.dto';
-import { SendTextDto, SendTextV1Dto } from './dto/send-text.dto';
+import { ConnectedSessions } from '../instance/connected-session.service';
+import type { SendAudioDto } from './dto/send-audio.dto';
+import type { SendButtonsDto } from './dto/send-buttons.dto';
+import type { SendContactDto } from './dto/send-contact.dto';
+import type { SendListDto } from './dto/send-list.dto';
+import type { SendLocationDto } from './dto/send-location.dto';
+import type { SendMediaDto } from './dto/send-media.dto';
+import type { SendPollDto } from './dto/send-poll.dto';
+import type { SendReactionDto } from './dto/send-reaction.dto';
+import type { SendStatusDto } from './dto/send-status.dto';
+import type { SendStickerDto } from './dto/send-sticker.dto';
+import type { SendTemplateDto } from './dto/send-template.dto';
+import type { SendTextDto } from './dto/send-text.dto';
 import { SendMediaInput, OutgoingMediaService, Sender } from './outgoing-media.service';
-import { toHttpError } from './send-error.mapper';
 import { contentOf, sendRequest, statusRecipients } from './send-request.factory';
 import type { UploadedPart } from './uploaded-part';
-import { fromV1 } from './v1-body.normalizer';
+import type { Normalized } from './v1-body.normalizer';
 
 type Target = { id: string; name: string } & Sender;
 
@@ -30,25 +30,25 @@ const STATUS_RECIPIENT = { jid: 'status@broadcast', number: 'status@broadcast' }
 export const MAX_STATUS_RECIPIENTS = 5_000;
 
 /**
- * The /message/send* routes: v1 bodies are rewritten as v2, media is loaded, and the
- * engine-neutral request goes to the instance's send queue. Errors leave in Evolution's envelope.
+ * The /message/send* routes (bodies already v2: see VersionedBody): media is loaded, and the
+ * engine-neutral request goes to the instance's send queue. Its errors (SendException, media
+ * conversion) are answered by the global filter.
  */
 @Injectable()
 export class SendMessageUseCase {
   constructor(
     private readonly lifecycle: InstanceLifecycleService,
+    private readonly sessions: ConnectedSessions,
     private readonly outgoing: OutgoingMediaService,
     private readonly contacts: ContactRepository,
   ) {}
 
-  text(instance: Target, body: SendTextDto | SendTextV1Dto) {
-    const dto = body instanceof SendTextV1Dto ? fromV1.text(body) : body;
+  text(instance: Target, dto: Normalized<SendTextDto>) {
     return this.send(instance, () => sendRequest(dto, contentOf.text(dto)));
   }
 
   /** `mediatype: audio` with `ptt: true` is a voice note, converted as sendWhatsAppAudio's. */
-  mediaMessage(instance: Target, body: SendMediaDto | SendMediaV1Dto, file?: UploadedPart) {
-    const dto = body instanceof SendMediaV1Dto ? fromV1.media(body) : body;
+  mediaMessage(instance: Target, dto: Normalized<SendMediaDto>, file?: UploadedPart) {
     return this.send(instance, async () => {
       const input = mediaInput(file, dto.media, 'media');
       if (dto.mediatype === 'audio' && dto.ptt) {
@@ -59,63 +59,53 @@ export class SendMessageUseCase {
     });
   }
 
-  audio(instance: Target, body: SendAudioDto | SendAudioV1Dto, file?: UploadedPart) {
-    const dto = body instanceof SendAudioV1Dto ? fromV1.audio(body) : body;
+  audio(instance: Target, dto: Normalized<SendAudioDto>, file?: UploadedPart) {
     return this.send(instance, async () => {
       const media = await this.outgoing.voiceNote(this.senderOf(instance), mediaInput(file, dto.audio, 'audio'), dto, dto.encoding !== false);
       return sendRequest(dto, contentOf.voiceNote(media), 'recording');
     });
   }
 
-  sticker(instance: Target, body: SendStickerDto | SendStickerV1Dto, file?: UploadedPart) {
-    const dto = body instanceof SendStickerV1Dto ? fromV1.sticker(body) : body;
+  sticker(instance: Target, dto: Normalized<SendStickerDto>, file?: UploadedPart) {
     return this.send(instance, async () => {
       const media = await this.outgoing.sticker(this.senderOf(instance), mediaInput(file, dto.sticker, 'sticker'));
       return sendRequest(dto, contentOf.sticker(media));
     });
   }
 
-  location(instance: Target, body: SendLocationDto | SendLocationV1Dto) {
-    const dto = body instanceof SendLocationV1Dto ? fromV1.location(body) : body;
+  location(instance: Target, dto: Normalized<SendLocationDto>) {
     return this.send(instance, () => sendRequest(dto, contentOf.location(dto)));
   }
 
-  contact(instance: Target, body: SendContactDto | SendContactV1Dto) {
-    const dto = body instanceof SendContactV1Dto ? fromV1.contact(body) : body;
+  contact(instance: Target, dto: Normalized<SendContactDto>) {
     return this.send(instance, () => sendRequest(dto, contentOf.contacts(dto)));
   }
 
-  reaction(instance: Target, body: SendReactionDto | SendReactionV1Dto) {
-    const dto = body instanceof SendReactionV1Dto ? fromV1.reaction(body) : body;
+  reaction(instance: Target, dto: Normalized<SendReactionDto>) {
     return this.send(instance, () => sendRequest({ number: dto.key.remoteJid }, contentOf.reaction(dto)));
   }
 
   /** Cloud API instances only: the engine refuses templates on a linked device. */
-  template(instance: Target, body: SendTemplateDto | SendTemplateV1Dto) {
-    const dto = body instanceof SendTemplateV1Dto ? fromV1.template(body) : body;
+  template(instance: Target, dto: Normalized<SendTemplateDto>) {
     return this.send(instance, () => sendRequest(dto, contentOf.template(dto)));
   }
 
-  poll(instance: Target, body: SendPollDto | SendPollV1Dto) {
-    const dto = body instanceof SendPollV1Dto ? fromV1.poll(body) : body;
+  poll(instance: Target, dto: Normalized<SendPollDto>) {
     return this.send(instance, () => sendRequest(dto, contentOf.poll(dto)));
   }
 
-  list(instance: Target, body: SendListDto | SendListV1Dto) {
-    const dto = body instanceof SendListV1Dto ? fromV1.list(body) : body;
+  list(instance: Target, dto: Normalized<SendListDto>) {
     return this.send(instance, () => sendRequest(dto, contentOf.list(dto)));
   }
 
-  buttons(instance: Target, body: SendButtonsDto | SendButtonsV1Dto) {
-    const dto = body instanceof SendButtonsV1Dto ? fromV1.buttons(body) : body;
+  buttons(instance: Target, dto: Normalized<SendButtonsDto>) {
     return this.send(instance, async () => {
       const thumbnail = dto.thumbnailUrl ? await this.outgoing.load(this.senderOf(instance), { raw: dto.thumbnailUrl, field: 'thumbnailUrl' }, 'image') : undefined;
       return sendRequest(dto, contentOf.buttons(dto, thumbnail));
     });
   }
 
-  status(instance: Target, body: SendStatusDto | SendStatusV1Dto, file?: UploadedPart) {
-    const dto = body instanceof SendStatusV1Dto ? fromV1.status(body) : body;
+  status(instance: Target, dto: Normalized<SendStatusDto>, file?: UploadedPart) {
     return this.send(instance, async () => {
       const recipients = dto.allContacts
         ? await this.allContacts(instance, dto.statusJidList)
@@ -155,12 +145,7 @@ export class SendMessageUseCase {
 
   /** Connection first (no point downloading media for an instance that cannot send), then the queue. */
   private async send(instance: Target, build: () => SendRequest | Promise<SendRequest>): Promise<SentMessageRecord> {
-    try {
-      const state = this.lifecycle.state(instance.id);
-      if (state !== 'open') throw SendException.notConnected(instance.name, state);
-      return await this.lifecycle.send(instance, await build());
-    } catch (err) {
-      throw toHttpError(err);
-    }
+    this.sessions.open(instance);
+    return this.lifecycle.send(instance, await build());
   }
 }

@@ -2,6 +2,7 @@ import { Body, PipeTransform, Type, createParamDecorator, type ExecutionContext 
 import { badRequest, createValidationPipe } from '@gw/common';
 import type { Request } from 'express';
 import { FormFields, typedFormFields } from './form-fields.util';
+import type { Normalized } from './v1-body.normalizer';
 import { UPLOAD_FIELD } from './multipart-upload.interceptor';
 
 /** Evolution compat §8: a v1 body is recognised by its `<type>Message` payload or its `options`. */
@@ -52,12 +53,22 @@ export interface MediaUpload {
   withoutField: Type;
 }
 
-/** The two body shapes of one send route, and the payload key that marks the v1 one. */
-export interface BodyShapes {
-  v2: Type;
-  v1: Type;
+/** The two body shapes of one send route, the payload key that marks the v1 one, and how v1 becomes v2. */
+export interface BodyShapes<V2 = object, V1 = object> {
+  v2: Type<V2>;
+  v1: Type<V1>;
   v1Key: string;
+  toV2(body: V1): Normalized<V2>;
   upload?: MediaUpload;
+}
+
+/** After validation, the one place a v1 body becomes the v2 body handlers work with. */
+class ToV2Pipe implements PipeTransform {
+  constructor(private readonly shapes: BodyShapes) {}
+
+  transform(value: unknown) {
+    return value instanceof this.shapes.v1 ? this.shapes.toV2(value) : value;
+  }
 }
 
 /** The JSON body, or a multipart body's text fields (with whether a file part came along). */
@@ -66,6 +77,14 @@ const RequestBody = createParamDecorator((_: unknown, ctx: ExecutionContext) => 
   return req.is('multipart/form-data') ? new FormFields({ ...(req.body ?? {}) }, !!req.file) : req.body;
 });
 
-/** `@VersionedBody({v2: SendTextDto, v1: SendTextV1Dto, v1Key: 'textMessage'}) body: SendTextDto | SendTextV1Dto` */
-export const VersionedBody = ({ v2, v1, v1Key, upload }: BodyShapes) =>
-  upload ? RequestBody(new VersionedBodyPipe(v2, v1, v1Key, upload)) : Body(new VersionedBodyPipe(v2, v1, v1Key));
+/**
+ * `@VersionedBody({v2: SendTextDto, v1: SendTextV1Dto, v1Key: 'textMessage', toV2: fromV1.text}) body: Normalized<SendTextDto>`:
+ * validated against the shape it has, then always the v2 body. (Typed as an intersection on
+ * purpose: a DTO class as the parameter type would have the global pipe validate the raw body as v2 first.)
+ */
+export const VersionedBody = (shapes: BodyShapes) => {
+  const { v2, v1, v1Key, upload } = shapes;
+  return upload
+    ? RequestBody(new VersionedBodyPipe(v2, v1, v1Key, upload), new ToV2Pipe(shapes))
+    : Body(new VersionedBodyPipe(v2, v1, v1Key), new ToV2Pipe(shapes));
+};

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
-import { LoadInstancePipe } from '../instance/instance.param';
 import { InstanceProxyService } from './instance-proxy.service';
 import { ProxyController } from './proxy.controller';
 
 @Module({
   imports: [InstancesModule],
   controllers: [ProxyController],
-  providers: [InstanceProxyService, LoadInstancePipe],
+  providers: [InstanceProxyService],
   exports: [InstanceProxyService],
 })
 export class ProxyModule {}

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
-import { LoadInstancePipe } from '../instance/instance.param';
 import { RabbitmqConfigService } from './rabbitmq-config.service';
 import { RabbitmqController } from './rabbitmq.controller';
 
 @Module({
   imports: [InstancesModule],
   controllers: [RabbitmqController],
-  providers: [RabbitmqConfigService, LoadInstancePipe],
+  providers: [RabbitmqConfigService],
 })
 export class RabbitmqModule {}

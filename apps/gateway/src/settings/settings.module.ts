@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
 import { ChatModule } from '../chat/chat.module';
-import { LoadInstancePipe } from '../instance/instance.param';
 import { InstancePresenceController } from './instance-presence.controller';
 import { SettingsController } from './settings.controller';
 import { SettingsUseCase } from './settings.use-case';
@@ -9,6 +8,6 @@ import { SettingsUseCase } from './settings.use-case';
 @Module({
   imports: [InstancesModule, ChatModule],
   controllers: [SettingsController, InstancePresenceController],
-  providers: [SettingsUseCase, LoadInstancePipe],
+  providers: [SettingsUseCase],
 })
 export class SettingsModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { LoadInstancePipe } from '../instance/instance.param';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveryLogService } from './delivery-log.service';
 import { WebhookConfigService } from './webhook-config.service';
@@ -9,6 +8,6 @@ import { WebhooksService } from './webhooks.service';
 
 @Module({
   controllers: [WebhookController, WebhooksController, DeliveriesController],
-  providers: [WebhookConfigService, WebhooksService, DeliveryLogService, LoadInstancePipe],
+  providers: [WebhookConfigService, WebhooksService, DeliveryLogService],
 })
 export class WebhookModule {}

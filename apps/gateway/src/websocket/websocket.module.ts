@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
 import { HttpEdgeModule } from '../http/http-edge.module';
-import { LoadInstancePipe } from '../instance/instance.param';
 import { SocketServer } from './socket-server.service';
 import { WebsocketConfigService } from './websocket-config.service';
 import { WebsocketController } from './websocket.controller';
@@ -10,6 +9,6 @@ import { WebsocketController } from './websocket.controller';
 @Module({
   imports: [InstancesModule, HttpEdgeModule],
   controllers: [WebsocketController],
-  providers: [WebsocketConfigService, SocketServer, LoadInstancePipe],
+  providers: [WebsocketConfigService, SocketServer],
 })
 export class WebsocketModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import IORedis from 'ioredis';
+import { createFailFastRedis, createSubscriberRedis, redisKeys } from '@gw/redis';
+import type IORedis from 'ioredis';
 import { LiveMessage, LiveTopic } from './live-message';
 
 /** Listening nodes announce their topics again this often, in case an announcement was lost. */
@@ -33,16 +34,12 @@ export class LiveFanout implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  private get prefix() {
-    return `${this.config.redis.prefix}:live:`;
-  }
-
   private get control() {
-    return `${this.prefix}ctl`;
+    return redisKeys(this.config.redis.prefix).liveControl();
   }
 
   private channel(topic: LiveTopic) {
-    return `${this.prefix}t:${topic}`;
+    return redisKeys(this.config.redis.prefix).liveTopic(topic);
   }
 
   /** Opens the Redis connections and asks the other nodes which topics they listen to. */
@@ -50,8 +47,8 @@ export class LiveFanout implements OnModuleDestroy {
     if (this.sub) return;
     this.handler = handler;
     // No offline queue: while Redis is away live events are dropped instead of piling up in memory.
-    this.pub = new IORedis(this.config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-    this.sub = new IORedis(this.config.redis.url, { maxRetriesPerRequest: null });
+    this.pub = createFailFastRedis(this.config.redis.url);
+    this.sub = createSubscriberRedis(this.config.redis.url);
     for (const c of [this.pub, this.sub]) c.on('error', (err) => this.logger.debug?.(`redis: ${err.message}`));
     this.sub.on('message', (channel: string, text: string) => this.onMessage(channel, text));
     await this.sub.subscribe(this.control);
@@ -101,8 +98,9 @@ export class LiveFanout implements OnModuleDestroy {
       else if (text.startsWith('+')) this.listened.set(text.slice(1), ++this.generation);
       return;
     }
-    if (!channel.startsWith(`${this.prefix}t:`)) return;
-    const topic = channel.slice(this.prefix.length + 2);
+    const topics = this.channel('');
+    if (!channel.startsWith(topics)) return;
+    const topic = channel.slice(topics.length);
     try {
       this.handler(topic, JSON.parse(text) as LiveMessage);
     } catch (err) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { REDIS_CONNECTION } from '@gw/delivery';
+import { REDIS_CONNECTION, redisKeys } from '@gw/redis';
 import { InstanceFenceRepository } from '@gw/persistence';
 import { serviceUnavailable, withTimeout } from '@gw/common';
 import type IORedis from 'ioredis';
@@ -65,11 +65,11 @@ export class InstanceLeases implements OnApplicationShutdown {
   }
 
   private key(instanceId: string) {
-    return `${this.config.redis.prefix}:lease:${instanceId}`;
+    return redisKeys(this.config.redis.prefix).lease(instanceId);
   }
 
   private fenceKey(instanceId: string) {
-    return `${this.config.redis.prefix}:fence:${instanceId}`;
+    return redisKeys(this.config.redis.prefix).fence(instanceId);
   }
 
   /** Called when a renewal finds the lease gone or taken: the runtime must stop at once. */

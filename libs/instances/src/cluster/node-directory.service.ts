@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { REDIS_CONNECTION } from '@gw/delivery';
+import { REDIS_CONNECTION, redisKeys } from '@gw/redis';
 import { withTimeout } from '@gw/common';
 import type IORedis from 'ioredis';
 import { InstanceLeases } from './instance-lease.service';
@@ -24,7 +24,7 @@ export class NodeDirectory implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   private get key() {
-    return `${this.config.redis.prefix}:nodes`;
+    return redisKeys(this.config.redis.prefix).nodes();
   }
 
   async onApplicationBootstrap() {

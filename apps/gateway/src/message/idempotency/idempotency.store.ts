@@ -3,7 +3,8 @@ import { serviceUnavailable } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import IORedis from 'ioredis';
+import { createFailFastRedis, redisKeys } from '@gw/redis';
+import type IORedis from 'ioredis';
 
 /** Stripe's window: a retry within 24 h gets the first answer. */
 export const IDEMPOTENCY_WINDOW_S = 24 * 3600;
@@ -64,8 +65,7 @@ export class IdempotencyStore implements OnModuleDestroy {
   protected readonly maxKeys: number = MAX_KEYS_PER_INSTANCE;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.redis = new IORedis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-    this.redis.on('error', () => undefined);
+    this.redis = createFailFastRedis(config.redis.url);
   }
 
   async claim(instance: string, key: string, fingerprint: string): Promise<Claim> {
@@ -113,11 +113,11 @@ export class IdempotencyStore implements OnModuleDestroy {
   /** The client's key is hashed: any length or character set makes a short, safe Redis key. */
   private key(instance: string, key: string) {
     const digest = createHash('sha256').update(key).digest('base64url');
-    return `${this.config.redis.prefix}:idem:${instance}:${digest}`;
+    return redisKeys(this.config.redis.prefix).idempotency(instance, digest);
   }
 
   private indexKey(instance: string) {
-    return `${this.config.redis.prefix}:idem-index:${instance}`;
+    return redisKeys(this.config.redis.prefix).idempotencyIndex(instance);
   }
 
   private async call<T>(op: () => Promise<T>): Promise<T> {
