@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * The one build: Prisma client, then TypeScript, into dist/.
+ * The one build: Prisma client, then TypeScript, then the browser manager (apps/manager, see
+ * build-manager.js), into dist/.
  *
  *   node scripts/build.js             always build (npm run build)
  *   node scripts/build.js --if-stale  build only when a source is newer than the last build
@@ -15,11 +16,12 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { buildManager } = require('./build-manager');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.build-stamp');
-/** Everything the build reads; a newer file than the stamp means dist/ is out of date. */
+/** Everything the build reads (apps/ includes the manager's sources); a newer file than the stamp means dist/ is out of date. */
 const INPUT_DIRS = ['apps', 'libs', 'bench', 'scripts'];
 const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'prisma/schema.prisma'];
 const GENERATED_CLIENT = path.join(ROOT, 'prisma', 'generated');
@@ -48,6 +50,7 @@ function newestInput() {
 function staleReason() {
   if (!fs.existsSync(path.join(DIST, 'apps', 'gateway', 'src', 'main.js'))) return 'no build yet';
   if (!fs.existsSync(GENERATED_CLIENT)) return 'no generated Prisma client';
+  if (!fs.existsSync(path.join(DIST, 'manager', 'index.html'))) return 'no manager build yet';
   let built;
   try {
     built = fs.statSync(STAMP).mtimeMs;
@@ -65,7 +68,7 @@ function run(label, args) {
   }
 }
 
-function build(reason) {
+async function build(reason) {
   const started = Date.now();
   process.stdout.write(`build: ${reason}; generating the Prisma client and compiling (about a minute)\n`);
   run('prisma generate', [path.join(__dirname, 'prisma-generate.js')]);
@@ -74,15 +77,20 @@ function build(reason) {
   run('tsc-alias', [require.resolve('tsc-alias/dist/bin/index.js'), '-p', 'tsconfig.build.json']);
   // The plain scripts (migrate.js) run before any build, so they are type-checked, not compiled.
   run('tsc -p scripts (type check)', [require.resolve('typescript/bin/tsc'), '-p', 'scripts']);
+  await buildManager();
   // Stamped with the start time: a file saved during the build still counts as newer.
   fs.writeFileSync(STAMP, `${new Date(started).toISOString()}\n`);
   fs.utimesSync(STAMP, new Date(started), new Date(started));
   process.stdout.write(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+const fail = (err) => {
+  process.stderr.write(`build: ${err.message}\n`);
+  process.exit(1);
+};
 if (process.argv.includes('--if-stale')) {
   const reason = staleReason();
-  if (reason) build(reason);
+  if (reason) build(reason).catch(fail);
 } else {
-  build('requested');
+  build('requested').catch(fail);
 }

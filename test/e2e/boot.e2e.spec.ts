@@ -117,7 +117,7 @@ describe('gateway boot (e2e)', () => {
     const missing = mapped.filter((r) => (r.startsWith('ALL ') ? !documented.has(r.replace(/^ALL/, 'GET')) : !documented.has(r)));
     expect(missing).toEqual([]);
     expect(publicOps.sort()).toEqual(
-      ['GET /wa', 'GET /wa/media/{instanceId}/{messageId}', 'GET /wa/webhook/meta', 'GET /wa/webhook/whatsapp/{instanceName}', 'POST /wa/webhook/meta', 'POST /wa/webhook/whatsapp/{instanceName}'].sort(),
+      ['GET /wa', 'GET /wa/manager', 'GET /wa/manager/{path}', 'GET /wa/media/{instanceId}/{messageId}', 'GET /wa/webhook/meta', 'GET /wa/webhook/whatsapp/{instanceName}', 'POST /wa/webhook/meta', 'POST /wa/webhook/whatsapp/{instanceName}'].sort(),
     );
     expect(docs.body.paths['/wa/instance/create'].post.description).toMatch(/global API key/);
     await gw.stop();

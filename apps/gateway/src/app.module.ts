@@ -18,6 +18,7 @@ import { EngineErrorTranslator } from './http/engine-error.translator';
 import { HttpEdgeModule } from './http/http-edge.module';
 import { InstanceModule } from './instance/instance.module';
 import { ChatFindModule } from './chat/chat-find.module';
+import { ManagerModule } from './manager/manager.module';
 import { MediaFileModule } from './media/media-file.module';
 import { MessageModule } from './message/message.module';
 import { MetricsController } from './metrics/metrics.controller';
@@ -51,6 +52,7 @@ export class AppModule {
         WebsocketModule,
         CloudApiModule,
         MediaFileModule,
+        ManagerModule,
       ],
       controllers: [RootController, MetricsController, UnsupportedController],
       providers: [

@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, forwardRef } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
+import { EVENT_SINK, EventSink, catalogueEvent, webhookDisabledPayload } from '@gw/events';
 import { WebhookRepository } from '@gw/persistence';
 import { DeliveryJob } from './delivery-job';
 import { SigningConfig, SigningConfigCache } from './signing-config.cache';
-import { WebhookRouter } from './webhook-router.service';
 import { WebhookTargetCache } from './webhook-target.cache';
 
 /**
@@ -20,7 +20,8 @@ export class WebhookHealth {
     private readonly webhooks: WebhookRepository,
     private readonly signing: SigningConfigCache,
     private readonly targets: WebhookTargetCache,
-    @Inject(forwardRef(() => WebhookRouter)) private readonly router: WebhookRouter,
+    /** WEBHOOK_DISABLED is published like any producer's event (through the port, not back into the router). */
+    @Inject(EVENT_SINK) private readonly events: EventSink,
   ) {}
 
   async succeeded(job: DeliveryJob, cfg: SigningConfig): Promise<void> {
@@ -56,13 +57,7 @@ export class WebhookHealth {
     if (job.instanceId) this.targets.invalidate(job.instanceId);
     if (!switchedOff) return; // another worker got there first
     this.logger.warn(`webhook of instance ${job.instanceName} disabled: ${reason}`);
-    await this.router.publish({
-      name: 'WEBHOOK_DISABLED',
-      instanceId: job.instanceId ?? '',
-      instanceName: job.instanceName ?? '',
-      data: { instance: job.instanceName, webhookId: job.webhookId, url: job.url, reason, disabledAt: new Date().toISOString() },
-      occurredAt: new Date(),
-      audience: 'global',
-    });
+    const origin = { instanceId: job.instanceId ?? '', instanceName: job.instanceName ?? '', audience: 'global' as const };
+    await this.events.publish(catalogueEvent('WEBHOOK_DISABLED', webhookDisabledPayload(job, reason), origin));
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EVENT_SINK, EventSink, parseEventName } from '@gw/events';
+import { EVENT_SINK, EventSink, applicationStartupPayload, catalogueEvent, parseEventName } from '@gw/events';
 import { InstanceRepository } from '@gw/persistence';
 
 /**
@@ -24,22 +24,15 @@ export class ApplicationStartupNotifier implements OnApplicationBootstrap {
   }
 
   private async notify(startedAt: Date) {
-    const base = { name: 'APPLICATION_STARTUP' as const, occurredAt: startedAt };
-    const data = { status: 'started', startedAt: startedAt.toISOString() };
-    await this.events.publish({ ...base, instanceId: '', instanceName: '', data, audience: 'global' });
+    const global = { instanceId: '', instanceName: '', audience: 'global' as const };
+    await this.events.publish(catalogueEvent('APPLICATION_STARTUP', applicationStartupPayload(startedAt), global, startedAt));
     for (const instance of await this.instances.list({})) {
       const hook = instance.webhook;
       if (!hook?.enabled) continue;
       const events = (Array.isArray(hook.events) ? hook.events : []).map((e) => parseEventName(String(e)));
       if (events.length && !events.includes('APPLICATION_STARTUP')) continue;
-      await this.events.publish({
-        ...base,
-        instanceId: instance.id,
-        instanceName: instance.name,
-        sender: instance.ownerJid ?? undefined,
-        data: { ...data, instance: instance.name },
-        audience: 'instance',
-      });
+      const origin = { instanceId: instance.id, instanceName: instance.name, sender: instance.ownerJid ?? undefined, audience: 'instance' as const };
+      await this.events.publish(catalogueEvent('APPLICATION_STARTUP', applicationStartupPayload(startedAt, instance.name), origin, startedAt));
     }
   }
 }

@@ -10,4 +10,7 @@ export * from './instance-messenger';
 export * from './send-request';
 export * from './send.exception';
 export * from './settings/instance-settings.store';
-export * from './media-parts';
+export * from './pipeline/collecting-publisher';
+export * from './pipeline/event-pipeline.service';
+export * from './pipeline/instance-pipeline';
+export * from './pipeline/media-parts';

@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EvolutionException, badRequest } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { EVENT_SINK, EventName, EventSink } from '@gw/events';
+import { EVENT_SINK, EventName, EventSink, PayloadOf, catalogueEvent, instanceLifecyclePayload, newTokenPayload } from '@gw/events';
 import { MediaStorage } from '@gw/media';
 import { InstanceRepository, InstanceWithConfig, MessageRepository } from '@gw/persistence';
 import { WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
@@ -10,6 +10,7 @@ import { WebhookTargetCache } from '@gw/delivery';
 import { InstanceMessenger, SentMessageRecord } from './instance-messenger';
 import { InstanceRegistry } from './instance-registry.service';
 import { InstanceRuntime } from './instance-runtime';
+import { EventPipeline } from './pipeline/event-pipeline.service';
 import { InstanceState } from './instance-state';
 import type { SendRequest } from './send-request';
 import { SendException } from './send.exception';
@@ -32,6 +33,7 @@ export class InstanceLifecycleService {
     private readonly targets: WebhookTargetCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly messages: MessageRepository,
+    private readonly pipelines: EventPipeline,
     @Optional() private readonly storage?: MediaStorage,
   ) {}
 
@@ -43,8 +45,9 @@ export class InstanceLifecycleService {
     return this.registry.get(instanceId);
   }
 
-  async emit(instance: { id: string; name: string }, name: EventName, data: unknown, sender?: string) {
-    await this.events.publish({ name, instanceId: instance.id, instanceName: instance.name, data, sender, occurredAt: new Date() });
+  /** An instance event outside its runtime (create, delete, token), awaited into the outbox. */
+  async emit<K extends EventName>(instance: { id: string; name: string }, name: K, data: PayloadOf<K>, sender?: string) {
+    await this.events.publish(catalogueEvent(name, data, { instanceId: instance.id, instanceName: instance.name, sender }));
   }
 
   /** This node must hold the instance's lease to run it (calls are forwarded to the owner first). */
@@ -108,7 +111,7 @@ export class InstanceLifecycleService {
     }
     await this.engine.clearStoredSession(instance.id);
     // Routed before the rows go, so the instance webhook still receives them.
-    await this.emit(instance, 'INSTANCE_DELETE', { instanceName: instance.name, instanceId: instance.id });
+    await this.emit(instance, 'INSTANCE_DELETE', instanceLifecyclePayload(instance));
     await this.emit(instance, 'REMOVE_INSTANCE', null);
     await this.repository.delete(instance.id);
     await this.registry.forget(instance.id);
@@ -118,7 +121,7 @@ export class InstanceLifecycleService {
     const token = randomUUID().toUpperCase();
     await this.repository.updateToken(instance.id, token);
     this.targets.invalidate(instance.id);
-    await this.emit(instance, 'NEW_TOKEN', { instanceName: instance.name, instanceId: instance.id, token });
+    await this.emit(instance, 'NEW_TOKEN', newTokenPayload(instance, token));
     return token;
   }
 
@@ -140,12 +143,8 @@ export class InstanceLifecycleService {
         state: () => runtime.state,
         account: () => runtime.account,
         messages: this.messages,
-        publish: (name, data) => runtime.publish(name, data),
-        wantsBase64: async () => {
-          // any of the instance's webhooks; the router leaves the media out for the others
-          const instance = await this.targets.get(instanceId);
-          return (instance?.webhooks ?? (instance?.webhook ? [instance.webhook] : [])).some((h) => h.enabled && h.webhookBase64);
-        },
+        events: runtime,
+        wantsBase64: () => this.pipelines.wantsBase64(instanceId),
         base64MaxBytes: this.config.delivery.base64MaxBytes,
         storage: this.storage,
         minIntervalMs: this.config.messaging.sendMinIntervalMs,

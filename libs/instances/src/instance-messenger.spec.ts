@@ -87,9 +87,11 @@ describe('InstanceMessenger', () => {
         findByKeyId: async (_id, keyId) =>
           keyId === 'STORED' ? { key: { remoteJid: ALICE, fromMe: false, id: 'STORED' }, message: { conversation: 'earlier' } } : null,
       },
-      publish: (name, data) => {
-        engine.calls.push(`publish ${name}`);
-        published.push({ name, data });
+      events: {
+        publish: (name, data) => {
+          engine.calls.push(`publish ${name}`);
+          published.push({ name, data });
+        },
       },
       wantsBase64: async () => false,
       base64MaxBytes: 1024,

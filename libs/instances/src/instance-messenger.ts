@@ -1,18 +1,17 @@
 import type { Logger } from '@nestjs/common';
-import { EventName, messageRecord } from '@gw/events';
+import { CataloguePublisher, MessageRecord, messageRecord } from '@gw/events';
 import type { MessageRepository } from '@gw/persistence';
 import {
   ChatPresence,
   EngineAccount,
   EngineMessage,
   EngineNotConnectedError,
-  Json,
   MessageKey,
   SendOptions,
   WhatsAppMessaging,
 } from '@gw/whatsapp';
 import type { InstanceState } from './instance-state';
-import { declaredMimetype, MediaKeeper } from './media-parts';
+import { declaredMimetype, MediaKeeper } from './pipeline/media-parts';
 import { resolveRecipient } from './recipient.resolver';
 import type { SendRequest } from './send-request';
 import { SendException } from './send.exception';
@@ -25,7 +24,8 @@ export interface MessengerDeps {
   state: () => InstanceState;
   account: () => EngineAccount | undefined;
   messages: Pick<MessageRepository, 'insertNew' | 'findByKeyId'>;
-  publish: (name: EventName, data: unknown) => void;
+  /** SEND_MESSAGE goes out in order with the instance's other events. */
+  events: CataloguePublisher;
   /** webhookBase64: SEND_MESSAGE then carries the media we sent, up to base64MaxBytes */
   wantsBase64: () => Promise<boolean>;
   base64MaxBytes: number;
@@ -42,7 +42,7 @@ export const MAX_QUEUED_SENDS = 1_000;
 /** WhatsApp drops a typing indicator after ~25 s; long delays renew it (Evolution: 20 s steps). */
 const PRESENCE_REFRESH_MS = 20_000;
 
-export type SentMessageRecord = ReturnType<typeof messageRecord> & { message: Json | null };
+export type SentMessageRecord = MessageRecord;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -152,7 +152,7 @@ export class InstanceMessenger {
       // the message is out: failing the request now would invite a duplicate resend
       this.deps.logger.error(`instance ${instanceName}: could not store sent message ${sent.key.id}: ${(err as Error).message}`);
     }
-    const record = messageRecord(message, instanceId) as SentMessageRecord;
+    const record: SentMessageRecord = messageRecord(message, instanceId);
     const media = sentMedia(request);
     if (media && record.message && media.length <= this.deps.base64MaxBytes && (await this.deps.wantsBase64().catch(() => false))) {
       record.message = { ...record.message, base64: media.toString('base64') };
@@ -165,7 +165,7 @@ export class InstanceMessenger {
         this.deps.logger.warn(`instance ${instanceName}: could not store the media of ${sent.key.id}: ${(err as Error).message}`);
       }
     }
-    this.deps.publish('SEND_MESSAGE', record);
+    this.deps.events.publish('SEND_MESSAGE', record);
     return record;
   }
 }

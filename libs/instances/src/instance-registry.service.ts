@@ -1,13 +1,10 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { WebhookTargetCache } from '@gw/delivery';
-import { EVENT_SINK, EventSink } from '@gw/events';
-import { InstanceRepository, MessageRepository, ProxyRepository } from '@gw/persistence';
-import { MediaStorage } from '@gw/media';
-import { KnownJidsRepository, StoreWriter } from '@gw/store';
+import { InstanceRepository, ProxyRepository } from '@gw/persistence';
 import { ProxyProtocol, WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRuntime } from './instance-runtime';
+import { EventPipeline } from './pipeline/event-pipeline.service';
 import { InstanceSettingsPolicy } from './settings/instance-settings.policy';
 import { InstanceSettingsStore } from './settings/instance-settings.store';
 
@@ -23,16 +20,11 @@ export class InstanceRegistry {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WHATSAPP_ENGINE) private readonly engine: WhatsAppEngine,
-    @Inject(EVENT_SINK) private readonly events: EventSink,
     private readonly repository: InstanceRepository,
-    private readonly messages: MessageRepository,
-    private readonly targets: WebhookTargetCache,
+    private readonly pipelines: EventPipeline,
     private readonly leases: InstanceLeases,
     private readonly settings: InstanceSettingsStore,
     private readonly proxies: ProxyRepository,
-    @Optional() private readonly store?: StoreWriter,
-    @Optional() private readonly storage?: MediaStorage,
-    @Optional() private readonly knownJids?: KnownJidsRepository,
   ) {
     // Another node took the instance over (we were paused or cut off): stop at once, no logout.
     leases.onLost((instanceId) => {
@@ -80,31 +72,33 @@ export class InstanceRegistry {
           return p && { host: p.host, port: p.port!, protocol: p.protocol as ProxyProtocol, username: p.username, password: p.password };
         },
       });
-      const policy = new InstanceSettingsPolicy({ instanceName, session, settings, logger: this.logger });
-      runtime = new InstanceRuntime(instanceId, instanceName, {
-        session,
-        filter: (event) => policy.filter(event),
-        events: this.events,
-        messages: this.messages,
-        wantsBase64: async () => {
-          // any of the instance's webhooks; the router leaves the media out for the others
-          const instance = await this.targets.get(instanceId);
-          return (instance?.webhooks ?? (instance?.webhook ? [instance.webhook] : [])).some((h) => h.enabled && h.webhookBase64);
+      // Applies the settings to the live session (calls, read receipts, presence); groupsIgnore is the pipeline's.
+      new InstanceSettingsPolicy({ instanceName, session, settings, logger: this.logger });
+      const pipeline = this.pipelines.open(
+        { id: instanceId, name: instanceName },
+        {
+          downloadMedia: (m, maxBytes) => session.downloadMedia(m.key.id, maxBytes),
+          sender: () => created.account?.jid,
         },
-        base64MaxBytes: this.config.delivery.base64MaxBytes,
-        storage: this.storage,
-        // Connection bookkeeping must never stop an event: a database blip is logged, not fatal.
-        saveConnection: (fields) =>
-          this.repository.updateConnection(instanceId, fields).catch((err) =>
-            this.logger.warn(`instance ${instanceName}: could not save connection state: ${(err as Error).message}`),
-          ),
-        qrcodeLimit: this.config.whatsapp.qrcodeLimit,
-        reconnectBaseDelayMs: this.config.whatsapp.reconnectBaseDelayMs,
-        reconnectMaxDelayMs: this.config.whatsapp.reconnectMaxDelayMs,
+      );
+      const created: InstanceRuntime = new InstanceRuntime(instanceId, instanceName, {
+        session,
+        pipeline,
+        connection: {
+          // Connection bookkeeping must never stop an event: a database blip is logged, not fatal.
+          save: (fields) =>
+            this.repository.updateConnection(instanceId, fields).catch((err) =>
+              this.logger.warn(`instance ${instanceName}: could not save connection state: ${(err as Error).message}`),
+            ),
+        },
+        policy: {
+          qrcodeLimit: this.config.whatsapp.qrcodeLimit,
+          reconnectBaseDelayMs: this.config.whatsapp.reconnectBaseDelayMs,
+          reconnectMaxDelayMs: this.config.whatsapp.reconnectMaxDelayMs,
+        },
         logger: this.logger,
-        observe: this.store ? (event) => this.store!.record(instanceId, event) : undefined,
-        known: this.knownJids,
       });
+      runtime = created;
       this.runtimes.set(instanceId, runtime);
     }
     return runtime;

@@ -1,40 +1,46 @@
 import { Logger } from '@nestjs/common';
 import { backoffDelay } from '@gw/common';
-import { ConnectionUpdateData, EventName, EventSink, GatewayEvent } from '@gw/events';
-import { ConnectionFields, MessageRepository } from '@gw/persistence';
+import {
+  CataloguePublisher,
+  EventName,
+  PayloadOf,
+  connectionOpenPayload,
+  connectionUpdatePayload,
+  qrCodePayload,
+  qrLimitPayload,
+} from '@gw/events';
+import type { ConnectionFields } from '@gw/persistence';
 import { CloseCause, EngineAccount, EngineEvent, WhatsAppSession } from '@gw/whatsapp';
 import * as QRCode from 'qrcode';
-import type { KnownJidsSource } from './first-sight';
-import { InstanceEventMapper } from './instance-event.mapper';
-import { InstanceEventPublisher } from './instance-event-publisher';
-import type { MediaKeeper } from './media-parts';
 import { InstanceState, LastClose, QR_LIMIT_MESSAGE, QrSnapshot } from './instance-state';
+import { EngineEventQueue } from './pipeline/engine-event.queue';
+import type { InstancePipeline } from './pipeline/instance-pipeline';
 
-export interface RuntimeDeps {
-  session: WhatsAppSession;
-  messages: MessageRepository;
-  wantsBase64: () => Promise<boolean>;
-  base64MaxBytes: number;
-  /** Media storage: inbound media records then carry mediaUrl. */
-  storage?: MediaKeeper;
-  events: EventSink;
-  saveConnection: (fields: ConnectionFields) => Promise<void>;
+/** The instance row's connection fields; saving must never throw (a database blip is logged, not fatal). */
+export interface ConnectionRecorder {
+  save(fields: ConnectionFields): Promise<void>;
+}
+
+/** How long the runtime keeps trying: QR codes shown before it gives up, and the reconnect backoff. */
+export interface ConnectionPolicy {
+  /** Evolution's QRCODE_LIMIT. */
   qrcodeLimit: number;
   reconnectBaseDelayMs: number;
   reconnectMaxDelayMs: number;
+}
+
+export interface RuntimeCollaborators {
+  session: WhatsAppSession;
+  /** Everything the engine reports besides the connection: filter → store → map → publish. */
+  pipeline: InstancePipeline;
+  connection: ConnectionRecorder;
+  policy: ConnectionPolicy;
   logger: Logger;
-  /** Drops (or trims) events the instance's settings exclude, before they are stored or published. */
-  filter?: (event: EngineEvent) => Promise<EngineEvent | undefined>;
-  /** Side consumer of every engine event (the message store); must return at once and never throw. */
-  observe?: (event: EngineEvent) => void;
-  /** The message store's contacts and chats, to tell first appearances (CONTACTS_UPSERT, CHATS_UPSERT). */
-  known?: KnownJidsSource;
 }
 
 type Waiter = { resolve: () => void; timer: NodeJS.Timeout };
 
-/** Events that may be handled after a batch of messages that arrived behind them (see handleQueued). */
-const DEFERRABLE = new Set<EngineEvent['type']>(['chats', 'message-updates', 'presence']);
+const CONNECTION_EVENTS = new Set<EngineEvent['type']>(['connecting', 'qr', 'pairing-code', 'open', 'close']);
 
 /**
  * The reconnect backoff resets only after a connection has stayed open this long, so a
@@ -43,10 +49,11 @@ const DEFERRABLE = new Set<EngineEvent['type']>(['chats', 'message-updates', 'pr
 export const STABLE_CONNECTION_MS = 60_000;
 
 /**
- * The live side of one instance: turns engine events into state, persisted connection
- * info and webhook events, and owns the reconnect decision (backoff with jitter).
+ * The live side of one instance: connection state, QR codes and the reconnect decision
+ * (backoff with jitter). The engine's other events go through the instance's event pipeline,
+ * in one queue with the connection's, so their order holds.
  */
-export class InstanceRuntime {
+export class InstanceRuntime implements CataloguePublisher {
   state: InstanceState = 'close';
   account?: EngineAccount;
   qr: QrSnapshot = { pairingCode: null, code: null, base64: null, count: 0 };
@@ -58,78 +65,15 @@ export class InstanceRuntime {
   private pairingNumber?: string;
   private stopped = false;
   private waiters: Waiter[] = [];
-  private readonly publisher: InstanceEventPublisher;
-  /** Engine events are handled one at a time, so a slow store write cannot reorder webhooks. */
-  private handling: Promise<void> = Promise.resolve();
-  private unhandled: EngineEvent[] = [];
-  private handlingActive = false;
-  private readonly mapper: InstanceEventMapper;
+  private readonly queue: EngineEventQueue;
 
   constructor(
     readonly instanceId: string,
     readonly instanceName: string,
-    private readonly deps: RuntimeDeps,
+    private readonly deps: RuntimeCollaborators,
   ) {
-    this.publisher = new InstanceEventPublisher(deps.events, instanceName, deps.logger);
-    this.mapper = new InstanceEventMapper({
-      instanceId,
-      instanceName,
-      publish: (name, data) => this.publish(name, data),
-      messages: deps.messages,
-      logger: deps.logger,
-      wantsBase64: deps.wantsBase64,
-      base64MaxBytes: deps.base64MaxBytes,
-      downloadMedia: (id, maxBytes) => deps.session.downloadMedia(id, maxBytes),
-      storage: deps.storage,
-      known: deps.known,
-    });
-    deps.session.onEvent((event) => {
-      this.unhandled.push(event);
-      if (!this.handlingActive) this.handling = this.handleQueued();
-    });
-  }
-
-  /**
-   * Handles queued engine events in order. Live messages come one per engine event; those that
-   * queued up meanwhile are handled as one batch (one store write, one publish batch).
-   */
-  private async handleQueued(): Promise<void> {
-    this.handlingActive = true;
-    try {
-      while (this.unhandled.length) {
-        const queued = this.unhandled;
-        this.unhandled = [];
-        for (let i = 0; i < queued.length; i++) {
-          const event = queued[i];
-          if (event.type !== 'messages') {
-            await this.handleOne(event);
-            continue;
-          }
-          // Every incoming message also brings its chat update (and receipts follow): merging only
-          // back-to-back message events would never batch. Those followers may go after the merged
-          // batch, as in Baileys' own buffered flush; anything else (contacts, LID mappings, groups,
-          // connection changes) may shape the next messages and ends the batch.
-          const messages = [...event.messages];
-          const deferred: EngineEvent[] = [];
-          for (let next = queued[i + 1]; next; next = queued[i + 1]) {
-            if (next.type === 'messages' && next.origin === event.origin) messages.push(...next.messages);
-            else if (DEFERRABLE.has(next.type)) deferred.push(next);
-            else break;
-            i++;
-          }
-          await this.handleOne({ ...event, messages });
-          for (const later of deferred) await this.handleOne(later);
-        }
-      }
-    } finally {
-      this.handlingActive = false;
-    }
-  }
-
-  private handleOne(event: EngineEvent): Promise<void> {
-    return this.onEngineEvent(event).catch((err) =>
-      this.deps.logger.error(`instance ${this.instanceName}: handling ${event.type} failed: ${(err as Error).stack}`),
-    );
+    this.queue = new EngineEventQueue((event) => this.onEngineEvent(event), deps.logger, instanceName);
+    deps.session.onEvent((event) => this.queue.push(event));
   }
 
   /** The engine session, for the capabilities other services drive (sending). */
@@ -182,8 +126,13 @@ export class InstanceRuntime {
 
   /** Waits until every event produced so far has been handled and handed to the event sink. */
   async drained(): Promise<void> {
-    await this.handling;
-    await this.publisher.drained();
+    await this.queue.drained();
+    await this.deps.pipeline.drained();
+  }
+
+  /** An event of this instance that does not come from the engine (a send, an API action), in order with the rest. */
+  publish<K extends EventName>(name: K, data: PayloadOf<K>): void {
+    this.deps.pipeline.publish(name, data);
   }
 
   private releaseWaiters() {
@@ -192,19 +141,22 @@ export class InstanceRuntime {
     for (const w of waiters) w.resolve();
   }
 
-  private async onEngineEvent(event: EngineEvent): Promise<void> {
+  private onEngineEvent(event: EngineEvent): Promise<void> {
+    if (!CONNECTION_EVENTS.has(event.type)) return this.deps.pipeline.handle(event);
+    return this.onConnectionEvent(event);
+  }
+
+  private async onConnectionEvent(event: EngineEvent): Promise<void> {
     switch (event.type) {
       case 'connecting':
         this.state = 'connecting';
-        await this.deps.saveConnection({ connectionStatus: 'connecting' });
+        await this.deps.connection.save({ connectionStatus: 'connecting' });
         // After a reconnect, statusReason says why the previous socket went away (e.g. 408 watchdog),
         // and `reason` says it in words.
-        this.publish('CONNECTION_UPDATE', {
-          instance: this.instanceName,
-          state: 'connecting',
-          statusReason: this.lastClose?.statusCode ?? 200,
-          ...(this.lastClose ? { reason: this.lastClose.reason } : {}),
-        });
+        this.publish(
+          'CONNECTION_UPDATE',
+          connectionUpdatePayload(this.instanceName, 'connecting', this.lastClose?.statusCode ?? 200, { reason: this.lastClose?.reason }),
+        );
         return;
       case 'qr':
         return this.onQr(event.code);
@@ -216,36 +168,23 @@ export class InstanceRuntime {
         return this.onOpen(event.account);
       case 'close':
         return this.onClose(event.statusCode, event.reason, event.disposition, event.cause);
-      default: {
-        const kept = this.deps.filter ? await this.deps.filter(event) : event;
-        if (!kept) return;
-        try {
-          this.deps.observe?.(kept);
-        } catch (err) {
-          this.deps.logger.error(`instance ${this.instanceName}: store observer failed: ${(err as Error).message}`);
-        }
-        return this.mapper.handle(kept);
-      }
+      default:
+        return;
     }
   }
 
   private async onQr(code: string) {
     if (this.stopped) return;
     this.qr.count += 1;
-    if (this.qr.count > this.deps.qrcodeLimit) {
-      this.publish('QRCODE_UPDATED', { message: QR_LIMIT_MESSAGE, statusCode: 500 });
-      this.publish('CONNECTION_UPDATE', {
-        instance: this.instanceName,
-        state: 'refused',
-        statusReason: 428,
-        ...this.accountFields(),
-      });
+    if (this.qr.count > this.deps.policy.qrcodeLimit) {
+      this.publish('QRCODE_UPDATED', qrLimitPayload(QR_LIMIT_MESSAGE));
+      this.publish('CONNECTION_UPDATE', connectionUpdatePayload(this.instanceName, 'refused', 428, { account: this.account }));
       this.stopped = true;
       this.clearReconnect();
       await this.deps.session.logout();
       this.state = 'close';
       this.qr = { pairingCode: null, code: null, base64: null, count: 0 };
-      await this.deps.saveConnection({ connectionStatus: 'close', disconnectionReasonCode: 428, disconnectionAt: new Date() });
+      await this.deps.connection.save({ connectionStatus: 'close', disconnectionReasonCode: 428, disconnectionAt: new Date() });
       this.publish('LOGOUT_INSTANCE', null);
       this.releaseWaiters();
       return;
@@ -258,9 +197,7 @@ export class InstanceRuntime {
     const base64 = await QRCode.toDataURL(code);
     this.qr.code = code;
     this.qr.base64 = base64;
-    this.publish('QRCODE_UPDATED', {
-      qrcode: { instance: this.instanceName, pairingCode: this.qr.pairingCode, code, base64: this.qr.base64 },
-    });
+    this.publish('QRCODE_UPDATED', qrCodePayload(this.instanceName, this.qr.pairingCode, code, base64));
     this.releaseWaiters();
   }
 
@@ -273,7 +210,7 @@ export class InstanceRuntime {
     this.stableTimer.unref();
     this.qr = { pairingCode: null, code: null, base64: null, count: 0 };
     this.pairingNumber = undefined;
-    await this.deps.saveConnection({
+    await this.deps.connection.save({
       connectionStatus: 'open',
       ownerJid: account.jid,
       number: account.storedNumber ?? account.jid.split('@')[0],
@@ -283,14 +220,7 @@ export class InstanceRuntime {
       disconnectionObject: null,
       disconnectionAt: null,
     });
-    this.publish('CONNECTION_UPDATE', {
-      instance: this.instanceName,
-      wuid: account.jid,
-      profileName: account.pushName,
-      profilePictureUrl: account.profilePictureUrl ?? null,
-      state: 'open',
-      statusReason: 200,
-    });
+    this.publish('CONNECTION_UPDATE', connectionOpenPayload(this.instanceName, account));
     this.releaseWaiters();
   }
 
@@ -316,19 +246,16 @@ export class InstanceRuntime {
     const wasLinked = !!this.account;
     this.state = 'close';
     this.qr = { pairingCode: null, code: null, base64: null, count: 0 };
-    await this.deps.saveConnection({
+    await this.deps.connection.save({
       connectionStatus: 'close',
       disconnectionReasonCode: statusCode,
       disconnectionObject: JSON.stringify({ statusCode, reason: reason ?? disposition }),
       disconnectionAt: new Date(),
     });
-    this.publish('CONNECTION_UPDATE', {
-      instance: this.instanceName,
-      state: 'close',
-      statusReason: statusCode,
-      reason: reason ?? disposition,
-      ...this.accountFields(),
-    });
+    this.publish(
+      'CONNECTION_UPDATE',
+      connectionUpdatePayload(this.instanceName, 'close', statusCode, { reason: reason ?? disposition, account: this.account }),
+    );
     if (disposition === 'logged-out') {
       this.account = undefined;
       if (wasLinked || statusCode === 401) this.publish('LOGOUT_INSTANCE', null);
@@ -348,9 +275,10 @@ export class InstanceRuntime {
   private async scheduleReconnect(statusCode: number, reason: string) {
     this.clearReconnect();
     this.reconnectAttempt += 1;
-    const delay = backoffDelay(this.reconnectAttempt, this.deps.reconnectBaseDelayMs, this.deps.reconnectMaxDelayMs);
+    const { reconnectBaseDelayMs, reconnectMaxDelayMs } = this.deps.policy;
+    const delay = backoffDelay(this.reconnectAttempt, reconnectBaseDelayMs, reconnectMaxDelayMs);
     this.state = 'connecting';
-    await this.deps.saveConnection({
+    await this.deps.connection.save({
       connectionStatus: 'connecting',
       disconnectionReasonCode: statusCode,
       disconnectionObject: JSON.stringify({ statusCode, reason }),
@@ -366,27 +294,6 @@ export class InstanceRuntime {
   private clearReconnect() {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
-  }
-
-  private accountFields(): Partial<ConnectionUpdateData> {
-    if (!this.account) return {};
-    return {
-      wuid: this.account.jid,
-      profileName: this.account.pushName,
-      profilePictureUrl: this.account.profilePictureUrl ?? null,
-    };
-  }
-
-  publish(name: EventName, data: unknown) {
-    const event: GatewayEvent = {
-      name,
-      instanceId: this.instanceId,
-      instanceName: this.instanceName,
-      data,
-      sender: this.account?.jid,
-      occurredAt: new Date(),
-    };
-    this.publisher.publish(event);
   }
 }
 

@@ -54,6 +54,7 @@ export { GatewayProcess, freePort, rssMb, type ApiResponse } from './harness/gat
 export { findKeyMaterial } from './harness/key-material-scan';
 export { TestDatabase } from './harness/test-database';
 export { decodeQrDataUrl } from './harness/qr-decode';
+export { chromiumPath, decodeQrScreenshot, launchChromium } from './harness/chromium-browser';
 export { RedisServerControl } from './harness/redis-server.control';
 export { PostgresServerControl } from './harness/postgres-server.control';
 export { RabbitmqBrokerProcess, rabbitmqInstalled } from './harness/rabbitmq-broker.process';

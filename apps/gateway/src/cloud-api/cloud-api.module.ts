@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '@gw/instances';
-import { MediaModule } from '@gw/media';
 import { CloudInboundService } from './cloud-inbound.service';
 import { MetaInboundProcessor } from './meta-inbound.processor';
 import { MetaWebhookController } from './meta-webhook.controller';
@@ -8,7 +7,7 @@ import { MetaWebhookIntake } from './meta-webhook-intake.service';
 
 /** WhatsApp Cloud API: Meta's inbound webhooks (verification, signed notifications, durable processing). */
 @Module({
-  imports: [InstancesModule, MediaModule],
+  imports: [InstancesModule],
   controllers: [MetaWebhookController],
   providers: [MetaWebhookIntake, MetaInboundProcessor, CloudInboundService],
 })

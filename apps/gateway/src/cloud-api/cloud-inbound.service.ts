@@ -1,41 +1,39 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@gw/config';
-import { WebhookTargetCache } from '@gw/delivery';
-import { EVENT_SINK, EventName, EventSink, contactPayload, messageRecord, messageUpdatePayload } from '@gw/events';
-import { InstanceRegistry, MediaParts } from '@gw/instances';
-import { MediaStorage } from '@gw/media';
-import { CloudApiRepository, MessageRepository } from '@gw/persistence';
+import { EVENT_SINK, EventSink } from '@gw/events';
+import { CollectingPublisher, EventPipeline, InstancePipeline, InstanceRegistry } from '@gw/instances';
+import { CloudApiRepository } from '@gw/persistence';
 import {
   CLOUD_API_INTEGRATION,
   CloudChangeValue,
   CloudNotification,
+  EngineEvent,
   EngineMessage,
+  MediaDownload,
   NormalizedChange,
-  cloudMediaId,
   normalizeChange,
 } from '@gw/whatsapp';
 
 type Target = { id: string; name: string };
 
 /**
- * Turns one Meta notification into the instance's events, in the same Evolution v2 shapes a
- * Baileys instance produces: CONTACTS_UPSERT, MESSAGES_UPSERT (stored, so replies and receipts
- * find them) and MESSAGES_UPDATE. Every message id and (status id, status) is claimed in
- * Postgres first, so Meta's retries and duplicates produce no second event; a claim whose
- * event could not be published is released, so the queue's retry still delivers it.
+ * The Cloud API engine's inbound side: turns one Meta notification into engine events and
+ * feeds them to the instance's event pipeline, the one Baileys instances go through (stored,
+ * findable, the same Evolution v2 events). Every message id and (status id, status) is claimed
+ * in Postgres first, so Meta's retries and duplicates produce no second event; the events of a
+ * change reach the outbox as one unit before the job succeeds, and if they cannot, the claims
+ * are released so the queue's retry still delivers them.
  */
 @Injectable()
 export class CloudInboundService {
   private readonly logger = new Logger('MetaWebhook');
+  /** Per instance on this node: what its pipeline learnt (contacts and chats already seen). */
+  private readonly pipelines = new Map<string, InstancePipeline>();
 
   constructor(
     @Inject(EVENT_SINK) private readonly sink: EventSink,
     private readonly cloud: CloudApiRepository,
-    private readonly messages: MessageRepository,
     private readonly registry: InstanceRegistry,
-    private readonly storage: MediaStorage,
-    private readonly targets: WebhookTargetCache,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly eventPipeline: EventPipeline,
   ) {}
 
   async handle(notification: CloudNotification, instanceName?: string): Promise<void> {
@@ -69,77 +67,48 @@ export class CloudInboundService {
     const statusKey = (u: NormalizedChange['updates'][number]) => `s:${u.key.id}:${u.status ?? ''}`;
     const keys = [...change.messages.map((m) => messageKey(m.key.id)), ...change.updates.map(statusKey)];
     const fresh = await this.cloud.claim(instance.id, keys);
-    const published = new Set<string>();
+    const messages = change.messages.filter((m) => fresh.has(messageKey(m.key.id)));
+    const updates = change.updates.filter((u) => fresh.has(statusKey(u)));
+    const out = new CollectingPublisher({ instanceId: instance.id, instanceName: instance.name, sender: change.accountJid });
     try {
-      await this.publishChange(instance, change, fresh, published, messageKey, statusKey);
+      const pipeline = this.pipelineOf(instance);
+      for (const event of engineEvents(change, messages, updates)) await pipeline.handle(event, out);
+      await out.flush(this.sink);
     } catch (err) {
-      await this.cloud.release(instance.id, [...fresh].filter((k) => !published.has(k))).catch(() => undefined);
+      await this.cloud.release(instance.id, [...fresh]).catch(() => undefined);
       throw err;
     }
   }
 
-  private async publishChange(
-    instance: Target,
-    change: NormalizedChange,
-    fresh: Set<string>,
-    published: Set<string>,
-    messageKey: (id: string) => string,
-    statusKey: (u: NormalizedChange['updates'][number]) => string,
-  ) {
-    const publish = (name: EventName, data: unknown) =>
-      this.sink.publish({
-        name,
-        instanceId: instance.id,
-        instanceName: instance.name,
-        data,
-        sender: change.accountJid,
-        occurredAt: new Date(),
+  private pipelineOf(instance: Target): InstancePipeline {
+    let pipeline = this.pipelines.get(instance.id);
+    if (!pipeline) {
+      pipeline = this.eventPipeline.open(instance, {
+        downloadMedia: (m, maxBytes) => this.downloadMedia(instance, m, maxBytes),
+        sender: () => undefined, // each change names its business number (see handleChange)
+        deduplicatedByFeed: true,
       });
-    const messages = change.messages.filter((m) => fresh.has(messageKey(m.key.id)));
-    if (messages.length) {
-      // Stored so quoting and later receipts find them; storage failing must not lose the event.
-      await this.messages.insertNew(instance.id, messages).catch((err) =>
-        this.logger.error(`instance ${instance.name}: could not store messages: ${(err as Error).message}`),
-      );
-      if (change.contacts.length) await publish('CONTACTS_UPSERT', change.contacts.map((c) => contactPayload(c, instance.id)));
+      this.pipelines.set(instance.id, pipeline);
     }
-    for (const m of messages) {
-      const record = messageRecord(m, instance.id);
-      if (record.message && cloudMediaId(m.message)) Object.assign(record.message, await this.mediaOf(instance, m));
-      await publish('MESSAGES_UPSERT', record);
-      published.add(messageKey(m.key.id));
-    }
-    for (const u of change.updates) {
-      const key = statusKey(u);
-      if (!fresh.has(key)) continue;
-      const messageId = await this.messages.updateStatus(instance.id, u.key.id, u.status).catch(() => undefined);
-      await publish('MESSAGES_UPDATE', messageUpdatePayload(u, instance.id, messageId));
-      published.add(key);
-    }
+    return pipeline;
   }
 
-  /**
-   * Inbound media, like a Baileys instance's: downloaded through the Graph API (media id -> URL ->
-   * bytes, with the instance's token and proxy) into storage (mediaUrl) and/or inline base64.
-   */
-  private async mediaOf(instance: Target, m: EngineMessage): Promise<Record<string, unknown>> {
+  /** Media id -> URL -> bytes through the Graph API, with the instance's token and proxy. */
+  private async downloadMedia(instance: Target, m: EngineMessage, maxBytes: number): Promise<MediaDownload> {
     const session = this.registry.get(instance.id)?.session;
     if (!session) {
       this.logger.warn(`instance ${instance.name}: media of ${m.key.id} not fetched: the instance is not open on this node`);
-      return {};
+      return { ok: false, reason: 'download-failed', error: 'the instance is not open on this node' };
     }
-    const parts = new MediaParts({
-      instanceId: instance.id,
-      instanceName: instance.name,
-      logger: this.logger,
-      wantsBase64: async () => {
-        const hook = (await this.targets.get(instance.id))?.webhook;
-        return !!hook?.enabled && hook.webhookBase64;
-      },
-      base64MaxBytes: this.config.delivery.base64MaxBytes,
-      downloadMedia: (_id, maxBytes) => session.chat.downloadStoredMedia(m, maxBytes),
-      storage: this.storage,
-    });
-    return parts.of(m.key.id, m.message);
+    return session.chat.downloadStoredMedia(m, maxBytes);
   }
+}
+
+/** A change as the engine events a Baileys session would emit: its senders, the messages, the receipts. */
+function engineEvents(change: NormalizedChange, messages: EngineMessage[], updates: NormalizedChange['updates']): EngineEvent[] {
+  const events: EngineEvent[] = [];
+  if (messages.length && change.contacts.length) events.push({ type: 'contacts', action: 'upsert', contacts: change.contacts });
+  if (messages.length) events.push({ type: 'messages', origin: 'notify', messages });
+  if (updates.length) events.push({ type: 'message-updates', updates });
+  return events;
 }

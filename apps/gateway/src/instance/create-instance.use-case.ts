@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { EvolutionException, badRequest, forbidden, secureEquals } from '@gw/common';
+import { instanceLifecyclePayload } from '@gw/events';
 import { CLOUD_API_INTEGRATION } from '@gw/whatsapp';
 import { InstanceLifecycleService } from '@gw/instances';
 import { InstanceRepository } from '@gw/persistence';
@@ -79,7 +80,7 @@ export class CreateInstanceUseCase {
     }
 
     if (proxy) await this.proxies.save(instance.id, proxy);
-    await this.lifecycle.emit(instance, 'INSTANCE_CREATE', { instanceName: instance.name, instanceId: instance.id });
+    await this.lifecycle.emit(instance, 'INSTANCE_CREATE', instanceLifecyclePayload(instance));
     // A Cloud API instance has no QR: wait for the Graph API to accept (or refuse) the token instead.
     const placed = cloud
       ? await this.placement.connect(instance, undefined, true)

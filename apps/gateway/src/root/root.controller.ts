@@ -20,7 +20,7 @@ export class RootController {
       message: 'Welcome to the Evolution API, it is working!',
       version,
       clientName: 'wa-gateway',
-      manager: `${this.config.server.url}${this.config.server.basePath}/docs`,
+      manager: `${this.config.server.url}${this.config.server.basePath}/manager`,
       documentation: `${this.config.server.url}${this.config.server.basePath}/docs`,
       whatsappWebVersion: null,
     };

@@ -53,7 +53,8 @@ export class DeliveryLogService {
       limit,
       before: q.cursor ? decodeCursor(q.cursor) : undefined,
     });
-    return { deliveries: rows.map(view), nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null };
+    const deliveries = rows.map(({ attemptLog: [last], ...r }) => ({ ...view(r), lastStatusCode: last?.statusCode ?? null, lastLatencyMs: last?.latencyMs ?? null }));
+    return { deliveries, nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null };
   }
 
   async show(instance: InstanceWithConfig, id: string) {

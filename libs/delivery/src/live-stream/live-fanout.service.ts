@@ -2,10 +2,23 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { createFailFastRedis, createSubscriberRedis, redisKeys } from '@gw/redis';
 import type IORedis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { LiveMessage, LiveTopic } from './live-message';
 
 /** Listening nodes announce their topics again this often, in case an announcement was lost. */
 const REANNOUNCE_MS = 30_000;
+/** How long a new listener waits for the nodes to confirm its announcement (a node may have died without acking). */
+const CONFIRM_TIMEOUT_MS = 2_000;
+
+/** Control-channel messages: a node asks for announcements, announces a topic (asking for acks), or acks one. */
+type Control = { op: 'ask' } | { op: 'listen'; topic: LiveTopic; ack?: string } | { op: 'ack'; id: string };
+
+interface PendingConfirm {
+  acks: number;
+  /** Nodes that received the announcement (PUBLISH's answer); unknown until it returns. */
+  expected: number;
+  release: () => void;
+}
 
 type Handler = (topic: LiveTopic, message: LiveMessage) => void;
 
@@ -31,6 +44,7 @@ export class LiveFanout implements OnModuleDestroy {
   private handler: Handler = () => undefined;
   private generation = 0;
   private timer?: NodeJS.Timeout;
+  private readonly confirms = new Map<string, PendingConfirm>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -53,7 +67,7 @@ export class LiveFanout implements OnModuleDestroy {
     this.sub.on('message', (channel: string, text: string) => this.onMessage(channel, text));
     await this.sub.subscribe(this.control);
     // Also after a reconnect: announcements made while this node was cut off are lost.
-    const ask = () => void this.pub!.publish(this.control, '?').catch(() => undefined);
+    const ask = () => this.sendControl({ op: 'ask' });
     this.pub.on('ready', ask);
     if (this.pub.status === 'ready') ask();
     this.timer = setInterval(() => this.announceAll(), REANNOUNCE_MS).unref();
@@ -76,14 +90,40 @@ export class LiveFanout implements OnModuleDestroy {
     );
   }
 
-  /** This node has sockets for the topic: resolves once subscribed and announced, so no event after it is missed. */
+  /**
+   * This node has sockets for the topic: resolves once subscribed and once every node has recorded
+   * the announcement, so no event emitted after it is missed (emitting nodes hear announcements on
+   * another connection, at their own pace: a plain PUBLISH would leave a gap).
+   */
   async listen(topic: LiveTopic): Promise<void> {
     if (!this.sub) throw new Error('live stream not started');
     if (this.local.has(topic)) return;
     this.local.add(topic);
     await this.sub.subscribe(this.channel(topic));
-    // If Redis is away the periodic announcement catches up.
-    await this.pub?.publish(this.control, `+${topic}`).catch(() => undefined);
+    await this.announceConfirmed(topic);
+  }
+
+  private async announceConfirmed(topic: LiveTopic): Promise<void> {
+    const pub = this.pub;
+    if (!pub) return;
+    const id = randomUUID();
+    let timer: NodeJS.Timeout | undefined;
+    const confirmed = new Promise<void>((release) => {
+      this.confirms.set(id, { acks: 0, expected: Infinity, release });
+      timer = setTimeout(release, CONFIRM_TIMEOUT_MS);
+    });
+    try {
+      const expected = await pub.publish(this.control, JSON.stringify({ op: 'listen', topic, ack: id } satisfies Control));
+      const pending = this.confirms.get(id)!;
+      pending.expected = expected;
+      if (pending.acks >= expected) pending.release();
+      await confirmed;
+    } catch {
+      // Redis is away: the periodic announcement catches up.
+    } finally {
+      clearTimeout(timer);
+      this.confirms.delete(id);
+    }
   }
 
   /** The last socket of the topic left this node. */
@@ -93,11 +133,7 @@ export class LiveFanout implements OnModuleDestroy {
   }
 
   private onMessage(channel: string, text: string) {
-    if (channel === this.control) {
-      if (text === '?') this.announceAll();
-      else if (text.startsWith('+')) this.listened.set(text.slice(1), ++this.generation);
-      return;
-    }
+    if (channel === this.control) return this.onControl(text);
     const topics = this.channel('');
     if (!channel.startsWith(topics)) return;
     const topic = channel.slice(topics.length);
@@ -108,8 +144,29 @@ export class LiveFanout implements OnModuleDestroy {
     }
   }
 
+  private onControl(text: string) {
+    let control: Control;
+    try {
+      control = JSON.parse(text) as Control;
+    } catch {
+      return;
+    }
+    if (control.op === 'ask') this.announceAll();
+    else if (control.op === 'listen') {
+      this.listened.set(control.topic, ++this.generation);
+      if (control.ack) this.sendControl({ op: 'ack', id: control.ack });
+    } else if (control.op === 'ack') {
+      const pending = this.confirms.get(control.id);
+      if (pending && ++pending.acks >= pending.expected) pending.release();
+    }
+  }
+
+  private sendControl(control: Control) {
+    void this.pub?.publish(this.control, JSON.stringify(control)).catch(() => undefined);
+  }
+
   private announce(topic: LiveTopic) {
-    void this.pub?.publish(this.control, `+${topic}`).catch(() => undefined);
+    this.sendControl({ op: 'listen', topic });
   }
 
   private announceAll() {

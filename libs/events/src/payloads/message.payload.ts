@@ -1,7 +1,45 @@
 import type { EngineMessage, Json, MessageKey, MessageUpdate } from '@gw/whatsapp';
 
 /** MESSAGES_UPSERT / MESSAGES_SET / SEND_MESSAGE record, as Evolution v2's prepareMessage builds it. */
-export function messageRecord(m: EngineMessage, instanceId: string) {
+export interface MessageRecord {
+  key: MessageKey;
+  pushName: string | null;
+  status: EngineMessage['status'];
+  /** The content; the pipeline adds `mediaUrl` and `base64` (or `base64: null` and why) to media messages. */
+  message: Json | null;
+  contextInfo: Json | null;
+  messageType: string;
+  messageTimestamp: number;
+  instanceId: string;
+  source: string;
+  senderPn?: string;
+  messageStubType?: string;
+  messageStubParameters?: string[];
+}
+
+/** MESSAGES_UPDATE: `{keyId, remoteJid, fromMe, participant, status, instanceId, messageId?}` (+ edit/poll data). */
+export interface MessageUpdateData {
+  keyId: string;
+  remoteJid: string;
+  remoteJidAlt?: string;
+  fromMe: boolean;
+  participant: string | null;
+  status: string;
+  instanceId: string;
+  messageId?: string;
+  message?: Json;
+  pollUpdates?: Json[];
+}
+
+/** MESSAGES_DELETE: the key of the deleted message. */
+export interface MessageDeleteData {
+  remoteJid: string;
+  fromMe: boolean;
+  id: string;
+  participant?: string;
+}
+
+export function messageRecord(m: EngineMessage, instanceId: string): MessageRecord {
   let message = m.message ? { ...m.message } : null;
   // Group sender-key material is Signal bookkeeping (and key material): never forward it.
   if (message) delete message.senderKeyDistributionMessage;
@@ -19,7 +57,7 @@ export function messageRecord(m: EngineMessage, instanceId: string) {
   return record(m, instanceId, message, messageType, (inner?.contextInfo as Json) ?? null);
 }
 
-function record(m: EngineMessage, instanceId: string, message: Json | null, messageType: string, contextInfo: Json | null) {
+function record(m: EngineMessage, instanceId: string, message: Json | null, messageType: string, contextInfo: Json | null): MessageRecord {
   return {
     key: m.key,
     pushName: m.pushName ?? null,
@@ -35,8 +73,7 @@ function record(m: EngineMessage, instanceId: string, message: Json | null, mess
   };
 }
 
-/** MESSAGES_UPDATE: `{keyId, remoteJid, fromMe, participant, status, instanceId, messageId?}` (+ edit/poll data). */
-export function messageUpdatePayload(u: MessageUpdate, instanceId: string, messageId: string | undefined) {
+export function messageUpdatePayload(u: MessageUpdate, instanceId: string, messageId: string | undefined): MessageUpdateData {
   return {
     keyId: u.key.id,
     remoteJid: u.key.remoteJid,
@@ -52,11 +89,11 @@ export function messageUpdatePayload(u: MessageUpdate, instanceId: string, messa
 }
 
 /** MESSAGES_DELETE carries the Baileys key of the deleted message. */
-export function messageDeletePayload(key: MessageKey) {
+export function messageDeletePayload(key: MessageKey): MessageDeleteData {
   return { remoteJid: key.remoteJid, fromMe: key.fromMe, id: key.id, ...(key.participant ? { participant: key.participant } : {}) };
 }
 
 /** MESSAGES_EDITED: the protocolMessage of the edit `{key, type:"MESSAGE_EDIT", editedMessage, timestampMs}`. */
-export function messageEditedPayload(m: EngineMessage) {
+export function messageEditedPayload(m: EngineMessage): Json {
   return m.message?.protocolMessage as Json;
 }

@@ -17,7 +17,8 @@ const isGroup = (jid: string) => jid.endsWith('@g.us');
  * Applies an instance's settings to its live session, read fresh for every event so a
  * /settings/set takes effect without a restart: rejectCall (+ msgCall), groupsIgnore,
  * alwaysOnline (on every open, so also after a reconnect), readMessages and readStatus.
- * syncFullHistory is a socket option, read by the session at connect.
+ * syncFullHistory is a socket option, read by the session at connect; groupsIgnore is the
+ * event pipeline's first stage (pipeline/settings-filter.stage.ts).
  */
 export class InstanceSettingsPolicy {
   constructor(private readonly deps: SettingsPolicyDeps) {
@@ -26,19 +27,6 @@ export class InstanceSettingsPolicy {
         deps.logger.warn(`instance ${deps.instanceName}: applying settings to ${event.type} failed: ${(err as Error).message}`),
       );
     });
-  }
-
-  /** groupsIgnore: group messages never reach the store or the webhooks. */
-  async filter(event: EngineEvent): Promise<EngineEvent | undefined> {
-    if (event.type !== 'messages' && event.type !== 'message-updates') return event;
-    const { groupsIgnore } = await this.deps.settings();
-    if (!groupsIgnore) return event;
-    if (event.type === 'messages') {
-      const messages = event.messages.filter((m) => !isGroup(m.key.remoteJid));
-      return messages.length ? { ...event, messages } : undefined;
-    }
-    const updates = event.updates.filter((u) => !isGroup(u.key.remoteJid));
-    return updates.length ? { ...event, updates } : undefined;
   }
 
   private async react(event: EngineEvent): Promise<void> {

@@ -198,6 +198,8 @@ export class DeliveryLogRepository {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: filter.limit,
       omit: { body: true },
+      // the last attempt's status code and latency, for the list (the manager's delivery log)
+      include: { attemptLog: { orderBy: { attempt: 'desc' }, take: 1, select: { statusCode: true, latencyMs: true } } },
     });
   }
 

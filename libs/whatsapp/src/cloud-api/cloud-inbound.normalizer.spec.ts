@@ -36,6 +36,8 @@ describe('Cloud API inbound normalisation', () => {
   });
 
   it('maps media, location, reactions and interactive replies', () => {
+    expect(normalizeMessage(msg({ type: 'image', image: { id: 'MEDIA1' } })).hasMedia).toBe(true);
+    expect(normalizeMessage(msg({ type: 'location', location: { latitude: 1, longitude: 2 } })).hasMedia).toBeUndefined();
     expect(normalizeMessage(msg({ type: 'image', image: { id: 'MEDIA1', mime_type: 'image/jpeg', caption: 'pic', sha256: 'abc' } })).message).toEqual({
       imageMessage: { mimetype: 'image/jpeg', caption: 'pic', fileSha256: 'abc', mediaId: 'MEDIA1' },
     });

@@ -45,6 +45,8 @@ export function normalizeMessage(m: CloudMessage, pushName?: string): EngineMess
     messageTimestamp: Number(m.timestamp) || Math.floor(Date.now() / 1000),
     status: 'DELIVERY_ACK',
     source: 'unknown',
+    // downloadable through the Graph API by its media id
+    ...((MEDIA as readonly string[]).includes(m.type) ? { hasMedia: true } : {}),
   };
 }
 

@@ -6,7 +6,8 @@ import { ChatRepository, ContactRepository, KnownJidsRepository } from '@gw/stor
 import { TestDatabase } from '@gw/testing';
 import type { EngineEvent, EngineMessage } from '@gw/whatsapp';
 import { KNOWN_JIDS_SEED_ROWS, KnownJidsSource } from './first-sight';
-import { InstanceEventMapper } from './instance-event.mapper';
+import { DEFAULT_SETTINGS } from '../settings/instance-settings.store';
+import { buildInstancePipeline } from './instance-pipeline';
 
 /** First appearances of contacts and chats (CONTACTS_UPSERT, CHATS_UPSERT), against the real store. */
 describe('first-sight upserts', () => {
@@ -33,21 +34,24 @@ describe('first-sight upserts', () => {
     instanceId = (await prisma.instance.create({ data: { name: `fs${++n}`, token: `T${n}` } })).id;
   });
 
-  const mapperWith = (source: KnownJidsSource = known) =>
-    new InstanceEventMapper({
-      instanceId,
-      instanceName: 'fs',
-      publish: (name, data) => published.push({ name, data }),
+  /** The instance's pipeline with the real store; its catalogue events are recorded in `published`. */
+  const mapperWith = (source: KnownJidsSource = known) => {
+    const pipeline = buildInstancePipeline({
+      instance: { id: instanceId, name: 'fs' },
+      source: { downloadMedia: async () => ({ ok: false, reason: 'unknown-message' }), sender: () => undefined },
+      settings: async () => DEFAULT_SETTINGS,
       messages: new MessageRepository(prisma),
-      logger: new Logger('test'),
-      wantsBase64: async () => false,
-      base64MaxBytes: 1024,
-      downloadMedia: async () => ({ ok: false, reason: 'unknown-message' }),
       known: source,
+      media: { wantsBase64: async () => false, base64MaxBytes: 1024 },
+      sink: { publish: async () => undefined },
+      logger: new Logger('test'),
     });
+    const out = { publish: (name: EventName, data: unknown) => void published.push({ name, data }) };
+    return { handle: (e: EngineEvent) => pipeline.handle(e, out) };
+  };
   const message = (remoteJid: string, pushName: string, extra: Partial<EngineMessage['key']> = {}): EngineEvent => ({
     type: 'messages',
-    origin: 'live',
+    origin: 'notify',
     messages: [
       {
         key: { remoteJid, fromMe: false, id: `3EB0${String(++n).padStart(16, '0')}`, ...extra },

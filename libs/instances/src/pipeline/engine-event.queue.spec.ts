@@ -3,8 +3,10 @@ import type { AppConfig } from '@gw/config';
 import type { EventSink, GatewayEvent } from '@gw/events';
 import { MessageRepository, PrismaService } from '@gw/persistence';
 import { TestDatabase } from '@gw/testing';
-import type { EngineEvent, EngineEventListener, EngineMessage, WhatsAppSession } from '@gw/whatsapp';
-import { InstanceRuntime } from './instance-runtime';
+import type { EngineEvent, EngineMessage } from '@gw/whatsapp';
+import { DEFAULT_SETTINGS } from '../settings/instance-settings.store';
+import { EngineEventQueue } from './engine-event.queue';
+import { buildInstancePipeline } from './instance-pipeline';
 
 /** The real message store, recording how many messages each insert carried. */
 class CountingMessages extends MessageRepository {
@@ -15,7 +17,7 @@ class CountingMessages extends MessageRepository {
   }
 }
 
-/** An event sink that keeps what the runtime hands it, in order. */
+/** An event sink that keeps what the pipeline hands it, in order. */
 class RecordingSink implements EventSink {
   readonly events: GatewayEvent[] = [];
   async publish(event: GatewayEvent) {
@@ -38,7 +40,7 @@ const message = (id: string): EngineMessage => ({
 const messages = (...ids: string[]): EngineEvent => ({ type: 'messages', origin: 'notify', messages: ids.map(message) });
 const chatUpdate = (unread: number): EngineEvent => ({ type: 'chats', action: 'update', chats: [{ id: CHAT, unreadCount: unread }] });
 
-describe('InstanceRuntime: engine events queued behind a slow write', () => {
+describe('EngineEventQueue: engine events queued behind a slow write', () => {
   const db = new TestDatabase();
   let prisma: PrismaService;
   let instanceId: string;
@@ -54,32 +56,32 @@ describe('InstanceRuntime: engine events queued behind a slow write', () => {
     await db.drop();
   });
 
-  /** A runtime whose first handled event waits for `release`, so the next ones queue up. */
+  /** A live instance's queue in front of its pipeline; the first handled event waits for `release`, so the next ones queue up. */
   function setup() {
-    let emit: EngineEventListener = () => undefined;
-    const session = { instanceId, onEvent: (l: EngineEventListener) => (emit = l) } as unknown as WhatsAppSession;
     const store = new CountingMessages(prisma);
     const sink = new RecordingSink();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let first = true;
-    const runtime = new InstanceRuntime(instanceId, 'runtime', {
-      session,
+    const pipeline = buildInstancePipeline({
+      instance: { id: instanceId, name: 'runtime' },
+      source: { downloadMedia: async () => ({ ok: false, reason: 'unknown-message' }), sender: () => undefined },
+      settings: async () => DEFAULT_SETTINGS,
       messages: store,
-      events: sink,
-      wantsBase64: async () => false,
-      base64MaxBytes: 0,
-      saveConnection: async () => undefined,
-      qrcodeLimit: 5,
-      reconnectBaseDelayMs: 1000,
-      reconnectMaxDelayMs: 1000,
+      media: { wantsBase64: async () => false, base64MaxBytes: 0 },
+      sink,
       logger: new Logger('test'),
-      filter: async (event) => {
-        if (first) [first] = [false, await gate];
-        return event;
-      },
     });
-    return { runtime, emit: (e: EngineEvent) => emit(e), release, store, sink };
+    const queue = new EngineEventQueue(
+      async (event) => {
+        if (first) [first] = [false, await gate];
+        await pipeline.handle(event);
+      },
+      new Logger('test'),
+      'runtime',
+    );
+    const runtime = { drained: async () => [await queue.drained(), await pipeline.drained()] };
+    return { runtime, emit: (e: EngineEvent) => queue.push(e), release, store, sink };
   }
 
   const published = (sink: RecordingSink) =>

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { Json, MediaDownload } from '@gw/whatsapp';
+import type { EngineMessage, Json, MediaDownload } from '@gw/whatsapp';
 
 /** What the pipeline needs from media storage (libs/media's MediaStorage fits). */
 export interface MediaKeeper {
@@ -16,7 +16,8 @@ export interface MediaPartsDeps {
   /** Whether the instance webhook asks for media as base64 (webhookBase64). */
   wantsBase64: () => Promise<boolean>;
   base64MaxBytes: number;
-  downloadMedia: (messageId: string, maxBytes: number) => Promise<MediaDownload>;
+  /** The engine's download of a message's media (Baileys: by id from its recent messages; Cloud API: by media id). */
+  downloadMedia: (message: EngineMessage, maxBytes: number) => Promise<MediaDownload>;
   storage?: MediaKeeper;
 }
 
@@ -43,11 +44,13 @@ export function declaredMimetype(message: Json | null | undefined): string {
 export class MediaParts {
   constructor(private readonly deps: MediaPartsDeps) {}
 
-  async of(messageId: string, message: Json | null): Promise<Record<string, unknown>> {
+  /** `content` is the record's message (its declared mimetype names the stored file's type). */
+  async of(m: EngineMessage, content: Json | null): Promise<Record<string, unknown>> {
     const { storage, base64MaxBytes } = this.deps;
+    const messageId = m.key.id;
     const base64 = await this.deps.wantsBase64().catch(() => false);
     if (!base64 && !storage?.storesEverything) return {};
-    const media = await this.deps.downloadMedia(messageId, Math.max(storage?.maxBytes ?? 0, base64 ? base64MaxBytes : 0));
+    const media = await this.deps.downloadMedia(m, Math.max(storage?.maxBytes ?? 0, base64 ? base64MaxBytes : 0));
     if (!media.ok) {
       const { ok: _ok, ...why } = media;
       return base64 ? { base64: null, base64Omitted: why } : {};
@@ -55,7 +58,7 @@ export class MediaParts {
     const parts: Record<string, unknown> = {};
     if (storage) {
       try {
-        Object.assign(parts, await storage.keep(this.deps.instanceId, messageId, media.data, declaredMimetype(message)));
+        Object.assign(parts, await storage.keep(this.deps.instanceId, messageId, media.data, declaredMimetype(content)));
       } catch (err) {
         this.deps.logger.warn(`instance ${this.deps.instanceName}: could not store the media of ${messageId}: ${(err as Error).message}`);
       }

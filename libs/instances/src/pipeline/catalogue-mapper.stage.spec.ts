@@ -3,11 +3,12 @@ import type { AppConfig } from '@gw/config';
 import type { EventName } from '@gw/events';
 import { MessageRepository, PrismaService } from '@gw/persistence';
 import { TestDatabase } from '@gw/testing';
-import { translateBaileysEvents } from '../../whatsapp/src/baileys/baileys-event.translator';
-import { loadBaileys, type Baileys } from '../../whatsapp/src/baileys/baileys.loader';
+import { translateBaileysEvents } from '../../../whatsapp/src/baileys/baileys-event.translator';
+import { loadBaileys, type Baileys } from '../../../whatsapp/src/baileys/baileys.loader';
 import type { EngineEvent } from '@gw/whatsapp';
 import pino from 'pino';
-import { InstanceEventMapper } from './instance-event.mapper';
+import { DEFAULT_SETTINGS } from '../settings/instance-settings.store';
+import { buildInstancePipeline, InstancePipeline } from './instance-pipeline';
 
 /**
  * Recorded Baileys 7 payloads, emitted through Baileys' own event buffer, translated at the
@@ -20,7 +21,7 @@ describe('Baileys events -> webhook events', () => {
   let instanceId: string;
   let published: { name: EventName; data: any }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   let ev: ReturnType<Baileys['makeEventBuffer']>;
-  let mapper: InstanceEventMapper;
+  let mapper: { handle(e: EngineEvent): Promise<void> };
   let pending: Promise<void>;
 
   beforeAll(async () => {
@@ -39,16 +40,17 @@ describe('Baileys events -> webhook events', () => {
     published = [];
     pending = Promise.resolve();
     const logger = pino({ level: 'silent' });
-    mapper = new InstanceEventMapper({
-      instanceId,
-      instanceName: 'map',
-      publish: (name, data) => published.push({ name, data }),
+    const pipeline: InstancePipeline = buildInstancePipeline({
+      instance: { id: instanceId, name: 'map' },
+      source: { downloadMedia: async () => ({ ok: false, reason: 'unknown-message' }), sender: () => undefined },
+      settings: async () => DEFAULT_SETTINGS,
       messages: new MessageRepository(prisma),
+      media: { wantsBase64: async () => false, base64MaxBytes: 1024 },
+      sink: { publish: async () => undefined },
       logger: new Logger('test'),
-      wantsBase64: async () => false,
-      base64MaxBytes: 1024,
-      downloadMedia: async () => ({ ok: false, reason: 'unknown-message' }),
     });
+    const out = { publish: (name: EventName, data: unknown) => void published.push({ name, data }) };
+    mapper = { handle: (e) => pipeline.handle(e, out) };
     ev = baileys.makeEventBuffer(logger);
     translateBaileysEvents(baileys, ev, (e: EngineEvent) => (pending = pending.then(() => mapper.handle(e))), logger);
   });
