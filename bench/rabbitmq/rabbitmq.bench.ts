@@ -12,18 +12,27 @@
  *  - pipeline: N events through EventSink.publish from P concurrent callers (route, sequence,
  *    outbox INSERT) -> RabbitmqPublisher (outbox read, confirm publish, attempt-log write);
  *    events/s = N / (first publish -> every row delivered, polled every 20 ms); ratio = pipeline / raw.
- *  - pending cost: M events published with the broker unreachable (they wait in the outbox):
+ *  - instances: the same N events as the gateway's ingest path hands them over: I instances
+ *    (--instances, default = --publishers), each publishing through its own BatchedPublisher
+ *    (the publish stage of a live instance: what queues while a batch is written goes out as
+ *    the next batch), fed one event per macrotask each; events/s = N / (first publish -> every
+ *    row delivered). The pipeline phase above is the worst case (every caller waits for its own
+ *    event's commit); this one is the shape real instances produce.
+ *  - pending cost: M events published with the broker unreachable (they wait in the outbox; the
+ *    time they take is the ingest side alone, reported as ingestOnly):
  *    Postgres bytes per pending row (avg pg_column_size; table growth / M too, which page reuse
  *    after VACUUM understates) and Redis bytes per pending event (INFO used_memory delta / M).
  *  - drain: the broker reachable again, a fresh context publishes the M pending rows alone;
  *    rows/s = M / (context start -> none pending): the publisher without the ingest path.
  */
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule, loadConfig } from '@gw/config';
 import { DeliveryModule } from '@gw/delivery';
-import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
+import { EVENT_SINK, EventSink, GatewayEvent, PayloadOf } from '@gw/events';
+import { BatchedPublisher } from '@gw/instances';
+import { setImmediate as nextTick } from 'node:timers/promises';
 import { PersistenceModule, PrismaService } from '@gw/persistence';
 import { RabbitmqBrokerProcess, TestDatabase } from '@gw/testing';
 import { connect } from 'amqplib';
@@ -34,6 +43,7 @@ import { arg, now, round, saveResults } from '../support/bench.util';
 const EVENTS = Number(arg('events', '10000'));
 const PUBLISHERS = Number(arg('publishers', '16'));
 const PENDING = Number(arg('pending', '5000'));
+const INSTANCES = Number(arg('instances', String(PUBLISHERS)));
 const URI = arg('uri', '');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = (s: string) => console.error(`[bench:rabbitmq] ${s}`);
@@ -133,6 +143,29 @@ async function main() {
     results.throughput = { rawPerSec: round(raw), pipelinePerSec: round(pipeline), ratio: round(pipeline / raw, 3), pipelinePublishMs: round(p.publishedMs), bodyBytes: sample.length };
     log(`raw ${round(raw)}/s, pipeline ${round(pipeline)}/s, ratio ${round(pipeline / raw, 3)}`);
 
+    log(`instances: ${EVENTS} events from ${INSTANCES} instances' batched publishers`);
+    const benchInstances = await Promise.all(Array.from({ length: INSTANCES }, async (_, i) => {
+      const row = await prisma.instance.create({ data: { name: `bench-${i}`, token: `bench-token-${i}` } });
+      await prisma.instanceRabbitmq.create({ data: { instanceId: row.id, enabled: true, events: ['MESSAGES_UPSERT'] } });
+      const origin = { instanceId: row.id, instanceName: row.name, sender: '5511955554444@s.whatsapp.net' };
+      return { row, publisher: new BatchedPublisher(sink, () => origin, new Logger('bench')) };
+    }));
+    const base = await delivered();
+    const perInstance = Math.ceil(EVENTS / INSTANCES);
+    const ti = now();
+    await Promise.all(benchInstances.map(async ({ row, publisher }, i) => {
+      for (let n = 0; n < perInstance && i * perInstance + n < EVENTS; n++) {
+        publisher.publish('MESSAGES_UPSERT', data(n, row.id) as unknown as PayloadOf<'MESSAGES_UPSERT'>);
+        await nextTick();
+      }
+      await publisher.drained();
+    }));
+    const instancesPublishedMs = now() - ti;
+    while ((await delivered()) - base < EVENTS) await new Promise((r) => setTimeout(r, 20));
+    const instancesPerSec = EVENTS / ((now() - ti) / 1000);
+    results.instances = { instances: INSTANCES, perSec: round(instancesPerSec), ratio: round(instancesPerSec / raw, 3), publishedMs: round(instancesPublishedMs) };
+    log(`instances: ${round(instancesPerSec)}/s, ratio ${round(instancesPerSec / raw, 3)} (outbox written in ${round(instancesPublishedMs)} ms)`);
+
     // Pending cost: a second gateway context pointed at a closed port publishes into the outbox only.
     await app.close();
     apps.length = 0;
@@ -144,15 +177,20 @@ async function main() {
     const mem = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
     const [pg0, r0] = [await size(), await mem()];
     let n = 0;
+    const tIngest = now();
     await Promise.all(Array.from({ length: PUBLISHERS }, async () => {
       while (n < PENDING) await sink2.publish(event(n++));
     }));
+    // The same callers with no publisher beside them: what the ingest side alone sustains.
+    const ingestOnly = PENDING / ((now() - tIngest) / 1000);
     const [pg1, r1] = [await size(), await mem()];
     const pendingRows = Number((await prisma2.pool.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'pending'`)).rows[0].n);
     // Row bytes as stored (TOAST-compressed body included), independent of page reuse after VACUUM.
     const rowBytes = Number((await prisma2.pool.query(`SELECT avg(pg_column_size(t.*)) AS b FROM "WebhookDelivery" t WHERE status = 'pending'`)).rows[0].b);
     results.pendingCost = { pendingRows, postgresRowBytes: round(rowBytes), postgresTableGrowthPerEvent: round((pg1 - pg0) / PENDING), redisBytesPerEvent: round((r1 - r0) / PENDING) };
+    results.ingestOnly = { perSec: round(ingestOnly), ratioToRaw: round(ingestOnly / raw, 3) };
     log(`pending: ${pendingRows} rows, Postgres row ${round(rowBytes)} B (table+index growth ${round((pg1 - pg0) / PENDING)} B/event), Redis ${round((r1 - r0) / PENDING)} B/event`);
+    log(`ingest alone (broker away, ${PUBLISHERS} callers): ${round(ingestOnly)} events/s (ratio to raw ${round(ingestOnly / raw, 3)})`);
 
     // Drain: the broker is back; the publisher alone empties the outbox (no ingest in the way).
     await down.close();

@@ -27,6 +27,10 @@ describe('instance lifecycle (e2e)', () => {
     w.body?.event === event && w.body?.instance === name && (!path || w.path === path);
 
   it('create with a webhook: QRCODE_UPDATED arrives at /qrcode-updated with a PNG of the code', async () => {
+    // This gateway has no RabbitMQ: asking for it is a 400 and saves nothing (the name stays free).
+    const noBroker = await gateway.api('POST', '/instance/create', { apikey: API_KEY, body: { instanceName: name, rabbitmq: { enabled: true } } });
+    expect(noBroker.status).toBe(400);
+    expect(noBroker.body.response.message[0]).toContain('RabbitMQ is disabled on this gateway');
     const createdAt = Date.now();
     const res = await gateway.api('POST', '/instance/create', {
       apikey: API_KEY,
@@ -34,9 +38,11 @@ describe('instance lifecycle (e2e)', () => {
         instanceName: name,
         integration: 'WHATSAPP-BAILEYS',
         webhook: { url: hookBase, byEvents: true, events: ['QRCODE_UPDATED', 'CONNECTION_UPDATE', 'LOGOUT_INSTANCE'] },
+        rabbitmq: { enabled: false }, // "off" is fine without a broker
       },
     });
     expect(res.status).toBe(201);
+    expect(res.body.rabbitmq).toEqual({ enabled: false });
     expect(res.body.instance).toMatchObject({ instanceName: name, integration: 'WHATSAPP-BAILEYS' });
     expect(typeof res.body.hash).toBe('string');
     expect(res.body.webhook).toMatchObject({ webhookUrl: hookBase, webhookByEvents: true });

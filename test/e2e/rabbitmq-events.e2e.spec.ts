@@ -161,7 +161,9 @@ describe('events into RabbitMQ (e2e, real broker)', () => {
     const global = await c.waitFor((m) => m.queue === GLOBAL_QUEUE && m.body.instance === NAME, 'global connection.update');
     expect(global.body.event).toBe('connection.update');
 
-    // The delivery log lists it with its destination, delivered after the broker's ack.
+    // The delivery log lists it with its destination, delivered after the broker's ack (the consumer may see
+    // the message before the publisher has written that ack down).
+    await waitDelivered(gateway, got.messageId);
     const log = await gateway.api('GET', `/webhook/deliveries/${NAME}?limit=200`, { apikey: API_KEY });
     const row = log.body.deliveries.find((d: { id: string }) => d.id === got.messageId);
     expect(row).toMatchObject({ target: 'rabbitmq', url: `amqp:${NAME}/${QUEUE}`, status: 'delivered', attempts: 1, event: 'MESSAGES_UPSERT' });
@@ -238,6 +240,28 @@ describe('events into RabbitMQ (e2e, real broker)', () => {
     expect(res).toEqual({ status: 202, body: { id: first.messageId, status: 'pending' } });
     await c.waitFor((m) => m !== first && m.body.data?.key?.id === key.id, 'the redelivered copy');
     expect(c.messages.filter((m) => m.body.data?.key?.id === key.id).map((m) => m.messageId)).toEqual([first.messageId, first.messageId]);
+  }, 60_000);
+
+  it('POST /instance/create applies its rabbitmq field as /rabbitmq/set does (enabled unless false)', async () => {
+    const name = 'rabbit2';
+    const create = (rabbitmq: unknown) => gateway.api('POST', '/instance/create', { apikey: API_KEY, body: { instanceName: name, rabbitmq } });
+    const notBoolean = await create({ enabled: 'yes' });
+    expect(notBoolean.status).toBe(400);
+    expect(notBoolean.body.response.message.join(' ')).toContain('rabbitmq.enabled must be a boolean');
+    const unknown = await create({ enabled: true, events: ['NOPE'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.response.message.join(' ')).toContain('unknown events (NOPE)');
+
+    // The first QR is published after the create saved the setting: it is in the new instance's queue.
+    const c = await consumer([`${name}.qrcode.updated`]);
+    const res = await create({ events: ['QRCODE_UPDATED'] });
+    expect(res.status).toBe(201);
+    expect(res.body.rabbitmq).toEqual({ enabled: true });
+    const found = await gateway.api('GET', `/rabbitmq/find/${name}`, { apikey: API_KEY });
+    expect(found).toMatchObject({ status: 200, body: { enabled: true, events: ['QRCODE_UPDATED'], instanceId: res.body.instance.instanceId } });
+    const qr = await c.waitFor((m) => m.body.instance === name, 'the new instance\'s first QR in <instance>.qrcode.updated');
+    expect(qr.body).toMatchObject({ event: 'qrcode.updated', data: { qrcode: { code: expect.any(String) } }, sequence: expect.any(Number) });
+    expect(qr.messageId).toMatch(/^msg_/);
   }, 60_000);
 });
 

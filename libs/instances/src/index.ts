@@ -10,6 +10,7 @@ export * from './instance-messenger';
 export * from './send-request';
 export * from './send.exception';
 export * from './settings/instance-settings.store';
+export * from './pipeline/batched-publisher';
 export * from './pipeline/collecting-publisher';
 export * from './pipeline/event-pipeline.service';
 export * from './pipeline/instance-pipeline';

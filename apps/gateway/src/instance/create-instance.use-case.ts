@@ -11,6 +11,7 @@ import { createdView } from './instance.presenter';
 import { InstancePlacement } from '../cluster/instance-placement.service';
 import { applyCloudApiSigning, toWebhookConfig } from '../webhook/webhook-config.mapper';
 import { InstanceProxyService } from '../proxy/instance-proxy.service';
+import { RabbitmqConfigService } from '../rabbitmq/rabbitmq-config.service';
 import type { ProxySettings } from '@gw/whatsapp';
 
 @Injectable()
@@ -21,6 +22,7 @@ export class CreateInstanceUseCase {
     private readonly lifecycle: InstanceLifecycleService,
     private readonly placement: InstancePlacement,
     private readonly proxies: InstanceProxyService,
+    private readonly rabbitmq: RabbitmqConfigService,
   ) {}
 
   async execute(dto: CreateInstanceDto) {
@@ -43,6 +45,7 @@ export class CreateInstanceUseCase {
       throw forbidden('This token is already in use by another instance.');
     }
 
+    this.rabbitmq.checkCreate(dto.rabbitmq);
     // Evolution's create-time proxy fields; a proxy that does not answer refuses the create (nothing is saved).
     const proxy: ProxySettings | null = dto.proxyHost
       ? { host: dto.proxyHost, port: dto.proxyPort!, protocol: dto.proxyProtocol!, username: dto.proxyUsername || null, password: dto.proxyPassword || null }
@@ -80,12 +83,14 @@ export class CreateInstanceUseCase {
     }
 
     if (proxy) await this.proxies.save(instance.id, proxy);
+    // Before INSTANCE_CREATE and the first QR, so those already go to the instance's queues.
+    const rabbitmq = await this.rabbitmq.applyCreate(instance, dto.rabbitmq);
     await this.lifecycle.emit(instance, 'INSTANCE_CREATE', instanceLifecyclePayload(instance));
     // A Cloud API instance has no QR: wait for the Graph API to accept (or refuse) the token instead.
     const placed = cloud
       ? await this.placement.connect(instance, undefined, true)
       : await this.placement.connect(instance, dto.number, dto.qrcode === true);
-    return createdView(instance, placed.state, dto.qrcode && !cloud ? placed.qr : undefined);
+    return createdView(instance, placed.state, dto.qrcode && !cloud ? placed.qr : undefined, { rabbitmq });
   }
 }
 

@@ -4,9 +4,10 @@ import { InstancePlacement } from '../cluster/instance-placement.service';
 import { CreateInstanceUseCase } from './create-instance.use-case';
 import { InstanceController } from './instance.controller';
 import { ProxyModule } from '../proxy/proxy.module';
+import { RabbitmqModule } from '../rabbitmq/rabbitmq.module';
 
 @Module({
-  imports: [InstancesModule, ProxyModule],
+  imports: [InstancesModule, ProxyModule, RabbitmqModule],
   controllers: [InstanceController],
   providers: [CreateInstanceUseCase, InstancePlacement],
 })

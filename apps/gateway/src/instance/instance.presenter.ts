@@ -44,7 +44,8 @@ export function connectView(instanceName: string, live: { state: InstanceState; 
   };
 }
 
-export function createdView(i: InstanceWithConfig, state: InstanceState, qr?: QrSnapshot) {
+/** `integrations`: what the create body turned on besides the webhook (Evolution answers `{enabled}`). */
+export function createdView(i: InstanceWithConfig, state: InstanceState, qr?: QrSnapshot, integrations: { rabbitmq?: { enabled: boolean } } = {}) {
   return {
     instance: {
       instanceName: i.name,
@@ -62,7 +63,7 @@ export function createdView(i: InstanceWithConfig, state: InstanceState, qr?: Qr
       webhookBase64: i.webhook?.webhookBase64,
     },
     websocket: {},
-    rabbitmq: {},
+    rabbitmq: integrations.rabbitmq ?? {},
     nats: {},
     sqs: {},
     settings: settingsView(i),

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@gw/config';
 import { RabbitmqRouting } from '@gw/delivery';
 import { RabbitmqRepository } from '@gw/persistence';
 import { eventIntegrationView, selectedEvents } from '../integrations/event-integration.util';
-import type { SetRabbitmqDto } from './dto/set-rabbitmq.dto';
+import type { CreateRabbitmqDto, SetRabbitmqDto } from './dto/set-rabbitmq.dto';
 
 /**
  * Which events of an instance go to its RabbitMQ exchange. As in Evolution: enabled with no
@@ -28,6 +28,22 @@ export class RabbitmqConfigService {
     this.routing.invalidate(instance.id); // takes effect for the very next event
     this.logger.log(`instance ${instance.name}: RabbitMQ ${enabled ? `on for ${names.length} events` : 'off'}`);
     return eventIntegrationView(row);
+  }
+
+  /**
+   * /instance/create's `rabbitmq`, before anything is saved: turning it on needs a gateway with
+   * RabbitMQ (the same 400 as /rabbitmq/set); `enabled: false` is accepted everywhere.
+   */
+  checkCreate(settings: CreateRabbitmqDto | undefined): void {
+    if (settings && (settings.enabled ?? true)) this.requireEnabled();
+  }
+
+  /** Saves /instance/create's `rabbitmq` as /rabbitmq/set would (Evolution's create: on unless `enabled: false`). */
+  async applyCreate(instance: { id: string; name: string }, settings: CreateRabbitmqDto | undefined): Promise<{ enabled: boolean } | undefined> {
+    if (!settings) return undefined;
+    const enabled = settings.enabled ?? true;
+    if (this.config.rabbitmq.enabled) await this.set(instance, { rabbitmq: { enabled, events: settings.events } });
+    return { enabled };
   }
 
   async find(instance: { id: string }) {

@@ -7,5 +7,6 @@ import { RabbitmqController } from './rabbitmq.controller';
   imports: [InstancesModule],
   controllers: [RabbitmqController],
   providers: [RabbitmqConfigService],
+  exports: [RabbitmqConfigService],
 })
 export class RabbitmqModule {}

@@ -6,11 +6,15 @@ import { DeliveryStatus, PendingPublish, RabbitmqOutboxRepository } from '@gw/pe
 import { AttemptLogWriter } from '../attempt-log.writer';
 import { DeliveryProducer } from '../delivery-producer.service';
 import { DeliveryMetrics } from '../delivery.metrics';
+import type { ConfirmChannel } from 'amqplib';
 import { RabbitmqChannel, PublishItem } from './rabbitmq-channel.service';
 import { parseDestinationUrl } from './rabbitmq-destination';
 import { RabbitmqMetrics } from './rabbitmq-metrics';
 
 const BATCH = 1_000;
+/** Bound one lock hold well inside PASS_TIMEOUT_MS; the loop goes on at once after a full pass. */
+const BATCHES_PER_PASS = 10;
+const PASS_BUDGET_MS = 10_000;
 /** Catches rows written by other nodes, and the broker coming back; this node's own rows wake it at once. */
 const POLL_MS = 1_000;
 const PASS_TIMEOUT_MS = 60_000;
@@ -82,28 +86,61 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  /** One batch; returns how many rows it tried. */
+  /**
+   * Up to BATCHES_PER_PASS batches under one lock, pipelined: while a batch is published and
+   * confirmed the next one is read, and its attempts are written while the next one is
+   * published (each read leaves out the rows in flight or still being written). A batch with a
+   * failure ends the pass, so the next pass starts again from the oldest pending row. Returns
+   * how many rows it tried.
+   */
   async pass(): Promise<number> {
     const ch = await this.channel.channel();
     if (!ch) return 0; // broker away: rows wait in the outbox
     const tried = await this.outbox.withPublisherLock(async () => {
-      const rows = await this.outbox.findPending(BATCH);
-      if (!rows.length) return 0;
-      const startedAt = new Date();
-      const items: { row: PendingPublish; item?: PublishItem; error?: Error }[] = [];
-      for (const row of rows) items.push(await this.prepare(row));
-      const sendable = items.filter((i) => i.item);
-      const results = await this.channel.publishAll(ch, sendable.map((i) => i.item!));
-      sendable.forEach((i, n) => (i.error = results[n] ?? undefined));
-      const latencyMs = Date.now() - startedAt.getTime();
-      for (const { row, error } of items) this.record(row, startedAt, latencyMs, error);
-      // Written before the lock is released, so the next holder does not publish these again.
-      await this.attempts.flush();
-      const failed = items.filter((i) => i.error);
-      if (failed.length) this.logger.warn(`${failed.length} of ${rows.length} publishes not confirmed (${failed[0].error!.message}); kept pending`);
-      return rows.length;
+      const until = Date.now() + PASS_BUDGET_MS;
+      let total = 0;
+      let writing: Promise<void> = Promise.resolve();
+      let writingIds: string[] = [];
+      let next: Promise<PendingPublish[]> | undefined = this.outbox.findPending(BATCH);
+      try {
+        for (let n = 0; next && n < BATCHES_PER_PASS; n++) {
+          const rows = await next;
+          next = undefined;
+          if (!rows.length) break;
+          total += rows.length;
+          const ids = rows.map((r) => r.id);
+          if (rows.length === BATCH && n + 1 < BATCHES_PER_PASS && Date.now() < until) {
+            next = this.outbox.findPending(BATCH, [...writingIds, ...ids]);
+            next.catch(() => undefined); // awaited below, or dropped when this batch fails
+          }
+          const failed = await this.publishBatch(ch, rows);
+          await writing; // one attempt write at a time, in batch order
+          writing = this.attempts.flush();
+          writingIds = ids;
+          if (failed) break;
+        }
+      } finally {
+        // Written before the lock is released, so the next holder does not publish these again.
+        await writing;
+      }
+      return total;
     }, PASS_TIMEOUT_MS + 5_000);
     return tried ?? 0;
+  }
+
+  /** Publishes one batch and records its attempts (not yet written); true if any row was not confirmed. */
+  private async publishBatch(ch: ConfirmChannel, rows: PendingPublish[]): Promise<boolean> {
+    const startedAt = new Date();
+    const items: { row: PendingPublish; item?: PublishItem; error?: Error }[] = [];
+    for (const row of rows) items.push(await this.prepare(row));
+    const sendable = items.filter((i) => i.item);
+    const results = await this.channel.publishAll(ch, sendable.map((i) => i.item!));
+    sendable.forEach((i, n) => (i.error = results[n] ?? undefined));
+    const latencyMs = Date.now() - startedAt.getTime();
+    for (const { row, error } of items) this.record(row, startedAt, latencyMs, error);
+    const failed = items.filter((i) => i.error);
+    if (failed.length) this.logger.warn(`${failed.length} of ${rows.length} publishes not confirmed (${failed[0].error!.message}); kept pending`);
+    return failed.length > 0;
   }
 
   /** Declares the row's topology; a declaration that fails only holds this row (and its queue). */

@@ -41,15 +41,18 @@ export class RabbitmqOutboxRepository {
     );
   }
 
-  /** Pending RabbitMQ deliveries, oldest first (uses the (status, createdAt) index). */
-  async findPending(limit: number): Promise<PendingPublish[]> {
+  /**
+   * Pending RabbitMQ deliveries, oldest first (uses the (status, createdAt) index), leaving out
+   * `exclude` (rows already published whose attempts are still being written).
+   */
+  async findPending(limit: number, exclude: string[] = []): Promise<PendingPublish[]> {
     const { rows } = await this.prisma.pool.query<PendingPublish>(
       `SELECT "id", "instanceId", "target", "event", "url", "sequence", "body", "attempts", "createdAt"
          FROM "WebhookDelivery"
-        WHERE "status" = 'pending' AND "target" = ANY($1::varchar[])
+        WHERE "status" = 'pending' AND "target" = ANY($1::varchar[]) AND NOT ("id" = ANY($3::varchar[]))
         ORDER BY "createdAt", "sequence" NULLS FIRST, "id"
         LIMIT $2`,
-      [RABBITMQ_TARGETS, limit],
+      [RABBITMQ_TARGETS, limit, exclude],
     );
     return rows;
   }

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, plainToInstance } from 'class-transformer';
+import { Transform, Type, plainToInstance } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { PROXY_PROTOCOLS, type ProxyProtocol } from '@gw/whatsapp';
 import { HOST_PATTERN, PORT_MESSAGE, toPort } from '../../proxy/dto/set-proxy.dto';
 import { IsEventList } from '../../webhook/dto/event-list.validator';
+import { CreateRabbitmqDto } from '../../rabbitmq/dto/set-rabbitmq.dto';
 import { WebhookConfigDto, WEBHOOK_URL_OPTIONS } from '../../webhook/dto/webhook-config.dto';
 import { INSTANCE_NAME_MAX_CHARS, IsInstanceName } from './instance-name.validator';
 
@@ -62,6 +63,12 @@ export class CreateInstanceDto {
   @Transform(webhookObject, { toClassOnly: true })
   @ValidateNested()
   webhook?: WebhookConfigDto;
+
+  @ApiPropertyOptional({ type: CreateRabbitmqDto, description: 'As POST /rabbitmq/set, saved with the instance' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CreateRabbitmqDto)
+  rabbitmq?: CreateRabbitmqDto;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() rejectCall?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() msgCall?: string;

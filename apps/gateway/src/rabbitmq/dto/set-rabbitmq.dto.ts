@@ -14,6 +14,19 @@ export class RabbitmqConfigDto {
   events?: string[];
 }
 
+/** POST /instance/create's `rabbitmq`: `enabled` may be left out (Evolution's create turns it on). */
+export class CreateRabbitmqDto {
+  @ApiPropertyOptional({ description: 'Default true, as Evolution’s create' })
+  @IsOptional()
+  @IsBoolean({ message: 'rabbitmq.enabled must be a boolean' })
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ type: [String], example: ['MESSAGES_UPSERT'], description: 'Empty or absent with enabled = every event (as Evolution)' })
+  @IsOptional()
+  @IsEventList()
+  events?: string[];
+}
+
 /** POST /rabbitmq/set: Evolution v2's `{rabbitmq: {enabled, events[]}}`. */
 export class SetRabbitmqDto {
   @ApiProperty({ type: RabbitmqConfigDto })
