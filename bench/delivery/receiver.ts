@@ -12,6 +12,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { onRequestBody } from '../support/request-body.util';
 
 interface PhaseLog {
   /** First successful receipt of each event number (index = n, NaN until received). */
@@ -75,11 +76,7 @@ function verify(id: string, timestamp: string, signature: string, raw: string): 
 }
 
 function handle(req: IncomingMessage, res: ServerResponse) {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const at = now();
-    const raw = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  onRequestBody(req, (raw, at) => {
     const m = MARK.exec(raw);
     const id = String(req.headers['webhook-id'] ?? '');
     let status = 200;

@@ -11,12 +11,9 @@
  */
 import { FakeWhatsAppServer, GatewayProcess, ReceivedWebhook, TestDatabase, WebhookReceiver, rssMb } from '@gw/testing';
 import { runWithConcurrency } from '@gw/common';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { arg, flag, procCpuMs, saveResults } from '../support/bench.util';
 import { benchEncryptionKeys, encryptStoredSecrets } from '../support/encryption.util';
-
-const API_KEY = 'bench-key';
+import { BENCH_API_KEY as API_KEY, benchGatewayEnv, writeCpuProfile } from '../support/bench-gateway.util';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -37,21 +34,10 @@ async function main() {
   const db = await new TestDatabase().create();
   const receiver = new WebhookReceiver();
   await receiver.start();
-  const env = {
-    DATABASE_URL: db.url,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: `gwbench_${randomBytes(4).toString('hex')}`,
-    AUTHENTICATION_API_KEY: API_KEY,
-    WA_WEBSOCKET_URL: fake.url,
-    LOG_LEVEL: 'warn',
-    SESSION_RESTORE_CONCURRENCY: concurrency,
-  };
+  const { env: benchEnv, profileEnv } = benchGatewayEnv(db, fake);
+  const env = { ...benchEnv, SESSION_RESTORE_CONCURRENCY: concurrency };
   // --cpu-prof: profile the restarted gateway while it restores (bench/support/cpu-profile.preload.ts).
-  const profile = process.argv.includes('--cpu-prof');
-  const profDir = join(process.cwd(), 'bench/results/prof');
-  const profileEnv: Record<string, string> = profile
-    ? { NODE_OPTIONS: `--require ${join(__dirname, '../support/cpu-profile.preload.js')}`, BENCH_CPU_PROFILE_DIR: profDir }
-    : {};
+  const profile = flag('cpu-prof');
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, counts, concurrency };
   let gateway = await new GatewayProcess({ ...env, LOG_LEVEL: 'info' }).start();
   results.bootToListeningMs = gateway.bootMs;
@@ -125,11 +111,7 @@ async function main() {
     // CPU of the new process until every instance is open (boot included, the same in every run):
     // steadier than wall time when other jobs share the cores.
     const cpuMs = procCpuMs(gateway.pid!);
-    if (profile) {
-      process.kill(gateway.pid!, 'SIGWINCH');
-      await new Promise((r) => setTimeout(r, 2000)); // the profile is written asynchronously; LOG_LEVEL=warn hides the log line
-      console.log(`gateway CPU profile of the restore in ${profDir}`);
-    }
+    if (profile) await writeCpuProfile(gateway);
     console.log(`restart${extra.ENCRYPTION_KEYS ? ' (encrypted)' : ''}: all ${top} open in ${ms} ms, gateway CPU ${cpuMs} ms`);
     return { ms, cpuMs };
   };

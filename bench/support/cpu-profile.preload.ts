@@ -5,7 +5,7 @@
  * the phase being measured keeps boot and linking out of the picture.
  */
 import { Session } from 'node:inspector';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.env.BENCH_CPU_PROFILE_DIR ?? '.';
@@ -24,7 +24,11 @@ process.on('SIGWINCH', () => {
   session.post('Profiler.stop', (err, result) => {
     if (err) return;
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${process.pid}-${++n}.cpuprofile`), JSON.stringify(result.profile));
-    console.log(`{"msg":"cpu profile written"}`);
+    // Written under a temporary name and renamed, so a waiting bench never reads half a file.
+    const file = join(dir, `${process.pid}-${++n}.cpuprofile`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(result.profile));
+    renameSync(`${file}.tmp`, file);
+    // Not console.log: the gateway captures the console (ConsoleCapture) and logs it at debug.
+    process.stdout.write(`{"msg":"cpu profile written","file":${JSON.stringify(file)}}\n`);
   });
 });

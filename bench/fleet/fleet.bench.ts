@@ -1,0 +1,226 @@
+/**
+ * bench/fleet: many WhatsApp numbers on one gateway node, each with modest traffic (issue #20).
+ * N instances in one real gateway process, delivery in the apps/worker process (as docker-compose
+ * deploys it), each linked to the fake WhatsApp server with its own realistic account, each
+ * receiving its own steady stream of 1:1 and group messages, all at once.
+ *
+ *   npm run bench:fleet -- [--steps 50x10,100x5,200x5] [--seconds 10] [--history 3000] [--baseline single|none]
+ *                          [--find-saturation] [--cpu-prof]
+ *
+ * Same-run baseline (--baseline single, the default): after each step, the same number of messages
+ * at the same aggregate rate goes to ONE instance of the fleet (the ingest bench's case, same
+ * gateway, same worker, the other instances still connected). The fleet differs from it only in
+ * how the traffic is spread, so the difference is what the per-instance paths cost.
+ */
+import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase, rssMb } from '@gw/testing';
+import { runWithConcurrency } from '@gw/common';
+import { loadavg } from 'node:os';
+import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util';
+import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
+import { deliveredStep, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
+import { Injection, accountSizes, everySender, injector, prepareInjection } from '../support/realistic-stream.util';
+import { UpsertReceiverProcess } from '../support/upsert-receiver.process';
+
+/** Account phones of the fleet: apart from the fake's own numbers and its contact pool. */
+const phoneOf = (k: number) => String(5511_978_000_000 + k);
+
+interface FleetMember {
+  name: string;
+  plan: RealisticAccountPlan;
+  who: (i: number) => Injection;
+  /** messages this instance received so far (its stream continues across steps) */
+  sent: number;
+}
+
+interface Step {
+  instances: number;
+  perInstancePerSec: number;
+}
+
+const parseSteps = (spec: string): Step[] =>
+  spec
+    .split(',')
+    .filter(Boolean)
+    .map((s) => {
+      const [n, r] = s.split('x').map(Number);
+      if (!(n > 0 && r > 0)) throw new Error(`--steps: "${s}" is not <instances>x<msg/s per instance>`);
+      return { instances: n, perInstancePerSec: r };
+    });
+
+async function main() {
+  const steps = parseSteps(arg('steps', '50x10,100x5,200x5'));
+  const seconds = Number(arg('seconds', '10'));
+  const rampMs = Number(arg('ramp-seconds', '2')) * 1000;
+  const senders = Number(arg('senders', '20'));
+  const streamGroups = Number(arg('stream-groups', '2'));
+  const baseline = arg('baseline', 'single');
+  const sizes = accountSizes('history');
+  const fake = await FakeWhatsAppServer.start();
+  const db = await new TestDatabase().create();
+  const receiver = await new UpsertReceiverProcess().start();
+  const { env, profileEnv } = benchGatewayEnv(db, fake);
+  // As in docker-compose: the gateway runs WhatsApp and publishes, apps/worker delivers.
+  const gateway = await new GatewayProcess({ ...env, ...profileEnv, LOG_LEVEL: 'info', DELIVERY_WORKER_ENABLED: 'false' }).start();
+  const worker = await GatewayProcess.worker(env).start();
+  const [gw, wk] = [gateway.pid!, worker.pid!];
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    account: sizes,
+    stream: { senders, streamGroups, seconds },
+    baseline,
+    idleGatewayRssMb: rssMb(gw),
+  };
+
+  const fleet: FleetMember[] = [];
+  let nextN = 0;
+  const linkTimes: number[] = [];
+  /** Links instances until the fleet has n, each with its realistic account, then warms every sender's session up. */
+  const growTo = async (n: number) => {
+    const added: FleetMember[] = [];
+    for (let k = fleet.length; k < n; k++) {
+      const plan = fake.seedRealisticAccount(phoneOf(k), { ...sizes, pushName: `Fleet ${k}` });
+      const member = { name: `fleet-${k}`, plan, who: injector(plan, senders, streamGroups), sent: 0 };
+      fleet.push(member);
+      added.push(member);
+    }
+    if (!added.length) return;
+    const t = Date.now();
+    // 10 at a time: people link phones one by one, and history syncs of 200 at once measure nothing useful.
+    await runWithConcurrency(added, Number(arg('link-concurrency', '10')), async (m) => {
+      const linked = await linkBenchInstance(gateway, fake, receiver, { name: m.name, phone: m.plan.phone, historyMessages: sizes.messages });
+      if (linked.historyRecords < sizes.messages) console.warn(`${m.name}: history ${linked.historyRecords}/${sizes.messages} records`);
+      linkTimes.push(linked.linkToSyncedMs);
+    });
+    const warmFrom = nextN;
+    for (const m of added) for (const s of everySender(m.plan, senders, streamGroups)) await (await prepareInjection(fake, s, nextN++))();
+    const warmed = await receiver.waitForRange(warmFrom, nextN, 30_000);
+    console.log(`${fleet.length} instances linked and synced in ${Date.now() - t} ms; warm-up ${warmed}/${nextN - warmFrom} delivered`);
+  };
+
+  /** One open-loop step: `count` messages at `ratePerSec`, message i to `target(i)`. */
+  const measure = async (label: string, ratePerSec: number, target: (i: number) => FleetMember, profile: boolean) => {
+    const count = Math.round(ratePerSec * seconds);
+    const from = nextN;
+    nextN += count;
+    const t = Date.now();
+    const ready: (() => unknown)[] = [];
+    for (let i = 0; i < count; i++) {
+      const m = target(i);
+      ready.push(await prepareInjection(fake, m.who(m.sent++), from + i));
+    }
+    console.log(`  (${label}: encrypted ${count} messages ahead in ${Date.now() - t} ms)`);
+    const load = loadavg()[0];
+    const rssBefore = { gateway: rssMb(gw), worker: rssMb(wk) };
+    const cpuBefore = { gateway: procCpuMs(gw), worker: procCpuMs(wk), bench: procCpuMs(process.pid) };
+    if (profile) process.kill(gw, 'SIGWINCH');
+    const run = await injectOpenLoop(ready, ratePerSec);
+    const delivered = await deliveredStep(receiver, from, run, rampMs);
+    const cpu = { gateway: procCpuMs(gw) - cpuBefore.gateway, worker: procCpuMs(wk) - cpuBefore.worker, bench: procCpuMs(process.pid) - cpuBefore.bench };
+    const cpuProfile = profile ? await writeCpuProfile(gateway) : undefined;
+    const step = {
+      targetPerSec: ratePerSec,
+      ...delivered,
+      scheduledToStoredMs: await scheduledToStored(db, from, run.scheduled),
+      cpuMsPerMessage: { gateway: round(cpu.gateway / count, 3), worker: round(cpu.worker / count, 3), benchAndFakeWhatsApp: round(cpu.bench / count, 3) },
+      rssMb: { gatewayBefore: rssBefore.gateway, gatewayAfter: rssMb(gw), workerBefore: rssBefore.worker, workerAfter: rssMb(wk) },
+      loadAverage1m: round(load, 1),
+      ...(cpuProfile ? { cpuProfile } : {}),
+    };
+    const d = step.scheduledToWebhookMs;
+    console.log(
+      `${label}: achieved ${step.achievedPerSec}/s of ${ratePerSec}/s, p50 ${d.p50} / p99 ${d.p99} ms ` +
+        `(after ${rampMs / 1000} s: p99 ${step.steadyScheduledToWebhookMs?.p99 ?? 'n/a'} ms), lost ${step.lost}, ` +
+        `CPU/msg gateway ${step.cpuMsPerMessage.gateway} ms, worker ${step.cpuMsPerMessage.worker} ms, ` +
+        `RSS gateway ${step.rssMb.gatewayAfter} MB, worker ${step.rssMb.workerAfter} MB (load ${step.loadAverage1m})`,
+    );
+    return step;
+  };
+
+  /** N instances × r: message i goes to instance i mod N, so each gets its own steady r/s, phases spread evenly. */
+  const fleetStep = async (s: Step, profile: boolean) => {
+    await growTo(s.instances);
+    const aggregate = s.instances * s.perInstancePerSec;
+    return measure(`${s.instances} x ${s.perInstancePerSec}/s`, aggregate, (i) => fleet[i % s.instances], profile);
+  };
+  const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
+
+  const stepResults: Record<string, unknown>[] = [];
+  for (const s of steps) {
+    const measured = await fleetStep(s, flag('cpu-prof'));
+    const entry: Record<string, unknown> = { instances: s.instances, perInstancePerSec: s.perInstancePerSec, fleet: measured };
+    if (baseline === 'single') {
+      const aggregate = s.instances * s.perInstancePerSec;
+      const single = await measure(`baseline: 1 x ${aggregate}/s`, aggregate, () => fleet[0], false);
+      entry.singleInstance = single;
+      entry.fleetVsSingle = {
+        gatewayCpuPerMessage: ratio(measured.cpuMsPerMessage.gateway, single.cpuMsPerMessage.gateway),
+        workerCpuPerMessage: ratio(measured.cpuMsPerMessage.worker, single.cpuMsPerMessage.worker),
+        p99: ratio(measured.scheduledToWebhookMs.p99, single.scheduledToWebhookMs.p99),
+      };
+      console.log(`  fleet / single instance: ${JSON.stringify(entry.fleetVsSingle)}`);
+    }
+    stepResults.push(entry);
+  }
+  results.steps = stepResults;
+
+  if (flag('find-saturation')) results.saturation = await findSaturation(steps, fleetStep);
+
+  results.linkToSyncedMs = { instances: fleet.length, median: linkTimes.sort((a, b) => a - b)[Math.floor(linkTimes.length / 2)] ?? null, max: Math.max(...linkTimes) };
+  console.log(JSON.stringify(results, null, 2));
+  console.log(`results in ${saveResults('fleet', results)}`);
+  await gateway.stop('SIGTERM');
+  await worker.stop('SIGTERM');
+  await fake.close();
+  await receiver.stop();
+  await db.drop();
+  process.exit(0);
+}
+
+type MeasuredStep = {
+  targetPerSec: number;
+  achievedPerSec: number;
+  lost: number;
+  scheduledToWebhookMs: { p99: number };
+  steadyScheduledToWebhookMs: { p99: number } | null;
+};
+
+/**
+ * Raises the per-instance rate of the fleet (--saturation-instances, default the largest step's N)
+ * by --saturation-factor until the p99 after the ramp exceeds --p99-limit, a message is lost or the achieved rate falls
+ * below 95 % of the target. With --cpu-prof every step is profiled; the breaking one is the saturation step.
+ */
+async function findSaturation(steps: Step[], fleetStep: (s: Step, profile: boolean) => Promise<MeasuredStep>) {
+  const instances = Number(arg('saturation-instances', String(Math.max(100, ...steps.map((s) => s.instances)))));
+  const factor = Number(arg('saturation-factor', '1.25'));
+  const p99Limit = Number(arg('p99-limit', '250'));
+  let rate = Number(arg('saturation-start', String(steps.filter((s) => s.instances === instances).at(-1)?.perInstancePerSec ?? 5)));
+  const tried: { perInstancePerSec: number; step: MeasuredStep }[] = [];
+  for (let k = 0; k < 12; k++) {
+    const step = await fleetStep({ instances, perInstancePerSec: rate }, flag('cpu-prof'));
+    tried.push({ perInstancePerSec: rate, step });
+    // The rate held (after --ramp-seconds): each step starts from the idle gap in which its messages
+    // were encrypted, and the first seconds of an abrupt step from idle are not steady traffic.
+    const p99 = (step.steadyScheduledToWebhookMs ?? step.scheduledToWebhookMs).p99;
+    const reason =
+      step.lost > 0
+        ? `lost ${step.lost}`
+        : p99 > p99Limit
+          ? `p99 after the ramp ${p99} ms > ${p99Limit} ms`
+          : step.achievedPerSec < 0.95 * step.targetPerSec
+            ? `achieved ${step.achievedPerSec}/s < 95 % of ${step.targetPerSec}/s`
+            : null;
+    if (reason) {
+      const lastGood = tried.at(-2);
+      console.log(`saturation with ${instances} instances: ${reason} at ${rate}/s each; last good ${lastGood ? `${lastGood.perInstancePerSec}/s each` : 'none'}`);
+      return { instances, p99LimitMs: p99Limit, reason, lastGood: lastGood ?? null, broke: tried.at(-1), tried };
+    }
+    rate = round(rate * factor, 2);
+  }
+  return { instances, p99LimitMs: p99Limit, reason: 'not saturated after 12 steps', tried };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { TestDatabase } from '@gw/testing';
+import { Dist, dist, now, round } from './bench.util';
+import type { UpsertReceiverProcess } from './upsert-receiver.process';
+
+/** When each prepared send was due and when it was written. */
+export interface OpenLoopRun {
+  t0: number;
+  scheduled: number[];
+  injected: number[];
+  injectEnd: number;
+}
+
+/**
+ * Writes prepared sends on schedule (send i at t0 + i/rate), open loop: a slow gateway never slows
+ * the injector, so latency from the scheduled time counts any backlog.
+ */
+export async function injectOpenLoop(ready: (() => unknown)[], ratePerSec: number): Promise<OpenLoopRun> {
+  const count = ready.length;
+  const scheduled: number[] = new Array(count);
+  const injected: number[] = new Array(count);
+  const t0 = now() + 50;
+  let i = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const t = now();
+      while (i < count && t0 + (i * 1000) / ratePerSec <= t) {
+        scheduled[i] = t0 + (i * 1000) / ratePerSec;
+        ready[i]();
+        injected[i] = now();
+        i++;
+      }
+      if (i < count) setTimeout(tick, 2);
+      else resolve();
+    };
+    setTimeout(tick, 50);
+  });
+  return { t0, scheduled, injected, injectEnd: now() };
+}
+
+export interface DeliveredStep {
+  messages: number;
+  injectedPerSec: number;
+  achievedPerSec: number;
+  lost: number;
+  scheduledToWebhookMs: Dist;
+  /** null when the step is no longer than the ramp */
+  steadyScheduledToWebhookMs: Dist | null;
+  injectedToWebhookMs: Dist;
+}
+
+/**
+ * What became of messages `IB<from>`..: how many webhooks arrived (waiting until none is new for
+ * stallMs), the rate achieved, and latencies from each message's scheduled time, also over the
+ * messages scheduled after rampMs (the rate held, once queues and pools have adjusted).
+ */
+export async function deliveredStep(receiver: UpsertReceiverProcess, from: number, run: OpenLoopRun, rampMs: number, stallMs = 15_000): Promise<DeliveredStep> {
+  const { t0, scheduled, injected } = run;
+  const count = scheduled.length;
+  const received = await receiver.waitForRange(from, from + count, stallMs);
+  const receivedAt = await receiver.receivedAt(from, from + count);
+  const lastReceipt = Math.max(...receivedAt.filter((x): x is number => x !== null));
+  const latency = receivedAt.flatMap((at, k) => (at === null ? [] : [at - scheduled[k]]));
+  const steady = receivedAt.flatMap((at, k) => (at === null || scheduled[k] - t0 < rampMs ? [] : [at - scheduled[k]]));
+  return {
+    messages: count,
+    injectedPerSec: round(count / ((run.injectEnd - t0) / 1000), 1),
+    achievedPerSec: round(received / ((lastReceipt - t0) / 1000), 1),
+    lost: count - received,
+    scheduledToWebhookMs: dist(latency),
+    steadyScheduledToWebhookMs: steady.length ? dist(steady) : null,
+    injectedToWebhookMs: dist(receivedAt.flatMap((at, k) => (at === null ? [] : [at - injected[k]]))),
+  };
+}
+
+/** Scheduled → stored in the gateway's database (Baileys plus the instance's event handling; the rest is publish and delivery). */
+export async function scheduledToStored(db: TestDatabase, from: number, scheduled: number[]): Promise<Dist> {
+  const stored = await db.query<{ n: string; at: number }>(
+    `SELECT substr("keyId", 3) AS n, extract(epoch FROM "createdAt" AT TIME ZONE current_setting('TimeZone')) * 1000 AS at
+     FROM "Message" WHERE "keyId" = ANY($1::text[])`,
+    [Array.from({ length: scheduled.length }, (_, k) => `IB${from + k}`)],
+  );
+  return dist(stored.map((r) => Number(r.at) - scheduled[Number(r.n) - from]));
+}
