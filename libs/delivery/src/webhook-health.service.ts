@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { EVENT_SINK, EventSink, catalogueEvent, webhookDisabledPayload } from '@gw/events';
-import { PrismaService } from '@gw/persistence';
+import { WebhookRepository } from '@gw/persistence';
 import { DeliveryJob } from './delivery-job';
 import { SigningConfig, SigningConfigCache } from './signing-config.cache';
 import { WebhookTargetCache } from './webhook-target.cache';
@@ -17,7 +17,7 @@ export class WebhookHealth {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly prisma: PrismaService,
+    private readonly webhooks: WebhookRepository,
     private readonly signing: SigningConfigCache,
     private readonly targets: WebhookTargetCache,
     /** WEBHOOK_DISABLED is published like any producer's event (through the port, not back into the router). */
@@ -26,14 +26,14 @@ export class WebhookHealth {
 
   async succeeded(job: DeliveryJob, cfg: SigningConfig): Promise<void> {
     if (!job.webhookId || !cfg.failingSince) return;
-    await this.prisma.webhook.updateMany({ where: { id: job.webhookId }, data: { failingSince: null } });
+    await this.webhooks.clearFailing(job.webhookId);
     this.signing.invalidate(job.webhookId);
   }
 
   async failed(job: DeliveryJob, cfg: SigningConfig, reason: string): Promise<void> {
     if (!job.webhookId || cfg.disabled) return;
     if (!cfg.failingSince) {
-      await this.prisma.webhook.updateMany({ where: { id: job.webhookId, failingSince: null }, data: { failingSince: new Date() } });
+      await this.webhooks.markFailing(job.webhookId, new Date());
       this.signing.invalidate(job.webhookId);
       return;
     }
@@ -52,13 +52,10 @@ export class WebhookHealth {
   }
 
   private async disable(job: DeliveryJob, reason: string): Promise<void> {
-    const res = await this.prisma.webhook.updateMany({
-      where: { id: job.webhookId!, enabled: true },
-      data: { enabled: false, disabledAt: new Date(), disabledReason: reason },
-    });
+    const switchedOff = await this.webhooks.disable(job.webhookId!, reason, new Date());
     this.signing.invalidate(job.webhookId!);
     if (job.instanceId) this.targets.invalidate(job.instanceId);
-    if (!res.count) return; // another worker got there first
+    if (!switchedOff) return; // another worker got there first
     this.logger.warn(`webhook of instance ${job.instanceName} disabled: ${reason}`);
     const origin = { instanceId: job.instanceId ?? '', instanceName: job.instanceName ?? '', audience: 'global' as const };
     await this.events.publish(catalogueEvent('WEBHOOK_DISABLED', webhookDisabledPayload(job, reason), origin));

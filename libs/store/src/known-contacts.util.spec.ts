@@ -1,4 +1,4 @@
-import type { ContactRow } from './contact.repository';
+import type { ContactRow } from '@gw/persistence';
 import { KnownContacts } from './known-contacts.util';
 
 const row = (over: Partial<ContactRow>): ContactRow => ({

@@ -1,4 +1,4 @@
-import type { ContactRow } from './contact.repository';
+import type { ContactRow } from '@gw/persistence';
 
 /** What an API answer shows of a stored contact (Evolution shows the push name first). */
 export interface KnownContact {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { PrismaService } from '@gw/persistence';
+import { MessageRepository, MessageUpdateRepository } from '@gw/persistence';
 
 /** Rows per DELETE: short statements keep locks and WAL bursts small on a busy table. */
 export const RETENTION_BATCH = 5000;
@@ -18,7 +18,8 @@ export class StoreRetentionService implements OnApplicationBootstrap, OnModuleDe
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly prisma: PrismaService,
+    private readonly messages: MessageRepository,
+    private readonly updates: MessageUpdateRepository,
   ) {}
 
   onApplicationBootstrap() {
@@ -47,22 +48,16 @@ export class StoreRetentionService implements OnApplicationBootstrap, OnModuleDe
     const days = this.config.store.messageRetentionDays;
     const cutoff = new Date(now - days * 24 * 3600 * 1000);
     const cutoffSeconds = Math.floor(cutoff.getTime() / 1000);
-    const messages = await this.inBatches(
-      `DELETE FROM "Message" WHERE "id" IN (SELECT "id" FROM "Message" WHERE "messageTimestamp" < $1 LIMIT ${RETENTION_BATCH})`,
-      cutoffSeconds,
-    );
-    const updates = await this.inBatches(
-      `DELETE FROM "MessageUpdate" WHERE "id" IN (SELECT "id" FROM "MessageUpdate" WHERE "messageId" IS NULL AND "createdAt" < $1 LIMIT ${RETENTION_BATCH})`,
-      cutoff,
-    );
+    const messages = await this.inBatches(() => this.messages.deleteOlderThan(cutoffSeconds, RETENTION_BATCH));
+    const updates = await this.inBatches(() => this.updates.deleteOrphansOlderThan(cutoff, RETENTION_BATCH));
     this.logger.log(`retention: deleted ${messages} messages and ${updates} orphan status rows older than ${days} days`);
     return messages;
   }
 
-  private async inBatches(sql: string, cutoff: unknown): Promise<number> {
+  private async inBatches(deleteBatch: () => Promise<number>): Promise<number> {
     let total = 0;
     for (;;) {
-      const deleted = await this.prisma.$executeRawUnsafe(sql, cutoff);
+      const deleted = await deleteBatch();
       total += deleted;
       if (deleted < RETENTION_BATCH) return total;
     }

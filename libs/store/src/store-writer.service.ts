@@ -1,9 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { EngineEvent, EngineMessage, MessageUpdate } from '@gw/whatsapp';
-import { ChatRepository } from './chat.repository';
-import { ContactRepository } from './contact.repository';
-import { GroupMetadataRepository } from './group-metadata.repository';
-import { MessageUpdateRepository, StatusChange } from './message-update.repository';
+import { ChatRepository, ContactRepository, GroupMetadataRepository, MessageUpdateRepository, type StatusChange } from '@gw/persistence';
 
 /** Events waiting per instance before new ones are dropped (the store lags, webhooks do not). */
 export const MAX_PENDING_PER_INSTANCE = 2000;

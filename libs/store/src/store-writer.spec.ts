@@ -1,14 +1,17 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@gw/config';
-import { MessageRepository, PrismaService } from '@gw/persistence';
+import {
+  ChatRepository,
+  ContactRepository,
+  GroupMetadataRepository,
+  MessageQueryRepository,
+  MessageRepository,
+  MessageUpdateRepository,
+  PrismaService,
+  StoreCountsRepository,
+} from '@gw/persistence';
 import { TestDatabase } from '@gw/testing';
 import type { EngineEvent, EngineMessage } from '@gw/whatsapp';
-import { ChatRepository } from './chat.repository';
-import { ContactRepository } from './contact.repository';
-import { GroupMetadataRepository } from './group-metadata.repository';
-import { MessageQueryRepository } from './message-query.repository';
-import { MessageUpdateRepository } from './message-update.repository';
-import { StoreCountsRepository } from './store-counts.repository';
 import { RETENTION_BATCH, StoreRetentionService } from './store-retention.service';
 import { StoreWriter, coalesce } from './store-writer.service';
 
@@ -259,7 +262,7 @@ describe('message store (Postgres)', () => {
     await messages.insertNew(otherInstanceId, [...old, msg('KEEP', BOB, recent)]);
     await updates.record(otherInstanceId, [{ keyId: 'R1', remoteJid: BOB, fromMe: true, participant: '', status: 'READ' }]);
     const before = await prisma.message.count();
-    const retention = new StoreRetentionService({ store: { messageRetentionDays: 30, retentionIntervalMs: 60_000 } } as AppConfig, prisma);
+    const retention = new StoreRetentionService({ store: { messageRetentionDays: 30, retentionIntervalMs: 60_000 } } as AppConfig, messages, updates);
     const deleted = await retention.runOnce(now);
     // the earlier tests' messages (2023-2027 timestamps) older than 30 days go too
     const remaining = await prisma.message.findMany({ select: { keyId: true, messageTimestamp: true } });

@@ -1,29 +1,14 @@
 import { Global, Module } from '@nestjs/common';
-import { ChatRepository } from './chat.repository';
-import { ContactRepository } from './contact.repository';
-import { GroupMetadataRepository } from './group-metadata.repository';
-import { KnownJidsRepository } from './known-jids.repository';
-import { MessageQueryRepository } from './message-query.repository';
-import { MessageUpdateRepository } from './message-update.repository';
-import { StoreCountsRepository } from './store-counts.repository';
 import { StoreRetentionService } from './store-retention.service';
 import { StoreWriter } from './store-writer.service';
 
-const EXPORTED = [
-  ChatRepository,
-  ContactRepository,
-  GroupMetadataRepository,
-  KnownJidsRepository,
-  MessageQueryRepository,
-  MessageUpdateRepository,
-  StoreCountsRepository,
-  StoreWriter,
-];
-
-/** The message store: repositories, the event writer and the retention job (needs PersistenceModule). */
+/**
+ * The message store's logic: the event writer and the retention job. Its tables and queries
+ * belong to @gw/persistence (messages/), whose global module provides the repositories.
+ */
 @Global()
 @Module({
-  providers: [...EXPORTED, StoreRetentionService],
-  exports: EXPORTED,
+  providers: [StoreWriter, StoreRetentionService],
+  exports: [StoreWriter],
 })
 export class StoreModule {}

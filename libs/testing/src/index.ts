@@ -6,10 +6,10 @@ export { FakeWhatsAppServer, FAKE_WA_WS_PATH } from './fake-whatsapp/fake-whatsa
 export { FakeMediaHost, type UploadedMedia } from './fake-whatsapp/fake-media-host.server';
 export type * from './fake-whatsapp/fake-whatsapp.types';
 export type * from './fake-whatsapp/fake-messaging.types';
-export type { HistorySyncOnLogin } from './fake-whatsapp/history-sync.service';
-export { STATUS_BROADCAST_JID, type PostStatusOptions, type StatusPostRecord } from './fake-whatsapp/status-broadcast.service';
-export type { CompanionPropsInfo } from './fake-whatsapp/companion-props.decoder';
-export { FakeWhatsAppAdminClient, FakeWhatsAppAdminError, type AdminEventPayload } from './fake-whatsapp/fake-whatsapp.client';
+export type { HistorySyncOnLogin } from './fake-whatsapp/services/history-sync.service';
+export { STATUS_BROADCAST_JID, type PostStatusOptions, type StatusPostRecord } from './fake-whatsapp/services/status-broadcast.service';
+export type { CompanionPropsInfo } from './fake-whatsapp/protocol/companion-props.decoder';
+export { FakeWhatsAppAdminClient, FakeWhatsAppAdminError, type AdminEventPayload } from './fake-whatsapp/admin/fake-whatsapp.client';
 export {
   startFakeWhatsAppProcess,
   resolveFakeWhatsAppEntry,
@@ -22,33 +22,33 @@ export {
   resolveKickCode,
   type DisconnectReasonName,
   type KickReason,
-} from './fake-whatsapp/disconnect-reason.util';
-export type { FakeAccount, FakeDevice } from './fake-whatsapp/fake-account.registry';
-export type { JournalEntry } from './fake-whatsapp/event-journal.store';
+} from './fake-whatsapp/protocol/disconnect-reason.util';
+export type { FakeAccount, FakeDevice } from './fake-whatsapp/registries/fake-account.registry';
+export type { JournalEntry } from './fake-whatsapp/registries/event-journal.store';
 export {
   planRealisticAccount,
   type RealisticAccountOptions,
   type RealisticAccountPlan,
   type RealisticGroupPlan,
-} from './fake-whatsapp/realistic-account.builder';
-export { parsePairingQr, type ParsedPairingQr } from './fake-whatsapp/pairing-qr.util';
-export type { ClientAppStatePatch, FakeProfile, FakeBusinessProfile } from './fake-whatsapp/account-profile.registry';
-export { loadBaileys, type BaileysModule } from './fake-whatsapp/baileys.loader';
-export { createMemoryAuthState, type MemoryAuthState } from './fake-whatsapp/memory-auth-state.factory';
+} from './fake-whatsapp/services/realistic-account.builder';
+export { parsePairingQr, type ParsedPairingQr } from './fake-whatsapp/protocol/pairing-qr.util';
+export type { ClientAppStatePatch, FakeProfile, FakeBusinessProfile } from './fake-whatsapp/registries/account-profile.registry';
+export { loadBaileys, type BaileysModule } from './fake-whatsapp/protocol/baileys.loader';
+export { createMemoryAuthState, type MemoryAuthState } from './fake-whatsapp/client/memory-auth-state.factory';
 export {
   BaileysConnectionWatcher,
   createBaileysTestSocket,
   disconnectStatusCode,
   type BaileysTestSocket,
   type ConnectionUpdate,
-} from './fake-whatsapp/baileys-test-socket.kit';
+} from './fake-whatsapp/client/baileys-test-socket.kit';
 export {
   linkNewDevice,
   nextBaileysEvent,
   nextUpsertedMessage,
   type BaileysEventName,
   type LinkedDevice,
-} from './fake-whatsapp/baileys-events.kit';
+} from './fake-whatsapp/client/baileys-events.kit';
 export { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver/webhook-receiver';
 export { GatewayProcess, freePort, rssMb, type ApiResponse } from './harness/gateway-process';
 export { findKeyMaterial } from './harness/key-material-scan';

@@ -1,4 +1,4 @@
-import type { EngineMessage, Json, MessageKey } from './engine-events.types';
+import type { EngineMessage, Json, LastMessageRef, MessageKey } from '@gw/messages';
 import type { MediaDownload } from './whatsapp-engine.port';
 
 /**
@@ -11,13 +11,6 @@ import type { MediaDownload } from './whatsapp-engine.port';
 export type PrivacyCategory = 'readreceipts' | 'profile' | 'status' | 'online' | 'last' | 'groupadd' | 'calladd' | 'messages';
 
 export type AccountPresence = 'available' | 'unavailable';
-
-/** The chat's newest message: WhatsApp's archive/unread patches are anchored on it. */
-export interface LastMessageRef {
-  key: MessageKey;
-  /** unix seconds */
-  messageTimestamp?: number;
-}
 
 export interface EngineStatusText {
   status: string | null;

@@ -1,4 +1,4 @@
-import type { Json, MessageKey } from './engine-events.types';
+import type { Json, MessageKey } from '@gw/messages';
 
 /**
  * Engine-neutral shapes of what the gateway sends. The transport layer builds them from

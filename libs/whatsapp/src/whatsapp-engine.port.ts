@@ -12,7 +12,7 @@ import type {
   MessageKey,
   MessageUpdate,
   ParticipantAction,
-} from './engine-events.types';
+} from '@gw/messages';
 import type { WhatsAppChatOperations } from './chat-operations.port';
 import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from './messaging.types';
 import type { WhatsAppGroupOperations } from './group-operations.port';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { withTimeout } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { parseEventName, wireName } from '@gw/events';
-import { DeliveryStatus, PendingPublish, RabbitmqRepository } from '@gw/persistence';
+import { DeliveryStatus, PendingPublish, RabbitmqOutboxRepository } from '@gw/persistence';
 import { AttemptLogWriter } from '../attempt-log.writer';
 import { DeliveryProducer } from '../delivery-producer.service';
 import { DeliveryMetrics } from '../delivery.metrics';
@@ -37,7 +37,7 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly repo: RabbitmqRepository,
+    private readonly outbox: RabbitmqOutboxRepository,
     private readonly channel: RabbitmqChannel,
     private readonly attempts: AttemptLogWriter,
     producer: DeliveryProducer,
@@ -96,12 +96,12 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
   async pass(): Promise<number> {
     const ch = await this.channel.channel();
     if (!ch) return 0; // broker away: rows wait in the outbox
-    const tried = await this.repo.withPublisherLock(async () => {
+    const tried = await this.outbox.withPublisherLock(async () => {
       const until = Date.now() + PASS_BUDGET_MS;
       let total = 0;
       let writing: Promise<void> = Promise.resolve();
       let writingIds: string[] = [];
-      let next: Promise<PendingPublish[]> | undefined = this.repo.findPending(BATCH);
+      let next: Promise<PendingPublish[]> | undefined = this.outbox.findPending(BATCH);
       try {
         for (let n = 0; next && n < BATCHES_PER_PASS; n++) {
           const rows = await next;
@@ -110,7 +110,7 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
           total += rows.length;
           const ids = rows.map((r) => r.id);
           if (rows.length === BATCH && n + 1 < BATCHES_PER_PASS && Date.now() < until) {
-            next = this.repo.findPending(BATCH, [...writingIds, ...ids]);
+            next = this.outbox.findPending(BATCH, [...writingIds, ...ids]);
             next.catch(() => undefined); // awaited below, or dropped when this batch fails
           }
           const failed = await this.publishBatch(ch, rows);
@@ -174,7 +174,7 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
 
   /** Shared by the two gauges of one scrape. */
   private pendingStats() {
-    this.stats ??= this.repo
+    this.stats ??= this.outbox
       .pendingStats()
       .catch(() => null)
       .finally(() => setTimeout(() => (this.stats = undefined), 100));

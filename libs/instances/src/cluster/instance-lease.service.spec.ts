@@ -1,6 +1,6 @@
 import type { AppConfig } from '@gw/config';
 import { SecretCipher } from '@gw/crypto';
-import { AuthStateRepository, FencedOutError, PrismaService } from '@gw/persistence';
+import { AuthStateRepository, FencedOutError, InstanceFenceRepository, PrismaService } from '@gw/persistence';
 import { TestDatabase } from '@gw/testing';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,7 @@ describe('InstanceLeases', () => {
   /** One process's lease service: `nodeId` is its identity, a new object is a new run of it. */
   function run(nodeId: string): InstanceLeases {
     const config = { cluster: { nodeId, leaseTtlMs: 120_000 }, redis: { prefix } } as AppConfig;
-    const leases = new InstanceLeases(config, redis, prisma);
+    const leases = new InstanceLeases(config, redis, new InstanceFenceRepository(prisma));
     runs.push(leases);
     return leases;
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { REDIS_CONNECTION, redisKeys } from '@gw/redis';
-import { PrismaService } from '@gw/persistence';
+import { InstanceFenceRepository } from '@gw/persistence';
 import { serviceUnavailable, withTimeout } from '@gw/common';
 import type IORedis from 'ioredis';
 
@@ -57,7 +57,7 @@ export class InstanceLeases implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS_CONNECTION) private readonly redis: IORedis,
-    private readonly prisma: PrismaService,
+    private readonly fences: InstanceFenceRepository,
   ) {}
 
   get nodeId() {
@@ -98,11 +98,7 @@ export class InstanceLeases implements OnApplicationShutdown {
       this.logger.log(`reclaimed its own lease of instance ${instanceId} left by an earlier run of node ${this.nodeId} (${previous} -> fence ${fence})`);
     }
     // Postgres keeps the highest fence: auth writes of older owners no longer match it.
-    await this.prisma.$executeRawUnsafe(
-      `UPDATE "Instance" SET "ownerFence" = $2 WHERE "id" = $1::uuid AND "ownerFence" < $2`,
-      instanceId,
-      fence,
-    );
+    await this.fences.raise(instanceId, fence);
     this.held.set(instanceId, fence);
     this.ensureRenewing();
     return fence;

@@ -1,5 +1,5 @@
 import type { WASocket } from '@whiskeysockets/baileys';
-import { linkNewDevice, nextBaileysEvent, nextUpsertedMessage } from './baileys-events.kit';
+import { linkNewDevice, nextBaileysEvent, nextUpsertedMessage } from './client/baileys-events.kit';
 import { FakeWhatsAppServer } from './fake-whatsapp.server';
 import type { PairedAccount } from './fake-whatsapp.types';
 

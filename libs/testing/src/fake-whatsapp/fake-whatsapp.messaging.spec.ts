@@ -1,9 +1,9 @@
 import type { BaileysEventMap, WASocket } from '@whiskeysockets/baileys';
-import { linkNewDevice, nextBaileysEvent, nextUpsertedMessage } from './baileys-events.kit';
-import { createBaileysTestSocket } from './baileys-test-socket.kit';
+import { linkNewDevice, nextBaileysEvent, nextUpsertedMessage } from './client/baileys-events.kit';
+import { createBaileysTestSocket } from './client/baileys-test-socket.kit';
 import { FakeWhatsAppServer } from './fake-whatsapp.server';
 import type { PairedAccount } from './fake-whatsapp.types';
-import { createMemoryAuthState } from './memory-auth-state.factory';
+import { createMemoryAuthState } from './client/memory-auth-state.factory';
 
 /**
  * Peers (the fake's phones) cause what a real phone would towards a logged-in, unmodified

@@ -1,7 +1,7 @@
 import type { WASocket } from '@whiskeysockets/baileys';
-import { createBaileysTestSocket } from './baileys-test-socket.kit';
+import { createBaileysTestSocket } from './client/baileys-test-socket.kit';
 import { resolveFakeWhatsAppEntry, startFakeWhatsAppProcess, type FakeWhatsAppProcess } from './fake-whatsapp.process';
-import { createMemoryAuthState } from './memory-auth-state.factory';
+import { createMemoryAuthState } from './client/memory-auth-state.factory';
 
 /**
  * The compiled CLI in a child process, driven through the admin API, as a gateway test

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { FakeWhatsAppAdminClient } from './fake-whatsapp.client';
+import { FakeWhatsAppAdminClient } from './admin/fake-whatsapp.client';
 
 /**
  * Runs the compiled fake-whatsapp CLI as a child process (for tests where the gateway,

@@ -1,5 +1,5 @@
 import type { WASocket } from '@whiskeysockets/baileys';
-import { linkNewDevice, nextBaileysEvent, type LinkedDevice } from './baileys-events.kit';
+import { linkNewDevice, nextBaileysEvent, type LinkedDevice } from './client/baileys-events.kit';
 import { FakeWhatsAppServer } from './fake-whatsapp.server';
 
 /**

@@ -1,8 +1,8 @@
 import type { WASocket } from '@whiskeysockets/baileys';
-import { createBaileysTestSocket, type BaileysTestSocket } from './baileys-test-socket.kit';
+import { createBaileysTestSocket, type BaileysTestSocket } from './client/baileys-test-socket.kit';
 import { FakeWhatsAppServer } from './fake-whatsapp.server';
 import type { PairedAccount } from './fake-whatsapp.types';
-import { createMemoryAuthState, type MemoryAuthState } from './memory-auth-state.factory';
+import { createMemoryAuthState, type MemoryAuthState } from './client/memory-auth-state.factory';
 
 /**
  * Drives a real, unmodified Baileys v7 client against the fake server over 127.0.0.1.

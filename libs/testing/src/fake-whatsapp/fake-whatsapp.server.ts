@@ -4,14 +4,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { BinaryNode } from '@whiskeysockets/baileys';
-import { loadBaileys, type BaileysModule } from './baileys.loader';
-import { ConnectionHub } from './connection-hub.service';
-import { DevicePairingService } from './device-pairing.service';
-import type { KickReason } from './disconnect-reason.util';
-import { EventJournal } from './event-journal.store';
-import { waitForEvent } from './event-waiter.util';
-import { FakeAccountRegistry, type FakeAccount, type FakeDevice } from './fake-account.registry';
-import type { FakeConnection } from './fake-connection.session';
+import { loadBaileys, type BaileysModule } from './protocol/baileys.loader';
+import { ConnectionHub } from './services/connection-hub.service';
+import { DevicePairingService } from './services/device-pairing.service';
+import type { KickReason } from './protocol/disconnect-reason.util';
+import { EventJournal } from './registries/event-journal.store';
+import { waitForEvent } from './registries/event-waiter.util';
+import { FakeAccountRegistry, type FakeAccount, type FakeDevice } from './registries/fake-account.registry';
+import type { FakeConnection } from './protocol/fake-connection.session';
 import type {
   CallOptions,
   ChatStateType,
@@ -29,8 +29,8 @@ import type {
   SendMessageOptions,
   SentMessageKey,
 } from './fake-messaging.types';
-import { createAdminRequestHandler } from './fake-whatsapp.admin';
-import { planRealisticAccount, type RealisticAccountOptions, type RealisticAccountPlan } from './realistic-account.builder';
+import { createAdminRequestHandler } from './admin/fake-whatsapp.admin';
+import { planRealisticAccount, type RealisticAccountOptions, type RealisticAccountPlan } from './services/realistic-account.builder';
 import type {
   AccountInfo,
   ConnectionInfo,
@@ -45,17 +45,17 @@ import type {
   RegistrationInfo,
   ScanOptions,
 } from './fake-whatsapp.types';
-import { GroupStateRegistry } from './group-state.registry';
-import { requireAccount, resolvePeer, type MessagingHost } from './messaging-host.types';
-import { createMessagingServices, type MessagingServices } from './messaging-services.factory';
-import { PeerSignalRegistry } from './peer-signal.registry';
-import { handleSessionIq } from './session-iq.handler';
+import { GroupStateRegistry } from './registries/group-state.registry';
+import { requireAccount, resolvePeer, type MessagingHost } from './services/messaging-host.types';
+import { createMessagingServices, type MessagingServices } from './services/messaging-services.factory';
+import { PeerSignalRegistry } from './registries/peer-signal.registry';
+import { handleSessionIq } from './iq/session-iq.handler';
 import { FakeMediaHost, isMediaConnIq } from './fake-media-host.server';
-import { AccountProfileRegistry, type ClientAppStatePatch, type FakeProfile } from './account-profile.registry';
-import { handleProfileIq } from './profile-iq.handler';
-import { createServerNoiseIdentity } from './server-noise.session';
-import type { StatusBroadcastService } from './status-broadcast.service';
-import { loadWs, type WsServer } from './ws.loader';
+import { AccountProfileRegistry, type ClientAppStatePatch, type FakeProfile } from './registries/account-profile.registry';
+import { handleProfileIq } from './iq/profile-iq.handler';
+import { createServerNoiseIdentity } from './protocol/server-noise.session';
+import type { StatusBroadcastService } from './services/status-broadcast.service';
+import { loadWs, type WsServer } from './protocol/ws.loader';
 
 export const FAKE_WA_WS_PATH = '/ws/chat';
 

@@ -1,10 +1,10 @@
 import type { WASocket } from '@whiskeysockets/baileys';
-import { linkNewDevice, nextUpsertedMessage } from './baileys-events.kit';
-import { FakeWhatsAppAdminClient } from './fake-whatsapp.client';
+import { linkNewDevice, nextUpsertedMessage } from './client/baileys-events.kit';
+import { FakeWhatsAppAdminClient } from './admin/fake-whatsapp.client';
 import { FakeWhatsAppServer } from './fake-whatsapp.server';
-import type { LinkedDevice } from './baileys-events.kit';
+import type { LinkedDevice } from './client/baileys-events.kit';
 import type { PairedAccount } from './fake-whatsapp.types';
-import { STATUS_BROADCAST_JID } from './status-broadcast.service';
+import { STATUS_BROADCAST_JID } from './services/status-broadcast.service';
 
 /**
  * Statuses a peer posts reach a real Baileys v7 client as WhatsApp sends them (skmsg under

@@ -1,5 +1,5 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
-import type { CompanionPropsInfo } from './companion-props.decoder';
+import type { CompanionPropsInfo } from './protocol/companion-props.decoder';
 import type { ClientMessageRecord, ClientReceiptRecord, GroupAction, GroupInfo, MessageDeliveryRecord } from './fake-messaging.types';
 
 /** Public, JSON-friendly shapes of the fake server (admin API and in-process API). */
@@ -141,7 +141,7 @@ export interface FakeWhatsAppEvents {
   /** a client sent a receipt (delivery/inactive/read/played/retry/peer_msg/…) */
   'client-receipt': [ClientReceiptRecord];
   /** a client sent an app-state mutation (decoded; see account-profile.registry.ts) */
-  'client-app-state': [import('./account-profile.registry').ClientAppStatePatch];
+  'client-app-state': [import('./registries/account-profile.registry').ClientAppStatePatch];
   /** a group was created or changed (by the test API or a client's IQ) */
   'group-update': [{ action: GroupAction; author: string; group: GroupInfo }];
 }

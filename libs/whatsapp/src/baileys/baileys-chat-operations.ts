@@ -4,12 +4,11 @@ import type {
   AccountPresence,
   EngineBusinessProfile,
   EngineStatusText,
-  LastMessageRef,
   PrivacyCategory,
   StoredMessage,
   WhatsAppChatOperations,
 } from '../chat-operations.port';
-import type { EngineMessage, Json, MessageKey } from '../engine-events.types';
+import type { EngineMessage, Json, LastMessageRef, MessageKey } from '@gw/messages';
 import { EngineNotConnectedError } from '../messaging.types';
 import type { MediaDownload } from '../whatsapp-engine.port';
 import { loadBaileys } from './baileys.loader';

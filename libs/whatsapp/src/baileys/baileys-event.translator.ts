@@ -1,6 +1,6 @@
 import type { BaileysEventMap, WASocket } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
-import type { Json } from '../engine-events.types';
+import type { Json } from '@gw/messages';
 import type { EngineEvent } from '../whatsapp-engine.port';
 import type { Baileys } from './baileys.loader';
 import {

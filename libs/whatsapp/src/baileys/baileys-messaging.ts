@@ -1,6 +1,6 @@
 import type { GroupMetadata, WAMessage, WASocket, proto } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
-import type { EngineMessage, Json, MessageKey } from '../engine-events.types';
+import type { EngineMessage, Json, MessageKey } from '@gw/messages';
 import {
   ChatPresence,
   EngineGroupInfo,

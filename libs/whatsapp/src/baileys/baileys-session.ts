@@ -3,7 +3,7 @@ import { withSharedAsyncContext, withTimeout } from '@gw/common';
 import type { Logger } from 'pino';
 import { classifyDisconnect } from '../disconnect-policy';
 import { describeClose } from './close-reason.util';
-import type { EngineMessage } from '../engine-events.types';
+import type { EngineMessage } from '@gw/messages';
 import type { ChatPresence, EngineGroupInfo, NumberCheck, OutgoingContent, SendOptions } from '../messaging.types';
 import type {
   AuthStateStore,

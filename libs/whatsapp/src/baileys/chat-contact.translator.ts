@@ -7,7 +7,7 @@ import type {
   EngineGroupParticipant,
   EngineLabel,
   EnginePresence,
-} from '../engine-events.types';
+} from '@gw/messages';
 import { toNumber } from './proto-json.util';
 
 const defined = <T extends object>(o: T): T =>

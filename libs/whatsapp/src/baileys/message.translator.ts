@@ -1,5 +1,5 @@
 import type { WAMessage, WAMessageKey, WAMessageUpdate, MessageUserReceiptUpdate, proto } from '@whiskeysockets/baileys';
-import type { EngineMessage, Json, MessageKey, MessageStatus, MessageUpdate } from '../engine-events.types';
+import type { EngineMessage, Json, MessageKey, MessageStatus, MessageUpdate } from '@gw/messages';
 import type { Baileys } from './baileys.loader';
 import { mediaContent } from './media-download';
 import { messageContentToJson, toNumber } from './proto-json.util';

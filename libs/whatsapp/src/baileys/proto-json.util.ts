@@ -1,5 +1,5 @@
 import type { proto } from '@whiskeysockets/baileys';
-import type { Json } from '../engine-events.types';
+import type { Json } from '@gw/messages';
 import type { Baileys } from './baileys.loader';
 
 /** protobuf -> JSON that webhooks can carry: Longs as numbers, bytes as base64, enums by name. */

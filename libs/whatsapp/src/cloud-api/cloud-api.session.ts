@@ -1,4 +1,4 @@
-import type { EngineMessage } from '../engine-events.types';
+import type { EngineMessage } from '@gw/messages';
 import {
   EngineNotConnectedError,
   type ChatPresence,

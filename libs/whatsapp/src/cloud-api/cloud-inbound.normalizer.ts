@@ -1,4 +1,4 @@
-import type { EngineContact, EngineMessage, Json, MessageStatus, MessageUpdate } from '../engine-events.types';
+import type { EngineContact, EngineMessage, Json, MessageStatus, MessageUpdate } from '@gw/messages';
 import type { CloudChangeValue, CloudMessage, CloudStatus } from './cloud-api.types';
 
 /** One notification `value`, in the engine-neutral shapes Baileys instances produce too. */

@@ -1,4 +1,4 @@
-import type { Json } from '../engine-events.types';
+import type { Json } from '@gw/messages';
 import type { OutgoingButton, OutgoingContactCard, OutgoingContent, SendOptions } from '../messaging.types';
 
 /** Content the Cloud API cannot carry (polls, statuses, pix/copy/call buttons). */

@@ -1,6 +1,6 @@
 import { Blob } from 'node:buffer';
 import { Agent, FormData, request, type Dispatcher } from 'undici';
-import type { Json } from '../engine-events.types';
+import type { Json } from '@gw/messages';
 
 export interface GraphApiSettings {
   /** e.g. https://graph.facebook.com (tests: a local fake) */

@@ -1,0 +1,238 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+import { Prisma } from '../persistence.types';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'refused' | 'gone' | 'too_large';
+
+export interface NewDelivery {
+  id: string;
+  instanceId: string | null;
+  instanceName: string | null;
+  webhookId: string | null;
+  /** instance/global webhook, or an instance's/the global RabbitMQ exchange. */
+  target: 'instance' | 'global' | 'rabbitmq' | 'rabbitmq-global';
+  event: string;
+  url: string;
+  sequence: number | null;
+  status: DeliveryStatus;
+  body: string;
+  lastError?: string;
+  /**
+   * Number this delivery in the same statement: it takes its instance's `rank`-th next event
+   * number (deliveries of one event share a rank), appended to the body when `inBody`.
+   */
+  numbering?: { rank: number; inBody: boolean };
+}
+
+/** The body with its event number as the envelope's last field (the same bytes the INSERT stores). */
+export const withSequence = (body: string, sequence: number): string => `${body.slice(0, -1)},"sequence":${sequence}}`;
+
+export interface AttemptRecord {
+  deliveryId: string;
+  attempt: number;
+  startedAt: Date;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  response: string | null;
+  /** Status of the delivery after this attempt. */
+  outcome: DeliveryStatus;
+}
+
+export interface DeliveryFilter {
+  instanceId: string;
+  status?: DeliveryStatus;
+  event?: string;
+  /** one of the instance's webhooks */
+  webhookId?: string;
+  since?: Date;
+  until?: Date;
+  limit: number;
+  /** id of the last row of the previous page */
+  before?: { createdAt: Date; id: string };
+}
+
+/** The attempt log: every delivery with its body, and every attempt with status, latency and an excerpt. */
+@Injectable()
+export class DeliveryLogRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The outbox: deliveries still pending, oldest first, for re-dispatch after a queue outage. */
+  findPending(createdBefore: Date, after: { createdAt: Date; id: string } | undefined, limit: number) {
+    return this.prisma.webhookDelivery.findMany({
+      where: {
+        status: 'pending',
+        createdAt: { lt: createdBefore },
+        ...(after
+          ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+  }
+
+  /**
+   * One INSERT from arrays (skipping ids already there, like createMany's skipDuplicates), sent
+   * through the pool directly: Prisma's query compiler would serialise every row (1 KB bodies
+   * included) to JSON and back on each call.
+   */
+  async insertDeliveries(rows: NewDelivery[]): Promise<Map<string, number>> {
+    if (!rows.length) return new Map();
+    // Numbered rows take their event numbers from the instance rows in the same statement (one
+    // row lock and one round trip per batch); `base` is each instance's number before the batch.
+    const { rows: bases } = await this.prisma.pool.query<{ id: string; base: string }>(
+      `WITH u AS (
+         SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::uuid[], $5::varchar[], $6::varchar[], $7::text[], $8::bigint[], $9::varchar[], $10::text[], $11::text[], $12::int[], $13::bool[])
+           AS u(id, instance_id, instance_name, webhook_id, target, event, url, sequence, status, body, last_error, rank, in_body)
+       ), counts AS (
+         SELECT instance_id, max(rank) AS n FROM u WHERE rank IS NOT NULL GROUP BY instance_id
+       ), s AS (
+         UPDATE "Instance" AS i SET "eventSequence" = i."eventSequence" + c.n FROM counts c WHERE i."id" = c.instance_id
+         RETURNING i."id", i."eventSequence" - c.n AS base
+       ), ins AS (
+         INSERT INTO "WebhookDelivery" ("id", "instanceId", "instanceName", "webhookId", "target", "event", "url", "sequence", "status", "body", "lastError")
+         SELECT u.id, u.instance_id, u.instance_name, u.webhook_id, u.target, u.event, u.url,
+           CASE WHEN u.rank IS NULL THEN u.sequence ELSE s.base + u.rank END,
+           u.status,
+           CASE WHEN u.rank IS NULL OR NOT u.in_body OR s.base IS NULL OR u.body = '' THEN u.body
+                ELSE left(u.body, -1) || ',"sequence":' || (s.base + u.rank) || '}' END,
+           u.last_error
+         FROM u LEFT JOIN s ON s."id" = u.instance_id
+         ON CONFLICT ("id") DO NOTHING
+       )
+       SELECT "id"::text AS id, base FROM s`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.instanceId),
+        rows.map((r) => r.instanceName),
+        rows.map((r) => r.webhookId),
+        rows.map((r) => r.target),
+        rows.map((r) => r.event),
+        rows.map((r) => r.url),
+        rows.map((r) => (r.sequence === null ? null : String(r.sequence))),
+        rows.map((r) => r.status),
+        rows.map((r) => r.body),
+        rows.map((r) => r.lastError ?? null),
+        rows.map((r) => r.numbering?.rank ?? null),
+        rows.map((r) => r.numbering?.inBody ?? false),
+      ],
+    );
+    return new Map(bases.map((b) => [b.id, Number(b.base)]));
+  }
+
+  /**
+   * Writes a batch of attempts and moves each delivery to its new status in ONE statement (a CTE
+   * inserting the attempts and updating the deliveries from arrays): one round trip and one query
+   * plan whatever the batch size, instead of a Prisma createMany plus one updateMany per delivery.
+   */
+  async recordAttempts(batch: AttemptRecord[]): Promise<void> {
+    if (!batch.length) return;
+    const latest = new Map<string, { a: AttemptRecord; n: number }>();
+    for (const a of batch) {
+      const prev = latest.get(a.deliveryId);
+      if (!prev) latest.set(a.deliveryId, { a, n: 1 });
+      else latest.set(a.deliveryId, { a: prev.a.attempt <= a.attempt ? a : prev.a, n: prev.n + 1 });
+    }
+    const d = [...latest.values()];
+    await this.prisma.pool.query(
+      `WITH ins AS (
+         INSERT INTO "WebhookAttempt" ("deliveryId", "attempt", "startedAt", "statusCode", "latencyMs", "error", "response")
+         SELECT * FROM unnest($1::varchar[], $2::int[], $3::timestamp(3)[], $4::int[], $5::int[], $6::text[], $7::text[])
+       )
+       UPDATE "WebhookDelivery" AS w SET
+         "status" = u.status,
+         "attempts" = w."attempts" + u.n,
+         "lastAttemptAt" = u.last_at,
+         "lastError" = u.last_error,
+         "deliveredAt" = COALESCE(u.delivered_at, w."deliveredAt")
+       FROM unnest($8::varchar[], $9::varchar[], $10::int[], $11::timestamp(3)[], $12::text[], $13::timestamp(3)[])
+         AS u(id, status, n, last_at, last_error, delivered_at)
+       WHERE w."id" = u.id`,
+      [
+        batch.map((a) => a.deliveryId),
+        batch.map((a) => a.attempt),
+        batch.map((a) => a.startedAt.toISOString()),
+        batch.map((a) => a.statusCode),
+        batch.map((a) => a.latencyMs),
+        batch.map((a) => a.error),
+        batch.map((a) => a.response),
+        d.map(({ a }) => a.deliveryId),
+        d.map(({ a }) => a.outcome),
+        d.map(({ n }) => n),
+        d.map(({ a }) => a.startedAt.toISOString()),
+        d.map(({ a }) => a.error ?? (a.statusCode && (a.statusCode < 200 || a.statusCode >= 300) ? `HTTP ${a.statusCode}` : null)),
+        d.map(({ a }) => (a.outcome === 'delivered' ? new Date(a.startedAt.getTime() + a.latencyMs).toISOString() : null)),
+      ],
+    );
+  }
+
+  /** The frozen body of a delivery (for a retry whose job no longer carries it). */
+  async bodyOf(id: string): Promise<string> {
+    const { rows } = await this.prisma.pool.query<{ body: string }>(`SELECT "body" FROM "WebhookDelivery" WHERE "id" = $1`, [id]);
+    const row = rows[0];
+    if (!row) throw new Error(`delivery ${id} is not in the attempt log`);
+    return row.body;
+  }
+
+  /** Status and attempts so far of each delivery (what a delivery job that ran before already did). */
+  async progressOf(ids: string[]): Promise<Map<string, { status: DeliveryStatus; attempts: number }>> {
+    if (!ids.length) return new Map();
+    const { rows } = await this.prisma.pool.query<{ id: string; status: DeliveryStatus; attempts: number }>(
+      `SELECT "id", "status", "attempts" FROM "WebhookDelivery" WHERE "id" = ANY($1::varchar[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { status: r.status, attempts: r.attempts }]));
+  }
+
+  async setStatus(ids: string[], status: DeliveryStatus): Promise<void> {
+    await this.prisma.webhookDelivery.updateMany({ where: { id: { in: ids } }, data: { status } });
+  }
+
+  list(filter: DeliveryFilter) {
+    const where: Prisma.WebhookDeliveryWhereInput = {
+      instanceId: filter.instanceId,
+      status: filter.status,
+      event: filter.event,
+      webhookId: filter.webhookId,
+      createdAt: { gte: filter.since, lte: filter.until },
+    };
+    if (filter.before) {
+      where.OR = [
+        { createdAt: { lt: filter.before.createdAt } },
+        { createdAt: filter.before.createdAt, id: { lt: filter.before.id } },
+      ];
+    }
+    return this.prisma.webhookDelivery.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit,
+      omit: { body: true },
+      // the last attempt's status code and latency, for the list (the manager's delivery log)
+      include: { attemptLog: { orderBy: { attempt: 'desc' }, take: 1, select: { statusCode: true, latencyMs: true } } },
+    });
+  }
+
+  get(instanceId: string, id: string) {
+    return this.prisma.webhookDelivery.findFirst({
+      where: { id, instanceId },
+      include: { attemptLog: { orderBy: { attempt: 'asc' } } },
+    });
+  }
+
+  findFailedSince(instanceId: string, since: Date, limit = 10_000) {
+    return this.prisma.webhookDelivery.findMany({
+      where: { instanceId, status: { in: ['failed', 'gone'] }, createdAt: { gte: since } },
+      orderBy: { createdAt: 'asc' },
+      take: limit,
+    });
+  }
+
+  /** Retention: drops finished deliveries older than the cutoff (attempts cascade). */
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    const res = await this.prisma.webhookDelivery.deleteMany({
+      where: { createdAt: { lt: cutoff }, status: { not: 'pending' } },
+    });
+    return res.count;
+  }
+}

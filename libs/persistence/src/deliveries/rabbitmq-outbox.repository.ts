@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+
+/** Delivery log targets that go to RabbitMQ instead of an HTTP webhook. */
+export const RABBITMQ_TARGETS = ['rabbitmq', 'rabbitmq-global'] as const;
+export type RabbitmqTarget = (typeof RABBITMQ_TARGETS)[number];
+
+export const isRabbitmqTarget = (target: string): target is RabbitmqTarget => (RABBITMQ_TARGETS as readonly string[]).includes(target);
+
+/** A pending RabbitMQ delivery as the publisher reads it from the outbox. */
+export interface PendingPublish {
+  id: string;
+  instanceId: string | null;
+  target: RabbitmqTarget;
+  event: string;
+  /** `amqp:<exchange>/<routing key>` (see RabbitmqDestination). */
+  url: string;
+  sequence: bigint | null;
+  body: string;
+  attempts: number;
+  createdAt: Date;
+}
+
+/** The RabbitMQ side of the outbox: pending deliveries the publisher sends from the WebhookDelivery table. */
+@Injectable()
+export class RabbitmqOutboxRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Runs `fn` only if no other node holds the publisher lock (a transaction-scoped advisory
+   * lock: released by commit, rollback or a dead connection). One publisher at a time keeps
+   * each queue in sequence order across nodes.
+   */
+  async withPublisherLock<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T | undefined> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const [{ locked }] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('gateway:rabbitmq-publisher')::bigint) AS locked`;
+        return locked ? fn() : undefined;
+      },
+      { timeout: timeoutMs, maxWait: timeoutMs },
+    );
+  }
+
+  /**
+   * Pending RabbitMQ deliveries, oldest first (uses the (status, createdAt) index), leaving out
+   * `exclude` (rows already published whose attempts are still being written).
+   */
+  async findPending(limit: number, exclude: string[] = []): Promise<PendingPublish[]> {
+    const { rows } = await this.prisma.pool.query<PendingPublish>(
+      `SELECT "id", "instanceId", "target", "event", "url", "sequence", "body", "attempts", "createdAt"
+         FROM "WebhookDelivery"
+        WHERE "status" = 'pending' AND "target" = ANY($1::varchar[]) AND NOT ("id" = ANY($3::varchar[]))
+        ORDER BY "createdAt", "sequence" NULLS FIRST, "id"
+        LIMIT $2`,
+      [RABBITMQ_TARGETS, limit, exclude],
+    );
+    return rows;
+  }
+
+  /** Pending count and oldest age, for /metrics. */
+  async pendingStats(): Promise<{ count: number; oldestAgeSeconds: number }> {
+    const { rows } = await this.prisma.pool.query<{ count: string; oldest: Date | null }>(
+      `SELECT count(*) AS count, min("createdAt") AS oldest FROM "WebhookDelivery"
+        WHERE "status" = 'pending' AND "target" = ANY($1::varchar[])`,
+      [RABBITMQ_TARGETS],
+    );
+    const oldest = rows[0]?.oldest;
+    return { count: Number(rows[0]?.count ?? 0), oldestAgeSeconds: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0 };
+  }
+}
