@@ -51,7 +51,7 @@ export async function runRetryMemory(ctx: Ctx, phase: string, count: number) {
     const h = await ctx.redis.hgetall(qkey(job.id!));
     for (const [k, v] of Object.entries(h)) (fields[k] ??= []).push(Buffer.byteLength(k) + Buffer.byteLength(v));
     dataBytes += Buffer.byteLength(h.data ?? '');
-    if (job.data.body) jobsKeepingBody += 1;
+    if ('body' in job.data && job.data.body) jobsKeepingBody += 1; // pending retries are single deliveries, never batches
   }
   // The body as published (the envelope the router builds), whether or not the job still holds it.
   const bodyBytes = Buffer.byteLength(

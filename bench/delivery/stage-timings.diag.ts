@@ -1,6 +1,6 @@
 /** --diag: the pipeline's stages timed by wrapping their methods, and the SQL statements sent. */
 import type { INestApplicationContext } from '@nestjs/common';
-import { AttemptLogWriter, DeliveryProcessor, DeliveryProducer, SigningConfigCache, WebhookRouter } from '@gw/delivery';
+import { AttemptLogWriter, DeliveryProcessor, DeliveryProducer, SigningConfigCache, WebhookAttempts, WebhookRouter } from '@gw/delivery';
 import { DeliveryLogRepository } from '@gw/persistence';
 import { Dist, dist, now } from '../support/bench.util';
 
@@ -30,7 +30,7 @@ export function installDiag(app: INestApplicationContext): Timings {
   timeMethod(timings, 'producer.enqueue', app.get(DeliveryProducer), 'enqueue');
   const processor = app.get(DeliveryProcessor);
   timeMethod(timings, 'worker job (process)', processor, 'process');
-  timeMethod(timings, 'http POST (sender.post)', (processor as unknown as { sender: object }).sender, 'post');
+  timeMethod(timings, 'http POST (sender.post)', app.get(WebhookAttempts).sender, 'post');
   timeMethod(timings, 'job waits for attempt-log flush', app.get(AttemptLogWriter), 'flush');
   timeMethod(timings, 'signing config (cached)', app.get(SigningConfigCache), 'get');
   // Every SQL statement the process sends, by its first words (what Prisma turns each call into).

@@ -86,7 +86,12 @@ export class E2eEnvironment {
     const queue = new Queue(QUEUES.webhookDelivery, { connection, prefix: this.redisPrefix });
     try {
       const jobs = await queue.getJobs(['completed', 'waiting', 'active', 'delayed', 'failed', 'prioritized']);
-      return jobs.filter((j) => (j.data as { url: string }).url === url);
+      // A batch job carries several deliveries' first attempts: each counts as a job here.
+      const each = jobs.flatMap((j) => {
+        const batch = (j.data as { deliveries?: { event: string; url: string }[] }).deliveries;
+        return batch ? batch.map((data) => ({ name: data.event, data })) : [{ name: j.name, data: j.data as { url: string } }];
+      });
+      return each.filter((j) => j.data.url === url);
     } finally {
       await queue.close();
       connection.disconnect();

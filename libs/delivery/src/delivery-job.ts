@@ -26,7 +26,28 @@ export interface DeliveryJob {
   laneKey?: string;
   /** Attempts made by earlier runs (redelivery), so the log numbers attempts continuously. */
   attemptOffset?: number;
+  /**
+   * Retries of the schedule already used up: a delivery whose first attempt failed in a batch
+   * job continues the schedule in its own job from retry 1 (so it has that many attempts fewer).
+   */
+  scheduleOffset?: number;
 }
+
+/**
+ * First attempts of several deliveries to one webhook, carried by one queue job (each is still
+ * its own POST with its own id, signature and attempt-log row). Its job id is `batchJobId()`.
+ */
+export interface DeliveryBatch {
+  deliveries: DeliveryJob[];
+}
+
+/** What a delivery queue job carries. */
+export type QueuedDelivery = DeliveryJob | DeliveryBatch;
+
+export const isBatch = (data: QueuedDelivery): data is DeliveryBatch => 'deliveries' in data;
+
+/** A batch is named after its first delivery: unique, since a delivery is batched only once. */
+export const batchJobId = (batch: DeliveryBatch): string => `batch_${batch.deliveries[0].deliveryId}`;
 
 /**
  * A delivery as the router hands it over, not numbered yet: the producer numbers it in the same

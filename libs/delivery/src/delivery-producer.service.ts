@@ -5,7 +5,9 @@ import { QUEUES, REDIS_CONNECTION } from '@gw/redis';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { serviceUnavailable, withTimeout } from '@gw/common';
-import { DeliveryJob, RoutedDelivery } from './delivery-job';
+import { BatchMembership } from './batch-membership.service';
+import { DeliveryBatch, DeliveryJob, QueuedDelivery, RoutedDelivery, batchJobId } from './delivery-job';
+import { groupIntoBatches } from './delivery-batches.util';
 import { DeliveryMetrics } from './delivery.metrics';
 import { mediaByUrl } from './media-by-url.util';
 import { OrderedLanes } from './ordered-lanes.service';
@@ -13,14 +15,16 @@ import { storedBody } from './stored-body.util';
 
 /** How long a producer waits for Redis before leaving the work to the outbox sweeper. */
 const QUEUE_TIMEOUT_MS = 2_000;
+const BATCH_JOB_NAME = 'batch';
 
 /**
- * Puts deliveries on the durable queue and in the attempt log. The job id is the delivery
- * id, so adding the same delivery twice is a no-op.
+ * Puts deliveries on the durable queue and in the attempt log. A delivery's own job has the
+ * delivery id as its id, so adding the same delivery twice is a no-op; the first attempts of
+ * new deliveries to one webhook share a batch job (see BatchMembership).
  */
 @Injectable()
 export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
-  private readonly queue: Queue<DeliveryJob, void, string>;
+  private readonly queue: Queue<QueuedDelivery, void, string>;
   private readonly logger = new Logger('Delivery');
   private dispatchFailed = false;
   private pending: RoutedDelivery[] = [];
@@ -35,8 +39,9 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     private readonly log: DeliveryLogRepository,
     private readonly lanes: OrderedLanes,
     private readonly metrics: DeliveryMetrics,
+    private readonly membership: BatchMembership,
   ) {
-    this.queue = new Queue<DeliveryJob, void, string>(QUEUES.webhookDelivery, { connection, prefix: config.redis.prefix });
+    this.queue = new Queue<QueuedDelivery, void, string>(QUEUES.webhookDelivery, { connection, prefix: config.redis.prefix });
   }
 
   /** Pending deliveries live in Redis: an evicting Redis would silently drop them. */
@@ -79,12 +84,21 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     const schedule = job.scheduleMs ?? this.config.delivery.retryScheduleMs;
     return {
       jobId,
-      attempts: schedule.length + 1,
+      attempts: schedule.length + 1 - (job.scheduleOffset ?? 0),
       backoff: { type: 'schedule' },
       // Every attempt is in the attempt log (Postgres): a stack trace per failure in the Redis
       // job hash is ~360 B per pending retry for nothing. Retention is set once on the Worker.
       stackTraceLimit: 0,
     };
+  }
+
+  /**
+   * A batch retries as a whole only when it could not run at all (say Postgres was away); its
+   * deliveries' own failures are split into jobs of their own. Once done it is removed: it holds
+   * every body, and the outbox rows (and the members' own retry jobs) say what happened.
+   */
+  private batchOptions(batch: DeliveryBatch): JobsOptions {
+    return { ...this.jobOptions(batch.deliveries[0], batchJobId(batch)), removeOnComplete: true };
   }
 
   /**
@@ -159,7 +173,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     });
     if (sendable.some((j) => isRabbitmqTarget(j.target))) this.rabbitmqWake();
     try {
-      await withTimeout(this.dispatch(sendable), QUEUE_TIMEOUT_MS);
+      await withTimeout(this.dispatch(sendable, { batch: true }), QUEUE_TIMEOUT_MS);
     } catch (err) {
       this.dispatchFailed = true;
       this.logger.warn(`queue unavailable (${(err as Error).message}); ${sendable.length} deliveries kept in Postgres for later dispatch`);
@@ -173,19 +187,45 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     return failed;
   }
 
-  /** Adds jobs (ordered ones through their lane); re-adding an existing job id is a no-op. */
-  async dispatch(jobs: DeliveryJob[]): Promise<void> {
+  /**
+   * Adds jobs (ordered ones through their lane); re-adding an existing job id is a no-op.
+   * `batch`: new deliveries (never dispatched before), whose first attempts may share a job.
+   */
+  async dispatch(jobs: DeliveryJob[], options: { batch?: boolean } = {}): Promise<void> {
     const now: DeliveryJob[] = [];
     for (const job of jobs) {
       if (isRabbitmqTarget(job.target)) continue; // not a webhook: published from the outbox directly
       if (!job.laneKey || (await this.lanes.push(job))) now.push(job);
     }
-    if (now.length) await this.queue.addBulk(now.map((data) => ({ name: data.event, data, opts: this.jobOptions(data) })));
+    if (!now.length) return;
+    const { singles, batches } = options.batch ? groupIntoBatches(now) : { singles: now, batches: [] };
+    const carried: DeliveryBatch[] = batches.map((deliveries) => ({ deliveries }));
+    // One round trip: the index entry is written first on the same connection, so Redis has it
+    // before the job (a batch job the sweeper cannot find in the index would be sent twice). An
+    // entry left behind by a failed add is harmless: the sweeper checks that the job exists.
+    const recorded = this.membership.record(carried.map((b) => ({ jobId: batchJobId(b), deliveryIds: b.deliveries.map((d) => d.deliveryId) })));
+    const added = this.queue.addBulk([
+      ...singles.map((data) => ({ name: data.event, data, opts: this.jobOptions(data) })),
+      ...carried.map((data) => ({ name: BATCH_JOB_NAME, data, opts: this.batchOptions(data) })),
+    ]);
+    await Promise.all([recorded, added]);
   }
 
   /** Queues a lane's next head (ordered webhooks) after the previous one finished. */
   async release(job: DeliveryJob): Promise<void> {
     await this.queue.add(job.event, job, this.jobOptions(job));
+  }
+
+  /** Gives deliveries whose first attempt failed in a batch a job of their own, `delayMs` from now. */
+  async retryAlone(retries: { job: DeliveryJob; delayMs: number }[]): Promise<void> {
+    if (!retries.length) return;
+    await this.queue.addBulk(retries.map(({ job, delayMs }) => ({ name: job.event, data: job, opts: { ...this.jobOptions(job), delay: delayMs } })));
+  }
+
+  /** Whether a batch job is still to run (waiting, delayed or running), as opposed to finished or gone. */
+  async batchPending(jobId: string): Promise<boolean> {
+    const state = await this.queue.getJobState(jobId);
+    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
   }
 
   /** Sends a stored delivery again with its original id (so receivers can deduplicate). */
@@ -209,7 +249,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     await this.log.setStatus([job.deliveryId], 'pending');
   }
 
-  get bullQueue(): Queue<DeliveryJob, void, string> {
+  get bullQueue(): Queue<QueuedDelivery, void, string> {
     return this.queue;
   }
 

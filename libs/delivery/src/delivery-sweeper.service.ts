@@ -3,6 +3,7 @@ import { EventName } from '@gw/events';
 import { DeliveryLogRepository, WebhookRepository } from '@gw/persistence';
 import { REDIS_CONNECTION } from '@gw/redis';
 import type IORedis from 'ioredis';
+import { BatchMembership } from './batch-membership.service';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
 
@@ -16,7 +17,8 @@ const BATCH = 500;
 /**
  * The outbox sweeper: every delivery is written to Postgres before it is queued, so if Redis
  * was down (or restarted empty) the pending rows are queued again here, by id. Re-adding a job
- * that still exists is a no-op, so sweeping often is safe and several nodes may sweep at once.
+ * that still exists is a no-op, and a first attempt still waiting in a batch job is left to it,
+ * so sweeping often is safe and several nodes may sweep at once.
  */
 @Injectable()
 export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy {
@@ -30,6 +32,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly log: DeliveryLogRepository,
     private readonly webhookRows: WebhookRepository,
     private readonly producer: DeliveryProducer,
+    private readonly membership: BatchMembership,
   ) {}
 
   onApplicationBootstrap() {
@@ -57,8 +60,9 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.redis.status !== 'ready') return; // nothing to hand over to yet
     try {
       for (;;) {
-        const rows = await this.log.findPending(before, after, BATCH);
-        if (!rows.length) break;
+        const page = await this.log.findPending(before, after, BATCH);
+        if (!page.length) break;
+        const rows = await this.unbatched(page);
         const hooks = await this.webhooks(rows.map((r) => r.webhookId).filter((id): id is string => !!id));
         await this.producer.dispatch(
           rows.map((r): DeliveryJob => {
@@ -81,13 +85,29 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
           }),
         );
         requeued += rows.length;
-        after = { createdAt: rows[rows.length - 1].createdAt, id: rows[rows.length - 1].id };
-        if (rows.length < BATCH) break;
+        after = { createdAt: page[page.length - 1].createdAt, id: page[page.length - 1].id };
+        if (page.length < BATCH) break;
       }
     } catch (err) {
       this.logger.warn(`outbox sweep stopped: ${(err as Error).message}`);
     }
     if (requeued) this.logger.log(`outbox: ${requeued} pending deliveries checked against the queue`);
+  }
+
+  /**
+   * The rows to re-add by id: not those whose first attempt waits in a batch job still to run,
+   * nor those a worker recorded an attempt of since they were read (their own job exists then: a
+   * batch records its deliveries and queues their retries before it forgets them).
+   */
+  private async unbatched<R extends { id: string; attempts: number }>(rows: R[]): Promise<R[]> {
+    const batchOf = await this.membership.lookup(rows.map((r) => r.id));
+    const live = new Set<string>();
+    for (const jobId of new Set(batchOf.values())) if (await this.producer.batchPending(jobId)) live.add(jobId);
+    const loose = rows.filter((r) => !live.has(batchOf.get(r.id) ?? ''));
+    const now = await this.log.progressOf(loose.map((r) => r.id));
+    // Entries of batches that are gone (their process died for good, or Redis lost the job).
+    await this.membership.forget([...batchOf].filter(([, jobId]) => !live.has(jobId)).map(([id]) => id));
+    return loose.filter((r) => now.get(r.id)?.status === 'pending' && now.get(r.id)?.attempts === r.attempts);
   }
 
   private webhooks(ids: string[]) {

@@ -2,6 +2,8 @@ import { Global, Module } from '@nestjs/common';
 import { EVENT_SINK } from '@gw/events';
 import { RedisModule } from '@gw/redis';
 import { AttemptLogWriter } from './attempt-log.writer';
+import { BatchMembership } from './batch-membership.service';
+import { DeliveryBatchProcessor } from './delivery-batch.processor';
 import { DeliveryProducer } from './delivery-producer.service';
 import { DeliveryMetrics } from './delivery.metrics';
 import { DeliveryProcessor } from './delivery.processor';
@@ -10,6 +12,7 @@ import { RabbitmqChannel, RabbitmqPublisher, RabbitmqRouting } from './rabbitmq'
 import { LiveFanout, LiveStream, WebsocketSettingsCache } from './live-stream';
 import { DeliverySweeper } from './delivery-sweeper.service';
 import { SigningConfigCache } from './signing-config.cache';
+import { WebhookAttempts } from './webhook-attempts.service';
 import { WebhookHealth } from './webhook-health.service';
 import { WebhookRouter } from './webhook-router.service';
 import { WebhookTargetCache } from './webhook-target.cache';
@@ -21,6 +24,9 @@ import { WebhookTargetCache } from './webhook-target.cache';
   providers: [
     DeliveryProducer,
     DeliveryProcessor,
+    DeliveryBatchProcessor,
+    WebhookAttempts,
+    BatchMembership,
     DeliveryMetrics,
     AttemptLogWriter,
     OrderedLanes,

@@ -20,3 +20,7 @@ export * from './ssrf-target.interceptor';
 export * from './webhook-filter';
 export * from './rabbitmq';
 export * from './live-stream';
+export * from './webhook-attempts.service';
+export * from './delivery-batch.processor';
+export * from './delivery-batches.util';
+export * from './batch-membership.service';

@@ -175,6 +175,16 @@ export class DeliveryLogRepository {
     return row.body;
   }
 
+  /** Status and attempts so far of each delivery (what a delivery job that ran before already did). */
+  async progressOf(ids: string[]): Promise<Map<string, { status: DeliveryStatus; attempts: number }>> {
+    if (!ids.length) return new Map();
+    const { rows } = await this.prisma.pool.query<{ id: string; status: DeliveryStatus; attempts: number }>(
+      `SELECT "id", "status", "attempts" FROM "WebhookDelivery" WHERE "id" = ANY($1::varchar[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, { status: r.status, attempts: r.attempts }]));
+  }
+
   async setStatus(ids: string[], status: DeliveryStatus): Promise<void> {
     await this.prisma.webhookDelivery.updateMany({ where: { id: { in: ids } }, data: { status } });
   }

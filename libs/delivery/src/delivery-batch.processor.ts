@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@gw/config';
+import { DeliveryLogRepository } from '@gw/persistence';
+import { Job } from 'bullmq';
+import { AttemptLogWriter } from './attempt-log.writer';
+import { BatchMembership } from './batch-membership.service';
+import { DeliveryBatch, DeliveryJob } from './delivery-job';
+import { DeliveryProducer } from './delivery-producer.service';
+import { retryDelay } from './retry-schedule';
+import { SigningConfigCache } from './signing-config.cache';
+import { keepsBodyInJob } from './stored-body.util';
+import { WebhookAttempts } from './webhook-attempts.service';
+
+interface Retry {
+  data: DeliveryJob;
+  delayMs: number;
+}
+
+/**
+ * Runs a batch job: the first attempt of each delivery it carries, each its own signed POST,
+ * all at once within the process's POST slots (a batch is bounded, see BATCH_LIMITS, so a slow
+ * receiver holds its job about one request timeout). A delivery that fails gets a job of its own
+ * that continues the usual schedule: from its first retry on it is handled as if it had never
+ * shared a job.
+ *
+ * A batch that ran before (its process died mid-way, or it could not run) sends only what the
+ * attempt log has no attempt of, so a delivery goes out twice only when its first attempt was
+ * not recorded yet, and then with the same webhook-id.
+ */
+@Injectable()
+export class DeliveryBatchProcessor {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly signing: SigningConfigCache,
+    private readonly attempts: AttemptLogWriter,
+    private readonly webhookAttempts: WebhookAttempts,
+    private readonly producer: DeliveryProducer,
+    private readonly membership: BatchMembership,
+    private readonly log: DeliveryLogRepository,
+  ) {}
+
+  async process(job: Job<DeliveryBatch>): Promise<void> {
+    const all = job.data.deliveries;
+    const schedule = all[0].scheduleMs ?? this.config.delivery.retryScheduleMs;
+    const cfg = await this.signing.get(all[0].webhookId);
+    const { todo, retries } = job.attemptsStarted > 1 ? await this.unrecorded(all, schedule) : { todo: all, retries: [] };
+    const isLast = schedule.length === 0;
+    const results = await Promise.all(
+      todo.map(async (data) => ({ data, result: await this.webhookAttempts.make(data, 1 + (data.attemptOffset ?? 0), isLast, cfg) })),
+    );
+    // Recorded before their retries are queued: a re-run must never send a failed one again itself.
+    await this.attempts.flush();
+    for (const { data, result } of results) {
+      if (result.outcome === 'pending') retries.push({ data, delayMs: result.retryAfterMs ?? retryDelay(schedule, 1) });
+    }
+    await this.producer.retryAlone(retries.map(({ data, delayMs }) => ({ job: this.alone(data), delayMs })));
+    for (const { data, result } of results) await this.webhookAttempts.settle(data, cfg, result);
+    await this.membership.forget(all.map((d) => d.deliveryId));
+  }
+
+  /**
+   * A delivery's own job after its first attempt failed here: attempt numbering and the retry
+   * schedule go on from that attempt, and (as for any pending retry) the body is read back from
+   * the attempt log instead of waiting in Redis.
+   */
+  private alone(data: DeliveryJob): DeliveryJob {
+    return {
+      ...data,
+      attemptOffset: (data.attemptOffset ?? 0) + 1,
+      scheduleOffset: 1,
+      ...(keepsBodyInJob(data.event) ? {} : { body: '', bodyInLog: true as const }),
+    };
+  }
+
+  /** What a re-run still has to do: deliveries with no recorded attempt, and retries of recorded failures (re-adding one is a no-op). */
+  private async unrecorded(all: DeliveryJob[], schedule: number[]): Promise<{ todo: DeliveryJob[]; retries: Retry[] }> {
+    const progress = await this.log.progressOf(all.map((d) => d.deliveryId));
+    const todo: DeliveryJob[] = [];
+    const retries: Retry[] = [];
+    for (const data of all) {
+      const row = progress.get(data.deliveryId);
+      if (row?.status !== 'pending') continue; // finished (or purged): nothing left to do
+      if (row.attempts > (data.attemptOffset ?? 0)) retries.push({ data, delayMs: retryDelay(schedule, 1) });
+      else todo.push(data);
+    }
+    return { todo, retries };
+  }
+}

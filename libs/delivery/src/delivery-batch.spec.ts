@@ -1,0 +1,277 @@
+import { INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
+import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
+import { PersistenceModule, PrismaService } from '@gw/persistence';
+import { QUEUES } from '@gw/redis';
+import { ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
+import { Queue, QueueEvents } from 'bullmq';
+import IORedis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { BatchMembership } from './batch-membership.service';
+import { DeliverySweeper } from './delivery-sweeper.service';
+import { DeliveryModule } from './delivery.module';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Batched first attempts keep the delivery guarantees (issue #20 item 1): real Redis, Postgres
+ * and a local receiver. The publishing side and the worker are separate application contexts,
+ * as the gateway and apps/worker are, so the worker can be stopped while jobs wait.
+ */
+describe('batched first attempts (real Redis and Postgres)', () => {
+  const db = new TestDatabase();
+  const receiver = new WebhookReceiver();
+  const prefix = `gwtest_${randomBytes(4).toString('hex')}`;
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  let publisher: INestApplicationContext;
+  let worker: INestApplicationContext | undefined;
+  let sink: EventSink;
+  let prisma: PrismaService;
+  let events: QueueEvents;
+  let queue: Queue;
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+  /** Every job added to the queue, in order. */
+  const added: { jobId: string; name: string }[] = [];
+  /** Jobs that completed or finally failed (their attempts are in the log by then). */
+  const done = new Map<string, 'completed' | 'failed'>();
+  let onDone: (() => void)[] = [];
+
+  const config = (workerEnabled: boolean, extra: Record<string, string> = {}): AppConfig =>
+    loadConfig({
+      AUTHENTICATION_API_KEY: 'k',
+      DATABASE_URL: db.url,
+      REDIS_PREFIX: prefix,
+      WEBHOOK_RETRY_SCHEDULE: '0,0,0', // retries back to back (seconds): the test is about outcomes, not waiting
+      WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
+      DELIVERY_WORKER_ENABLED: String(workerEnabled),
+      LOG_LEVEL: 'silent',
+      ...extra,
+    });
+
+  async function context(workerEnabled: boolean, extra: Record<string, string> = {}): Promise<INestApplicationContext> {
+    @Module({ imports: [ConfigModule.forRoot(config(workerEnabled, extra)), PersistenceModule, DeliveryModule] })
+    class TestModule {}
+    const app = await NestFactory.createApplicationContext(TestModule, { logger: false });
+    await app.init();
+    return app;
+  }
+
+  beforeAll(async () => {
+    await Promise.all([db.create(), receiver.start()]);
+    publisher = await context(false);
+    worker = await context(true);
+    sink = publisher.get(EVENT_SINK);
+    prisma = publisher.get(PrismaService);
+    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
+    await events.waitUntilReady();
+    events.on('added', ({ jobId, name }) => added.push({ jobId, name }));
+    for (const state of ['completed', 'failed'] as const) {
+      events.on(state, ({ jobId }) => {
+        done.set(jobId, state);
+        const waiters = onDone;
+        onDone = [];
+        for (const wake of waiters) wake();
+      });
+    }
+    queue = new Queue(QUEUES.webhookDelivery, { connection: redis, prefix });
+  });
+
+  afterAll(async () => {
+    await events?.close();
+    await queue?.close();
+    await worker?.close();
+    await publisher?.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await receiver.stop();
+    await db.drop();
+  });
+
+  async function instanceWith(name: string, hooks: { url: string; byEvents?: boolean; ordered?: boolean }[]) {
+    const instance = await prisma.instance.create({
+      data: {
+        name,
+        token: `T-${name}`,
+        webhooks: { create: hooks.map((h) => ({ url: h.url, events: [], secret, webhookByEvents: !!h.byEvents, ordered: !!h.ordered })) },
+      },
+    });
+    return instance.id;
+  }
+
+  const event = (instanceId: string, name: GatewayEvent['name'], data: unknown): GatewayEvent => ({
+    name,
+    instanceId,
+    instanceName: 'batch',
+    data,
+    occurredAt: new Date(),
+    audience: 'instance',
+  });
+
+  const idOf = (w: ReceivedWebhook) => String(w.headers['webhook-id']);
+  const attemptsTo = (id: string) => receiver.attempts.filter((a) => idOf(a) === id);
+  const receivedOf = (id: string) => receiver.received.filter((a) => idOf(a) === id);
+  const attemptLog = (deliveryId: string) => prisma.webhookAttempt.findMany({ where: { deliveryId }, orderBy: { attempt: 'asc' } });
+
+  /** Resolves once the job with this id has completed (or finally failed), whenever that was. */
+  async function finished(jobId: string, as: 'completed' | 'failed' = 'completed'): Promise<void> {
+    while (done.get(jobId) !== as) await new Promise<void>((wake) => onDone.push(wake));
+  }
+
+  it('one job carries the first attempts; a failing URL and a timing-out delivery among them retry alone, on the schedule, with the same webhook-id', async () => {
+    const instanceId = await instanceWith('batch', [{ url: `${receiver.url}/b`, byEvents: true }]);
+    const firstTries = new Set<string>();
+    receiver.respondWith((w) => {
+      if (!w.path.startsWith('/b/')) return 200;
+      const first = !firstTries.has(idOf(w));
+      firstTries.add(idOf(w));
+      if (w.path === '/b/messages-update') return first ? 500 : 200; // one URL of the webhook fails once
+      if (w.body?.data?.n === 4 && first) return 'hang'; // one delivery times out once
+      return 200;
+    });
+    const batch = [
+      event(instanceId, 'MESSAGES_UPSERT', { n: 1 }),
+      event(instanceId, 'MESSAGES_UPSERT', { n: 2 }),
+      event(instanceId, 'MESSAGES_UPDATE', { n: 3 }),
+      event(instanceId, 'MESSAGES_UPSERT', { n: 4 }),
+      event(instanceId, 'MESSAGES_UPDATE', { n: 5 }),
+      event(instanceId, 'CONTACTS_UPSERT', { n: 6 }),
+    ];
+    await sink.publishMany!(batch);
+    const got = await Promise.all(batch.map((_, i) => receiver.waitFor((w) => w.path.startsWith('/b/') && w.body?.data?.n === i + 1)));
+    const ids = got.map(idOf);
+    const [ok1, ok2, failing3, slow4, failing5, ok6] = ids;
+
+    // One batch job carried all six first attempts; only the three that failed got a job of their own.
+    await Promise.all([`batch_${ok1}`, failing3, slow4, failing5].map((id) => finished(id)));
+    const jobs = added.filter((a) => ids.includes(a.jobId) || a.jobId === `batch_${ok1}`);
+    expect(jobs).toEqual(
+      expect.arrayContaining([{ jobId: `batch_${ok1}`, name: 'batch' }, ...[failing3, slow4, failing5].map((id) => ({ jobId: id, name: expect.any(String) }))]),
+    );
+    expect(jobs).toHaveLength(4);
+
+    // Each delivery its own POST with its own signature, received once; retries keep the webhook-id.
+    const verifier = new StandardWebhook(secret);
+    for (const w of got) {
+      expect(() => verifier.verify(w.raw, { 'webhook-id': idOf(w), 'webhook-timestamp': String(w.headers['webhook-timestamp']), 'webhook-signature': String(w.headers['webhook-signature']) })).not.toThrow();
+    }
+    for (const id of ids) expect(receivedOf(id)).toHaveLength(1);
+    for (const id of [ok1, ok2, ok6]) expect(attemptsTo(id)).toHaveLength(1);
+    for (const id of [failing3, slow4, failing5]) expect(attemptsTo(id)).toHaveLength(2);
+    // The slow receiver did not hold the others: they were answered before its request timed out.
+    const slowStart = attemptsTo(slow4)[0].receivedAt;
+    for (const id of [ok1, ok2, ok6]) expect(receivedOf(id)[0].receivedAt).toBeLessThan(slowStart + 1500);
+
+    // The attempt log numbers each delivery's attempts continuously across the two jobs.
+    expect((await attemptLog(failing3)).map((a) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 200]]);
+    const slow = await attemptLog(slow4);
+    expect(slow.map((a) => [a.attempt, a.statusCode])).toEqual([[1, null], [2, 200]]);
+    expect(slow[0].error).toMatch(/timeout|aborted/i);
+    expect((await attemptLog(ok1)).map((a) => [a.attempt, a.statusCode])).toEqual([[1, 200]]);
+    const rows = await prisma.webhookDelivery.findMany({ where: { id: { in: ids } } });
+    expect(rows.map((r) => [r.id, r.status, r.attempts]).sort()).toEqual(
+      ids.map((id) => [id, 'delivered', [failing3, slow4, failing5].includes(id) ? 2 : 1]).sort(),
+    );
+    // Nothing is left in the batch index.
+    expect((await publisher.get(BatchMembership).lookup(ids)).size).toBe(0);
+  });
+
+  it('a delivery that keeps failing in a batch gets exactly the schedule’s attempts, then is dead-lettered', async () => {
+    const instanceId = await instanceWith('batch-dead', [{ url: `${receiver.url}/dead` }]);
+    receiver.respondWith((w) => (w.path === '/dead' && w.body?.data?.n === 'never' ? 500 : 200));
+    await sink.publishMany!([event(instanceId, 'MESSAGES_UPSERT', { n: 'ok' }), event(instanceId, 'MESSAGES_UPSERT', { n: 'never' })]);
+    const ok = await receiver.waitFor((w) => w.path === '/dead' && w.body?.data?.n === 'ok');
+    const isNever = (w: ReceivedWebhook) => w.path === '/dead' && w.body?.data?.n === 'never';
+    while (!receiver.attempts.some(isNever)) await receiver.nextAttempt();
+    const never = idOf(receiver.attempts.find(isNever)!);
+    await finished(never, 'failed');
+    expect(added).toContainEqual({ jobId: `batch_${idOf(ok)}`, name: 'batch' });
+    // 1 attempt in the batch + 3 retries ('0,0,0') in its own job
+    expect((await attemptLog(never)).map((a) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 500], [3, 500], [4, 500]]);
+    expect(attemptsTo(never)).toHaveLength(4);
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: never } })).toMatchObject({ status: 'failed', attempts: 4 });
+  });
+
+  it('ordered lanes still hold: an ordered webhook’s deliveries of a published batch go through their chat lanes, the unordered one’s share a job', async () => {
+    const instanceId = await instanceWith('batch-lanes', [{ url: `${receiver.url}/ordered`, ordered: true }, { url: `${receiver.url}/free` }]);
+    let a1Tries = 0;
+    receiver.respondWith((w) => (w.path === '/ordered' && w.body?.data?.tag === 'A1' && ++a1Tries === 1 ? 'hang' : 200));
+    const msg = (chat: string, tag: string) => event(instanceId, 'MESSAGES_UPSERT', { key: { remoteJid: chat, id: tag }, tag });
+    const tags: [string, string][] = [['A@s.whatsapp.net', 'A1'], ['B@s.whatsapp.net', 'B1'], ['A@s.whatsapp.net', 'A2'], ['A@s.whatsapp.net', 'A3'], ['B@s.whatsapp.net', 'B2']];
+    await sink.publishMany!(tags.map(([chat, tag]) => msg(chat, tag)));
+    const got = (path: string, tag: string) => receiver.waitFor((w) => w.path === path && w.body?.data?.tag === tag);
+    const [a1, a2, a3, b2] = await Promise.all(['A1', 'A2', 'A3', 'B2'].map((t) => got('/ordered', t)));
+    const free = await Promise.all(tags.map(([, t]) => got('/free', t)));
+
+    expect(b2.receivedAt).toBeLessThan(a1.receivedAt); // chat B did not wait for chat A
+    const orderA = receiver.received.filter((w) => w.path === '/ordered' && /^A/.test(w.body?.data?.tag)).map((w) => w.body.data.tag);
+    expect(orderA).toEqual(['A1', 'A2', 'A3']);
+    const firstA2 = receiver.attempts.find((w) => w.path === '/ordered' && w.body?.data?.tag === 'A2')!;
+    expect(firstA2.receivedAt).toBeGreaterThanOrEqual(a1.receivedAt);
+    expect(a3.receivedAt).toBeGreaterThanOrEqual(a2.receivedAt);
+    // The unordered webhook's five shared one job; no ordered delivery was batched.
+    await finished(`batch_${idOf(free[0])}`);
+    expect(added).toContainEqual({ jobId: `batch_${idOf(free[0])}`, name: 'batch' });
+    const orderedIds = new Set(receiver.attempts.filter((w) => w.path === '/ordered').map(idOf));
+    expect(added.filter((a) => a.name === 'batch' && orderedIds.has(a.jobId.replace(/^batch_/, '')))).toHaveLength(0);
+  });
+
+  it('the outbox sweeper leaves a waiting batch to itself, and re-queues its deliveries one by one if the batch job was lost', async () => {
+    const instanceId = await instanceWith('batch-sweep', [{ url: `${receiver.url}/sweep` }]);
+    receiver.respondWith(() => 200);
+    await worker!.close(); // jobs wait in Redis, as behind a backlog
+    worker = undefined;
+    const sweeper = publisher.get(DeliverySweeper);
+
+    /** Publishes three events and makes their outbox rows old enough for the sweeper. */
+    const publishOld = async (round: string) => {
+      await sink.publishMany!([1, 2, 3].map((n) => event(instanceId, 'MESSAGES_UPSERT', { round, n })));
+      const rows = await prisma.webhookDelivery.findMany({ where: { instanceId, body: { contains: `"round":"${round}"` } }, orderBy: { sequence: 'asc' } });
+      await prisma.webhookDelivery.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { createdAt: new Date(Date.now() - 60_000) } });
+      return rows.map((r) => r.id);
+    };
+    const deliveredOnce = async (ids: string[]) => {
+      await Promise.all(ids.map((id) => receiver.waitFor((w) => idOf(w) === id)));
+      for (const id of ids) expect(attemptsTo(id)).toHaveLength(1);
+    };
+
+    // 1. The batch job waits: sweeping adds no job of its own for its deliveries.
+    const kept = await publishOld('kept');
+    const keptBatch = `batch_${kept[0]}`;
+    expect(await queue.getJobState(keptBatch)).toBe('waiting');
+    await sweeper.sweep();
+    for (const id of kept) expect(await queue.getJob(id)).toBeUndefined();
+
+    // 2. The batch job is lost (as when Redis loses a key): sweeping queues each delivery on its own.
+    const lost = await publishOld('lost');
+    await queue.remove(`batch_${lost[0]}`);
+    await sweeper.sweep();
+    for (const id of lost) expect(await queue.getJobState(id)).toBe('waiting');
+    expect((await publisher.get(BatchMembership).lookup(lost)).size).toBe(0);
+
+    worker = await context(true);
+    await deliveredOnce([...kept, ...lost]);
+    await Promise.all([keptBatch, ...lost].map((id) => finished(id)));
+    for (const id of [...kept, ...lost]) expect(attemptsTo(id)).toHaveLength(1);
+  });
+
+  it('DELIVERY_CONCURRENCY still caps the POSTs in flight when a job carries several', async () => {
+    const instanceId = await instanceWith('batch-cap', [{ url: `${receiver.url}/cap` }]);
+    await worker?.close();
+    worker = await context(true, { DELIVERY_CONCURRENCY: '3' });
+    let hold = true;
+    receiver.respondWith((w) => (w.path === '/cap' && hold ? 'hang' : 200));
+    await sink.publishMany!([1, 2, 3, 4, 5, 6].map((n) => event(instanceId, 'MESSAGES_UPSERT', { n })));
+    const atCap = () => receiver.attempts.filter((w) => w.path === '/cap');
+    while (atCap().length < 4) await receiver.nextAttempt();
+    const [first, , third, fourth] = atCap();
+    // Three held requests took every slot: the fourth POST started only when one timed out (1.5 s).
+    expect(third.receivedAt - first.receivedAt).toBeLessThan(1000);
+    expect(fourth.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(1300);
+    hold = false;
+    const ids = [...new Set(atCap().map(idOf))];
+    await Promise.all(ids.map((id) => receiver.waitFor((w) => idOf(w) === id)));
+  });
+});
