@@ -10,6 +10,7 @@ import {
   metaTextMessage,
 } from '@gw/testing';
 import { API_KEY, E2eEnvironment } from '../support/e2e-env';
+import { eventually } from '../support/eventually';
 
 /**
  * The message store for WhatsApp Cloud API instances: Meta's inbound text, image and status
@@ -47,17 +48,6 @@ describe('Cloud API message store (e2e)', () => {
     env.receiver.waitFor((w) => w.path === '/cloud' && w.body.event === event && pred(w.body.data), 20_000, event);
   const phoneHook = (suffix: string, pred: (data: Record<string, any>) => boolean) => // eslint-disable-line @typescript-eslint/no-explicit-any
     env.receiver.waitFor((w) => w.path === `/phone/${suffix}` && pred(w.body.data), 20_000, suffix);
-
-  /** The store writer runs beside webhook delivery and has no event of its own: poll, bounded. */
-  async function eventually(read: () => Promise<ApiResponse>, ok: (r: ApiResponse) => boolean, timeoutMs = 10_000): Promise<ApiResponse> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (ok(value)) return value;
-      if (Date.now() > until) throw new Error(`store did not reach the expected state: ${JSON.stringify(value.body).slice(0, 500)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   const keysOf = (o: object) => Object.keys(o).sort();
 

@@ -1,5 +1,6 @@
 import type { ApiResponse, GatewayProcess, ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
+import { eventually } from '../support/eventually';
 
 /**
  * The message store end to end: an instance linked through the fake WhatsApp server (real
@@ -25,17 +26,6 @@ describe('message store and find routes (e2e)', () => {
   const find = (route: string, body: unknown) => api('POST', `/chat/${route}/${NAME}`, body);
   const hook = (suffix: string, pred: (w: ReceivedWebhook) => boolean) =>
     env.receiver.waitFor((w) => w.path === `/ev/${suffix}` && pred(w), 20_000, suffix);
-
-  /** The store writer runs beside webhook delivery and has no event of its own: poll, bounded. */
-  async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (ok(value)) return value;
-      if (Date.now() > until) throw new Error(`store did not reach the expected state: ${JSON.stringify(value).slice(0, 500)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   beforeAll(async () => {
     await env.start();
