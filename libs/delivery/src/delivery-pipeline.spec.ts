@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
-import { PersistenceModule, PrismaService } from '@gw/persistence';
+import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
 import { TestDatabase, WebhookReceiver } from '@gw/testing';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +11,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { QueueEvents } from 'bullmq';
 import { createHmac } from 'node:crypto';
 import { AttemptLogWriter } from './attempt-log.writer';
+import { DeliveryProducer } from './delivery-producer.service';
 import { QUEUES } from '@gw/redis';
 import { DeliveryModule } from './delivery.module';
 import { SigningConfigCache } from './signing-config.cache';
@@ -250,6 +251,59 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     const row = await prisma.webhookDelivery.findFirst({ where: { url: `${receiver.url}/big` } });
     expect(row).toMatchObject({ status: 'too_large', body: '', lastError: expect.stringContaining('exceeds WEBHOOK_MAX_BODY_BYTES') });
     expect(receiver.attempts.filter((w) => w.path === '/big')).toHaveLength(0);
+  });
+
+  it('writes the next batch to the outbox while the previous one is dispatched; dispatches keep their order and callers wait for theirs', async () => {
+    receiver.respondWith(() => 200);
+    const producer = app.get(DeliveryProducer);
+    const repo = app.get(DeliveryLogRepository);
+    const log: string[] = [];
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((r) => (releaseFirst = r));
+    let secondInserted!: () => void;
+    const secondInsert = new Promise<void>((r) => (secondInserted = r));
+    let firstInsertStarted!: () => void;
+    const firstInsert = new Promise<void>((r) => (firstInsertStarted = r));
+    let inserts = 0;
+    const realInsert = repo.insertDeliveries.bind(repo);
+    const realDispatch = producer.dispatch.bind(producer);
+    const insertSpy = jest.spyOn(repo, 'insertDeliveries').mockImplementation(async (rows) => {
+      const n = ++inserts;
+      if (n === 1) firstInsertStarted();
+      const out = await realInsert(rows);
+      log.push(`inserted ${n}`);
+      if (n === 2) secondInserted();
+      return out;
+    });
+    let dispatches = 0;
+    const dispatchSpy = jest.spyOn(producer, 'dispatch').mockImplementation(async (jobs, options) => {
+      const n = ++dispatches;
+      log.push(`dispatch ${n} start`);
+      if (n === 1) await firstHeld; // Redis is slow for the first batch
+      await realDispatch(jobs, options);
+      log.push(`dispatched ${n}`);
+    });
+    try {
+      const first = sink.publish(event({ n: 'p1' })).then(() => log.push('caller 1 resolved'));
+      await firstInsert;
+      // Published while the first batch is written: its INSERT waits for that INSERT, not for its dispatch.
+      const second = sink.publish(event({ n: 'p2' })).then(() => log.push('caller 2 resolved'));
+      await secondInsert;
+      expect(log).toEqual(['inserted 1', 'dispatch 1 start', 'inserted 2']);
+      releaseFirst();
+      await Promise.all([first, second]);
+      const at = (entry: string) => log.indexOf(entry);
+      expect(at('dispatched 1')).toBeLessThan(at('dispatch 2 start'));
+      expect(at('dispatched 1')).toBeLessThan(at('caller 1 resolved'));
+      expect(at('dispatched 2')).toBeLessThan(at('caller 2 resolved'));
+    } finally {
+      releaseFirst();
+      insertSpy.mockRestore();
+      dispatchSpy.mockRestore();
+    }
+    const a = await receiver.waitFor((w) => w.body?.data?.n === 'p1');
+    const b = await receiver.waitFor((w) => w.body?.data?.n === 'p2');
+    expect(b.body.sequence).toBe(a.body.sequence + 1);
   });
 
   /**

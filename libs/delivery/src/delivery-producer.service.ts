@@ -28,7 +28,10 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Delivery');
   private dispatchFailed = false;
   private pending: RoutedDelivery[] = [];
-  private writing: Promise<void> = Promise.resolve();
+  /** Settles when the last batch's outbox INSERT is done: the next INSERT starts then. */
+  private inserted: Promise<void> = Promise.resolve();
+  /** Settles when the last batch is dispatched to Redis: the next dispatch starts then. */
+  private dispatched: Promise<void> = Promise.resolve();
   private nextWrite?: Promise<void>;
   /**
    * Gets the RabbitMQ rows of each batch once committed, to publish them without reading them
@@ -106,25 +109,43 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Group commit on the producer side: concurrent enqueue() calls (many instances publishing at
-   * once) share one outbox INSERT and one addBulk. A batch is taken when the previous write
-   * ends, so a lone caller pays no added delay; callers resolve when their batch is written.
+   * once) share one outbox INSERT and one addBulk. A batch is taken when the previous INSERT
+   * ends, so a lone caller pays no added delay; callers resolve when their batch is written and
+   * dispatched (or left to the sweeper).
+   *
+   * Pipelined: INSERTs run one at a time (they number the events, so their order is the
+   * sequence order) and dispatches run one at a time in the same order (ordered lanes keep their
+   * order), but the next batch's INSERT runs while the previous batch is being dispatched, so
+   * Postgres and Redis work at the same time.
    */
   enqueue(deliveries: RoutedDelivery[]): Promise<void> {
     if (!deliveries.length) return Promise.resolve();
     this.pending.push(...deliveries);
-    this.nextWrite ??= this.writing.then(() => {
+    if (this.nextWrite) return this.nextWrite;
+    const written = this.inserted.then(() => {
       this.nextWrite = undefined;
       const batch = this.pending;
       this.pending = [];
-      return this.write(batch);
+      return this.insert(batch);
     });
-    // A failed write fails the callers of that batch; the chain itself goes on.
-    this.writing = this.nextWrite.catch(() => undefined);
-    return this.nextWrite;
+    // A failed INSERT fails the callers of that batch; the chains themselves go on.
+    this.inserted = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    const previous = this.dispatched;
+    const done = written.then(async (sendable) => {
+      await previous;
+      await this.dispatchWritten(sendable);
+    });
+    this.dispatched = done.catch(() => undefined);
+    this.nextWrite = done;
+    return done;
   }
 
-  private async write(batch: RoutedDelivery[]): Promise<void> {
-    if (!batch.length) return;
+  /** Writes a batch to the outbox (Postgres) and numbers its events; returns what may be sent. */
+  private async insert(batch: RoutedDelivery[]): Promise<DeliveryJob[]> {
+    if (!batch.length) return [];
     const max = this.config.delivery.maxBodyBytes;
     const jobs = batch.map((d) => d.job);
     for (const j of jobs) {
@@ -176,6 +197,12 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     });
     const rabbitmq = rows.flatMap((r, i) => (r.status === 'pending' && isRabbitmqTarget(r.target) ? [writtenRow(r, batch[i].job.sequence)] : []));
     if (rabbitmq.length) this.rabbitmqRows(rabbitmq);
+    return sendable;
+  }
+
+  /** Queues a written batch; if Redis fails or hangs, the rows wait in Postgres for the sweeper. */
+  private async dispatchWritten(sendable: DeliveryJob[]): Promise<void> {
+    if (!sendable.length) return;
     try {
       await withTimeout(this.dispatch(sendable, { batch: true }), QUEUE_TIMEOUT_MS);
     } catch (err) {
