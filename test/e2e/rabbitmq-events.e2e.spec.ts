@@ -169,6 +169,19 @@ describe('events into RabbitMQ (e2e, real broker)', () => {
     expect(row).toMatchObject({ target: 'rabbitmq', url: `amqp:${NAME}/${QUEUE}`, status: 'delivered', attempts: 1, event: 'MESSAGES_UPSERT' });
   });
 
+  it('order: an instance\'s events reach its queue in sequence order, also when they come faster than one publish', async () => {
+    await gateway.api('POST', `/rabbitmq/set/${NAME}`, { apikey: API_KEY, body: { rabbitmq: { enabled: true, events: ['MESSAGES_UPSERT'] } } });
+    const c = await consumer([QUEUE]);
+    // Sent without waiting for each other: the gateway writes them in batches and the publisher has several
+    // batches unconfirmed at a time; the queue must still get them oldest first.
+    const keys = await Promise.all(Array.from({ length: 40 }, (_, i) => send(`burst ${i}`)));
+    const mine = (m: Received) => keys.some((k) => k.id === m.body.data?.key?.id);
+    await c.waitUntil(() => c.messages.filter(mine).length >= keys.length, `the ${keys.length} burst messages`);
+    const sequences = c.messages.filter(mine).map((m) => m.body.sequence as number);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect(new Set(sequences).size).toBe(keys.length);
+  });
+
   it('broker restart while messages arrive: every event is delivered once the broker is back, none lost', async () => {
     const c = await consumer([QUEUE]);
     const ids: string[] = [];

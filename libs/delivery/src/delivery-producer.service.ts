@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { DeliveryLogRepository, NewDelivery, isRabbitmqTarget, withSequence } from '@gw/persistence';
+import { DeliveryLogRepository, NewDelivery, PendingPublish, isRabbitmqTarget, withSequence, writtenRow } from '@gw/persistence';
 import { QUEUES, REDIS_CONNECTION } from '@gw/redis';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
@@ -33,8 +33,11 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   /** Settles when the last batch is dispatched to Redis: the next dispatch starts then. */
   private dispatched: Promise<void> = Promise.resolve();
   private nextWrite?: Promise<void>;
-  /** Runs when RabbitMQ rows were written: the RabbitMQ publisher reads them from the outbox itself. */
-  private rabbitmqWake: () => void = () => undefined;
+  /**
+   * Gets the RabbitMQ rows of each batch once committed, to publish them without reading them
+   * back; no rows (a redelivery) means "look in the outbox".
+   */
+  private rabbitmqRows: (rows: PendingPublish[]) => void = () => undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -75,8 +78,8 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  onRabbitmqRows(wake: () => void): void {
-    this.rabbitmqWake = wake;
+  onRabbitmqRows(handler: (rows: PendingPublish[]) => void): void {
+    this.rabbitmqRows = handler;
   }
 
   laneKey(webhookId: string, chat: string): string {
@@ -192,7 +195,8 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
       job.sequence = base + rows[i].numbering!.rank;
       if (numbering.inBody) job.body = withSequence(job.body, job.sequence);
     });
-    if (sendable.some((j) => isRabbitmqTarget(j.target))) this.rabbitmqWake();
+    const rabbitmq = rows.flatMap((r, i) => (r.status === 'pending' && isRabbitmqTarget(r.target) ? [writtenRow(r, batch[i].job.sequence)] : []));
+    if (rabbitmq.length) this.rabbitmqRows(rabbitmq);
     return sendable;
   }
 
@@ -259,7 +263,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   async redeliver(job: DeliveryJob): Promise<void> {
     if (isRabbitmqTarget(job.target)) {
       await this.log.setStatus([job.deliveryId], 'pending'); // the RabbitMQ publisher picks pending rows up
-      return this.rabbitmqWake();
+      return this.rabbitmqRows([]);
     }
     const { laneKey: _lane, ...unordered } = job; // a replay is explicit: it does not queue behind a chat
     try {

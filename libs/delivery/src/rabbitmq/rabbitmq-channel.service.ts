@@ -14,6 +14,9 @@ export interface PublishItem {
   messageId: string;
 }
 
+/** One declaration (exchange, queue, binding) per key. */
+export const declarationKey = (d: RabbitmqDestination) => `${d.exchange}\u0000${d.queue}\u0000${d.routingKey}`;
+
 /** The URI without its password, for logs. */
 export function redactUri(uri: string): string {
   try {
@@ -102,9 +105,14 @@ export class RabbitmqChannel implements OnModuleDestroy {
     conn.close().catch(() => undefined);
   }
 
+  /** Whether `declare(d)` already ran on this connection. */
+  isDeclared(d: RabbitmqDestination): boolean {
+    return this.declared.has(declarationKey(d));
+  }
+
   /** Declares the exchange, queue and binding (idempotent on the broker; cached per connection). */
   async declare(d: RabbitmqDestination): Promise<void> {
-    const key = `${d.exchange}\u0000${d.queue}\u0000${d.routingKey}`;
+    const key = declarationKey(d);
     if (this.declared.has(key)) return;
     const conn = this.connection;
     if (!conn) throw new Error('not connected');

@@ -2,28 +2,46 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { withTimeout } from '@gw/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { parseEventName, wireName } from '@gw/events';
-import { DeliveryStatus, PendingPublish, RabbitmqOutboxRepository } from '@gw/persistence';
-import { AttemptLogWriter } from '../attempt-log.writer';
+import { PendingPublish, PublishAttempt, RabbitmqOutboxRepository } from '@gw/persistence';
 import { DeliveryProducer } from '../delivery-producer.service';
 import { DeliveryMetrics } from '../delivery.metrics';
 import type { ConfirmChannel } from 'amqplib';
-import { RabbitmqChannel, PublishItem } from './rabbitmq-channel.service';
+import { RabbitmqChannel, PublishItem, declarationKey } from './rabbitmq-channel.service';
 import { parseDestinationUrl } from './rabbitmq-destination';
 import { RabbitmqMetrics } from './rabbitmq-metrics';
+import { RabbitmqHandoff } from './rabbitmq-handoff.queue';
+import { PublishAttemptsWriter } from './publish-attempts.writer';
+
+interface Prepared {
+  row: PendingPublish;
+  item?: PublishItem;
+  error?: Error;
+}
 
 const BATCH = 1_000;
-/** Bound one lock hold well inside PASS_TIMEOUT_MS; the loop goes on at once after a full pass. */
-const BATCHES_PER_PASS = 10;
+/** Messages published and not yet confirmed, at most (as the raw amqplib loop the bench compares with). */
+const WINDOW = 2_000;
+/** Bounds one lock hold well inside PASS_TIMEOUT_MS; the loop goes on at once after a busy pass. */
 const PASS_BUDGET_MS = 10_000;
-/** Catches rows written by other nodes, and the broker coming back; this node's own rows wake it at once. */
+/**
+ * How often the outbox is read even while rows come from this node's own writes: rows of other
+ * nodes, and redeliveries, are found this way. Well under LEASE_TTL_MS, so an instance taken over
+ * from a dead node has that node's rows published before the new owner's (per-instance order).
+ */
 const POLL_MS = 1_000;
 const PASS_TIMEOUT_MS = 60_000;
 
 /**
- * The RabbitMQ side of the outbox: reads pending RabbitMQ deliveries from Postgres in order,
- * publishes them persistent on a confirm channel and marks them delivered only after the
- * broker's ack. Anything not acked stays pending and is published again (same message_id).
- * One node publishes at a time (advisory lock), so every queue gets its events in order.
+ * The RabbitMQ side of the outbox: publishes pending RabbitMQ deliveries persistent on a confirm
+ * channel, in order, and marks them delivered only after the broker's ack. Anything not acked
+ * stays pending and is published again (same message_id). One node publishes at a time
+ * (advisory lock), so every queue gets its events in order.
+ *
+ * Each lock hold starts by reading the outbox until it has caught up (rows of other nodes, of
+ * earlier failures, of a previous run); from then on the rows this node writes are published
+ * as handed over by the producer after their commit, without reading them back, and the outbox
+ * is read again every POLL_MS. Any failure ends the hold, so the next one starts again from the
+ * oldest pending row.
  */
 @Injectable()
 export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -34,17 +52,17 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
   private woken = false;
   private stats?: Promise<{ count: number; oldestAgeSeconds: number } | null>;
   private readonly metrics: RabbitmqMetrics;
+  private readonly handed = new RabbitmqHandoff();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: RabbitmqOutboxRepository,
     private readonly channel: RabbitmqChannel,
-    private readonly attempts: AttemptLogWriter,
     producer: DeliveryProducer,
     deliveryMetrics: DeliveryMetrics,
   ) {
     this.metrics = new RabbitmqMetrics(deliveryMetrics.registry, () => this.channel.connected, () => this.pendingStats());
-    producer.onRabbitmqRows(() => this.wake());
+    producer.onRabbitmqRows((rows) => this.handOver(rows));
   }
 
   get enabled(): boolean {
@@ -55,7 +73,13 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
     if (this.enabled) this.loop = this.run();
   }
 
-  /** New rows (or a redelivery) on this node: publish now rather than at the next poll. */
+  /** Rows this node just committed (or none: a redelivery, look in the outbox); publish now. */
+  handOver(rows: PendingPublish[]) {
+    if (!this.enabled) return;
+    this.handed.add(rows);
+    this.wake();
+  }
+
   wake() {
     this.woken = true;
     this.wakeUp?.();
@@ -86,90 +110,127 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  /**
-   * Up to BATCHES_PER_PASS batches under one lock, pipelined: while a batch is published and
-   * confirmed the next one is read, and its attempts are written while the next one is
-   * published (each read leaves out the rows in flight or still being written). A batch with a
-   * failure ends the pass, so the next pass starts again from the oldest pending row. Returns
-   * how many rows it tried.
-   */
+  /** One lock hold; returns how many rows it tried. */
   async pass(): Promise<number> {
     const ch = await this.channel.channel();
-    if (!ch) return 0; // broker away: rows wait in the outbox
-    const tried = await this.outbox.withPublisherLock(async () => {
-      const until = Date.now() + PASS_BUDGET_MS;
-      let total = 0;
-      let writing: Promise<void> = Promise.resolve();
-      let writingIds: string[] = [];
-      let next: Promise<PendingPublish[]> | undefined = this.outbox.findPending(BATCH);
-      try {
-        for (let n = 0; next && n < BATCHES_PER_PASS; n++) {
-          const rows = await next;
-          next = undefined;
-          if (!rows.length) break;
-          total += rows.length;
-          const ids = rows.map((r) => r.id);
-          if (rows.length === BATCH && n + 1 < BATCHES_PER_PASS && Date.now() < until) {
-            next = this.outbox.findPending(BATCH, [...writingIds, ...ids]);
-            next.catch(() => undefined); // awaited below, or dropped when this batch fails
-          }
-          const failed = await this.publishBatch(ch, rows);
-          await writing; // one attempt write at a time, in batch order
-          writing = this.attempts.flush();
-          writingIds = ids;
-          if (failed) break;
-        }
-      } finally {
-        // Written before the lock is released, so the next holder does not publish these again.
-        await writing;
-      }
-      return total;
-    }, PASS_TIMEOUT_MS + 5_000);
+    // Broker away, or another node holds the lock: the handed rows are in the outbox, read later.
+    if (!ch) return this.handed.clear(), 0;
+    const tried = await this.outbox.withPublisherLock(() => this.publishWhileHeld(ch), PASS_TIMEOUT_MS + 5_000);
+    if (tried === undefined) this.handed.clear();
     return tried ?? 0;
   }
 
-  /** Publishes one batch and records its attempts (not yet written); true if any row was not confirmed. */
-  private async publishBatch(ch: ConfirmChannel, rows: PendingPublish[]): Promise<boolean> {
+  /**
+   * Batches in order: from the outbox until a read comes back short (caught up), then from the
+   * handed rows, with an outbox read every POLL_MS. Up to WINDOW messages are unconfirmed at a
+   * time, all on one channel (AMQP keeps a channel's order, so batches in flight are as ordered
+   * as one big batch); attempts are written in batch order while later batches are out, and
+   * each outbox read leaves out the rows published but not yet written. A failure stops the
+   * publishing and ends the hold once what is in flight is settled and written; so does the
+   * budget, or POLL_MS with nothing to publish.
+   */
+  private async publishWhileHeld(ch: ConfirmChannel): Promise<number> {
+    const until = Date.now() + PASS_BUDGET_MS;
+    const inflight: { rows: number; result: Promise<PublishAttempt[]>; settled?: PublishAttempt[] }[] = [];
+    let unconfirmed = 0;
+    const unwritten = new Set<string>();
+    const writes = new PublishAttemptsWriter((batch) => this.outbox.recordPublishes(batch), (ids) => ids.forEach((id) => unwritten.delete(id)), this.logger);
+    let total = 0;
+    let failed = false;
+    let caughtUp = false;
+    let lastRead = 0;
+    /** Hands the oldest batch's attempts to the writer once confirmed; false if one failed. */
+    const settleOldest = async () => {
+      const batch = inflight.shift()!;
+      const attempts = await batch.result;
+      unconfirmed -= batch.rows;
+      writes.add(attempts);
+      return !attempts.some((a) => a.error);
+    };
+    try {
+      while (!this.stopped && !failed && Date.now() < until) {
+        while (inflight[0]?.settled && !failed) failed = !(await settleOldest());
+        if (failed) break;
+        if (unconfirmed >= WINDOW) {
+          failed = !(await settleOldest());
+          continue;
+        }
+        let rows: PendingPublish[];
+        if (!caughtUp || this.handed.readWanted || Date.now() - lastRead >= POLL_MS) {
+          const read = this.handed.beginRead();
+          rows = await this.outbox.findPending(BATCH, [...unwritten]);
+          lastRead = Date.now();
+          read.done(rows);
+          caughtUp = rows.length < BATCH;
+          if (!rows.length && !this.handed.size && !inflight.length && !(await this.handed.arrival(POLL_MS))) break; // idle
+        } else {
+          rows = this.handed.take(Math.min(BATCH, WINDOW - unconfirmed));
+          if (!rows.length) {
+            const wait = this.handed.arrival(Math.max(0, lastRead + POLL_MS - Date.now()));
+            if (inflight.length) await Promise.race([wait, inflight[0].result]);
+            else await wait;
+            continue;
+          }
+        }
+        if (!rows.length) continue;
+        total += rows.length;
+        for (const r of rows) unwritten.add(r.id);
+        // Declarations are awaited here, before the publish: batches go out in the order they were taken.
+        const items = await this.prepareAll(rows);
+        const batch: (typeof inflight)[number] = { rows: rows.length, result: this.publishBatch(ch, items) };
+        void batch.result.then((a) => (batch.settled = a));
+        inflight.push(batch);
+        unconfirmed += rows.length;
+      }
+    } finally {
+      // Settled and written before the lock is released, so the next holder does not publish these again.
+      while (inflight.length) await settleOldest();
+      await writes.drain();
+    }
+    return total;
+  }
+
+  /** Publishes one prepared batch (at once, in order) and resolves with its attempts once the broker confirmed or refused each. */
+  private async publishBatch(ch: ConfirmChannel, items: Prepared[]): Promise<PublishAttempt[]> {
     const startedAt = new Date();
-    const items: { row: PendingPublish; item?: PublishItem; error?: Error }[] = [];
-    for (const row of rows) items.push(await this.prepare(row));
     const sendable = items.filter((i) => i.item);
     const results = await this.channel.publishAll(ch, sendable.map((i) => i.item!));
     sendable.forEach((i, n) => (i.error = results[n] ?? undefined));
     const latencyMs = Date.now() - startedAt.getTime();
-    for (const { row, error } of items) this.record(row, startedAt, latencyMs, error);
     const failed = items.filter((i) => i.error);
-    if (failed.length) this.logger.warn(`${failed.length} of ${rows.length} publishes not confirmed (${failed[0].error!.message}); kept pending`);
-    return failed.length > 0;
-  }
-
-  /** Declares the row's topology; a declaration that fails only holds this row (and its queue). */
-  private async prepare(row: PendingPublish): Promise<{ row: PendingPublish; item?: PublishItem; error?: Error }> {
-    const event = parseEventName(row.event);
-    // Routing key = the wire event name, as Evolution publishes.
-    const destination = event ? parseDestinationUrl(row.url, wireName(event)) : null;
-    if (!destination) return { row, error: new Error(`not a RabbitMQ destination: ${row.url}`) };
-    try {
-      await this.channel.declare(destination);
-    } catch (err) {
-      return { row, error: new Error(`cannot declare ${destination.queue}: ${(err as Error).message}`) };
-    }
-    return { row, item: { destination, body: row.body, messageId: row.id } };
-  }
-
-  private record(row: PendingPublish, startedAt: Date, latencyMs: number, error?: Error) {
-    const outcome: DeliveryStatus = error ? 'pending' : 'delivered';
-    this.attempts.push({
-      deliveryId: row.id,
-      attempt: row.attempts + 1,
-      startedAt,
-      statusCode: null,
-      latencyMs,
-      error: error ? error.message : null,
-      response: null,
-      outcome,
+    if (failed.length) this.logger.warn(`${failed.length} of ${items.length} publishes not confirmed (${failed[0].error!.message}); kept pending`);
+    return items.map(({ row, error }) => {
+      this.metrics.published.inc({ outcome: error ? 'retry' : 'delivered', event: row.event });
+      return { deliveryId: row.id, attempt: row.attempts + 1, startedAt, latencyMs, error: error ? error.message : null };
     });
-    this.metrics.published.inc({ outcome: error ? 'retry' : 'delivered', event: row.event });
+  }
+
+  /**
+   * Each row's destination, its topology declared (the new destinations of a batch at once); a
+   * declaration that fails only holds the rows of that queue.
+   */
+  private async prepareAll(rows: PendingPublish[]): Promise<Prepared[]> {
+    const prepared = rows.map((row): Prepared => {
+      const event = parseEventName(row.event);
+      // Routing key = the wire event name, as Evolution publishes.
+      const destination = event ? parseDestinationUrl(row.url, wireName(event)) : null;
+      if (!destination) return { row, error: new Error(`not a RabbitMQ destination: ${row.url}`) };
+      return { row, item: { destination, body: row.body, messageId: row.id } };
+    });
+    const declaring = new Map<string, Promise<Error | undefined>>();
+    for (const { item } of prepared) {
+      if (!item || this.channel.isDeclared(item.destination) || declaring.has(declarationKey(item.destination))) continue;
+      const d = item.destination;
+      declaring.set(declarationKey(d), this.channel.declare(d).then(() => undefined, (err: Error) => new Error(`cannot declare ${d.queue}: ${err.message}`)));
+    }
+    if (!declaring.size) return prepared;
+    const errors = new Map<string, Error | undefined>();
+    await Promise.all([...declaring].map(async ([key, p]) => errors.set(key, await p)));
+    for (const p of prepared) {
+      const error = p.item && errors.get(declarationKey(p.item.destination));
+      if (error) Object.assign(p, { item: undefined, error });
+    }
+    return prepared;
   }
 
   /** Shared by the two gauges of one scrape. */
@@ -184,7 +245,7 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
   async onModuleDestroy() {
     this.stopped = true;
     this.wakeUp?.();
+    this.handed.interrupt();
     await this.loop;
   }
 }
-

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
+import { NewDelivery, withSequence } from './delivery-log.repository';
 
 /** Delivery log targets that go to RabbitMQ instead of an HTTP webhook. */
 export const RABBITMQ_TARGETS = ['rabbitmq', 'rabbitmq-global'] as const;
@@ -19,6 +20,34 @@ export interface PendingPublish {
   body: string;
   attempts: number;
   createdAt: Date;
+}
+
+/**
+ * A RabbitMQ row as the producer just committed it (the same values the INSERT stored, its
+ * event number included), so the publisher can send it without reading it back.
+ */
+export function writtenRow(row: NewDelivery, sequence: number | null): PendingPublish {
+  const numbered = sequence !== null && row.numbering?.inBody && row.body !== '';
+  return {
+    id: row.id,
+    instanceId: row.instanceId,
+    target: row.target as RabbitmqTarget,
+    event: row.event,
+    url: row.url,
+    sequence: sequence === null ? null : BigInt(sequence),
+    body: numbered ? withSequence(row.body, sequence) : row.body,
+    attempts: 0,
+    createdAt: new Date(),
+  };
+}
+
+/** One publish of one row: acked by the broker (delivered), or not (stays pending, with why). */
+export interface PublishAttempt {
+  deliveryId: string;
+  attempt: number;
+  startedAt: Date;
+  latencyMs: number;
+  error: string | null;
 }
 
 /** The RabbitMQ side of the outbox: pending deliveries the publisher sends from the WebhookDelivery table. */
@@ -55,6 +84,48 @@ export class RabbitmqOutboxRepository {
       [RABBITMQ_TARGETS, limit, exclude],
     );
     return rows;
+  }
+
+  /**
+   * The attempt rows of a publish batch and each delivery's new status, in one statement. Its
+   * commit does not wait for the WAL flush (`synchronous_commit = off`): a "delivered" mark lost to
+   * a Postgres crash only publishes the message again, with the same message_id, which the
+   * consumers deduplicate; the outbox INSERT itself stays synchronous.
+   */
+  async recordPublishes(batch: PublishAttempt[]): Promise<void> {
+    if (!batch.length) return;
+    const client = await this.prisma.pool.connect();
+    try {
+      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
+      await client.query(
+        `WITH ins AS (
+           INSERT INTO "WebhookAttempt" ("deliveryId", "attempt", "startedAt", "statusCode", "latencyMs", "error", "response")
+           SELECT id, attempt, started_at, NULL, latency_ms, error, NULL
+             FROM unnest($1::varchar[], $2::int[], $3::timestamp(3)[], $4::int[], $5::text[]) AS a(id, attempt, started_at, latency_ms, error)
+         )
+         UPDATE "WebhookDelivery" AS w SET
+           "status" = CASE WHEN u.error IS NULL THEN 'delivered' ELSE 'pending' END,
+           "attempts" = w."attempts" + 1,
+           "lastAttemptAt" = u.started_at,
+           "lastError" = u.error,
+           "deliveredAt" = CASE WHEN u.error IS NULL THEN u.started_at + u.latency_ms * interval '1 millisecond' ELSE w."deliveredAt" END
+         FROM unnest($1::varchar[], $3::timestamp(3)[], $4::int[], $5::text[]) AS u(id, started_at, latency_ms, error)
+         WHERE w."id" = u.id`,
+        [
+          batch.map((a) => a.deliveryId),
+          batch.map((a) => a.attempt),
+          batch.map((a) => a.startedAt.toISOString()),
+          batch.map((a) => a.latencyMs),
+          batch.map((a) => a.error),
+        ],
+      );
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   /** Pending count and oldest age, for /metrics. */
