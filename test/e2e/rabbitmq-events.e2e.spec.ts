@@ -1,6 +1,7 @@
 import { connect, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { type GatewayProcess, RabbitmqBrokerProcess } from '@gw/testing';
 import { E2eEnvironment, API_KEY } from '../support/e2e-env';
+import { eventually } from '../support/eventually';
 
 /** A message as an Evolution consumer sees it. */
 interface Received {
@@ -238,10 +239,15 @@ describe('events into RabbitMQ (e2e, real broker)', () => {
     gateway = await env.startGateway(rabbitEnv());
     await c.waitUntil(() => ids.every((id) => c.messages.some((m) => m.body.data?.key?.id === id)), `the ${ids.length} messages sent while the broker blocked`, 60_000);
     expectAllOnceOrSameId(c, ids);
-    // ...and the log says delivered for each.
-    const log = await gateway.api('GET', `/webhook/deliveries/${NAME}?limit=200`, { apikey: API_KEY });
-    const mine = c.messages.filter((m) => ids.includes(m.body.data?.key?.id)).map((m) => m.messageId);
-    for (const id of new Set(mine)) expect(log.body.deliveries.find((d: { id: string }) => d.id === id)?.status).toBe('delivered');
+    // ...and the log says delivered for each (written after the broker's ack, so it may trail the consumer).
+    const mine = [...new Set(c.messages.filter((m) => ids.includes(m.body.data?.key?.id)).map((m) => m.messageId))];
+    const statusOf = (log: { body: { deliveries: { id: string; status: string }[] } }) =>
+      mine.map((id) => log.body.deliveries.find((d) => d.id === id)?.status);
+    const log = await eventually(
+      () => gateway.api('GET', `/webhook/deliveries/${NAME}?limit=200`, { apikey: API_KEY }),
+      (l) => statusOf(l).every((st) => st === 'delivered'),
+    );
+    expect(statusOf(log)).toEqual(mine.map(() => 'delivered'));
   }, 180_000);
 
   it('a RabbitMQ delivery can be redelivered from the log (same message_id)', async () => {
@@ -274,6 +280,9 @@ describe('events into RabbitMQ (e2e, real broker)', () => {
     expect(found).toMatchObject({ status: 200, body: { enabled: true, events: ['QRCODE_UPDATED'], instanceId: res.body.instance.instanceId } });
     const qr = await c.waitFor((m) => m.body.instance === name, 'the new instance\'s first QR in <instance>.qrcode.updated');
     expect(qr.body).toMatchObject({ event: 'qrcode.updated', data: { qrcode: { code: expect.any(String) } }, sequence: expect.any(Number) });
+    // The live publish carries the QR itself (only the stored copy has it removed).
+    expect(qr.body.data.qrcode.code).not.toContain('expired QR');
+    expect(qr.body.data.qrcode.base64).toMatch(/^data:image\/png;base64,/);
     expect(qr.messageId).toMatch(/^msg_/);
   }, 60_000);
 });

@@ -195,7 +195,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
       job.sequence = base + rows[i].numbering!.rank;
       if (numbering.inBody) job.body = withSequence(job.body, job.sequence);
     });
-    const rabbitmq = rows.flatMap((r, i) => (r.status === 'pending' && isRabbitmqTarget(r.target) ? [writtenRow(r, batch[i].job.sequence)] : []));
+    const rabbitmq = rows.flatMap((r, i) => (r.status === 'pending' && isRabbitmqTarget(r.target) ? [writtenRow(r, batch[i].job.sequence, batch[i].job.body)] : []));
     if (rabbitmq.length) this.rabbitmqRows(rabbitmq);
     return sendable;
   }

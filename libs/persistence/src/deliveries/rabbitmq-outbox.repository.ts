@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
-import { NewDelivery, withSequence } from './delivery-log.repository';
+import { NewDelivery } from './delivery-log.repository';
 
 /** Delivery log targets that go to RabbitMQ instead of an HTTP webhook. */
 export const RABBITMQ_TARGETS = ['rabbitmq', 'rabbitmq-global'] as const;
@@ -23,11 +23,12 @@ export interface PendingPublish {
 }
 
 /**
- * A RabbitMQ row as the producer just committed it (the same values the INSERT stored, its
- * event number included), so the publisher can send it without reading it back.
+ * A RabbitMQ row as the producer just committed it (its event number included), so the publisher
+ * can send it without reading it back. `body` is the body as sent: for most events the stored
+ * copy, but a QR code's stored copy has the code removed, and the live publish must carry it
+ * (as the webhook's job does); only a later read from the outbox sends the stored copy.
  */
-export function writtenRow(row: NewDelivery, sequence: number | null): PendingPublish {
-  const numbered = sequence !== null && row.numbering?.inBody && row.body !== '';
+export function writtenRow(row: NewDelivery, sequence: number | null, body: string): PendingPublish {
   return {
     id: row.id,
     instanceId: row.instanceId,
@@ -35,7 +36,7 @@ export function writtenRow(row: NewDelivery, sequence: number | null): PendingPu
     event: row.event,
     url: row.url,
     sequence: sequence === null ? null : BigInt(sequence),
-    body: numbered ? withSequence(row.body, sequence) : row.body,
+    body,
     attempts: 0,
     createdAt: new Date(),
   };
