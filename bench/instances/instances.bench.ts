@@ -68,6 +68,9 @@ async function main() {
   };
   let gateway = await new GatewayProcess({ ...env, ...memoryProbeEnv(), LOG_LEVEL: 'info' }).start();
   results.bootToListeningMs = gateway.bootMs;
+  const settleSeconds = Number(arg('settle-seconds', '120'));
+  // The baseline settles as long as each count does: right after boot it still holds boot's garbage.
+  if (settleSeconds > 0) await new Promise((r) => setTimeout(r, settleSeconds * 1000));
   const baseRss = await settledRss(gateway.pid!);
   results.baseRssMb = baseRss;
   const heapSnapshots: Record<string, string> = {};
@@ -81,7 +84,6 @@ async function main() {
     w.body?.event === 'connection.update' && w.body.instance === name && w.body.data.state === 'open';
   const rssByCount: Record<number, number> = {};
   const justLinked: Record<number, number> = {};
-  const settleSeconds = Number(arg('settle-seconds', '120'));
   for (const target of counts) {
     const names: string[] = [];
     const linkStart = Date.now();
