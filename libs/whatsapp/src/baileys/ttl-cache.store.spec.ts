@@ -34,6 +34,17 @@ describe('TtlCacheStore', () => {
     expect(cache.get('session.1')).toBe('a');
   });
 
+  it('with a capacity, the oldest write goes first (a rewrite counts as new)', () => {
+    const cache = new TtlCacheStore(1_000, undefined, clock, 2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.set('a', 3);
+    cache.set('c', 4);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(3);
+    expect(cache.get('c')).toBe(4);
+  });
+
   it('del and flushAll remove entries', () => {
     const cache = new TtlCacheStore(1_000, undefined, clock);
     cache.set('a', 1);

@@ -32,6 +32,8 @@ export class TtlCacheStore implements CacheStore {
     private readonly ttlMs: number,
     private readonly skip: (key: string) => boolean = () => false,
     private readonly now: () => number = Date.now,
+    /** entries kept at most; the oldest write goes first */
+    private readonly capacity = Infinity,
   ) {
     register(this);
   }
@@ -48,8 +50,10 @@ export class TtlCacheStore implements CacheStore {
 
   set<T>(key: string, value: T): void {
     // A skipped key is dropped, never left stale: the store behind the cache has the new value.
-    if (this.skip(key)) this.entries.delete(key);
-    else this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    this.entries.delete(key); // a rewrite counts as the newest entry
+    if (this.skip(key)) return;
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
   del(key: string): void {
