@@ -19,7 +19,7 @@ import { BaileysMessaging } from './baileys-messaging';
 import { BaileysGroupOperations } from './baileys-group-operations';
 import { translateBaileysEvents } from './baileys-event.translator';
 import { loadBaileys } from './baileys.loader';
-import { downloadMedia } from './media-download';
+import { downloadMedia, mediaContent } from './media-download';
 import { RecentMessagesCache } from './recent-messages.cache';
 import { PersistentAuthState, usePostgresAuthState } from './postgres-auth-state';
 import { ProxyRoute } from '../proxy/proxy-route';
@@ -136,8 +136,9 @@ export class BaileysSession implements WhatsAppSession {
     let reached = false;
     sock.ws.once('open', () => (reached = true));
 
-    // Kept before translation, so a webhook that wants the media can download it.
-    sock.ev.on('messages.upsert', ({ messages }) => this.recent.add(messages));
+    // Kept before translation, so a webhook that wants the media can download it. Only media:
+    // the rest (e.g. history-sync notifications with their inline payloads) is never downloaded.
+    sock.ev.on('messages.upsert', ({ messages }) => this.recent.add(messages.filter((m) => mediaContent(baileys, m))));
     this.messaging.watch(sock);
     translateBaileysEvents(baileys, sock.ev, (event) => sock === this.socket && this.deliver(event), logger);
     sock.ev.on('creds.update', () => {
