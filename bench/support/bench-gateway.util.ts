@@ -30,6 +30,40 @@ export function benchGatewayEnv(db: TestDatabase, fake: FakeWhatsAppServer): { e
 }
 
 const profilesWritten = new Map<number, number>();
+const snapshotsWritten = new Map<number, number>();
+export const HEAP_DIR = join(process.cwd(), 'bench/results/heap');
+
+/** Environment that lets writeHeapSnapshot() and memoryUsage() probe the gateway (memory-probe.preload.ts). */
+export function memoryProbeEnv(): Record<string, string> {
+  mkdirSync(HEAP_DIR, { recursive: true });
+  return { NODE_OPTIONS: `--require ${join(__dirname, 'memory-probe.preload.js')}`, BENCH_HEAP_DIR: HEAP_DIR };
+}
+
+/** process.memoryUsage() and V8's heap spaces (MB) of a gateway started with memoryProbeEnv(). */
+export async function memoryUsage(gateway: GatewayProcess): Promise<Record<string, unknown>> {
+  const seen = gateway.logs.length;
+  const logged = gateway.waitForLog(/"memory usage"/, 1, 10_000);
+  process.kill(gateway.pid!, 'SIGTTOU');
+  await logged;
+  const line = gateway.logs.slice(seen).find((l) => l.includes('"memory usage"'))!;
+  const { usage, spaces } = JSON.parse(line);
+  return { ...usage, spaces };
+}
+
+/** Asks a gateway started with memoryProbeEnv() for a heap snapshot and waits until it is written; returns its path. */
+export async function writeHeapSnapshot(gateway: GatewayProcess): Promise<string> {
+  const pid = gateway.pid!;
+  const n = (snapshotsWritten.get(pid) ?? 0) + 1;
+  snapshotsWritten.set(pid, n);
+  const file = join(HEAP_DIR, `${pid}-${n}.heapsnapshot`);
+  process.kill(pid, 'SIGTTIN');
+  for (const deadline = Date.now() + 300_000; !existsSync(file); ) {
+    if (Date.now() > deadline) throw new Error(`gateway did not write ${file}`);
+    await new Promise((r) => setTimeout(r, 200)); // bounded polling: the snapshot is written by another process
+  }
+  console.log(`gateway heap snapshot: ${file}`);
+  return file;
+}
 
 /**
  * Ends a SIGWINCH-toggled profile and waits until the gateway wrote it (the file appears once

@@ -45,6 +45,8 @@ export interface AppConfig {
     /** Ping interval; a socket silent for this + 5 s is declared dead and reconnected (the watchdog). */
     keepAliveIntervalMs: number;
     restoreConcurrency: number;
+    /** Restored logins started per second at most (0 = only the concurrency bounds them). */
+    restoreRatePerSecond: number;
     reconnectBaseDelayMs: number;
     reconnectMaxDelayMs: number;
   };

@@ -105,6 +105,12 @@ export class EnvVars {
   @Min(1)
   SESSION_RESTORE_CONCURRENCY = 10;
 
+  /** Logins started per second when sessions come back (0 = no limit besides the concurrency). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SESSION_RESTORE_RATE = 50;
+
   @Transform(toInt)
   @IsInt()
   @Min(100)

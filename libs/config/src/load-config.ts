@@ -103,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       queryTimeoutMs: vars.WA_QUERY_TIMEOUT_MS,
       keepAliveIntervalMs: vars.WA_KEEPALIVE_INTERVAL_MS,
       restoreConcurrency: vars.SESSION_RESTORE_CONCURRENCY,
+      restoreRatePerSecond: vars.SESSION_RESTORE_RATE,
       reconnectBaseDelayMs: vars.RECONNECT_BASE_DELAY_MS,
       reconnectMaxDelayMs: Math.max(vars.RECONNECT_MAX_DELAY_MS, vars.RECONNECT_BASE_DELAY_MS),
     },

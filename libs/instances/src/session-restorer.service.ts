@@ -5,6 +5,7 @@ import { InstanceRepository } from '@gw/persistence';
 import { CLOUD_API_INTEGRATION, WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/whatsapp';
 import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRegistry } from './instance-registry.service';
+import { RestorePacer } from './restore-pacer';
 
 const RESTORE_WAIT_MS = 15_000;
 
@@ -12,8 +13,8 @@ const RESTORE_WAIT_MS = 15_000;
  * Runs every stored session somewhere. On boot, and then every half lease period, this node
  * claims the instances with a stored WhatsApp session that no node holds (a node died, or
  * shut down and handed them over; on boot also those an earlier run of this node held when it
- * crashed) and reconnects them a few at a time
- * (SESSION_RESTORE_CONCURRENCY), never all at once. On shutdown it closes its sockets
+ * crashed) and reconnects them a few at a time (SESSION_RESTORE_CONCURRENCY) and at an even
+ * pace (SESSION_RESTORE_RATE logins per second), never all at once. On shutdown it closes its sockets
  * without logging out and releases the leases, so another node resumes them without a QR.
  */
 @Injectable()
@@ -65,10 +66,12 @@ export class SessionRestorer implements OnApplicationBootstrap, OnModuleDestroy 
     if (!candidates.length) return;
     const started = Date.now();
     let restored = 0;
+    const pacer = new RestorePacer(this.config.whatsapp.restoreRatePerSecond);
     await runWithConcurrency(candidates, this.config.whatsapp.restoreConcurrency, async (instance) => {
       const cloud = instance.integration === CLOUD_API_INTEGRATION; // credentials, no stored socket session
       if (this.stopping || !(cloud || (await this.storedSession(instance)))) return;
-      if (!(await this.registry.claim(instance.id))) return; // another node was faster
+      await pacer.turn();
+      if (this.stopping || !(await this.registry.claim(instance.id))) return; // another node was faster
       const runtime = this.registry.getOrCreate(instance.id, instance.name, instance.integration);
       const progress = runtime.waitForProgress(RESTORE_WAIT_MS);
       try {

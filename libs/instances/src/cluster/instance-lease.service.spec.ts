@@ -68,6 +68,25 @@ describe('InstanceLeases', () => {
     expect(await lease(id)).toBe(`node-a|${fence}`);
   });
 
+  it('one renewal round extends every held lease, retakes vanished ones and gives up only those taken over', async () => {
+    const ids = await Promise.all(['r1', 'r2', 'r3', 'r4'].map(newInstance));
+    const a = run('node-a');
+    const fences = await Promise.all(ids.map((id) => a.acquire(id)));
+    await Promise.all(ids.map((id) => redis.pexpire(`${prefix}:lease:${id}`, 5_000)));
+    await redis.del(`${prefix}:lease:${ids[1]}`); // Redis lost it: still ours
+    await redis.set(`${prefix}:lease:${ids[2]}`, 'node-b|999', 'PX', 60_000); // taken over
+    const lost: string[] = [];
+    a.onLost((instanceId) => lost.push(instanceId));
+    await a['renewAll']();
+    expect(lost).toEqual([ids[2]]);
+    for (const k of [0, 1, 3]) {
+      expect(await lease(ids[k])).toBe(`node-a|${fences[k]}`);
+      expect(await redis.pttl(`${prefix}:lease:${ids[k]}`)).toBeGreaterThan(60_000); // the 120 s TTL again
+    }
+    expect(await lease(ids[2])).toBe('node-b|999');
+    expect(a.fenceOf(ids[2])).toBeUndefined();
+  });
+
   it('another node neither sees the lease as free nor can take it while it lives', async () => {
     const id = await newInstance('elsewhere');
     const a = run('node-a');

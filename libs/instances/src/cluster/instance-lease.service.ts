@@ -18,14 +18,22 @@ local fence = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. fence, 'PX', ARGV[2])
 return {fence, v or ''}`;
 /**
- * Extends the lease if this node still holds it with this fence. A lease that vanished (Redis
- * restarted empty) is taken back with the same fence: nobody else took it, so it is still ours.
+ * Extends each lease (KEYS) this node still holds with that fence (ARGV, then the TTL); one
+ * 0/1 per key. A lease that vanished (Redis restarted empty) is taken back with the same fence:
+ * nobody else took it, so it is still ours.
  */
-const RENEW = `
-local v = redis.call('GET', KEYS[1])
-if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]); return 1 end
-return 0`;
+const RENEW_MANY = `
+local ttl = ARGV[#KEYS + 1]
+local out = {}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('GET', key)
+  if v == ARGV[i] then out[i] = redis.call('PEXPIRE', key, ttl)
+  elseif not v then redis.call('SET', key, ARGV[i], 'PX', ttl); out[i] = 1
+  else out[i] = 0 end
+end
+return out`;
+/** Leases renewed per script call: a thousand instances cost two round trips per period, not a thousand. */
+const RENEW_BATCH = 500;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -171,13 +179,28 @@ export class InstanceLeases implements OnApplicationShutdown {
   }
 
   private async renewAll() {
-    for (const [instanceId, fence] of [...this.held]) {
+    const held = [...this.held];
+    for (let i = 0; i < held.length; i += RENEW_BATCH) {
+      const batch = held.slice(i, i + RENEW_BATCH);
       try {
-        const ok = await withTimeout(this.redis.eval(RENEW, 1, this.key(instanceId), `${this.nodeId}|${fence}`, String(this.config.cluster.leaseTtlMs)), REDIS_TIMEOUT_MS, 'renew');
-        if (!ok) this.lose(instanceId, 'lease taken over or expired');
+        const renewed = (await withTimeout(
+          this.redis.eval(
+            RENEW_MANY,
+            batch.length,
+            ...batch.map(([instanceId]) => this.key(instanceId)),
+            ...batch.map(([, fence]) => `${this.nodeId}|${fence}`),
+            String(this.config.cluster.leaseTtlMs),
+          ),
+          REDIS_TIMEOUT_MS,
+          'renew',
+        )) as number[];
+        // Only a lease still held with the fence that was renewed can be lost (not one re-acquired meanwhile).
+        batch.forEach(([instanceId, fence], k) => {
+          if (!renewed[k] && this.held.get(instanceId) === fence) this.lose(instanceId, 'lease taken over or expired');
+        });
       } catch (err) {
-        // Redis unreachable: keep running; if the lease expires meanwhile the next renewal says so.
-        this.logger.warn(`could not renew lease of ${instanceId}: ${(err as Error).message}`);
+        // Redis unreachable: keep running; if the leases expire meanwhile the next renewal says so.
+        this.logger.warn(`could not renew ${batch.length} leases: ${(err as Error).message}`);
       }
     }
   }

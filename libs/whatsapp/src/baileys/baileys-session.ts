@@ -19,10 +19,14 @@ import { BaileysMessaging } from './baileys-messaging';
 import { BaileysGroupOperations } from './baileys-group-operations';
 import { translateBaileysEvents } from './baileys-event.translator';
 import { loadBaileys } from './baileys.loader';
-import { downloadMedia } from './media-download';
+import { downloadMedia, mediaContent } from './media-download';
 import { RecentMessagesCache } from './recent-messages.cache';
 import { PersistentAuthState, usePostgresAuthState } from './postgres-auth-state';
 import { ProxyRoute } from '../proxy/proxy-route';
+import { TtlCacheStore } from './ttl-cache.store';
+
+const HOUR_MS = 60 * 60_000;
+const FIVE_MINUTES_MS = 5 * 60_000;
 
 export interface BaileysSocketSettings {
   websocketUrl?: string;
@@ -53,6 +57,16 @@ export class BaileysSession implements WhatsAppSession {
   private intentionalEnd = false;
   /** This instance's proxy (agent + dispatcher), rebuilt at each connect from the stored setting. */
   private route?: ProxyRoute;
+  /**
+   * The socket's caches, with Baileys' lifetimes, kept across reconnects (retry counters and
+   * device lists stay valid) and swept by one shared timer instead of an interval per cache.
+   */
+  private readonly caches = {
+    msgRetryCounterCache: new TtlCacheStore(HOUR_MS),
+    placeholderResendCache: new TtlCacheStore(HOUR_MS),
+    callOfferCache: new TtlCacheStore(FIVE_MINUTES_MS),
+    userDevicesCache: new TtlCacheStore(FIVE_MINUTES_MS),
+  };
 
   constructor(
     private readonly options: SessionOptions,
@@ -115,14 +129,16 @@ export class BaileysSession implements WhatsAppSession {
       generateHighQualityLinkPreview: false,
       getMessage: async () => undefined,
       cachedGroupMetadata: this.messaging.cachedGroupMetadata,
+      ...this.caches,
     }));
     this.socket = sock;
     // Whether WhatsApp was reached at all: a close before this is a DNS, TCP or TLS failure.
     let reached = false;
     sock.ws.once('open', () => (reached = true));
 
-    // Kept before translation, so a webhook that wants the media can download it.
-    sock.ev.on('messages.upsert', ({ messages }) => this.recent.add(messages));
+    // Kept before translation, so a webhook that wants the media can download it. Only media:
+    // the rest (e.g. history-sync notifications with their inline payloads) is never downloaded.
+    sock.ev.on('messages.upsert', ({ messages }) => this.recent.add(messages.filter((m) => mediaContent(baileys, m))));
     this.messaging.watch(sock);
     translateBaileysEvents(baileys, sock.ev, (event) => sock === this.socket && this.deliver(event), logger);
     sock.ev.on('creds.update', () => {

@@ -7,6 +7,7 @@ import type {
 } from '@whiskeysockets/baileys';
 import type { AuthStateStore } from '../whatsapp-engine.port';
 import { Baileys } from './baileys.loader';
+import { TtlCacheStore } from './ttl-cache.store';
 
 type AuthKeyWrite = { type: string; id: string; value: string | null };
 
@@ -28,6 +29,13 @@ const WRITE_BEHIND = new Set(['session', 'sender-key', 'sender-key-memory']);
  * ratchet step per message, and one statement per few messages cost more than the decrypts.
  */
 const WRITE_BEHIND_LINGER_MS = 20;
+/** Baileys' own lifetime for cached signal keys. */
+const KEY_CACHE_TTL_MS = 5 * 60_000;
+/**
+ * Pre-keys are not cached: a link writes ~800 of them (~0.7 MB in memory per instance for the
+ * cache's 5 minutes), and each is read at most once, when a new contact's first message uses it.
+ */
+const uncachedKey = (key: string) => key.startsWith('pre-key.');
 
 export interface PersistentAuthState {
   state: AuthenticationState;
@@ -180,7 +188,7 @@ export async function usePostgresAuthState(
   };
 
   return {
-    state: { creds, keys: makeCacheableSignalKeyStore(keyStore, logger) },
+    state: { creds, keys: makeCacheableSignalKeyStore(keyStore, logger, new TtlCacheStore(KEY_CACHE_TTL_MS, uncachedKey)) },
     saveCreds: () => enqueue(() => durable('write', () => store.writeCreds(instanceId, encode(creds), fence()))),
     flush: () => chain,
   };

@@ -1,25 +1,32 @@
 import type { WAMessage } from '@whiskeysockets/baileys';
+import { TtlCacheStore } from './ttl-cache.store';
 
 /**
- * The last few hundred raw messages of a session, by id: what media download needs, and
- * all it needs, without keeping every message of the account in memory.
+ * Media is fetched within seconds of a message's arrival (webhook base64, media storage); later
+ * requests download from the stored message instead (media-base64.use-case). Kept longer, the
+ * last 500 messages of every instance would stay in memory for good, even on idle numbers.
+ */
+const RECENT_FOR_MS = 10 * 60_000;
+
+/**
+ * The last few hundred raw messages of a session from the last minutes, by id: what media
+ * download needs, and all it needs, without keeping every message of the account in memory.
  */
 export class RecentMessagesCache {
-  private readonly byId = new Map<string, WAMessage>();
+  private readonly byId: TtlCacheStore;
 
-  constructor(private readonly capacity = 500) {}
+  constructor(capacity = 500, ttlMs = RECENT_FOR_MS, now: () => number = Date.now) {
+    this.byId = new TtlCacheStore(ttlMs, undefined, now, capacity);
+  }
 
   add(messages: WAMessage[]): void {
     for (const m of messages) {
       const id = m.key?.id;
-      if (!id || !m.message) continue;
-      this.byId.delete(id);
-      this.byId.set(id, m);
-      if (this.byId.size > this.capacity) this.byId.delete(this.byId.keys().next().value!);
+      if (id && m.message) this.byId.set(id, m);
     }
   }
 
   get(id: string): WAMessage | undefined {
-    return this.byId.get(id);
+    return this.byId.get<WAMessage>(id);
   }
 }
