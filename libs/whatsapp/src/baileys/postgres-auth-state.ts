@@ -1,5 +1,6 @@
 import type {
   AuthenticationCreds,
+  CacheStore,
   AuthenticationState,
   SignalDataSet,
   SignalDataTypeMap,
@@ -7,6 +8,7 @@ import type {
 } from '@whiskeysockets/baileys';
 import type { AuthStateStore } from '../whatsapp-engine.port';
 import { Baileys } from './baileys.loader';
+import { BoundedTtlCache } from './bounded-ttl.cache';
 
 type AuthKeyWrite = { type: string; id: string; value: string | null };
 
@@ -28,6 +30,27 @@ const WRITE_BEHIND = new Set(['session', 'sender-key', 'sender-key-memory']);
  * ratchet step per message, and one statement per few messages cost more than the decrypts.
  */
 const WRITE_BEHIND_LINGER_MS = 20;
+
+/** As Baileys' own key cache: 5 minutes. Bounded too, so a huge address book cannot grow it without end. */
+const KEY_CACHE_TTL_MS = 5 * 60_000;
+const KEY_CACHE_CAPACITY = 5_000;
+
+/**
+ * The key cache in front of the store. Baileys' default (@cacheable/node-cache) sizes every value
+ * it stores for statistics nobody reads (roughSizeOfObject walks each session's buffers, on every
+ * decrypted message) and runs a timer per instance; this one does neither.
+ */
+function keyCache(): CacheStore {
+  let entries = new BoundedTtlCache<unknown>(KEY_CACHE_TTL_MS, KEY_CACHE_CAPACITY);
+  return {
+    get: <T>(key: string) => entries.get(key) as T | undefined,
+    set: (key, value) => entries.set(key, value),
+    del: (key) => entries.delete(key),
+    flushAll: () => {
+      entries = new BoundedTtlCache<unknown>(KEY_CACHE_TTL_MS, KEY_CACHE_CAPACITY);
+    },
+  };
+}
 
 export interface PersistentAuthState {
   state: AuthenticationState;
@@ -180,7 +203,7 @@ export async function usePostgresAuthState(
   };
 
   return {
-    state: { creds, keys: makeCacheableSignalKeyStore(keyStore, logger) },
+    state: { creds, keys: makeCacheableSignalKeyStore(keyStore, logger, keyCache()) },
     saveCreds: () => enqueue(() => durable('write', () => store.writeCreds(instanceId, encode(creds), fence()))),
     flush: () => chain,
   };
