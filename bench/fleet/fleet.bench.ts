@@ -94,12 +94,20 @@ async function main() {
       if (linked.historyRecords < sizes.messages) console.warn(`${m.name}: history ${linked.historyRecords}/${sizes.messages} records`);
       linkTimes.push(linked.linkToSyncedMs);
     });
-    const warmFrom = nextN;
-    for (const m of added) for (const s of everySender(m.plan, senders, streamGroups)) await (await prepareInjection(fake, s, nextN++))();
     // Every new contact's first message is a pkmsg (a Signal session set up: the costly kind), so a
-    // warm-up still running would be measured as the step's backlog: wait for all of it.
+    // warm-up still running would be measured as the step's backlog: wait for all of it. In chunks of
+    // --warmup-instances: with 100 instances' warm-ups written at once (3,600 messages), the instances
+    // past the first ~28 never delivered theirs (not explained yet; a suspect: the fake remembers only
+    // its last 1,000 stanzas for receipts and retry resends).
+    const warmFrom = nextN;
     const tw = Date.now();
-    const warmed = await receiver.waitForRange(warmFrom, nextN, Number(arg('warmup-stall-seconds', '60')) * 1000);
+    let warmed = 0;
+    const chunk = Number(arg('warmup-instances', '20'));
+    for (let c = 0; c < added.length; c += chunk) {
+      const from = nextN;
+      for (const m of added.slice(c, c + chunk)) for (const s of everySender(m.plan, senders, streamGroups)) await (await prepareInjection(fake, s, nextN++))();
+      warmed += await receiver.waitForRange(from, nextN, Number(arg('warmup-stall-seconds', '60')) * 1000);
+    }
     console.log(
       `${fleet.length} instances linked and synced in ${tw - t} ms; warm-up ${warmed}/${nextN - warmFrom} delivered in ${Date.now() - tw} ms` +
         (warmed < nextN - warmFrom ? ' (INCOMPLETE: the next step starts with a backlog)' : ''),
