@@ -14,6 +14,7 @@
  */
 import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase, rssMb } from '@gw/testing';
 import { runWithConcurrency } from '@gw/common';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util';
 import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
@@ -75,6 +76,7 @@ async function main() {
   const fleet: FleetMember[] = [];
   let nextN = 0;
   const linkTimes: number[] = [];
+  const warmups: { instances: number; messages: number; delivered: number; ms: number }[] = [];
   /** Links instances until the fleet has n, each with its realistic account, then warms every sender's session up. */
   const growTo = async (n: number) => {
     const added: FleetMember[] = [];
@@ -92,10 +94,25 @@ async function main() {
       if (linked.historyRecords < sizes.messages) console.warn(`${m.name}: history ${linked.historyRecords}/${sizes.messages} records`);
       linkTimes.push(linked.linkToSyncedMs);
     });
+    // Every new contact's first message is a pkmsg (a Signal session set up: the costly kind), so a
+    // warm-up still running would be measured as the step's backlog: wait for all of it. In chunks of
+    // --warmup-instances: with 100 instances' warm-ups written at once (3,600 messages), the instances
+    // past the first ~28 never delivered theirs (not explained yet; a suspect: the fake remembers only
+    // its last 1,000 stanzas for receipts and retry resends).
     const warmFrom = nextN;
-    for (const m of added) for (const s of everySender(m.plan, senders, streamGroups)) await (await prepareInjection(fake, s, nextN++))();
-    const warmed = await receiver.waitForRange(warmFrom, nextN, 30_000);
-    console.log(`${fleet.length} instances linked and synced in ${Date.now() - t} ms; warm-up ${warmed}/${nextN - warmFrom} delivered`);
+    const tw = Date.now();
+    let warmed = 0;
+    const chunk = Number(arg('warmup-instances', '20'));
+    for (let c = 0; c < added.length; c += chunk) {
+      const from = nextN;
+      for (const m of added.slice(c, c + chunk)) for (const s of everySender(m.plan, senders, streamGroups)) await (await prepareInjection(fake, s, nextN++))();
+      warmed += await receiver.waitForRange(from, nextN, Number(arg('warmup-stall-seconds', '60')) * 1000);
+    }
+    console.log(
+      `${fleet.length} instances linked and synced in ${tw - t} ms; warm-up ${warmed}/${nextN - warmFrom} delivered in ${Date.now() - tw} ms` +
+        (warmed < nextN - warmFrom ? ' (INCOMPLETE: the next step starts with a backlog)' : ''),
+    );
+    warmups.push({ instances: fleet.length, messages: nextN - warmFrom, delivered: warmed, ms: Date.now() - tw });
   };
 
   /** One open-loop step: `count` messages at `ratePerSec`, message i to `target(i)`. */
@@ -167,7 +184,10 @@ async function main() {
   if (flag('find-saturation')) results.saturation = await findSaturation(steps, fleetStep);
 
   results.linkToSyncedMs = { instances: fleet.length, median: linkTimes.sort((a, b) => a - b)[Math.floor(linkTimes.length / 2)] ?? null, max: Math.max(...linkTimes) };
+  results.warmups = warmups;
   console.log(JSON.stringify(results, null, 2));
+  const logFile = arg('logs', '');
+  if (logFile) writeFileSync(logFile, [...gateway.logs, '--- worker ---', ...worker.logs].join('\n'));
   console.log(`results in ${saveResults('fleet', results)}`);
   await gateway.stop('SIGTERM');
   await worker.stop('SIGTERM');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretCipher, secretContext } from '@gw/crypto';
+import { GroupCommit } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
 
 /** A write from a node that no longer owns the instance (a newer lease exists). */
@@ -15,6 +16,12 @@ export interface AuthKeyWrite {
   id: string;
   /** Serialised value, or null to delete the key. */
   value: string | null;
+}
+
+interface KeyWriteItem {
+  instanceId: string;
+  writes: AuthKeyWrite[];
+  fence?: number;
 }
 
 /**
@@ -63,46 +70,73 @@ export class AuthStateRepository {
   }
 
   /**
-   * Applies all writes and deletes in ONE statement (atomic: a crash never leaves half a key
-   * set): every decrypted message writes its session, under Baileys' per-socket message mutex,
-   * so this round trip bounds how fast one instance takes in messages. With a fence, the owner
-   * row is locked FOR SHARE in the same statement (a takeover, which updates the fence, waits
-   * for it) and nothing is written unless this node still owns the instance.
+   * Key writes of every instance, group-committed (see GroupCommit): each decrypted message writes
+   * a Signal session, so a fleet of instances would otherwise send one statement per message.
+   */
+  private readonly keyWrites = new GroupCommit<KeyWriteItem, boolean>((items) => this.writeKeyRows(items), {
+    maxInFlight: 2,
+    maxItems: 200,
+    keyOf: (item) => item.instanceId,
+  });
+
+  /**
+   * Applies all writes and deletes atomically (one statement, shared with other instances'
+   * writes: a crash never leaves half a key set): every decrypted message writes its session,
+   * under Baileys' per-socket message mutex, so this round trip bounds how fast one instance
+   * takes in messages. With a fence, the owner row is locked FOR SHARE in the same statement (a
+   * takeover, which updates the fence, waits for it) and nothing is written unless this node
+   * still owns the instance.
    */
   async writeKeys(instanceId: string, writes: AuthKeyWrite[], fence?: number): Promise<void> {
     if (!writes.length) return;
-    // The last write of a key wins (one row may not be touched twice by one statement).
-    const latest = new Map<string, AuthKeyWrite>();
-    for (const w of writes) latest.set(`${w.type}\u0000${w.id}`, w);
-    const all = [...latest.values()];
-    const deletes = all.filter((w) => w.value === null);
-    const upserts = all.filter((w) => w.value !== null);
-    const { rows } = await this.prisma.pool.query<{ owned: boolean }>(
-      `WITH owner AS (
-         SELECT 1 FROM "Instance" WHERE "id" = $1::uuid AND "ownerFence" = $2::bigint FOR SHARE
+    const owned = await this.keyWrites.submit({ instanceId, writes, fence });
+    if (!owned) throw new FencedOutError(instanceId, fence!);
+  }
+
+  /** One statement for the writes of several instances; per instance, whether it still owns it. */
+  private async writeKeyRows(items: KeyWriteItem[]): Promise<boolean[]> {
+    const del: { iid: string; type: string; id: string }[] = [];
+    const ups: { iid: string; type: string; id: string; value: string }[] = [];
+    for (const { instanceId, writes } of items) {
+      // The last write of a key wins (one row may not be touched twice by one statement).
+      const latest = new Map<string, AuthKeyWrite>();
+      for (const w of writes) latest.set(`${w.type}\u0000${w.id}`, w);
+      for (const w of latest.values()) {
+        if (w.value === null) del.push({ iid: instanceId, type: w.type, id: w.id });
+        else ups.push({ iid: instanceId, type: w.type, id: w.id, value: this.cipher.encrypt(w.value, secretContext.authKey(instanceId, w.type, w.id)) });
+      }
+    }
+    const { rows } = await this.prisma.pool.query<{ iid: string }>(
+      `WITH req AS (
+         SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS r(iid, fence)
+       ), owner AS (
+         SELECT i."id" FROM "Instance" i JOIN req ON i."id" = req.iid AND i."ownerFence" = req.fence FOR SHARE OF i
        ), ok AS (
-         SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM owner)) AS owned
+         SELECT req.iid FROM req WHERE req.fence IS NULL OR req.iid IN (SELECT "id" FROM owner)
        ), del AS (
-         DELETE FROM "AuthKey" k USING unnest($3::text[], $4::text[]) AS d(type, id)
-         WHERE k."instanceId" = $1::uuid AND k."type" = d.type AND k."keyId" = d.id AND (SELECT owned FROM ok)
+         DELETE FROM "AuthKey" k USING unnest($3::uuid[], $4::text[], $5::text[]) AS d(iid, type, id)
+         WHERE k."instanceId" = d.iid AND k."type" = d.type AND k."keyId" = d.id AND d.iid IN (SELECT iid FROM ok)
        ), ins AS (
          INSERT INTO "AuthKey" ("instanceId","type","keyId","value","updatedAt")
-         SELECT $1::uuid, u.type, u.id, u.value, now() FROM unnest($5::text[], $6::text[], $7::text[]) AS u(type, id, value)
-         WHERE (SELECT owned FROM ok)
+         SELECT u.iid, u.type, u.id, u.value, now() FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[]) AS u(iid, type, id, value)
+         WHERE u.iid IN (SELECT iid FROM ok)
          ON CONFLICT ("instanceId","type","keyId") DO UPDATE SET "value" = EXCLUDED."value", "updatedAt" = now()
        )
-       SELECT owned FROM ok`,
+       SELECT iid FROM ok`,
       [
-        instanceId,
-        fence ?? null,
-        deletes.map((d) => d.type),
-        deletes.map((d) => d.id),
-        upserts.map((u) => u.type),
-        upserts.map((u) => u.id),
-        upserts.map((u) => this.cipher.encrypt(u.value!, secretContext.authKey(instanceId, u.type, u.id))),
+        items.map((i) => i.instanceId),
+        items.map((i) => i.fence ?? null),
+        del.map((d) => d.iid),
+        del.map((d) => d.type),
+        del.map((d) => d.id),
+        ups.map((u) => u.iid),
+        ups.map((u) => u.type),
+        ups.map((u) => u.id),
+        ups.map((u) => u.value),
       ],
     );
-    if (fence !== undefined && !rows[0]?.owned) throw new FencedOutError(instanceId, fence);
+    const owned = new Set(rows.map((r) => r.iid));
+    return items.map((i) => owned.has(i.instanceId.toLowerCase()));
   }
 
   async clear(instanceId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { GroupCommit } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
 import { storable } from '../storable-text.util';
 import type { EngineChat } from '@gw/messages';
@@ -31,10 +32,42 @@ export interface ChatActivity {
   inboundTimestamp?: number;
 }
 
+interface ChatMergeRow {
+  jid: string;
+  name: string | null;
+  unread: number | null;
+  archived: boolean | null;
+  ts: number | null;
+}
+
+interface ChatTouchRow {
+  jid: string;
+  ts: number;
+  inbound: number | null;
+}
+
+/** Up to this many chats a write joins other instances' writes; more (history) go alone. */
+const LIVE_BATCH = 100;
+
 /** Chats per instance. Writes are set-based (one statement per batch) and idempotent. */
 @Injectable()
 export class ChatRepository {
   constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Chat writes of every instance share statements (see GroupCommit): each incoming message
+   * moves its chat, and on a fleet of quiet instances that was one statement per message.
+   */
+  private readonly merges = new GroupCommit<{ instanceId: string; chats: ChatMergeRow[] }, void>((items) => this.mergeRows(items), {
+    maxInFlight: 1,
+    maxItems: 200,
+    keyOf: (item) => item.instanceId,
+  });
+  private readonly touches = new GroupCommit<{ instanceId: string; chats: ChatTouchRow[] }, void>((items) => this.touchRows(items), {
+    maxInFlight: 1,
+    maxItems: 200,
+    keyOf: (item) => item.instanceId,
+  });
 
   /**
    * Merges chat upserts/updates: a field an event leaves out keeps its stored value, and
@@ -44,51 +77,71 @@ export class ChatRepository {
     const latest = new Map<string, number>();
     for (const c of chats) if (c.id && c.conversationTimestamp) latest.set(c.id, Math.max(latest.get(c.id) ?? 0, c.conversationTimestamp));
     // timestamps only move forward, also between updates merged here
-    const unique = mergeById(chats).map((c) => ({ ...c, conversationTimestamp: latest.get(c.id) }));
+    const unique = mergeById(chats).map((c) => ({
+      jid: c.id,
+      name: storable(c.name),
+      unread: c.unreadCount === undefined ? null : Math.trunc(c.unreadCount),
+      archived: c.archived ?? null,
+      ts: latest.get(c.id) ? Math.trunc(latest.get(c.id)!) : null,
+    }));
     if (!unique.length) return;
-    await this.prisma.$executeRawUnsafe(
+    // History brings a hundred chats at once: those go alone.
+    if (unique.length > LIVE_BATCH) return this.mergeRows([{ instanceId, chats: unique }]).then(() => undefined);
+    return this.merges.submit({ instanceId, chats: unique });
+  }
+
+  private async mergeRows(items: { instanceId: string; chats: ChatMergeRow[] }[]): Promise<void[]> {
+    const rows = items.flatMap(({ instanceId, chats }) => chats.map((c) => ({ instanceId, ...c })));
+    await this.prisma.pool.query(
       `INSERT INTO "Chat" ("id","instanceId","remoteJid","name","unreadCount","archived","conversationTimestamp","updatedAt")
-       SELECT gen_random_uuid(), $1::uuid, u.jid, u.name, u.unread, u.archived, u.ts, now()
-       FROM unnest($2::text[], $3::text[], $4::int[], $5::bool[], $6::bigint[]) AS u(jid, name, unread, archived, ts)
+       SELECT gen_random_uuid(), u.iid, u.jid, u.name, u.unread, u.archived, u.ts, now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bool[], $6::bigint[]) AS u(iid, jid, name, unread, archived, ts)
        ON CONFLICT ("instanceId","remoteJid") DO UPDATE SET
          "name" = COALESCE(EXCLUDED."name", "Chat"."name"),
          "unreadCount" = COALESCE(EXCLUDED."unreadCount", "Chat"."unreadCount"),
          "archived" = COALESCE(EXCLUDED."archived", "Chat"."archived"),
          "conversationTimestamp" = GREATEST(EXCLUDED."conversationTimestamp", "Chat"."conversationTimestamp"),
          "updatedAt" = now()`,
-      instanceId,
-      unique.map((c) => c.id),
-      unique.map((c) => storable(c.name)),
-      unique.map((c) => (c.unreadCount === undefined ? null : Math.trunc(c.unreadCount))),
-      unique.map((c) => c.archived ?? null),
-      unique.map((c) => (c.conversationTimestamp ? Math.trunc(c.conversationTimestamp) : null)),
+      [
+        rows.map((r) => r.instanceId),
+        rows.map((r) => r.jid),
+        rows.map((r) => r.name),
+        rows.map((r) => r.unread),
+        rows.map((r) => r.archived),
+        rows.map((r) => r.ts),
+      ],
     );
+    return items.map(() => undefined);
   }
 
   /** Creates the chats messages belong to and moves their timestamps forward. */
   async touch(instanceId: string, activity: ChatActivity[]): Promise<void> {
-    const byJid = new Map<string, { ts: number; inbound: number | null }>();
+    const byJid = new Map<string, ChatTouchRow>();
     for (const a of activity) {
-      const cur = byJid.get(a.remoteJid) ?? { ts: 0, inbound: null };
+      const cur = byJid.get(a.remoteJid) ?? { jid: a.remoteJid, ts: 0, inbound: null };
       cur.ts = Math.max(cur.ts, Math.trunc(a.timestamp));
       if (a.inboundTimestamp) cur.inbound = Math.max(cur.inbound ?? 0, Math.trunc(a.inboundTimestamp));
       byJid.set(a.remoteJid, cur);
     }
     if (!byJid.size) return;
-    const rows = [...byJid.entries()];
-    await this.prisma.$executeRawUnsafe(
+    const chats = [...byJid.values()];
+    if (chats.length > LIVE_BATCH) return this.touchRows([{ instanceId, chats }]).then(() => undefined);
+    return this.touches.submit({ instanceId, chats });
+  }
+
+  private async touchRows(items: { instanceId: string; chats: ChatTouchRow[] }[]): Promise<void[]> {
+    const rows = items.flatMap(({ instanceId, chats }) => chats.map((c) => ({ instanceId, ...c })));
+    await this.prisma.pool.query(
       `INSERT INTO "Chat" ("id","instanceId","remoteJid","conversationTimestamp","lastInboundAt","updatedAt")
-       SELECT gen_random_uuid(), $1::uuid, u.jid, u.ts, u.inbound, now()
-       FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS u(jid, ts, inbound)
+       SELECT gen_random_uuid(), u.iid, u.jid, u.ts, u.inbound, now()
+       FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[]) AS u(iid, jid, ts, inbound)
        ON CONFLICT ("instanceId","remoteJid") DO UPDATE SET
          "conversationTimestamp" = GREATEST(EXCLUDED."conversationTimestamp", "Chat"."conversationTimestamp"),
          "lastInboundAt" = GREATEST(EXCLUDED."lastInboundAt", "Chat"."lastInboundAt"),
          "updatedAt" = now()`,
-      instanceId,
-      rows.map(([jid]) => jid),
-      rows.map(([, r]) => r.ts),
-      rows.map(([, r]) => r.inbound),
+      [rows.map((r) => r.instanceId), rows.map((r) => r.jid), rows.map((r) => r.ts), rows.map((r) => r.inbound)],
     );
+    return items.map(() => undefined);
   }
 
   async delete(instanceId: string, remoteJids: string[]): Promise<void> {

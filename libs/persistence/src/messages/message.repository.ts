@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EngineMessage, Json, MessageKey } from '@gw/messages';
 import { PrismaService } from '../prisma.service';
+import { GroupCommit } from '../group-commit.util';
 import { storable, storableJson } from '../storable-text.util';
+
+/** Up to this many messages an insert joins other instances' inserts; more (history) go alone. */
+const LIVE_BATCH = 100;
 
 /**
  * The write side of the Message table (the find routes read it through MessageQueryRepository):
@@ -11,38 +15,69 @@ import { storable, storableJson } from '../storable-text.util';
 export class MessageRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /**
+   * Live messages of every instance, one statement per group (see GroupCommit): at 5 msg/s on
+   * each of a hundred instances, one INSERT per message and instance queued on the pool.
+   */
+  private readonly live = new GroupCommit<{ instanceId: string; messages: EngineMessage[] }, Map<string, string>>(
+    (items) => this.insertRows(items),
+    { maxInFlight: 2, maxItems: 200, keyOf: (item) => item.instanceId },
+  );
+
   /** Stores the messages not seen before and returns their DB ids by WhatsApp key id. */
   async insertNew(instanceId: string, messages: EngineMessage[]): Promise<Map<string, string>> {
-    const fresh = new Map<string, string>();
     const unique = [...new Map(messages.filter((m) => m.key.id).map((m) => [m.key.id, m])).values()];
-    // One statement from arrays through the pool (no per-row placeholders, no Prisma mapping):
-    // live messages come one per event, so this runs for every incoming message.
+    if (!unique.length) return new Map();
+    if (unique.length <= LIVE_BATCH) return this.live.submit({ instanceId, messages: unique });
+    // History: large, rare, and alone in its statements.
+    const fresh = new Map<string, string>();
     for (let i = 0; i < unique.length; i += 1000) {
-      const chunk = unique.slice(i, i + 1000);
-      const { rows } = await this.prisma.pool.query<{ id: string; keyId: string }>(
-        `INSERT INTO "Message" ("id","instanceId","keyId","remoteJid","fromMe","participant","pushName","messageType","message","key","messageTimestamp","status","source","updatedAt")
-         SELECT gen_random_uuid(), $1::uuid, m.* , now()
-         FROM unnest($2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[], $6::text[], $7::varchar[], $8::jsonb[], $9::jsonb[], $10::bigint[], $11::varchar[], $12::varchar[])
-           AS m("keyId","remoteJid","fromMe","participant","pushName","messageType","message","key","messageTimestamp","status","source")
-         ON CONFLICT ("instanceId","keyId") DO NOTHING RETURNING "id", "keyId"`,
-        [
-          instanceId,
-          chunk.map((m) => m.key.id),
-          chunk.map((m) => m.key.remoteJid),
-          chunk.map((m) => m.key.fromMe),
-          chunk.map((m) => m.key.participant ?? null),
-          chunk.map((m) => storable(m.pushName)),
-          chunk.map((m) => m.messageType),
-          chunk.map((m) => (m.message === null ? null : storableJson(m.message))),
-          chunk.map((m) => storableJson(m.key)),
-          chunk.map((m) => String(Math.trunc(m.messageTimestamp))),
-          chunk.map((m) => m.status),
-          chunk.map((m) => m.source),
-        ],
-      );
-      for (const row of rows) fresh.set(row.keyId, row.id);
+      const [rows] = await this.insertRows([{ instanceId, messages: unique.slice(i, i + 1000) }]);
+      for (const [keyId, id] of rows) fresh.set(keyId, id);
     }
     return fresh;
+  }
+
+  /**
+   * One statement from arrays through the pool (no per-row placeholders, no Prisma mapping) for
+   * the messages of several instances; each item gets the ids of its newly stored messages.
+   */
+  private async insertRows(items: { instanceId: string; messages: EngineMessage[] }[]): Promise<Map<string, string>[]> {
+    const rows = items.flatMap(({ instanceId, messages }) => messages.map((m) => ({ instanceId, m })));
+    const { rows: inserted } = await this.prisma.pool.query<{ id: string; instanceId: string; keyId: string }>(
+      `INSERT INTO "Message" ("id","instanceId","keyId","remoteJid","fromMe","participant","pushName","messageType","message","key","messageTimestamp","status","source","updatedAt")
+       SELECT gen_random_uuid(), m.* , now()
+       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[], $6::text[], $7::varchar[], $8::jsonb[], $9::jsonb[], $10::bigint[], $11::varchar[], $12::varchar[])
+         AS m("instanceId","keyId","remoteJid","fromMe","participant","pushName","messageType","message","key","messageTimestamp","status","source")
+       ON CONFLICT ("instanceId","keyId") DO NOTHING RETURNING "id", "instanceId", "keyId"`,
+      [
+        rows.map((r) => r.instanceId),
+        rows.map((r) => r.m.key.id),
+        rows.map((r) => r.m.key.remoteJid),
+        rows.map((r) => r.m.key.fromMe),
+        rows.map((r) => r.m.key.participant ?? null),
+        rows.map((r) => storable(r.m.pushName)),
+        rows.map((r) => r.m.messageType),
+        rows.map((r) => (r.m.message === null ? null : storableJson(r.m.message))),
+        rows.map((r) => storableJson(r.m.key)),
+        rows.map((r) => String(Math.trunc(r.m.messageTimestamp))),
+        rows.map((r) => r.m.status),
+        rows.map((r) => r.m.source),
+      ],
+    );
+    const ids = new Map(inserted.map((r) => [`${r.instanceId}\u0000${r.keyId}`, r.id]));
+    // A row is new for the first item that carries it (two items of one instance may meet here).
+    return items.map(({ instanceId, messages }) => {
+      const fresh = new Map<string, string>();
+      for (const m of messages) {
+        const slot = `${instanceId.toLowerCase()}\u0000${m.key.id}`;
+        const id = ids.get(slot);
+        if (id === undefined) continue;
+        fresh.set(m.key.id, id);
+        ids.delete(slot);
+      }
+      return fresh;
+    });
   }
 
   /** Records a new status; returns the DB id when the message is stored. */

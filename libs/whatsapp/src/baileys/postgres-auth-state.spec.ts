@@ -98,6 +98,28 @@ describe('usePostgresAuthState (real Postgres)', () => {
     expect(await store.readCreds(instanceId)).toBe('{"new":1}');
   });
 
+  it('writes the keys of several instances in one statement, each fenced on its own', async () => {
+    const other = (await prisma.instance.create({ data: { name: 'auth-test-2', token: 'T2', ownerFence: 3 } })).id;
+    await prisma.instance.update({ where: { id: instanceId }, data: { ownerFence: 8 } });
+    const spy = jest.spyOn(prisma.pool, 'query');
+    try {
+      // Submitted in the same tick: one statement; the stale owner's writes fail alone.
+      const stale = store.writeKeys(instanceId, [{ type: 'session', id: 'shared', value: '"stale"' }], 7);
+      const owned = store.writeKeys(other, [{ type: 'session', id: 'shared', value: '"mine"' }, { type: 'pre-key', id: '1', value: null }], 3);
+      const unfenced = store.writeKeys(other, [{ type: 'session', id: 'later', value: '"next"' }]);
+      await expect(stale).rejects.toThrow(FencedOutError);
+      await owned;
+      await unfenced;
+      // the first two shared a statement; the second write of `other` waited for its first (order kept)
+      expect(spy.mock.calls.filter(([q]) => String(q).startsWith('WITH req'))).toHaveLength(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await store.readKeys(instanceId, 'session', ['shared'])).get('shared')).toBeUndefined();
+    expect((await store.readKeys(other, 'session', ['shared', 'later'])).get('shared')).toBe('"mine"');
+    expect((await store.readKeys(other, 'session', ['later'])).get('later')).toBe('"next"');
+  });
+
   it('writes sessions behind (readable at once, in Postgres by flush), group-committed in order', async () => {
     const baileys = await loadBaileys();
     const auth = await usePostgresAuthState(baileys, store, instanceId, logger);
@@ -115,7 +137,7 @@ describe('usePostgresAuthState (real Postgres)', () => {
     } finally {
       spy.mockRestore();
     }
-    const writes = queries.filter((q) => q.includes('WITH owner'));
+    const writes = queries.filter((q) => q.startsWith('WITH req'));
     expect(writes.length).toBeGreaterThanOrEqual(1);
     expect(writes.length).toBeLessThan(20); // writes queued meanwhile shared a statement
     expect((await store.readKeys(instanceId, 'session', ['peer.0'])).get('peer.0')).toBe(JSON.stringify(Buffer.from([19]), baileys.BufferJSON.replacer));

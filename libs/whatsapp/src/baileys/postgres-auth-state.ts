@@ -31,11 +31,20 @@ const WRITE_BEHIND = new Set(['session', 'sender-key', 'sender-key-memory']);
 const WRITE_BEHIND_LINGER_MS = 20;
 /** Baileys' own lifetime for cached signal keys. */
 const KEY_CACHE_TTL_MS = 5 * 60_000;
+/** Bounded too, so a huge address book cannot grow it without end. */
+const KEY_CACHE_CAPACITY = 5_000;
 /**
  * Pre-keys are not cached: a link writes ~800 of them (~0.7 MB in memory per instance for the
  * cache's 5 minutes), and each is read at most once, when a new contact's first message uses it.
  */
 const uncachedKey = (key: string) => key.startsWith('pre-key.');
+
+/**
+ * The key cache in front of the store, instead of Baileys' default (@cacheable/node-cache), which
+ * sizes every value it stores for statistics nobody reads (roughSizeOfObject walks each session's
+ * buffers, on every decrypted message) and runs a timer per instance.
+ */
+const keyCache = () => new TtlCacheStore(KEY_CACHE_TTL_MS, uncachedKey, Date.now, KEY_CACHE_CAPACITY);
 
 export interface PersistentAuthState {
   state: AuthenticationState;
@@ -188,7 +197,7 @@ export async function usePostgresAuthState(
   };
 
   return {
-    state: { creds, keys: makeCacheableSignalKeyStore(keyStore, logger, new TtlCacheStore(KEY_CACHE_TTL_MS, uncachedKey)) },
+    state: { creds, keys: makeCacheableSignalKeyStore(keyStore, logger, keyCache()) },
     saveCreds: () => enqueue(() => durable('write', () => store.writeCreds(instanceId, encode(creds), fence()))),
     flush: () => chain,
   };
