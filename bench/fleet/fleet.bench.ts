@@ -19,7 +19,7 @@ import { loadavg } from 'node:os';
 import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util';
 import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
 import { deliveredStep, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
-import { Injection, accountSizes, everySender, injector, prepareInjection } from '../support/realistic-stream.util';
+import { Injection, accountSizes, everySender, injector, prepareAhead, prepareInjection } from '../support/realistic-stream.util';
 import { UpsertReceiverProcess } from '../support/upsert-receiver.process';
 
 /** Account phones of the fleet: apart from the fake's own numbers and its contact pool. */
@@ -121,11 +121,10 @@ async function main() {
     const from = nextN;
     nextN += count;
     const t = Date.now();
-    const ready: (() => unknown)[] = [];
-    for (let i = 0; i < count; i++) {
+    const ready = await prepareAhead(count, (i) => {
       const m = target(i);
-      ready.push(await prepareInjection(fake, m.who(m.sent++), from + i));
-    }
+      return prepareInjection(fake, m.who(m.sent++), from + i);
+    });
     console.log(`  (${label}: encrypted ${count} messages ahead in ${Date.now() - t} ms)`);
     const load = loadavg()[0];
     const rssBefore = { gateway: rssMb(gw), worker: rssMb(wk) };

@@ -19,7 +19,7 @@ import { arg, flag, now, procCpuMs, round, saveResults } from '../support/bench.
 import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
 import { deliveredStep, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
 import { UpsertReceiverProcess } from '../support/upsert-receiver.process';
-import { accountSizes, injector, prepareInjection } from '../support/realistic-stream.util';
+import { accountSizes, injector, prepareAhead, prepareInjection } from '../support/realistic-stream.util';
 
 const PHONE = '5511977000001';
 
@@ -72,8 +72,7 @@ async function main() {
   /** The peers' Signal encryption is done ahead, in order, so the injector is not what limits the rate. */
   const prepareRange = async (from: number, count: number) => {
     const t = Date.now();
-    const out: (() => unknown)[] = [];
-    for (let k = 0; k < count; k++) out.push(await prepare(from + k));
+    const out = await prepareAhead(count, (k) => prepare(from + k));
     console.log(`  (encrypted ${count} messages ahead in ${Date.now() - t} ms)`);
     return out;
   };

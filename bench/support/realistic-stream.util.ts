@@ -1,4 +1,5 @@
 import type { FakeWhatsAppServer, RealisticAccountPlan } from '@gw/testing';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { arg } from './bench.util';
 
 /** The realistic account's sizes from the command line (--contacts, --chats, --groups, and the history size under `historyOption`). */
@@ -42,4 +43,22 @@ export function everySender(plan: RealisticAccountPlan, senders: number, groups 
 /** Message `IB<n>` of the injection, Signal-encrypted by the peer now; calling the result writes it to the account's devices. */
 export function prepareInjection(fake: FakeWhatsAppServer, s: Injection, n: number): Promise<() => unknown> {
   return fake.prepareMessage(s.to, s.from, { conversation: `bench message ${n}` }, { id: `IB${n}`, ...(s.group ? { group: s.group } : {}) });
+}
+
+/** Messages encrypted between two turns of the event loop while preparing ahead. */
+const PREPARE_CHUNK = 25;
+
+/**
+ * Encrypts `count` messages ahead, in order. Signal encryption resolves in microtasks only, so a
+ * long run of it starves the event loop: the fake server (same process) then answers no
+ * keep-alive, and after 35 s the gateway's watchdog restarts every socket. Yielding a macrotask
+ * every few messages keeps the server answering.
+ */
+export async function prepareAhead(count: number, prepare: (k: number) => Promise<() => unknown>): Promise<(() => unknown)[]> {
+  const out: (() => unknown)[] = [];
+  for (let k = 0; k < count; k++) {
+    out.push(await prepare(k));
+    if ((k + 1) % PREPARE_CHUNK === 0) await nextMacrotask();
+  }
+  return out;
 }
