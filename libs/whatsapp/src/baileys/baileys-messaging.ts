@@ -33,7 +33,7 @@ function bareJid(jid: string): string {
 export class BaileysMessaging implements WhatsAppMessaging {
   /** Shared with the group operations, which invalidate it after their own changes. */
   readonly groups = new GroupMetadataCache();
-  private readonly numbers = new BoundedTtlCache<string>(NUMBER_TTL_MS, NUMBER_CAPACITY);
+  private readonly numbers = new BoundedTtlCache<string>(NUMBER_TTL_MS, { capacity: NUMBER_CAPACITY });
 
   constructor(
     private readonly socket: () => WASocket | undefined,

@@ -26,7 +26,7 @@ export class GroupMetadataCache {
   private generation = 0;
 
   constructor(ttlMs = GROUP_TTL_MS, capacity = GROUP_CAPACITY, now?: () => number) {
-    this.entries = new BoundedTtlCache<GroupMetadata>(ttlMs, capacity, now);
+    this.entries = new BoundedTtlCache<GroupMetadata>(ttlMs, { capacity, now });
   }
 
   /** Baileys' `cachedGroupMetadata` hook: relaying to a group reuses what we already know. */

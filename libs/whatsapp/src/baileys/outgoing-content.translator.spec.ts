@@ -1,5 +1,4 @@
 import type { AnyMessageContent } from '@whiskeysockets/baileys';
-import { BoundedTtlCache } from './bounded-ttl.cache';
 import { type Baileys, loadBaileys } from './baileys.loader';
 import { buttonParams, buttonsMessage, listMessage } from './interactive-message.builder';
 import { ContentKind, STATUS_JID, toBaileysContent, vcard } from './outgoing-content.translator';
@@ -124,19 +123,5 @@ describe('outgoing content -> Baileys messages', () => {
 
     const pix = JSON.parse(buttonParams({ type: 'pix', currency: 'BRL', name: 'Shop', keyType: 'random', key: 'k' }));
     expect(pix.payment_settings[0].pix_static_code).toEqual({ merchant_name: 'Shop', key: 'k', key_type: 'EVP' });
-  });
-});
-
-describe('BoundedTtlCache', () => {
-  it('expires entries and evicts the oldest beyond capacity', () => {
-    let now = 0;
-    const cache = new BoundedTtlCache<string>(100, 2, () => now);
-    cache.set('a', '1');
-    cache.set('b', '2');
-    cache.set('c', '3');
-    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([undefined, '2', '3']);
-    now = 100;
-    expect(cache.get('b')).toBeUndefined();
-    expect(cache.size).toBe(1);
   });
 });

@@ -44,7 +44,7 @@ const uncachedKey = (key: string) => key.startsWith('pre-key.');
  * sizes every value it stores for statistics nobody reads (roughSizeOfObject walks each session's
  * buffers, on every decrypted message) and runs a timer per instance.
  */
-const keyCache = () => new TtlCacheStore(KEY_CACHE_TTL_MS, uncachedKey, Date.now, KEY_CACHE_CAPACITY);
+const keyCache = () => new TtlCacheStore(KEY_CACHE_TTL_MS, { skip: uncachedKey, capacity: KEY_CACHE_CAPACITY });
 
 export interface PersistentAuthState {
   state: AuthenticationState;

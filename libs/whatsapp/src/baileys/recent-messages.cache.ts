@@ -1,5 +1,5 @@
 import type { WAMessage } from '@whiskeysockets/baileys';
-import { TtlCacheStore } from './ttl-cache.store';
+import { BoundedTtlCache } from './bounded-ttl.cache';
 
 /**
  * Media is fetched within seconds of a message's arrival (webhook base64, media storage); later
@@ -13,10 +13,10 @@ const RECENT_FOR_MS = 10 * 60_000;
  * download needs, and all it needs, without keeping every message of the account in memory.
  */
 export class RecentMessagesCache {
-  private readonly byId: TtlCacheStore;
+  private readonly byId: BoundedTtlCache<WAMessage>;
 
   constructor(capacity = 500, ttlMs = RECENT_FOR_MS, now: () => number = Date.now) {
-    this.byId = new TtlCacheStore(ttlMs, undefined, now, capacity);
+    this.byId = new BoundedTtlCache<WAMessage>(ttlMs, { capacity, now });
   }
 
   add(messages: WAMessage[]): void {
@@ -27,6 +27,6 @@ export class RecentMessagesCache {
   }
 
   get(id: string): WAMessage | undefined {
-    return this.byId.get<WAMessage>(id);
+    return this.byId.get(id);
   }
 }
