@@ -16,6 +16,7 @@ import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase,
 import { runWithConcurrency } from '@gw/common';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util';
 import { machineCpu, postgresCpuMs, redisCpuMs } from '../support/host-cpu.util';
 import { pgActivity, pgActivityPerMessage, settled } from '../support/pg-activity.util';
@@ -122,7 +123,12 @@ async function main() {
     const chunk = Number(arg('warmup-instances', '20'));
     for (let c = 0; c < added.length; c += chunk) {
       const from = nextN;
-      for (const m of added.slice(c, c + chunk)) for (const s of everySender(m.plan, senders, streamGroups)) await (await prepareInjection(fake, s, nextN++))();
+      // A macrotask after each instance's senders: Signal encryption resolves in microtasks only, and
+      // the fake WhatsApp server (this process) must keep answering keep-alives (see prepareAhead).
+      for (const m of added.slice(c, c + chunk)) {
+        for (const s of everySender(m.plan, senders, streamGroups)) await (await prepareInjection(fake, s, nextN++))();
+        await nextMacrotask();
+      }
       warmed += await receiver.waitForRange(from, nextN, Number(arg('warmup-stall-seconds', '60')) * 1000);
     }
     console.log(
