@@ -79,7 +79,7 @@ describe('BaileysSession connect watchdog', () => {
     }
   });
 
-  it('leaves a socket that reached its QR alone: the next QR comes on the same socket, long after the connect limit', async () => {
+  it('leaves a socket alone once WhatsApp answered: the QRs keep coming on the same socket, long after the connect limit', async () => {
     const fake = await FakeWhatsAppServer.start();
     try {
       // QRs rotate every qrTimeoutMs: the second one shows the socket outlived connectTimeoutMs (150 ms) fourfold.
