@@ -16,7 +16,10 @@ import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase,
 import { runWithConcurrency } from '@gw/common';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util';
+import { machineCpu, postgresCpuMs, redisCpuMs } from '../support/host-cpu.util';
+import { pgActivity, pgActivityPerMessage, settled } from '../support/pg-activity.util';
 import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
 import { deliveredStep, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
 import { Injection, accountSizes, everySender, injector, prepareAhead, prepareInjection } from '../support/realistic-stream.util';
@@ -64,6 +67,21 @@ async function main() {
   const gateway = await new GatewayProcess({ ...env, ...profileEnv, LOG_LEVEL: 'info', DELIVERY_WORKER_ENABLED: 'false' }).start();
   const worker = await GatewayProcess.worker(env).start();
   const [gw, wk] = [gateway.pid!, worker.pid!];
+  const redisPort = new URL(env.REDIS_URL).port || '6379';
+  /** CPU ms so far of every process a step uses (the bench process runs the fake WhatsApp server and the injector). */
+  const cpuNow = () => {
+    const pg = postgresCpuMs(db.name);
+    return {
+      gateway: procCpuMs(gw),
+      worker: procCpuMs(wk),
+      benchAndFakeWhatsApp: procCpuMs(process.pid),
+      receiver: procCpuMs(receiver.pid),
+      postgres: pg.backends,
+      postgresShared: pg.shared,
+      redis: redisCpuMs(redisPort),
+      machine: machineCpu().busyMs,
+    };
+  };
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     node: process.version,
@@ -105,7 +123,12 @@ async function main() {
     const chunk = Number(arg('warmup-instances', '20'));
     for (let c = 0; c < added.length; c += chunk) {
       const from = nextN;
-      for (const m of added.slice(c, c + chunk)) for (const s of everySender(m.plan, senders, streamGroups)) await (await prepareInjection(fake, s, nextN++))();
+      // A macrotask after each instance's senders: Signal encryption resolves in microtasks only, and
+      // the fake WhatsApp server (this process) must keep answering keep-alives (see prepareAhead).
+      for (const m of added.slice(c, c + chunk)) {
+        for (const s of everySender(m.plan, senders, streamGroups)) await (await prepareInjection(fake, s, nextN++))();
+        await nextMacrotask();
+      }
       warmed += await receiver.waitForRange(from, nextN, Number(arg('warmup-stall-seconds', '60')) * 1000);
     }
     console.log(
@@ -128,26 +151,43 @@ async function main() {
     console.log(`  (${label}: encrypted ${count} messages ahead in ${Date.now() - t} ms)`);
     const load = loadavg()[0];
     const rssBefore = { gateway: rssMb(gw), worker: rssMb(wk) };
-    const cpuBefore = { gateway: procCpuMs(gw), worker: procCpuMs(wk), bench: procCpuMs(process.pid) };
+    await settled(); // what came before (warm-up, previous step) is counted before this step
+    const pgBefore = await pgActivity(db);
+    const cpuBefore = cpuNow();
+    const wallBefore = Date.now();
     if (profile) process.kill(gw, 'SIGWINCH');
     const run = await injectOpenLoop(ready, ratePerSec);
     const delivered = await deliveredStep(receiver, from, run, rampMs);
-    const cpu = { gateway: procCpuMs(gw) - cpuBefore.gateway, worker: procCpuMs(wk) - cpuBefore.worker, bench: procCpuMs(process.pid) - cpuBefore.bench };
+    const cpuAfter = cpuNow();
+    const wallMs = Date.now() - wallBefore;
+    const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, v - cpuBefore[k as keyof typeof cpuBefore]])) as typeof cpuAfter;
+    const named = cpu.gateway + cpu.worker + cpu.benchAndFakeWhatsApp + cpu.receiver + cpu.postgres + cpu.postgresShared + cpu.redis;
     const cpuProfile = profile ? await writeCpuProfile(gateway) : undefined;
+    await settled();
+    const pgPerMessage = pgActivityPerMessage(pgBefore, await pgActivity(db), count);
     const step = {
       targetPerSec: ratePerSec,
       ...delivered,
       scheduledToStoredMs: await scheduledToStored(db, from, run.scheduled),
-      cpuMsPerMessage: { gateway: round(cpu.gateway / count, 3), worker: round(cpu.worker / count, 3), benchAndFakeWhatsApp: round(cpu.bench / count, 3) },
+      cpuMsPerMessage: {
+        ...Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v / count, 3)])),
+        otherProcesses: round((cpu.machine - named) / count, 3),
+      } as Record<keyof typeof cpu | 'otherProcesses', number>,
+      // From the first message written until the last was delivered (or given up): were the cores full, and by whom?
+      postgresPerMessage: pgPerMessage,
+      coresBusy: { wallMs, machine: round(cpu.machine / wallMs, 2), gateway: round(cpu.gateway / wallMs, 2), of: machineCpu().cores },
       rssMb: { gatewayBefore: rssBefore.gateway, gatewayAfter: rssMb(gw), workerBefore: rssBefore.worker, workerAfter: rssMb(wk) },
       loadAverage1m: round(load, 1),
       ...(cpuProfile ? { cpuProfile } : {}),
     };
     const d = step.scheduledToWebhookMs;
+    console.log(`  ${label}: Postgres per message: ${JSON.stringify(pgPerMessage)}`);
     console.log(
       `${label}: achieved ${step.achievedPerSec}/s of ${ratePerSec}/s, p50 ${d.p50} / p99 ${d.p99} ms ` +
         `(after ${rampMs / 1000} s: p99 ${step.steadyScheduledToWebhookMs?.p99 ?? 'n/a'} ms), lost ${step.lost}, ` +
-        `CPU/msg gateway ${step.cpuMsPerMessage.gateway} ms, worker ${step.cpuMsPerMessage.worker} ms, ` +
+        `CPU/msg gateway ${step.cpuMsPerMessage.gateway} ms, worker ${step.cpuMsPerMessage.worker} ms, bench+fake ${step.cpuMsPerMessage.benchAndFakeWhatsApp} ms, ` +
+        `postgres ${step.cpuMsPerMessage.postgres} (+${step.cpuMsPerMessage.postgresShared} shared) ms, redis ${step.cpuMsPerMessage.redis} ms, ` +
+        `receiver ${step.cpuMsPerMessage.receiver} ms, other ${step.cpuMsPerMessage.otherProcesses} ms; cores busy ${step.coresBusy.machine}/${step.coresBusy.of}, ` +
         `RSS gateway ${step.rssMb.gatewayAfter} MB, worker ${step.rssMb.workerAfter} MB (load ${step.loadAverage1m})`,
     );
     return step;

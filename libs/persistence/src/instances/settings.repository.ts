@@ -33,6 +33,12 @@ export class SettingsRepository {
     return this.prisma.setting.findUnique({ where: { instanceId }, select: FIELDS });
   }
 
+  /** The settings of several instances in one query: instances without a row are left out. */
+  async findMany(instanceIds: string[]): Promise<Map<string, InstanceSettingsFields>> {
+    const rows = await this.prisma.setting.findMany({ where: { instanceId: { in: instanceIds } }, select: { instanceId: true, ...FIELDS } });
+    return new Map(rows.map(({ instanceId, ...fields }) => [instanceId, fields]));
+  }
+
   upsert(instanceId: string, fields: InstanceSettingsFields): Promise<InstanceSettingsFields> {
     return this.prisma.setting.upsert({
       where: { instanceId },

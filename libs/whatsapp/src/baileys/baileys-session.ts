@@ -24,6 +24,7 @@ import { RecentMessagesCache } from './recent-messages.cache';
 import { PersistentAuthState, usePostgresAuthState } from './postgres-auth-state';
 import { ProxyRoute } from '../proxy/proxy-route';
 import { TtlCacheStore } from './ttl-cache.store';
+import { watchConnect } from './connect-watchdog';
 
 const HOUR_MS = 60 * 60_000;
 const FIVE_MINUTES_MS = 5 * 60_000;
@@ -119,7 +120,8 @@ export class BaileysSession implements WhatsAppSession {
       ...(route ? { agent: route.agent as never, fetchAgent: route.agent as never, options: { dispatcher: route.dispatcher } as never } : {}),
       browser: this.settings.browser,
       qrTimeout: this.settings.qrTimeoutMs,
-      connectTimeoutMs: this.settings.connectTimeoutMs,
+      // 0: no timer, stack traces and Boom per socket write; the connect is limited by watchConnect.
+      connectTimeoutMs: 0,
       defaultQueryTimeoutMs: this.settings.queryTimeoutMs,
       // Baileys' keep-alive is the watchdog: no traffic for interval + 5 s closes with 408.
       keepAliveIntervalMs: this.settings.keepAliveIntervalMs,
@@ -132,6 +134,7 @@ export class BaileysSession implements WhatsAppSession {
       ...this.caches,
     }));
     this.socket = sock;
+    watchConnect(sock, this.settings.connectTimeoutMs);
     // Whether WhatsApp was reached at all: a close before this is a DNS, TCP or TLS failure.
     let reached = false;
     sock.ws.once('open', () => (reached = true));
