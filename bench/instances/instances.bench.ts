@@ -161,13 +161,14 @@ async function main() {
   const restartAll = async (extra: Record<string, string> = {}) => {
     await gateway.stop('SIGTERM');
     const restartAt = Date.now();
-    const next = new GatewayProcess({ ...env, ...profileEnv, ...(heap ? memoryProbeEnv() : {}), ...extra });
+    // The restarted gateway is profiled from its first line: boot is part of the restore.
+    const fromStart: Record<string, string> = profile ? { BENCH_CPU_PROFILE_FROM_START: '1' } : {};
+    const next = new GatewayProcess({ ...env, ...profileEnv, ...fromStart, ...(heap ? memoryProbeEnv() : {}), ...extra });
     const started = next.start();
     // RSS sampled while the sessions come back (the process exists before it listens)
     const watch = restoreWatch(() => next.pid, restartAt);
     gateway = await started;
     watch.listening();
-    if (profile) process.kill(gateway.pid!, 'SIGWINCH');
     const opened = await Promise.all(
       Array.from({ length: top }, (_, i) => receiver.waitFor((w) => isOpen(`bench-${i}`)(w) && w.receivedAt >= restartAt, 180_000)),
     );

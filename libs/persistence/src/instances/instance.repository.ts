@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { secureEquals, type InstanceIdentity, type InstanceLookup } from '@gw/common';
+import { GroupCommit } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
+import { ConnectionUpdate, applyConnectionUpdates } from './connection-update.batch';
 import { SecretColumns } from '../secrets/secret-columns.service';
 import { Instance, Prisma, Setting, Webhook } from '../persistence.types';
 import type { StoredWebhookConfig } from '../webhooks/webhook.repository';
@@ -131,9 +133,21 @@ export class InstanceRepository implements InstanceLookup {
     return this.decrypt(row);
   }
 
-  async updateConnection(id: string, fields: ConnectionFields): Promise<void> {
-    // updateMany: a connection update racing a delete must not throw.
-    await this.prisma.instance.updateMany({ where: { id }, data: fields });
+  /**
+   * Every login writes its instance's state (connecting, then open): during a restore of a
+   * thousand sessions those share statements. Keyed by instance, so one instance's updates
+   * still land in order. An update racing a delete does nothing (and does not throw).
+   */
+  private readonly connectionUpdates = new GroupCommit<ConnectionUpdate, void>(
+    async (items) => {
+      await applyConnectionUpdates(this.prisma.pool, items);
+      return items.map(() => undefined);
+    },
+    { maxInFlight: 2, maxItems: 200, keyOf: (item) => item.instanceId },
+  );
+
+  updateConnection(id: string, fields: ConnectionFields): Promise<void> {
+    return this.connectionUpdates.submit({ instanceId: id, fields });
   }
 
   async updateToken(id: string, token: string): Promise<void> {
