@@ -86,4 +86,18 @@ describe('per-instance boot statements, batched across instances (real Postgres)
     expect(statements('SELECT "instanceId"::text AS iid, "rejectCall"')).toBe(1);
     expect(statements('SELECT "instanceId"::text AS iid, "enabled"')).toBe(1);
   });
+
+  it('instances looked up by id together (the webhook router at each first event) share one query, each with its own webhooks', async () => {
+    await prisma.webhook.create({ data: { instanceId: ids[1], url: 'http://hook.local/1', enabled: true, events: [], primaryFor: ids[1] } });
+    const findMany = jest.spyOn(prisma.instance, 'findMany');
+    try {
+      const found = await Promise.all([...ids, '00000000-0000-4000-8000-000000000000'].map((id) => instances.findById(id)));
+      expect(found.map((f) => f?.name ?? null)).toEqual(['boot-0', 'boot-1', 'boot-2', null]);
+      expect(found[1]!.webhook?.url).toBe('http://hook.local/1');
+      expect(found[0]!.webhooks).toEqual([]);
+      expect(findMany).toHaveBeenCalledTimes(1);
+    } finally {
+      findMany.mockRestore();
+    }
+  });
 });
