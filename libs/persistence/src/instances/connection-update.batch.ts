@@ -6,18 +6,26 @@ export interface ConnectionUpdate {
   fields: ConnectionFields;
 }
 
-/** The connection columns, their SQL types, and how a JS value is sent. */
-const COLUMNS: { name: keyof ConnectionFields; type: string; param?: (v: unknown) => unknown }[] = [
-  { name: 'connectionStatus', type: 'text' },
-  { name: 'ownerJid', type: 'text' },
-  { name: 'profileName', type: 'text' },
-  { name: 'profilePicUrl', type: 'text' },
-  { name: 'disconnectionReasonCode', type: 'int' },
-  { name: 'disconnectionObject', type: 'text' },
+/**
+ * The connection columns and their SQL types: a Record over ConnectionFields, so a field added
+ * there fails to compile here instead of being silently left out of the statement.
+ */
+const COLUMN_TYPES: Record<keyof ConnectionFields, 'text' | 'int' | 'timestamp'> = {
+  connectionStatus: 'text',
+  ownerJid: 'text',
+  profileName: 'text',
+  profilePicUrl: 'text',
+  disconnectionReasonCode: 'int',
+  disconnectionObject: 'text',
+  disconnectionAt: 'timestamp',
+  number: 'text',
+};
+const COLUMNS = Object.entries(COLUMN_TYPES).map(([name, type]) => ({
+  name: name as keyof ConnectionFields,
+  type,
   // As Prisma stores DateTime: the UTC wall time in a column without a time zone.
-  { name: 'disconnectionAt', type: 'timestamp', param: (v) => (v === null ? null : (v as Date).toISOString()) },
-  { name: 'number', type: 'text' },
-];
+  param: type === 'timestamp' ? (v: unknown) => (v === null ? null : (v as Date).toISOString()) : undefined,
+}));
 const UTC = (p: string) => `(${p}::timestamptz AT TIME ZONE 'UTC')`;
 
 /**
