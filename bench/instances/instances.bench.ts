@@ -43,7 +43,8 @@ async function settledRss(pid: number): Promise<number> {
 
 async function main() {
   const counts = arg('counts', '1,20').split(',').map(Number);
-  const concurrency = arg('restore-concurrency', '10');
+  // Unset: the gateway's own default (SESSION_RESTORE_CONCURRENCY).
+  const concurrency = arg('restore-concurrency', '');
   const realistic = !flag('empty');
   const sizes = accountSizes('history');
   const linkConcurrency = Number(arg('link-concurrency', '20'));
@@ -52,7 +53,7 @@ async function main() {
   const receiver = new WebhookReceiver();
   await receiver.start();
   const { env: benchEnv, profileEnv } = benchGatewayEnv(db, fake);
-  const env = { ...benchEnv, SESSION_RESTORE_CONCURRENCY: concurrency };
+  const env: Record<string, string> = { ...benchEnv, ...(concurrency ? { SESSION_RESTORE_CONCURRENCY: concurrency } : {}) };
   // --cpu-prof: profile the restarted gateway while it restores (bench/support/cpu-profile.preload.ts).
   const profile = flag('cpu-prof');
   // --heap-snapshot: heap snapshots of the first gateway with no instance and at each count (memory-probe.preload.ts).
@@ -61,7 +62,7 @@ async function main() {
     date: new Date().toISOString(),
     node: process.version,
     counts,
-    concurrency,
+    concurrency: concurrency || 'default',
     account: realistic ? sizes : 'empty',
     linkConcurrency,
     loadAverage1mAtStart: Math.round(loadavg()[0] * 10) / 10,
@@ -161,18 +162,23 @@ async function main() {
   const restartAll = async (extra: Record<string, string> = {}) => {
     await gateway.stop('SIGTERM');
     const restartAt = Date.now();
-    const next = new GatewayProcess({ ...env, ...profileEnv, ...(heap ? memoryProbeEnv() : {}), ...extra });
+    const logins: number[] = [];
+    const onLogin = () => logins.push(Date.now());
+    fake.on('login', onLogin);
+    // The restarted gateway is profiled from its first line: boot is part of the restore.
+    const fromStart: Record<string, string> = profile ? { BENCH_CPU_PROFILE_FROM_START: '1' } : {};
+    const next = new GatewayProcess({ ...env, ...profileEnv, ...fromStart, ...(heap ? memoryProbeEnv() : {}), ...extra });
     const started = next.start();
     // RSS sampled while the sessions come back (the process exists before it listens)
-    const watch = restoreWatch(() => next.pid, restartAt);
+    const watch = restoreWatch(() => next.pid, restartAt, logins);
     gateway = await started;
     watch.listening();
-    if (profile) process.kill(gateway.pid!, 'SIGWINCH');
     const opened = await Promise.all(
       Array.from({ length: top }, (_, i) => receiver.waitFor((w) => isOpen(`bench-${i}`)(w) && w.receivedAt >= restartAt, 180_000)),
     );
     const ms = Date.now() - restartAt;
     const restore = watch.stop(opened.map((w) => w.receivedAt));
+    fake.off('login', onLogin);
     for (const line of gateway.logs) if (/restor|lease/i.test(line)) console.log(`  gateway: ${line.slice(0, 300)}`);
     // CPU of the new process until every instance is open (boot included, the same in every run):
     // steadier than wall time when other jobs share the cores.
@@ -181,7 +187,7 @@ async function main() {
     if (heap) heapSnapshots[`restored-${top}`] = await writeHeapSnapshot(gateway);
     console.log(
       `restart${extra.ENCRYPTION_KEYS ? ' (encrypted)' : ''}: all ${top} open in ${ms} ms, gateway CPU ${cpuMs} ms, ` +
-        `peak RSS ${restore.peakRssMb} MB, peak ${restore.peakOpensPerSecond} open/s`,
+        `peak RSS ${restore.peakRssMb} MB, peak ${restore.peakOpensPerSecond} open/s, peak ${restore.peakLoginsPerSecond} logins/s`,
     );
     return { ms, cpuMs, ...restore };
   };

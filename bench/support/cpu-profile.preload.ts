@@ -14,12 +14,15 @@ session.connect();
 let running = false;
 let n = 0;
 
+const start = () => {
+  running = true;
+  session.post('Profiler.enable', () => session.post('Profiler.start'));
+};
+// BENCH_CPU_PROFILE_FROM_START=1: profile from the first line on, so boot is in the picture too.
+if (process.env.BENCH_CPU_PROFILE_FROM_START === '1') start();
+
 process.on('SIGWINCH', () => {
-  if (!running) {
-    running = true;
-    session.post('Profiler.enable', () => session.post('Profiler.start'));
-    return;
-  }
+  if (!running) return start();
   running = false;
   session.post('Profiler.stop', (err, result) => {
     if (err) return;

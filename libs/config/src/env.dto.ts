@@ -100,10 +100,14 @@ export class EnvVars {
   @IsString()
   CONFIG_SESSION_PHONE_NAME = 'Chrome';
 
+  /**
+   * Logins in flight at once when sessions come back. High enough that SESSION_RESTORE_RATE, not
+   * the wait for each login's round trips, sets the pace (a thousand sessions at 10 took 90 s).
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  SESSION_RESTORE_CONCURRENCY = 10;
+  SESSION_RESTORE_CONCURRENCY = 50;
 
   /** Logins started per second when sessions come back (0 = no limit besides the concurrency). */
   @Transform(toInt)

@@ -18,6 +18,19 @@ export interface AuthKeyWrite {
   value: string | null;
 }
 
+interface KeyReadItem {
+  instanceId: string;
+  type: string;
+  ids: string[];
+}
+
+interface CredWriteItem {
+  instanceId: string;
+  /** Encrypted already. */
+  creds: string;
+  fence?: number;
+}
+
 interface KeyWriteItem {
   instanceId: string;
   writes: AuthKeyWrite[];
@@ -37,36 +50,96 @@ export class AuthStateRepository {
     private readonly cipher: SecretCipher,
   ) {}
 
+  /**
+   * Reads of every instance, batched like the writes: a restore logs a thousand sessions in, each
+   * reading its creds and a few keys, and one statement per read cost more CPU than the logins'
+   * own crypto. Rows come back as stored; each caller decrypts its own (a value that does not
+   * decrypt fails only its caller).
+   */
+  private readonly credReads = new GroupCommit<string, string | null>((ids) => this.readCredRows(ids), { maxInFlight: 2, maxItems: 500 });
+  private readonly keyReads = new GroupCommit<KeyReadItem, Map<string, string>>((items) => this.readKeyRows(items), {
+    maxInFlight: 2,
+    maxItems: 200,
+  });
+  /** Creds writes of every instance, one statement per batch (each login writes its creds at least once). */
+  private readonly credWrites = new GroupCommit<CredWriteItem, boolean>((items) => this.writeCredRows(items), {
+    maxInFlight: 2,
+    maxItems: 200,
+    keyOf: (item) => item.instanceId,
+  });
+
   async readCreds(instanceId: string): Promise<string | null> {
-    const row = await this.prisma.authCred.findUnique({ where: { instanceId } });
-    return row ? this.cipher.decrypt(row.creds, secretContext.authCred(instanceId)) : null;
+    const stored = await this.credReads.submit(instanceId);
+    return stored === null ? null : this.cipher.decrypt(stored, secretContext.authCred(instanceId));
+  }
+
+  private async readCredRows(ids: string[]): Promise<(string | null)[]> {
+    const { rows } = await this.prisma.pool.query<{ iid: string; creds: string }>(
+      `SELECT "instanceId"::text AS iid, "creds" FROM "AuthCred" WHERE "instanceId" = ANY($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.iid, r.creds]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
   }
 
   /** With a fence, the write only happens while the instance row still carries that fence. */
   async writeCreds(instanceId: string, plainCreds: string, fence?: number): Promise<void> {
     const creds = this.cipher.encrypt(plainCreds, secretContext.authCred(instanceId));
-    if (fence === undefined) {
-      await this.prisma.authCred.upsert({ where: { instanceId }, create: { instanceId, creds }, update: { creds } });
-      return;
-    }
-    const n = await this.prisma.$executeRawUnsafe(
+    const written = await this.credWrites.submit({ instanceId, creds, fence });
+    if (!written) throw new FencedOutError(instanceId, fence!);
+  }
+
+  /**
+   * Upserts the creds of several instances; per instance, whether it was written (false: fenced
+   * out). An unfenced write of a deleted instance fails on the foreign key, alone (GroupCommit).
+   */
+  private async writeCredRows(items: CredWriteItem[]): Promise<boolean[]> {
+    const { rows } = await this.prisma.pool.query<{ iid: string }>(
       `INSERT INTO "AuthCred" ("instanceId","creds","updatedAt")
-       SELECT $1::uuid, $2, now() WHERE EXISTS (SELECT 1 FROM "Instance" WHERE "id" = $1::uuid AND "ownerFence" = $3)
-       ON CONFLICT ("instanceId") DO UPDATE SET "creds" = EXCLUDED."creds", "updatedAt" = now()`,
-      instanceId,
-      creds,
-      fence,
+       SELECT u.iid, u.creds, now() FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS u(iid, creds, fence)
+       WHERE u.fence IS NULL OR EXISTS (SELECT 1 FROM "Instance" i WHERE i."id" = u.iid AND i."ownerFence" = u.fence)
+       ON CONFLICT ("instanceId") DO UPDATE SET "creds" = EXCLUDED."creds", "updatedAt" = now()
+       RETURNING "instanceId"::text AS iid`,
+      [items.map((i) => i.instanceId), items.map((i) => i.creds), items.map((i) => i.fence ?? null)],
     );
-    if (!n) throw new FencedOutError(instanceId, fence);
+    const written = new Set(rows.map((r) => r.iid));
+    return items.map((i) => written.has(i.instanceId.toLowerCase()));
   }
 
   async readKeys(instanceId: string, type: string, ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const { rows } = await this.prisma.pool.query<{ keyId: string; value: string }>(
-      `SELECT "keyId", "value" FROM "AuthKey" WHERE "instanceId" = $1::uuid AND "type" = $2 AND "keyId" = ANY($3::text[])`,
-      [instanceId, type, ids],
+    const stored = await this.keyReads.submit({ instanceId, type, ids });
+    return new Map([...stored].map(([keyId, value]) => [keyId, this.cipher.decrypt(value, secretContext.authKey(instanceId, type, keyId))]));
+  }
+
+  /** The keys asked for by several instances, one statement; per item, its rows as stored. */
+  private async readKeyRows(items: KeyReadItem[]): Promise<Map<string, string>[]> {
+    const iids: string[] = [];
+    const types: string[] = [];
+    const keyIds: string[] = [];
+    for (const { instanceId, type, ids } of items) {
+      for (const id of ids) {
+        iids.push(instanceId);
+        types.push(type);
+        keyIds.push(id);
+      }
+    }
+    const { rows } = await this.prisma.pool.query<{ iid: string; type: string; keyId: string; value: string }>(
+      `SELECT k."instanceId"::text AS iid, k."type", k."keyId", k."value"
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS r(iid, type, id)
+       JOIN "AuthKey" k ON k."instanceId" = r.iid AND k."type" = r.type AND k."keyId" = r.id`,
+      [iids, types, keyIds],
     );
-    return new Map(rows.map((r) => [r.keyId, this.cipher.decrypt(r.value, secretContext.authKey(instanceId, type, r.keyId))]));
+    const found = new Map<string, string>();
+    for (const r of rows) found.set(`${r.iid}\u0000${r.type}\u0000${r.keyId}`, r.value);
+    return items.map(({ instanceId, type, ids }) => {
+      const out = new Map<string, string>();
+      for (const id of ids) {
+        const value = found.get(`${instanceId.toLowerCase()}\u0000${type}\u0000${id}`);
+        if (value !== undefined) out.set(id, value);
+      }
+      return out;
+    });
   }
 
   /**

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { GroupCommit } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
+
+interface FenceRaise {
+  instanceId: string;
+  fence: number;
+}
 
 /**
  * The fencing token on the Instance row: the lease holder's token, which auth-state writes
@@ -7,13 +13,26 @@ import { PrismaService } from '../prisma.service';
  */
 @Injectable()
 export class InstanceFenceRepository {
+  /** A restore claims a thousand leases: their raises share statements instead of one each. */
+  private readonly raises = new GroupCommit<FenceRaise, void>((items) => this.raiseRows(items), {
+    maxInFlight: 2,
+    maxItems: 500,
+    keyOf: (item) => item.instanceId,
+  });
+
   constructor(private readonly prisma: PrismaService) {}
 
-  async raise(instanceId: string, fence: number): Promise<void> {
-    await this.prisma.$executeRawUnsafe(
-      `UPDATE "Instance" SET "ownerFence" = $2 WHERE "id" = $1::uuid AND "ownerFence" < $2`,
-      instanceId,
-      fence,
+  raise(instanceId: string, fence: number): Promise<void> {
+    return this.raises.submit({ instanceId, fence });
+  }
+
+  private async raiseRows(items: FenceRaise[]): Promise<void[]> {
+    await this.prisma.pool.query(
+      `UPDATE "Instance" i SET "ownerFence" = u.fence
+       FROM unnest($1::uuid[], $2::bigint[]) AS u(iid, fence)
+       WHERE i."id" = u.iid AND i."ownerFence" < u.fence`,
+      [items.map((i) => i.instanceId), items.map((i) => i.fence)],
     );
+    return items.map(() => undefined);
   }
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { secureEquals, type InstanceIdentity, type InstanceLookup } from '@gw/common';
+import { GroupCommit } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
+import { ConnectionUpdate, applyConnectionUpdates } from './connection-update.batch';
 import { SecretColumns } from '../secrets/secret-columns.service';
 import { Instance, Prisma, Setting, Webhook } from '../persistence.types';
 import type { StoredWebhookConfig } from '../webhooks/webhook.repository';
@@ -11,6 +13,8 @@ import type { StoredWebhookConfig } from '../webhooks/webhook.repository';
  * of them, the primary included (absent only on hand-made rows in tests).
  */
 export type InstanceWithConfig = Instance & { webhook: Webhook | null; webhooks?: Webhook[]; setting: Setting | null };
+
+type InstanceRow = Instance & { webhooks: Webhook[]; setting: Setting | null };
 
 /** Webhooks in creation order: the list routes and the router see them the same way every time. */
 const WITH_CONFIG = { webhooks: { orderBy: { createdAt: 'asc' } }, setting: true } satisfies Prisma.InstanceInclude;
@@ -69,8 +73,22 @@ export class InstanceRepository implements InstanceLookup {
     return null;
   }
 
+  /**
+   * The webhook router looks each instance up when its first event goes out (WebhookTargetCache):
+   * a restore's thousand `connecting` events share statements instead of three queries each.
+   * Rows come back as stored; each caller decrypts its own.
+   */
+  private readonly byId = new GroupCommit<string, InstanceRow | null>(
+    async (ids) => {
+      const rows = await this.prisma.instance.findMany({ where: { id: { in: ids } }, include: WITH_CONFIG });
+      const found = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+    },
+    { maxInFlight: 2, maxItems: 200 },
+  );
+
   async findById(id: string): Promise<InstanceWithConfig | null> {
-    const row = await this.prisma.instance.findUnique({ where: { id }, include: WITH_CONFIG });
+    const row = await this.byId.submit(id);
     return row && this.decrypt(row);
   }
 
@@ -131,16 +149,28 @@ export class InstanceRepository implements InstanceLookup {
     return this.decrypt(row);
   }
 
-  async updateConnection(id: string, fields: ConnectionFields): Promise<void> {
-    // updateMany: a connection update racing a delete must not throw.
-    await this.prisma.instance.updateMany({ where: { id }, data: fields });
+  /**
+   * Every login writes its instance's state (connecting, then open): during a restore of a
+   * thousand sessions those share statements. Keyed by instance, so one instance's updates
+   * still land in order. An update racing a delete does nothing (and does not throw).
+   */
+  private readonly connectionUpdates = new GroupCommit<ConnectionUpdate, void>(
+    async (items) => {
+      await applyConnectionUpdates(this.prisma.pool, items);
+      return items.map(() => undefined);
+    },
+    { maxInFlight: 2, maxItems: 200, keyOf: (item) => item.instanceId },
+  );
+
+  updateConnection(id: string, fields: ConnectionFields): Promise<void> {
+    return this.connectionUpdates.submit({ instanceId: id, fields });
   }
 
   async updateToken(id: string, token: string): Promise<void> {
     await this.prisma.instance.update({ where: { id }, data: this.secrets.tokenColumns(id, token) });
   }
 
-  private decrypt(row: Instance & { webhooks: Webhook[]; setting: Setting | null }): InstanceWithConfig {
+  private decrypt(row: InstanceRow): InstanceWithConfig {
     const webhooks = row.webhooks.map((w) => this.secrets.webhook(w));
     return { ...this.secrets.instance(row), webhook: webhooks.find((w) => w.primaryFor) ?? null, webhooks };
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { GroupCommit } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
 
 /** An instance's Evolution settings (the Setting row without ids and timestamps). */
@@ -29,8 +30,21 @@ const FIELDS = {
 export class SettingsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** Read when a runtime starts: the reads of instances restored together share one statement. */
+  private readonly reads = new GroupCommit<string, InstanceSettingsFields | null>((ids) => this.readRows(ids), { maxInFlight: 2, maxItems: 500 });
+
   find(instanceId: string): Promise<InstanceSettingsFields | null> {
-    return this.prisma.setting.findUnique({ where: { instanceId }, select: FIELDS });
+    return this.reads.submit(instanceId);
+  }
+
+  private async readRows(ids: string[]): Promise<(InstanceSettingsFields | null)[]> {
+    const { rows } = await this.prisma.pool.query<InstanceSettingsFields & { iid: string }>(
+      `SELECT "instanceId"::text AS iid, ${Object.keys(FIELDS).map((f) => `"${f}"`).join(', ')}
+       FROM "Setting" WHERE "instanceId" = ANY($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map(({ iid, ...fields }) => [iid, fields]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
   }
 
   /** The settings of several instances in one query: instances without a row are left out. */

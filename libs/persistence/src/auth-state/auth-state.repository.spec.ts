@@ -1,0 +1,96 @@
+import type { AppConfig } from '@gw/config';
+import { KeyRing, SecretCipher, SecretDecryptError } from '@gw/crypto';
+import { TestDatabase } from '@gw/testing';
+import { randomBytes } from 'node:crypto';
+import { PrismaService } from '../prisma.service';
+import { AuthStateRepository, FencedOutError } from './auth-state.repository';
+
+/** Reads and creds writes of several instances share statements (a restore logs a thousand in). */
+describe('AuthStateRepository batching (real Postgres)', () => {
+  const db = new TestDatabase();
+  let prisma: PrismaService;
+  let store: AuthStateRepository;
+  const ids: string[] = [];
+
+  const statements = (spy: jest.SpyInstance, start: string) => spy.mock.calls.filter(([q]) => String(q).trim().startsWith(start)).length;
+
+  beforeAll(async () => {
+    await db.create();
+    prisma = new PrismaService({ database: { url: db.url } } as AppConfig);
+    store = new AuthStateRepository(prisma, new SecretCipher(new KeyRing([{ id: 'k1', key: randomBytes(32) }])));
+    for (let i = 0; i < 4; i++) ids.push((await prisma.instance.create({ data: { name: `batch-${i}`, token: `T${i}`, ownerFence: 5 } })).id);
+  });
+
+  afterAll(async () => {
+    await prisma.onApplicationShutdown();
+    await db.drop();
+  });
+
+  it('reads the creds and keys of several instances in one statement each, every caller getting its own rows', async () => {
+    await Promise.all(ids.map((id, i) => store.writeCreds(id, `{"n":${i}}`, 5)));
+    await Promise.all(ids.map((id, i) => store.writeKeys(id, [{ type: 'session', id: 'a', value: `"s${i}"` }, { type: 'pre-key', id: '1', value: `"p${i}"` }])));
+    const spy = jest.spyOn(prisma.pool, 'query');
+    try {
+      const creds = await Promise.all([...ids.map((id) => store.readCreds(id)), store.readCreds('00000000-0000-4000-8000-000000000000')]);
+      expect(creds).toEqual(['{"n":0}', '{"n":1}', '{"n":2}', '{"n":3}', null]);
+      const keys = await Promise.all(ids.map((id) => store.readKeys(id, 'session', ['a', 'missing'])));
+      expect(keys.map((k) => [...k])).toEqual(ids.map((_, i) => [['a', `"s${i}"`]]));
+      const preKeys = await Promise.all(ids.map((id) => store.readKeys(id, 'pre-key', ['1'])));
+      expect(preKeys.map((k) => k.get('1'))).toEqual(['"p0"', '"p1"', '"p2"', '"p3"']);
+      expect(statements(spy, 'SELECT "instanceId"::text AS iid, "creds"')).toBe(1);
+      expect(statements(spy, 'SELECT k."instanceId"')).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a value that does not decrypt fails only its own reader in a shared statement', async () => {
+    // ids[1]'s creds and key moved onto ids[0]'s rows: bound to another row, they must not decrypt
+    const [cred] = await db.query<{ creds: string }>('SELECT creds FROM "AuthCred" WHERE "instanceId" = $1', [ids[1]]);
+    const [key] = await db.query<{ value: string }>('SELECT value FROM "AuthKey" WHERE "instanceId" = $1 AND "keyId" = $2', [ids[1], 'a']);
+    await db.query('UPDATE "AuthCred" SET creds = $2 WHERE "instanceId" = $1', [ids[0], cred.creds]);
+    await db.query('UPDATE "AuthKey" SET value = $2 WHERE "instanceId" = $1 AND "keyId" = $3', [ids[0], key.value, 'a']);
+    const [bad, good, badKey, goodKey] = await Promise.allSettled([
+      store.readCreds(ids[0]),
+      store.readCreds(ids[2]),
+      store.readKeys(ids[0], 'session', ['a']),
+      store.readKeys(ids[2], 'session', ['a']),
+    ]);
+    expect(bad.status === 'rejected' && bad.reason).toBeInstanceOf(SecretDecryptError);
+    expect(good.status === 'fulfilled' && good.value).toBe('{"n":2}');
+    expect(badKey.status === 'rejected' && badKey.reason).toBeInstanceOf(SecretDecryptError);
+    expect(goodKey.status === 'fulfilled' && goodKey.value.get('a')).toBe('"s2"');
+    await store.writeCreds(ids[0], '{"n":0}', 5);
+  });
+
+  it('writes the creds of several instances in one statement; a fenced-out or deleted one fails alone', async () => {
+    const gone = (await prisma.instance.create({ data: { name: 'batch-gone', token: 'G' } })).id;
+    await prisma.instance.delete({ where: { id: gone } });
+    await prisma.instance.update({ where: { id: ids[3] }, data: { ownerFence: 6 } }); // another node took ids[3]
+    const spy = jest.spyOn(prisma.pool, 'query');
+    try {
+      const results = await Promise.allSettled([
+        store.writeCreds(ids[0], '{"w":0}', 5),
+        store.writeCreds(ids[1], '{"w":1}', 5),
+        store.writeCreds(ids[2], '{"w":2}'), // unfenced (no lease involved)
+        store.writeCreds(ids[3], '{"stale":3}', 5),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+      expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(FencedOutError);
+      expect(statements(spy, 'INSERT INTO "AuthCred"')).toBe(1);
+      // a row of a deleted instance cannot be written; the others in its statement still are
+      const [alone, deleted] = await Promise.allSettled([store.writeCreds(ids[0], '{"w":10}'), store.writeCreds(gone, '{"w":"gone"}')]);
+      expect(alone.status).toBe('fulfilled');
+      expect(deleted.status).toBe('rejected');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await Promise.all(ids.map((id) => store.readCreds(id)))).toEqual(['{"w":10}', '{"w":1}', '{"w":2}', '{"n":3}']);
+  });
+
+  it("one instance's creds writes land in call order, never in one statement together", async () => {
+    const writes = Array.from({ length: 5 }, (_, k) => store.writeCreds(ids[2], `{"v":${k}}`, 5));
+    await Promise.all(writes);
+    expect(await store.readCreds(ids[2])).toBe('{"v":4}');
+  });
+});
