@@ -134,33 +134,36 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     if (this.inserting || !this.pending.length) return;
     this.inserting = true;
     // A microtask later, so the calls made in the same tick join this batch.
-    const written = Promise.resolve().then(() => {
-      let rows = 0;
-      let n = 0;
-      while (n < this.pending.length && (n === 0 || rows + this.pending[n].deliveries.length <= MAX_BATCH_ROWS)) rows += this.pending[n++].deliveries.length;
-      const callers = this.pending.splice(0, n);
-      return { callers, sendable: this.insert(callers.flatMap((c) => c.deliveries)) };
-    });
-    void written.then(({ callers, sendable }) => {
-      // A failed INSERT fails the callers of that batch; the chain itself goes on.
-      void sendable.then(
-        () => undefined,
-        () => undefined,
-      ).then(() => {
+    queueMicrotask(() => this.writeBatch(this.takeBatch()));
+  }
+
+  /** The oldest calls, whole, up to MAX_BATCH_ROWS rows (at least one call). */
+  private takeBatch(): typeof this.pending {
+    let rows = this.pending[0].deliveries.length;
+    let n = 1;
+    while (n < this.pending.length && rows + this.pending[n].deliveries.length <= MAX_BATCH_ROWS) rows += this.pending[n++].deliveries.length;
+    return this.pending.splice(0, n);
+  }
+
+  private writeBatch(callers: typeof this.pending): void {
+    const written = this.insert(callers.flatMap((c) => c.deliveries));
+    // A failed INSERT fails the callers of that batch; the next batch goes on.
+    void written
+      .catch(() => undefined)
+      .then(() => {
         this.inserting = false;
         this.startInsert();
       });
-      const previous = this.dispatched;
-      const done = sendable.then(async (jobs) => {
-        await previous;
-        await this.dispatchWritten(jobs);
-      });
-      this.dispatched = done.catch(() => undefined);
-      done.then(
-        () => callers.forEach((c) => c.settle()),
-        (err: unknown) => callers.forEach((c) => c.settle(err ?? new Error('outbox write failed'))),
-      );
+    const previous = this.dispatched;
+    const done = written.then(async (sendable) => {
+      await previous;
+      await this.dispatchWritten(sendable);
     });
+    this.dispatched = done.catch(() => undefined);
+    done.then(
+      () => callers.forEach((c) => c.settle()),
+      (err: unknown) => callers.forEach((c) => c.settle(err ?? new Error('outbox write failed'))),
+    );
   }
 
   /** Writes a batch to the outbox (Postgres) and numbers its events; returns what may be sent. */
