@@ -11,7 +11,8 @@
  *    events/s = N / (first publish -> last ack).
  *  - pipeline: N events through EventSink.publish from P concurrent callers (route, sequence,
  *    outbox INSERT) -> RabbitmqPublisher (outbox read, confirm publish, attempt-log write);
- *    events/s = N / (first publish -> every row delivered, polled every 20 ms); ratio = pipeline / raw.
+ *    events/s = N / (first publish -> no row pending, polled every 20 ms: every event is committed by
+ *    then, so none pending = all delivered, which is checked after the clock stops); ratio = pipeline / raw.
  *  - instances: the same N events as the gateway's ingest path hands them over: I instances
  *    (--instances, default = --publishers), each publishing through its own BatchedPublisher
  *    (the publish stage of a live instance: what queues while a batch is written goes out as
@@ -19,7 +20,8 @@
  *    row delivered; each instance's topology declared before, as the raw loop's). The pipeline
  *    phase above is the worst case (every caller waits for its own event's commit); this one is
  *    the shape real instances produce. Also: Postgres WAL bytes per event over the phase (the
- *    whole server's, so other databases' writes on a shared server inflate it).
+ *    whole server's, so other databases' writes on a shared server inflate it), and the CPU per event
+ *    of this process, of Postgres and of the broker over the phase (from /proc).
  *  - raw again, after those phases: both ratios also against the mean of the two raw runs.
  *  - pending cost: M events published with the broker unreachable (they wait in the outbox; the
  *    time they take is the ingest side alone, reported as ingestOnly):
@@ -41,7 +43,8 @@ import { RabbitmqBrokerProcess, TestDatabase } from '@gw/testing';
 import { connect } from 'amqplib';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { arg, now, round, saveResults } from '../support/bench.util';
+import { readdirSync, readFileSync } from 'node:fs';
+import { arg, now, procCpuMs, round, saveResults } from '../support/bench.util';
 
 const EVENTS = Number(arg('events', '10000'));
 const PUBLISHERS = Number(arg('publishers', '16'));
@@ -62,6 +65,27 @@ function data(n: number, instanceId: string) {
     instanceId,
     source: 'android',
   };
+}
+
+/**
+ * CPU ms so far of this process, of the broker (beam.smp) and of Postgres (every postgres
+ * process: other databases on a shared server count too), from /proc; backends that exited
+ * in between are missed (the bench's pool keeps its connections).
+ */
+function cpuSplit(): Record<'bench' | 'postgres' | 'broker', number> {
+  const out = { bench: procCpuMs(process.pid), postgres: 0, broker: 0 };
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm === 'postgres') out.postgres += procCpuMs(Number(d));
+    else if (comm === 'beam.smp') out.broker += procCpuMs(Number(d));
+  }
+  return out;
 }
 
 async function rawLoop(uri: string, bodies: Buffer[]): Promise<number> {
@@ -120,6 +144,13 @@ async function main() {
       name: 'MESSAGES_UPSERT', instanceId: instance.id, instanceName: instance.name, data: data(n, instance.id), sender: '5511955554444@s.whatsapp.net', occurredAt: new Date(),
     });
     const delivered = async () => Number((await prisma.pool.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'delivered'`)).rows[0].n);
+    // The clock stops when no row is pending (every event is committed by then, and a RabbitMQ row is
+    // pending or delivered): a cheap count, where counting the delivered rows every 20 ms cost Postgres
+    // a scan of every row delivered so far, beside the work being measured.
+    const pending = async () => Number((await prisma.pool.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'pending'`)).rows[0].n);
+    const waitNonePending = async () => {
+      while ((await pending()) > 0) await new Promise((r) => setTimeout(r, 20));
+    };
     const total = async () => Number((await prisma.pool.query(`SELECT count(*) AS n FROM "WebhookDelivery"`)).rows[0].n);
     // WAL written by the whole server meanwhile (other databases on a shared server count too).
     const walLsn = async () => String((await prisma.pool.query(`SELECT pg_current_wal_lsn() AS l`)).rows[0].l);
@@ -132,8 +163,10 @@ async function main() {
         while (next < count) await sink.publish(event(next++));
       }));
       const publishedMs = now() - t0;
-      while ((await delivered()) - base < count) await new Promise((r) => setTimeout(r, 20));
-      return { totalMs: now() - t0, publishedMs };
+      await waitNonePending();
+      const totalMs = now() - t0;
+      if ((await delivered()) - base !== count) throw new Error(`pipeline: ${(await delivered()) - base} of ${count} delivered`);
+      return { totalMs, publishedMs };
     };
 
     log('warm-up');
@@ -163,6 +196,7 @@ async function main() {
     const base = await delivered();
     const wal0 = await walLsn();
     const perInstance = Math.ceil(EVENTS / INSTANCES);
+    const cpu0 = cpuSplit();
     const ti = now();
     await Promise.all(benchInstances.map(async ({ row, publisher }, i) => {
       for (let n = 0; n < perInstance && i * perInstance + n < EVENTS; n++) {
@@ -172,8 +206,11 @@ async function main() {
       await publisher.drained();
     }));
     const instancesPublishedMs = now() - ti;
-    while ((await delivered()) - base < EVENTS) await new Promise((r) => setTimeout(r, 20));
+    await waitNonePending();
     const instancesPerSec = EVENTS / ((now() - ti) / 1000);
+    const cpu1 = cpuSplit();
+    if ((await delivered()) - base !== EVENTS) throw new Error(`instances: ${(await delivered()) - base} of ${EVENTS} delivered`);
+    const cpuPerEvent = Object.fromEntries((['bench', 'postgres', 'broker'] as const).map((k) => [k, round(((cpu1[k] - cpu0[k]) * 1000) / EVENTS)]));
     const walPerEvent = (await walBytesSince(wal0)) / EVENTS;
 
     // The raw loop again: the broker's rate moves from run to run on a shared machine, so both phases are judged against both.
@@ -183,9 +220,9 @@ async function main() {
     results.throughput = { ...(results.throughput as object), rawAfterPerSec: round(rawAfter), ratioToMeanRaw: round(pipeline / rawMean, 3) };
     results.instances = {
       instances: INSTANCES, perSec: round(instancesPerSec), ratio: round(instancesPerSec / raw, 3), ratioToMeanRaw: round(instancesPerSec / rawMean, 3),
-      publishedMs: round(instancesPublishedMs), walBytesPerEvent: round(walPerEvent),
+      publishedMs: round(instancesPublishedMs), walBytesPerEvent: round(walPerEvent), cpuMicrosPerEvent: cpuPerEvent,
     };
-    log(`instances: ${round(instancesPerSec)}/s, ratio ${round(instancesPerSec / raw, 3)} (outbox written in ${round(instancesPublishedMs)} ms; Postgres WAL ${round(walPerEvent)} B/event end to end)`);
+    log(`instances: ${round(instancesPerSec)}/s, ratio ${round(instancesPerSec / raw, 3)} (outbox written in ${round(instancesPublishedMs)} ms; Postgres WAL ${round(walPerEvent)} B/event end to end; CPU µs/event ${JSON.stringify(cpuPerEvent)})`);
     log(`raw again: ${round(rawAfter)}/s; against the mean raw ${round(rawMean)}/s: pipeline ${round(pipeline / rawMean, 3)}, instances ${round(instancesPerSec / rawMean, 3)}`);
 
     // Pending cost: a second gateway context pointed at a closed port publishes into the outbox only.

@@ -306,6 +306,41 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     expect(b.body.sequence).toBe(a.body.sequence + 1);
   });
 
+  it('writes a backlog in outbox INSERTs of at most 1,000 rows, numbered in call order; each caller resolves with its own batch', async () => {
+    const producer = app.get(DeliveryProducer);
+    const repo = app.get(DeliveryLogRepository);
+    const log: string[] = [];
+    const realInsert = repo.insertDeliveries.bind(repo);
+    const spy = jest.spyOn(repo, 'insertDeliveries').mockImplementation(async (rows) => {
+      log.push(`insert ${rows.length}`);
+      return realInsert(rows);
+    });
+    // RabbitMQ rows (the publisher is off here): they go to the outbox only, not to Redis.
+    const routed = (n: number) => ({
+      job: {
+        deliveryId: `msg_backlog_${randomBytes(8).toString('hex')}`, instanceId, instanceName: 'pipe', webhookId: null, target: 'rabbitmq' as const,
+        event: 'MESSAGES_UPSERT' as const, url: 'amqp:pipe/messages.upsert', headers: {}, body: JSON.stringify({ n }), sequence: null, enqueuedAt: Date.now(),
+      },
+      numbering: { instanceId, event: { n }, inBody: true },
+    });
+    try {
+      // 2,401 calls in one tick: a backlog
+      await Promise.all(Array.from({ length: 2_401 }, (_, n) => producer.enqueue([routed(n)]).then(() => n === 0 && log.push('caller 0 resolved'))));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(log.filter((l) => l.startsWith('insert'))).toEqual(['insert 1000', 'insert 1000', 'insert 401']);
+    // the first batch's callers are told without waiting for the rest of the backlog
+    expect(log.indexOf('caller 0 resolved')).toBeLessThan(log.lastIndexOf('insert 401'));
+    const { rows } = await prisma.pool.query<{ seq: string; body: string }>(
+      `SELECT "sequence"::text AS seq, "body" FROM "WebhookDelivery" WHERE "id" LIKE 'msg_backlog_%' ORDER BY "sequence"`,
+    );
+    expect(rows.map((r) => JSON.parse(r.body).n)).toEqual(Array.from({ length: 2_401 }, (_, n) => n));
+    const first = Number(rows[0].seq);
+    expect(rows.map((r) => Number(r.seq) - first)).toEqual(Array.from({ length: 2_401 }, (_, n) => n));
+    expect(rows.every((r) => JSON.parse(r.body).sequence === Number(r.seq))).toBe(true);
+  });
+
   /**
    * Resolves with the id of the next delivery (or of `jobId`) whose job completes or finally
    * fails, and whose logged row matches `accept`, once its attempts are written.

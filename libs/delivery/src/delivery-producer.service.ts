@@ -16,6 +16,8 @@ import { storedBody } from './stored-body.util';
 /** How long a producer waits for Redis before leaving the work to the outbox sweeper. */
 const QUEUE_TIMEOUT_MS = 2_000;
 const BATCH_JOB_NAME = 'batch';
+/** Rows of one outbox INSERT, at most (whole enqueue() calls: a larger call goes alone). */
+const MAX_BATCH_ROWS = 1_000;
 
 /**
  * Puts deliveries on the durable queue and in the attempt log. A delivery's own job has the
@@ -27,12 +29,12 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly queue: Queue<QueuedDelivery, void, string>;
   private readonly logger = new Logger('Delivery');
   private dispatchFailed = false;
-  private pending: RoutedDelivery[] = [];
-  /** Settles when the last batch's outbox INSERT is done: the next INSERT starts then. */
-  private inserted: Promise<void> = Promise.resolve();
+  /** enqueue() calls not yet in a batch, in call order. */
+  private pending: { deliveries: RoutedDelivery[]; settle: (err?: unknown) => void }[] = [];
+  /** An INSERT is running or about to start; the next one starts when it ends. */
+  private inserting = false;
   /** Settles when the last batch is dispatched to Redis: the next dispatch starts then. */
   private dispatched: Promise<void> = Promise.resolve();
-  private nextWrite?: Promise<void>;
   /**
    * Gets the RabbitMQ rows of each batch once committed, to publish them without reading them
    * back; no rows (a redelivery) means "look in the outbox".
@@ -111,7 +113,9 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
    * Group commit on the producer side: concurrent enqueue() calls (many instances publishing at
    * once) share one outbox INSERT and one addBulk. A batch is taken when the previous INSERT
    * ends, so a lone caller pays no added delay; callers resolve when their batch is written and
-   * dispatched (or left to the sweeper).
+   * dispatched (or left to the sweeper). A batch takes whole calls up to MAX_BATCH_ROWS rows: an
+   * unbounded one grows with the backlog (thousands of rows, an INSERT of half a second), and
+   * nothing of it reaches a destination before it all commits.
    *
    * Pipelined: INSERTs run one at a time (they number the events, so their order is the
    * sequence order) and dispatches run one at a time in the same order (ordered lanes keep their
@@ -120,27 +124,46 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
    */
   enqueue(deliveries: RoutedDelivery[]): Promise<void> {
     if (!deliveries.length) return Promise.resolve();
-    this.pending.push(...deliveries);
-    if (this.nextWrite) return this.nextWrite;
-    const written = this.inserted.then(() => {
-      this.nextWrite = undefined;
-      const batch = this.pending;
-      this.pending = [];
-      return this.insert(batch);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ deliveries, settle: (err) => (err === undefined ? resolve() : reject(err)) });
+      this.startInsert();
     });
-    // A failed INSERT fails the callers of that batch; the chains themselves go on.
-    this.inserted = written.then(
-      () => undefined,
-      () => undefined,
-    );
+  }
+
+  private startInsert(): void {
+    if (this.inserting || !this.pending.length) return;
+    this.inserting = true;
+    // A microtask later, so the calls made in the same tick join this batch.
+    queueMicrotask(() => this.writeBatch(this.takeBatch()));
+  }
+
+  /** The oldest calls, whole, up to MAX_BATCH_ROWS rows (at least one call). */
+  private takeBatch(): typeof this.pending {
+    let rows = this.pending[0].deliveries.length;
+    let n = 1;
+    while (n < this.pending.length && rows + this.pending[n].deliveries.length <= MAX_BATCH_ROWS) rows += this.pending[n++].deliveries.length;
+    return this.pending.splice(0, n);
+  }
+
+  private writeBatch(callers: typeof this.pending): void {
+    const written = this.insert(callers.flatMap((c) => c.deliveries));
+    // A failed INSERT fails the callers of that batch; the next batch goes on.
+    void written
+      .catch(() => undefined)
+      .then(() => {
+        this.inserting = false;
+        this.startInsert();
+      });
     const previous = this.dispatched;
     const done = written.then(async (sendable) => {
       await previous;
       await this.dispatchWritten(sendable);
     });
     this.dispatched = done.catch(() => undefined);
-    this.nextWrite = done;
-    return done;
+    done.then(
+      () => callers.forEach((c) => c.settle()),
+      (err: unknown) => callers.forEach((c) => c.settle(err ?? new Error('outbox write failed'))),
+    );
   }
 
   /** Writes a batch to the outbox (Postgres) and numbers its events; returns what may be sent. */

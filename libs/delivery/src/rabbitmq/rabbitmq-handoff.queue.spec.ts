@@ -16,6 +16,16 @@ describe('RabbitmqHandoff', () => {
     expect(ids(q.take(10))).toEqual(['d', 'e']);
   });
 
+  it('a periodic read leaves out the held rows and keeps them queued; a row handed over during it and returned by it is dropped', () => {
+    const q = new RabbitmqHandoff();
+    q.add([row('a'), row('b')]);
+    const poll = q.beginPoll();
+    expect(poll.exclude).toEqual(['a', 'b']);
+    q.add([row('c'), row('d')]); // committed while the read ran
+    poll.done([row('x'), row('c')]); // another node's row, and one it saw
+    expect(ids(q.take(10))).toEqual(['a', 'b', 'd']);
+  });
+
   it('a redelivery (no rows) or an overflow asks for an outbox read instead of queueing', () => {
     const q = new RabbitmqHandoff();
     q.add([]);

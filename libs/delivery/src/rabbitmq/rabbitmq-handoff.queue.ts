@@ -49,6 +49,23 @@ export class RabbitmqHandoff {
     };
   }
 
+  /**
+   * A periodic read while this queue is trusted (no read wanted): it looks only for rows this
+   * node does not hold (other nodes', or left from before), so it leaves out the held ones
+   * instead of reading their bodies again, and they stay queued. Call as the read starts;
+   * `done` with what it returned (rows handed over during the read and returned by it are dropped).
+   */
+  beginPoll(): { exclude: string[]; done(read: PendingPublish[]): void } {
+    return {
+      exclude: this.rows.map((r) => r.id),
+      done: (read) => {
+        if (!read.length) return;
+        const seen = new Set(read.map((r) => r.id));
+        this.rows = this.rows.filter((r) => !seen.has(r.id));
+      },
+    };
+  }
+
   /** Resolves true when rows arrive (or a read is wanted), false after `ms` or on interrupt(); one wait at a time. */
   arrival(ms: number): Promise<boolean> {
     this.notify(false); // a wait given up on (the caller raced it with something else) ends here

@@ -157,10 +157,17 @@ export class RabbitmqPublisher implements OnApplicationBootstrap, OnModuleDestro
         }
         let rows: PendingPublish[];
         if (!caughtUp || this.handed.readWanted || Date.now() - lastRead >= POLL_MS) {
-          const read = this.handed.beginRead();
-          rows = await this.outbox.findPending(BATCH, [...unwritten]);
+          if (caughtUp && !this.handed.readWanted) {
+            // The periodic read: the rows held here are not read again (the publisher may be behind by thousands).
+            const poll = this.handed.beginPoll();
+            rows = await this.outbox.findPending(BATCH, [...unwritten, ...poll.exclude]);
+            poll.done(rows);
+          } else {
+            const read = this.handed.beginRead();
+            rows = await this.outbox.findPending(BATCH, [...unwritten]);
+            read.done(rows);
+          }
           lastRead = Date.now();
-          read.done(rows);
           caughtUp = rows.length < BATCH;
           if (!rows.length && !this.handed.size && !inflight.length && !(await this.handed.arrival(POLL_MS))) break; // idle
         } else {

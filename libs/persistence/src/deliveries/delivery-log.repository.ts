@@ -199,7 +199,7 @@ export class DeliveryLogRepository {
     await this.prisma.webhookDelivery.updateMany({ where: { id: { in: ids } }, data: { status } });
   }
 
-  list(filter: DeliveryFilter) {
+  async list(filter: DeliveryFilter) {
     const where: Prisma.WebhookDeliveryWhereInput = {
       instanceId: filter.instanceId,
       status: filter.status,
@@ -213,21 +213,27 @@ export class DeliveryLogRepository {
         { createdAt: filter.before.createdAt, id: { lt: filter.before.id } },
       ];
     }
-    return this.prisma.webhookDelivery.findMany({
+    const rows = await this.prisma.webhookDelivery.findMany({
       where,
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: filter.limit,
       omit: { body: true },
-      // the last attempt's status code and latency, for the list (the manager's delivery log)
-      include: { attemptLog: { orderBy: { attempt: 'desc' }, take: 1, select: { statusCode: true, latencyMs: true } } },
     });
+    // The last attempt's status code and latency, for the list (the manager's delivery log).
+    const { rows: last } = await this.prisma.pool.query<{ deliveryId: string; statusCode: number | null; latencyMs: number }>(
+      `SELECT DISTINCT ON ("deliveryId") "deliveryId", "statusCode", "latencyMs" FROM "WebhookAttempt"
+        WHERE "deliveryId" = ANY($1::varchar[]) ORDER BY "deliveryId", "attempt" DESC`,
+      [rows.map((r) => r.id)],
+    );
+    const byId = new Map(last.map(({ deliveryId, ...a }) => [deliveryId, a]));
+    return rows.map((r) => ({ ...r, attemptLog: byId.has(r.id) ? [byId.get(r.id)!] : [] }));
   }
 
-  get(instanceId: string, id: string) {
-    return this.prisma.webhookDelivery.findFirst({
-      where: { id, instanceId },
-      include: { attemptLog: { orderBy: { attempt: 'asc' } } },
-    });
+  async get(instanceId: string, id: string) {
+    const row = await this.prisma.webhookDelivery.findFirst({ where: { id, instanceId } });
+    if (!row) return null;
+    const attemptLog = await this.prisma.webhookAttempt.findMany({ where: { deliveryId: id }, orderBy: { attempt: 'asc' } });
+    return { ...row, attemptLog };
   }
 
   findFailedSince(instanceId: string, since: Date, limit = 10_000) {
@@ -238,11 +244,17 @@ export class DeliveryLogRepository {
     });
   }
 
-  /** Retention: drops finished deliveries older than the cutoff (attempts cascade). */
+  /** Retention: drops finished deliveries older than the cutoff, with their attempts (no foreign key cascades them). */
   async purgeOlderThan(cutoff: Date): Promise<number> {
-    const res = await this.prisma.webhookDelivery.deleteMany({
-      where: { createdAt: { lt: cutoff }, status: { not: 'pending' } },
-    });
-    return res.count;
+    const { rows } = await this.prisma.pool.query<{ n: number }>(
+      `WITH d AS (
+         DELETE FROM "WebhookDelivery" WHERE "createdAt" < $1::timestamp(3) AND "status" <> 'pending' RETURNING "id"
+       ), a AS (
+         DELETE FROM "WebhookAttempt" WHERE "deliveryId" IN (SELECT "id" FROM d)
+       )
+       SELECT count(*)::int AS n FROM d`,
+      [cutoff.toISOString()],
+    );
+    return rows[0]?.n ?? 0;
   }
 }

@@ -1,0 +1,107 @@
+import type { AppConfig } from '@gw/config';
+import { TestDatabase } from '@gw/testing';
+import { randomUUID } from 'node:crypto';
+import { PrismaService } from '../prisma.service';
+import { DeliveryLogRepository, NewDelivery } from './delivery-log.repository';
+import { RabbitmqOutboxRepository } from './rabbitmq-outbox.repository';
+
+/**
+ * The attempt log has no foreign key to its delivery (its per-row check cost as much as the rest
+ * of recording an attempt), so the repositories keep the pairing themselves: the log's list and
+ * detail show each delivery's own attempts, and retention removes attempts with their delivery.
+ */
+describe('DeliveryLogRepository: attempts beside their delivery (real Postgres)', () => {
+  const db = new TestDatabase();
+  let prisma: PrismaService;
+  let log: DeliveryLogRepository;
+  let outbox: RabbitmqOutboxRepository;
+  let instanceId: string;
+
+  const row = (target: NewDelivery['target'], status: NewDelivery['status'] = 'pending'): NewDelivery => ({
+    id: `msg_${randomUUID().replace(/-/g, '')}`,
+    instanceId,
+    instanceName: 'log',
+    webhookId: null,
+    target,
+    event: 'MESSAGES_UPSERT',
+    url: target.startsWith('rabbitmq') ? 'amqp:log/messages.upsert' : 'http://127.0.0.1:9/hook',
+    sequence: null,
+    status,
+    body: '{"event":"messages.upsert"}',
+  });
+  const age = (ids: string[], days: number) =>
+    prisma.pool.query(`UPDATE "WebhookDelivery" SET "createdAt" = now() - $2 * interval '1 day' WHERE "id" = ANY($1::varchar[])`, [ids, days]);
+  const attemptCount = async (ids: string[]) =>
+    Number((await prisma.pool.query(`SELECT count(*) AS n FROM "WebhookAttempt" WHERE "deliveryId" = ANY($1::varchar[])`, [ids])).rows[0].n);
+
+  beforeAll(async () => {
+    await db.create();
+    prisma = new PrismaService({ database: { url: db.url } } as AppConfig);
+    log = new DeliveryLogRepository(prisma);
+    outbox = new RabbitmqOutboxRepository(prisma);
+    instanceId = (await prisma.instance.create({ data: { name: 'log', token: 'T' } })).id;
+  });
+
+  afterAll(async () => {
+    await prisma.onApplicationShutdown();
+    await db.drop();
+  });
+
+  it('a RabbitMQ publish acked shows as delivered with its attempt; one not acked stays pending, found again by the publisher', async () => {
+    const [acked, refused] = [row('rabbitmq'), row('rabbitmq')];
+    await log.insertDeliveries([acked, refused]);
+    const startedAt = new Date();
+    await outbox.recordPublishes([
+      { deliveryId: acked.id, attempt: 1, startedAt, latencyMs: 4, error: null },
+      { deliveryId: refused.id, attempt: 1, startedAt, latencyMs: 9, error: 'nacked' },
+    ]);
+    const shown = await log.get(instanceId, acked.id);
+    expect(shown).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: expect.any(Date) });
+    expect(shown!.attemptLog.map((a) => [a.attempt, a.latencyMs, a.error])).toEqual([[1, 4, null]]);
+    expect(await log.get(instanceId, refused.id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'nacked' });
+    expect((await outbox.findPending(10)).map((p) => p.id)).toEqual([refused.id]);
+    // a redelivery sets it pending again; the publisher finds it in the outbox
+    await log.setStatus([acked.id], 'pending');
+    expect((await outbox.findPending(10)).map((p) => p.id).sort()).toEqual([acked.id, refused.id].sort());
+    await outbox.recordPublishes([
+      { deliveryId: acked.id, attempt: 2, startedAt, latencyMs: 3, error: null },
+      { deliveryId: refused.id, attempt: 2, startedAt, latencyMs: 3, error: null },
+    ]);
+    expect(await outbox.findPending(10)).toEqual([]);
+    expect((await log.get(instanceId, acked.id))!.attemptLog.map((a) => a.attempt)).toEqual([1, 2]);
+  });
+
+  it('the list shows each delivery with its own last attempt (status code and latency), none for a delivery not tried', async () => {
+    const [tried, fresh] = [row('instance'), row('instance')];
+    await log.insertDeliveries([tried, fresh]);
+    const at = new Date();
+    await log.recordAttempts([
+      { deliveryId: tried.id, attempt: 1, startedAt: at, statusCode: 500, latencyMs: 11, error: null, response: 'no', outcome: 'pending' },
+      { deliveryId: tried.id, attempt: 2, startedAt: at, statusCode: 200, latencyMs: 7, error: null, response: 'ok', outcome: 'delivered' },
+    ]);
+    const listed = await log.list({ instanceId, limit: 100 });
+    const byId = new Map(listed.map((r) => [r.id, r]));
+    expect(byId.get(tried.id)).toMatchObject({ status: 'delivered', attempts: 2, attemptLog: [{ statusCode: 200, latencyMs: 7 }] });
+    expect(byId.get(fresh.id)).toMatchObject({ status: 'pending', attemptLog: [] });
+    expect(byId.get(tried.id)).not.toHaveProperty('body');
+    expect((await log.list({ instanceId, status: 'delivered', limit: 100 })).map((r) => r.id)).toContain(tried.id);
+  });
+
+  it('retention deletes finished deliveries older than the cut-off with their attempts, and keeps pending ones and newer ones', async () => {
+    const [oldDone, oldPending, newDone] = [row('rabbitmq'), row('rabbitmq'), row('instance')];
+    await log.insertDeliveries([oldDone, oldPending, newDone]);
+    const startedAt = new Date();
+    await outbox.recordPublishes([
+      { deliveryId: oldDone.id, attempt: 1, startedAt, latencyMs: 2, error: null },
+      { deliveryId: oldPending.id, attempt: 1, startedAt, latencyMs: 2, error: 'broker away' },
+    ]);
+    await log.recordAttempts([{ deliveryId: newDone.id, attempt: 1, startedAt, statusCode: 200, latencyMs: 1, error: null, response: null, outcome: 'delivered' }]);
+    await age([oldDone.id, oldPending.id], 10);
+    const purged = await log.purgeOlderThan(new Date(Date.now() - 7 * 86_400_000));
+    expect(purged).toBeGreaterThanOrEqual(1);
+    expect(await log.get(instanceId, oldDone.id)).toBeNull();
+    expect(await attemptCount([oldDone.id])).toBe(0);
+    expect(await log.get(instanceId, oldPending.id)).toMatchObject({ status: 'pending' });
+    expect(await attemptCount([oldPending.id, newDone.id])).toBe(2);
+  });
+});
