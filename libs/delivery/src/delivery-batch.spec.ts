@@ -43,6 +43,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
       AUTHENTICATION_API_KEY: 'k',
       DATABASE_URL: db.url,
       REDIS_PREFIX: prefix,
+      REDIS_URL, // the same server the spec's own clients use
       WEBHOOK_RETRY_SCHEDULE: '0,0,0', // retries back to back (seconds): the test is about outcomes, not waiting
       WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
       DELIVERY_WORKER_ENABLED: String(workerEnabled),
