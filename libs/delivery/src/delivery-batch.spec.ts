@@ -2,7 +2,7 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
-import { PersistenceModule, PrismaService } from '@gw/persistence';
+import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
 import { QUEUES } from '@gw/redis';
 import { ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
 import { Queue, QueueEvents } from 'bullmq';
@@ -43,6 +43,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
       AUTHENTICATION_API_KEY: 'k',
       DATABASE_URL: db.url,
       REDIS_PREFIX: prefix,
+      REDIS_URL, // the same server the spec's own clients use
       WEBHOOK_RETRY_SCHEDULE: '0,0,0', // retries back to back (seconds): the test is about outcomes, not waiting
       WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
       DELIVERY_WORKER_ENABLED: String(workerEnabled),
@@ -255,6 +256,36 @@ describe('batched first attempts (real Redis and Postgres)', () => {
     await deliveredOnce([...kept, ...lost]);
     await Promise.all([keptBatch, ...lost].map((id) => finished(id)));
     for (const id of [...kept, ...lost]) expect(attemptsTo(id)).toHaveLength(1);
+  });
+
+  it('a process that died between the outbox commit and the dispatch: the next one sends those rows soon after boot, young as they are', async () => {
+    const instanceId = await instanceWith('batch-crashed', [{ url: `${receiver.url}/crashed` }]);
+    const hook = await prisma.webhook.findFirstOrThrow({ where: { instanceId } });
+    const ids = [1, 2].map(() => `msg_${randomBytes(16).toString('hex')}`);
+    // Committed a moment ago and never queued: what a SIGKILL right after the INSERT leaves.
+    await publisher.get(DeliveryLogRepository).insertDeliveries(
+      ids.map((id, i) => ({
+        id,
+        instanceId,
+        instanceName: 'batch',
+        webhookId: hook.id,
+        target: 'instance' as const,
+        event: 'messages.upsert',
+        url: `${receiver.url}/crashed`,
+        sequence: null,
+        status: 'pending' as const,
+        body: JSON.stringify({ event: 'messages.upsert', instance: 'batch', data: { crashed: i } }),
+        numbering: { rank: i + 1, inBody: true },
+      })),
+    );
+    const next = await context(false); // the next process: its sweeper's boot pass finds them too young
+    try {
+      // Without a second look after the grace they would wait for the 5-minute safety net (and time out here).
+      const got = await Promise.all(ids.map((id) => receiver.waitFor((w) => idOf(w) === id)));
+      expect(got.map((w) => w.body.data.crashed).sort()).toEqual([0, 1]);
+    } finally {
+      await next.close();
+    }
   });
 
   it('DELIVERY_CONCURRENCY still caps the POSTs in flight when a job carries several', async () => {

@@ -112,15 +112,18 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   /**
    * Group commit on the producer side: concurrent enqueue() calls (many instances publishing at
    * once) share one outbox INSERT and one addBulk. A batch is taken when the previous INSERT
-   * ends, so a lone caller pays no added delay; callers resolve when their batch is written and
-   * dispatched (or left to the sweeper). A batch takes whole calls up to MAX_BATCH_ROWS rows: an
-   * unbounded one grows with the backlog (thousands of rows, an INSERT of half a second), and
-   * nothing of it reaches a destination before it all commits.
+   * ends, so a lone caller pays no added delay. A batch takes whole calls up to MAX_BATCH_ROWS
+   * rows: an unbounded one grows with the backlog (thousands of rows, an INSERT of half a second),
+   * and nothing of it reaches a destination before it all commits.
    *
    * Pipelined: INSERTs run one at a time (they number the events, so their order is the
    * sequence order) and dispatches run one at a time in the same order (ordered lanes keep their
    * order), but the next batch's INSERT runs while the previous batch is being dispatched, so
-   * Postgres and Redis work at the same time.
+   * Postgres and Redis work at the same time. Callers resolve once their batch is committed (it
+   * is durable then: a dispatch that fails or never happens is the sweeper's) and the batch
+   * before theirs is dispatched, so callers that each wait for their own event (many instances)
+   * overlap too, while at most one committed batch waits for Redis: a slow Redis still slows
+   * publishers instead of piling batches up in memory.
    */
   enqueue(deliveries: RoutedDelivery[]): Promise<void> {
     if (!deliveries.length) return Promise.resolve();
@@ -155,12 +158,13 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
         this.startInsert();
       });
     const previous = this.dispatched;
-    const done = written.then(async (sendable) => {
+    const sent = written.then(async (sendable) => {
       await previous;
       await this.dispatchWritten(sendable);
     });
-    this.dispatched = done.catch(() => undefined);
-    done.then(
+    this.dispatched = sent.catch(() => undefined);
+    // A failed INSERT fails its callers (they must know); a failed dispatch never does (see dispatchWritten).
+    Promise.all([written, previous]).then(
       () => callers.forEach((c) => c.settle()),
       (err: unknown) => callers.forEach((c) => c.settle(err ?? new Error('outbox write failed'))),
     );
@@ -309,6 +313,7 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
 
   /** Last phase: instances stopping (onModuleDestroy) may still publish. */
   async onApplicationShutdown() {
+    await this.dispatched; // committed batches callers were already told about
     await this.queue.close();
   }
 }

@@ -25,6 +25,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger('Outbox');
   private timer?: NodeJS.Timeout;
   private check?: NodeJS.Timeout;
+  private afterGrace?: NodeJS.Timeout;
   private running?: Promise<void>;
 
   constructor(
@@ -37,6 +38,10 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
 
   onApplicationBootstrap() {
     void this.sweep(); // what a previous process left undispatched
+    // Rows it committed in its last seconds are younger than the grace at boot: look again once
+    // they are older, rather than leave them to the safety net minutes later.
+    this.afterGrace = setTimeout(() => void this.sweep(), GRACE_MS + 1_000);
+    this.afterGrace.unref();
     this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
     this.timer.unref();
     this.check = setInterval(() => {
@@ -117,5 +122,6 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
   onModuleDestroy() {
     if (this.timer) clearInterval(this.timer);
     if (this.check) clearInterval(this.check);
+    if (this.afterGrace) clearTimeout(this.afterGrace);
   }
 }
