@@ -69,7 +69,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
     await events.waitUntilReady();
     events.on('added', ({ jobId, name }) => added.push({ jobId, name }));
     for (const state of ['completed', 'failed'] as const) {
-      events.on(state, ({ jobId }) => {
+      events.on(state, ({ jobId }: { jobId: string }) => {
         done.set(jobId, state);
         const waiters = onDone;
         onDone = [];

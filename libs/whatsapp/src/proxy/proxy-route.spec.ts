@@ -76,7 +76,7 @@ describe('ProxyRoute and probeProxy through real proxies', () => {
     try {
       seenFrom = [];
       const url = targetUrl.replace('ws:', 'http:');
-      const res = await fetch(url, { dispatcher: route.dispatcher } as RequestInit);
+      const res = await fetch(url, { dispatcher: route.dispatcher } as unknown as RequestInit); // undici's Dispatcher is not the one in Node's bundled fetch types
       expect(res.status).toBe(426);
       const status = await new Promise<number>((resolve, reject) =>
         get(url, { agent: route.agent }, (r) => (r.resume(), resolve(r.statusCode ?? 0))).once('error', reject),

@@ -11,7 +11,7 @@ describe('IdempotencyStore (Redis)', () => {
   const redis = new IORedis(url);
 
   class SmallStore extends IdempotencyStore {
-    protected readonly maxKeys = 3;
+    protected override readonly maxKeys = 3;
   }
   const store = new IdempotencyStore(config);
   const small = new SmallStore(config);
