@@ -43,40 +43,41 @@ describe('BaileysSession connect watchdog', () => {
     for (const s of sessions.splice(0)) await s.close();
   });
 
-  it('closes with 408 (Timed Out) when the WebSocket opens but WhatsApp never answers the handshake', async () => {
-    const http: Server = createServer();
-    const wss = new WebSocketServer({ server: http });
-    wss.on('connection', () => undefined); // accepts, then says nothing
+  /** Starts a local HTTP server that accepts connections and never completes WhatsApp's side; returns its ws URL. */
+  const silentServer = async (acceptUpgrade: boolean) => {
+    const http: Server = createServer(() => undefined);
+    const wss = acceptUpgrade ? new WebSocketServer({ server: http }) : undefined;
+    if (!wss) http.on('upgrade', () => undefined); // TCP accepted, upgrade never answered
     http.listen(0, '127.0.0.1');
     await once(http, 'listening');
     const { port } = http.address() as { port: number };
+    const close = () => {
+      for (const c of wss?.clients ?? []) c.terminate();
+      wss?.close();
+      http.closeAllConnections();
+      http.close();
+    };
+    return { url: `ws://127.0.0.1:${port}/ws/chat`, close };
+  };
+
+  const closeEventAgainst = async (acceptUpgrade: boolean) => {
+    const server = await silentServer(acceptUpgrade);
     try {
-      const s = session(`ws://127.0.0.1:${port}/ws/chat`);
+      const s = session(server.url);
       const closed = next(s, 'close');
       await s.connect();
-      expect(await closed).toMatchObject({ type: 'close', statusCode: 408, reason: 'Timed Out', disposition: 'reconnect' });
+      return await closed;
     } finally {
-      for (const c of wss.clients) c.terminate();
-      wss.close();
-      http.close();
+      server.close();
     }
+  };
+
+  it('closes with 408 (Timed Out) when the WebSocket opens but WhatsApp never answers the handshake', async () => {
+    expect(await closeEventAgainst(true)).toMatchObject({ type: 'close', statusCode: 408, reason: 'Timed Out', disposition: 'reconnect' });
   });
 
   it('closes with 408 when the server never completes the WebSocket upgrade (WhatsApp unreachable)', async () => {
-    const http: Server = createServer(() => undefined); // accepts TCP, never answers the upgrade
-    http.on('upgrade', () => undefined);
-    http.listen(0, '127.0.0.1');
-    await once(http, 'listening');
-    const { port } = http.address() as { port: number };
-    try {
-      const s = session(`ws://127.0.0.1:${port}/ws/chat`);
-      const closed = next(s, 'close');
-      await s.connect();
-      expect(await closed).toMatchObject({ type: 'close', statusCode: 408, cause: 'unreachable' });
-    } finally {
-      http.closeAllConnections();
-      http.close();
-    }
+    expect(await closeEventAgainst(false)).toMatchObject({ type: 'close', statusCode: 408, cause: 'unreachable' });
   });
 
   it('leaves a socket alone once WhatsApp answered: the QRs keep coming on the same socket, long after the connect limit', async () => {
