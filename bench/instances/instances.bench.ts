@@ -3,7 +3,7 @@
  * WhatsApp server, a real gateway process, real Postgres/Redis and a local receiver.
  *
  *   npm run bench:instances -- --counts 1,20 [--restarts 1] [--compare-encryption] [--empty] [--history 3000]
- *                              [--link-concurrency 20] [--settle-seconds 120] [--heap-snapshot]
+ *                              [--link-concurrency 20] [--settle-seconds 120] [--heap-snapshot] [--alternate-with <dir>]
  *
  * The first gateway prints its V8 heap figures at each count (`memory`); --heap-snapshot also writes
  * heap snapshots there (for bench/support/heap-snapshot.summary.ts; they inflate the RSS figures).
@@ -15,11 +15,16 @@
  * --compare-encryption: after the restarts without a key, encrypts the stored sessions with
  * secrets:rotate and restarts the same instances with ENCRYPTION_KEYS (same run, same data).
  *
+ * --alternate-with <dir>: the restarts alternate between the gateway built in another checkout (say
+ * main, in <dir>/dist) and this one, other first, on the same linked instances: a before/after pair
+ * of restores without linking twice (the data and the fake server's accounts are the same for both).
+ *
  * Baseline: the same gateway process idle with no instance, measured in the same run.
  */
 import { FakeWhatsAppServer, GatewayProcess, ReceivedWebhook, TestDatabase, WebhookReceiver, rssMb } from '@gw/testing';
 import { runWithConcurrency } from '@gw/common';
 import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { arg, flag, procCpuMs, saveResults } from '../support/bench.util';
 import { benchEncryptionKeys, encryptStoredSecrets } from '../support/encryption.util';
 import { BENCH_API_KEY as API_KEY, benchGatewayEnv, memoryProbeEnv, memoryUsage, writeCpuProfile, writeHeapSnapshot } from '../support/bench-gateway.util';
@@ -159,7 +164,12 @@ async function main() {
   // Restart: time until every instance is open again (no QR).
   const qrBefore = receiver.received.filter((w) => w.body?.event === 'qrcode.updated').length;
   const restarts = Number(arg('restarts', '1'));
+  // --alternate-with: restarts alternate between that checkout's gateway (first) and this one's.
+  const otherDir = arg('alternate-with', '');
+  const otherMain = otherDir ? join(resolve(otherDir), 'dist/apps/gateway/src/main.js') : '';
+  let restartNo = 0;
   const restartAll = async (extra: Record<string, string> = {}) => {
+    const side = otherMain && restartNo++ % 2 === 0 ? 'other' : 'this';
     await gateway.stop('SIGTERM');
     const restartAt = Date.now();
     const logins: number[] = [];
@@ -167,7 +177,8 @@ async function main() {
     fake.on('login', onLogin);
     // The restarted gateway is profiled from its first line: boot is part of the restore.
     const fromStart: Record<string, string> = profile ? { BENCH_CPU_PROFILE_FROM_START: '1' } : {};
-    const next = new GatewayProcess({ ...env, ...profileEnv, ...fromStart, ...(heap ? memoryProbeEnv() : {}), ...extra });
+    const nextEnv = { ...env, ...profileEnv, ...fromStart, ...(heap ? memoryProbeEnv() : {}), ...extra };
+    const next = side === 'other' ? new GatewayProcess(nextEnv, otherMain) : new GatewayProcess(nextEnv);
     const started = next.start();
     // RSS sampled while the sessions come back (the process exists before it listens)
     const watch = restoreWatch(() => next.pid, restartAt, logins);
@@ -186,10 +197,11 @@ async function main() {
     if (profile) await writeCpuProfile(gateway);
     if (heap) heapSnapshots[`restored-${top}`] = await writeHeapSnapshot(gateway);
     console.log(
-      `restart${extra.ENCRYPTION_KEYS ? ' (encrypted)' : ''}: all ${top} open in ${ms} ms, gateway CPU ${cpuMs} ms, ` +
+      `restart${extra.ENCRYPTION_KEYS ? ' (encrypted)' : ''}${otherMain ? ` [${side === 'other' ? otherDir : 'this checkout'}]` : ''}: ` +
+        `all ${top} open in ${ms} ms, gateway CPU ${cpuMs} ms, listening after ${restore.listeningMs} ms, ` +
         `peak RSS ${restore.peakRssMb} MB, peak ${restore.peakOpensPerSecond} open/s, peak ${restore.peakLoginsPerSecond} logins/s`,
     );
-    return { ms, cpuMs, ...restore };
+    return { ms, cpuMs, ...(otherMain ? { gateway: side === 'other' ? otherDir : 'this checkout' } : {}), ...restore };
   };
   const plain: Awaited<ReturnType<typeof restartAll>>[] = [];
   for (let r = 0; r < restarts; r++) plain.push(await restartAll());
@@ -201,6 +213,19 @@ async function main() {
     ...r,
     peakRssOverIdle: Math.round((r.peakRssMb / rssByCount[top]) * 100) / 100,
   }));
+  if (otherMain) {
+    // The overall median mixes both gateways: each side's own figures.
+    const of = (name: string) => {
+      const runs = plain.filter((p) => p.gateway === name);
+      return {
+        restartAllOpenMs: median(runs.map((p) => p.ms)),
+        runsMs: runs.map((p) => p.ms),
+        cpuRunsMs: runs.map((p) => p.cpuMs),
+        listeningRunsMs: runs.map((p) => p.listeningMs),
+      };
+    };
+    results.alternate = { [otherDir]: of(otherDir), 'this checkout': of('this checkout') };
+  }
   if (flag('compare-encryption')) {
     // The upgrade path: encrypt what is stored, then restore the same sessions with the key.
     const keys = benchEncryptionKeys();

@@ -6,6 +6,7 @@ import { CLOUD_API_INTEGRATION, WHATSAPP_ENGINE, WhatsAppEngine } from '@gw/what
 import { InstanceLeases } from './cluster/instance-lease.service';
 import { InstanceRegistry } from './instance-registry.service';
 import { RestorePacer } from './restore-pacer';
+import { InstanceSettingsStore } from './settings/instance-settings.store';
 
 const RESTORE_WAIT_MS = 15_000;
 
@@ -31,6 +32,7 @@ export class SessionRestorer implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly repository: InstanceRepository,
     private readonly registry: InstanceRegistry,
     private readonly leases: InstanceLeases,
+    private readonly settings: InstanceSettingsStore,
   ) {}
 
   onApplicationBootstrap() {
@@ -64,6 +66,9 @@ export class SessionRestorer implements OnApplicationBootstrap, OnModuleDestroy 
       this.logger.log(`${eligible.length - candidates.length} stored sessions are leased by other nodes; taken over here only if their leases expire`);
     }
     if (!candidates.length) return;
+    // Each login reads its settings; one query for all of them instead of one per login. A
+    // failure only leaves each login to read its own.
+    await this.settings.warm(candidates.map((i) => i.id)).catch(() => undefined);
     const started = Date.now();
     let restored = 0;
     const pacer = new RestorePacer(this.config.whatsapp.restoreRatePerSecond);

@@ -113,7 +113,7 @@ describe('first-sight upserts', () => {
     await contacts.merge(instanceId, many.map((id) => ({ id })));
 
     const lookups: string[][] = [];
-    const spy: KnownJidsSource = { seed: (...a) => known.seed(...a), existing: (id, kind, jids, before) => (lookups.push(jids), known.existing(id, kind, jids, before)) };
+    const spy: KnownJidsSource = { now: () => known.now(), seed: (...a) => known.seed(...a), existing: (id, kind, jids, before) => (lookups.push(jids), known.existing(id, kind, jids, before)) };
     const mapper = mapperWith(spy);
     await mapper.handle(message(OLD, 'Old'));
     expect(names()).toEqual(['MESSAGES_UPSERT']);
@@ -129,9 +129,42 @@ describe('first-sight upserts', () => {
     expect(names()).toEqual(['CHATS_UPSERT', 'MESSAGES_UPSERT', 'CONTACTS_UPSERT']);
   });
 
+  it('what the store held is read at the first event that needs it, as of the start: older rows are known, newer ones are not', async () => {
+    const chats = new ChatRepository(prisma);
+    const contacts = new ContactRepository(prisma);
+    const OLD = '5511900000020@s.whatsapp.net';
+    const NEW = '5511900000021@s.whatsapp.net';
+    await chats.touch(instanceId, [{ remoteJid: OLD, timestamp: 1 }]);
+    await contacts.merge(instanceId, [{ id: OLD, notify: 'Old' }]);
+    // rows are stamped at millisecond precision: the start must fall after OLD's rows
+    await new Promise((r) => setTimeout(r, 5));
+    let clock: Promise<string> | undefined;
+    const seeds: string[] = [];
+    const spy: KnownJidsSource = {
+      now: () => (clock = known.now()),
+      seed: (id, limit, before) => (seeds.push(before), known.seed(id, limit, before)),
+      existing: (...a) => known.existing(...a),
+    };
+    const mapper = mapperWith(spy);
+    const startedAt = await clock!;
+    expect(seeds).toEqual([]); // nothing loaded while no event needs it
+    await new Promise((r) => setTimeout(r, 5)); // and NEW's rows after the start
+    await chats.touch(instanceId, [{ remoteJid: NEW, timestamp: 2 }]);
+    await contacts.merge(instanceId, [{ id: NEW, notify: 'New' }]);
+
+    await mapper.handle(message(OLD, 'Old'));
+    expect(seeds).toEqual([startedAt]);
+    expect(names()).toEqual(['MESSAGES_UPSERT']);
+    published = [];
+    await mapper.handle(message(NEW, 'New'));
+    expect(names()).toEqual(['CHATS_UPSERT', 'MESSAGES_UPSERT', 'CONTACTS_UPSERT']);
+    expect(seeds).toHaveLength(1);
+  });
+
   it('when the store cannot answer, a contact counts as new (an extra upsert beats a missing one)', async () => {
     const down: KnownJidsSource = {
-      seed: async () => ({ at: '2026-01-01 00:00:00', contacts: [], chats: [], contactsComplete: false, chatsComplete: false }),
+      now: async () => '2026-01-01 00:00:00',
+      seed: async () => ({ contacts: [], chats: [], contactsComplete: false, chatsComplete: false }),
       existing: async () => {
         throw new Error('connection refused');
       },

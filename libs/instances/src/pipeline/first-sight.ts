@@ -2,10 +2,10 @@ import type { Logger } from '@nestjs/common';
 
 type JidKind = 'contacts' | 'chats';
 
-/** The store's side (KnownJidsRepository): what it held when the runtime started. */
+/** The store's side (KnownJidsRepository): its clock, and what it held at a given time. */
 export interface KnownJidsSource {
-  seed(instanceId: string, limit: number): Promise<{
-    at: string;
+  now(): Promise<string>;
+  seed(instanceId: string, limit: number, before: string): Promise<{
     contacts: string[];
     chats: string[];
     contactsComplete: boolean;
@@ -58,20 +58,25 @@ interface Seeded {
 
 /**
  * Tells a contact's or chat's first appearance on an instance (Evolution sends CONTACTS_UPSERT
- * and CHATS_UPSERT then, UPDATE afterwards) without a database query per message: what the
- * store held is loaded once when the runtime starts (the newest KNOWN_JIDS_SEED_ROWS rows of each), and
- * everything seen since is remembered. Only when the store held more than that (or entries were
- * evicted) does a JID not in memory cost one query, batched per event and once per JID. Rows the
- * store wrote from events since the start are ignored there (created after the seed's time): the
- * store writer runs ahead of this path, so its own row for the very event being handled must not
- * count as "already known". When the store cannot answer, the JID counts as new: an extra upsert
- * is harmless, a missing one leaves the receiver without the contact.
+ * and CHATS_UPSERT then, UPDATE afterwards) without a database query per message: the store's
+ * time is taken when the runtime starts, and what the store held then (the newest
+ * KNOWN_JIDS_SEED_ROWS rows of each kind) is loaded at the first event that needs it; everything
+ * seen since is remembered. Loading at first need, not at start, keeps a restore of a thousand
+ * instances from reading their whole address books while they log in (and idle instances from
+ * holding them). Only when the store held more than that (or entries were evicted) does a JID not
+ * in memory cost one query, batched per event and once per JID. Rows the store wrote from events
+ * since the start are ignored (created after the start time): the store writer runs ahead of this
+ * path, so its own row for the very event being handled must not count as "already known". When
+ * the store cannot answer, the JID counts as new: an extra upsert is harmless, a missing one
+ * leaves the receiver without the contact.
  */
 export class FirstSight {
   private readonly known: Record<JidKind, BoundedJidSet> = {
     contacts: new BoundedJidSet(KNOWN_JIDS_CAPACITY),
     chats: new BoundedJidSet(KNOWN_JIDS_CAPACITY),
   };
+  /** The store's time at start; read at once, before the session connects, so no event's own store write is older. */
+  private startedAt: Promise<string>;
   private seeded?: Promise<Seeded | undefined>;
 
   constructor(
@@ -79,8 +84,7 @@ export class FirstSight {
     private readonly source: KnownJidsSource,
     private readonly logger: Logger,
   ) {
-    // Started at once, before the session connects, so no event's own store write is in it.
-    this.seeded = this.seed();
+    this.startedAt = this.readClock();
   }
 
   /** Chats among `jids` seen for the first time; all of them count as known afterwards. */
@@ -106,11 +110,13 @@ export class FirstSight {
   }
 
   private async claim(kind: JidKind, entities: string[][]): Promise<Set<string>> {
+    // Memory is consulted once the seed is in it: before, a JID the store held would look unseen.
+    const seeded = await (this.seeded ??= this.seed());
     const set = this.known[kind];
     const unseen = entities.filter((jids) => !jids.some((j) => set.has(j)));
     const fresh = new Set<string>();
     if (!unseen.length) return fresh;
-    const inStore = await this.inStore(kind, unseen.flat());
+    const inStore = await this.inStore(seeded, kind, unseen.flat());
     for (const jids of unseen) {
       if (!jids.some((j) => inStore.has(j)) && !jids.some((j) => set.has(j))) fresh.add(jids[0]);
       for (const j of jids) set.add(j);
@@ -119,8 +125,7 @@ export class FirstSight {
   }
 
   /** Which of `jids` the store already had; none when memory is known to be complete. */
-  private async inStore(kind: JidKind, jids: string[]): Promise<Set<string>> {
-    const seeded = await (this.seeded ??= this.seed());
+  private async inStore(seeded: Seeded | undefined, kind: JidKind, jids: string[]): Promise<Set<string>> {
     if (!seeded) return new Set();
     if (seeded.complete[kind] && !this.known[kind].evicted) return new Set();
     try {
@@ -131,15 +136,25 @@ export class FirstSight {
     }
   }
 
+  private readClock(): Promise<string> {
+    const at = this.source.now();
+    at.catch(() => undefined); // awaited (and its failure logged) by the first seed
+    return at;
+  }
+
   private async seed(): Promise<Seeded | undefined> {
     try {
-      const s = await this.source.seed(this.instanceId, KNOWN_JIDS_SEED_ROWS);
+      const at = await this.startedAt;
+      const s = await this.source.seed(this.instanceId, KNOWN_JIDS_SEED_ROWS, at);
       this.remember('contacts', s.contacts);
       this.remember('chats', s.chats);
-      return { at: s.at, complete: { contacts: s.contactsComplete, chats: s.chatsComplete } };
+      return { at, complete: { contacts: s.contactsComplete, chats: s.chatsComplete } };
     } catch (err) {
       this.logger.warn(`instance ${this.instanceId}: could not load known contacts and chats: ${(err as Error).message}`);
-      this.seeded = undefined; // tried again at the next event
+      // tried again at the next event; a clock that failed is read again then (later than the start)
+      this.seeded = undefined;
+      this.startedAt = this.startedAt.catch(() => this.readClock());
+      this.startedAt.catch(() => undefined);
       return undefined;
     }
   }

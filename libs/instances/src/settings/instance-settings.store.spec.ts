@@ -71,6 +71,27 @@ describe('InstanceSettingsStore', () => {
     await repository.upsert(b, { ...DEFAULT_SETTINGS, msgCall: `hello ${b}` });
   });
 
+  it('warm(): instances starting together are read in one query, and their first reads are cache hits', async () => {
+    const { s, advance, queries } = store();
+    const [a, b, c, none] = ids;
+    await s.find(a); // cached already: not read again
+    queries.mockClear();
+    await s.warm([a, b, c, none]);
+    expect(queries).toHaveBeenCalledTimes(1);
+    expect(new Set(queries.mock.calls[0][0])).toEqual(new Set([b, c, none]));
+    expect((await s.find(b))?.msgCall).toBe(`hello ${b}`);
+    expect((await s.find(c))?.msgCall).toBe(`hello ${c}`);
+    expect(await s.find(none)).toBeNull();
+    await s.warm([b, c]);
+    expect(queries).toHaveBeenCalledTimes(1);
+    // the period still ends for warmed entries like for any other
+    advance(SETTINGS_TTL_MS);
+    await s.find(b);
+    expect(queries).toHaveBeenCalledTimes(2);
+    expect(new Set(queries.mock.calls[1][0])).toEqual(new Set([a, b, c, none]));
+    queries.mockRestore();
+  });
+
   it('effective(): the defaults when the read fails', async () => {
     const { s, queries } = store();
     queries.mockRejectedValueOnce(new Error('database away'));

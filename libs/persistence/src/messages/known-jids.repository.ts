@@ -5,14 +5,14 @@ import { PrismaService } from '../prisma.service';
 interface SeedRequest {
   instanceId: string;
   limit: number;
+  /** The store's time at the runtime's start (see now()): only rows created before it. */
+  before: string;
 }
 
 export type JidKind = 'contacts' | 'chats';
 
-/** What the store held when a runtime started: the newest `limit` rows of each kind. */
+/** What the store held when a runtime started: the newest `limit` rows of each kind created before then. */
 export interface KnownJidsSeed {
-  /** Database time of the snapshot (as text, compared in SQL only): rows created later came from events since. */
-  at: string;
   contacts: string[];
   chats: string[];
   /** The snapshot holds every row of the kind (fewer than `limit`): a JID not in it is new. */
@@ -30,34 +30,48 @@ export class KnownJidsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Every runtime seeds when it starts: the seeds of instances started together (a restore
-   * starts a thousand) share three statements instead of three each.
+   * Every runtime reads the store's clock when it starts (a restore starts a thousand): callers
+   * waiting together share one statement. Database time, since rows are stamped by the database.
    */
+  private readonly clock = new GroupCommit<null, string>(
+    async (items) => {
+      const { rows: [{ at }] } = await this.prisma.pool.query<{ at: string }>(`SELECT now()::timestamp(3)::text AS at`);
+      return items.map(() => at);
+    },
+    { maxInFlight: 1, maxItems: 100_000 },
+  );
+
+  /** The store's time now (as text, compared in SQL only): rows created later came from events since. */
+  now(): Promise<string> {
+    return this.clock.submit(null);
+  }
+
+  /** Seeds of several instances share two statements instead of two each. */
   private readonly seeds = new GroupCommit<SeedRequest, KnownJidsSeed>((items) => this.seedRows(items), { maxInFlight: 2, maxItems: 100 });
 
-  seed(instanceId: string, limit: number): Promise<KnownJidsSeed> {
-    return this.seeds.submit({ instanceId, limit });
+  /** The newest `limit` contacts and chats of the instance created before `before` (a time from now()). */
+  seed(instanceId: string, limit: number, before: string): Promise<KnownJidsSeed> {
+    return this.seeds.submit({ instanceId, limit, before });
   }
 
   private async seedRows(items: SeedRequest[]): Promise<KnownJidsSeed[]> {
     const pool = this.prisma.pool;
-    const { rows: [{ at }] } = await pool.query<{ at: string }>(`SELECT now()::timestamp(3)::text AS at`);
-    const req = [items.map((i) => i.instanceId), items.map((i) => i.limit), at];
+    const req = [items.map((i) => i.instanceId), items.map((i) => i.limit), items.map((i) => i.before)];
     const { rows: contacts } = await pool.query<{ n: string; remoteJid: string; lid: string | null; phoneNumber: string | null }>(
       `SELECT u.n, c."remoteJid", c."lid", c."phoneNumber"
-       FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS u(iid, lim, n)
+       FROM unnest($1::uuid[], $2::int[], $3::text[]) WITH ORDINALITY AS u(iid, lim, cutoff, n)
        CROSS JOIN LATERAL (
          SELECT "remoteJid","lid","phoneNumber" FROM "Contact"
-         WHERE "instanceId" = u.iid AND "kind" = 'contact' AND "createdAt" < $3::timestamp(3)
+         WHERE "instanceId" = u.iid AND "kind" = 'contact' AND "createdAt" < u.cutoff::timestamp(3)
          ORDER BY "updatedAt" DESC LIMIT u.lim
        ) c`,
       req,
     );
     const { rows: chats } = await pool.query<{ n: string; remoteJid: string }>(
       `SELECT u.n, c."remoteJid"
-       FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS u(iid, lim, n)
+       FROM unnest($1::uuid[], $2::int[], $3::text[]) WITH ORDINALITY AS u(iid, lim, cutoff, n)
        CROSS JOIN LATERAL (
-         SELECT "remoteJid" FROM "Chat" WHERE "instanceId" = u.iid AND "createdAt" < $3::timestamp(3)
+         SELECT "remoteJid" FROM "Chat" WHERE "instanceId" = u.iid AND "createdAt" < u.cutoff::timestamp(3)
          ORDER BY "updatedAt" DESC LIMIT u.lim
        ) c`,
       req,
@@ -76,11 +90,11 @@ export class KnownJidsRepository {
     }
     return items.map(({ limit }, k) => {
       const s = seeds[k];
-      return { at, contacts: s.contacts, chats: s.chats, contactsComplete: s.contactRows < limit, chatsComplete: s.chatRows < limit };
+      return { contacts: s.contacts, chats: s.chats, contactsComplete: s.contactRows < limit, chatsComplete: s.chatRows < limit };
     });
   }
 
-  /** The JIDs among `jids` the store held before `before` (a seed's `at`), with their other addressing for contacts. */
+  /** The JIDs among `jids` the store held before `before` (a time from now()), with their other addressing for contacts. */
   async existing(instanceId: string, kind: JidKind, jids: string[], before: string): Promise<string[]> {
     if (!jids.length) return [];
     if (kind === 'chats') {
