@@ -145,6 +145,36 @@ describe('message store (Postgres)', () => {
     expect(await chats.findByRemoteJid(instanceId, BOB)).toBeNull();
   });
 
+  it("a chat update that repeats what the message's activity wrote leaves the row alone; a real change still writes", async () => {
+    const CAROL = '5511900000003@s.whatsapp.net';
+    const version = async () =>
+      (await prisma.pool.query<{ v: string; unread: number | null; ts: string }>(
+        `SELECT xmin::text AS v, "unreadCount" AS unread, "conversationTimestamp"::text AS ts FROM "Chat" WHERE "instanceId" = $1 AND "remoteJid" = $2`,
+        [instanceId, CAROL],
+      )).rows[0];
+    // as Baileys does for an incoming message: the message (activity touch), then its chat update
+    await deliver({ type: 'messages', origin: 'notify', messages: [msg('C1', CAROL, 1_900_000_000)] });
+    await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, unreadCount: 1, conversationTimestamp: 1_900_000_000 }] });
+    const first = await version();
+    expect(first).toMatchObject({ unread: 1, ts: '1900000000' });
+    await deliver({ type: 'messages', origin: 'notify', messages: [msg('C2', CAROL, 1_900_000_001)] });
+    const touched = await version();
+    expect(touched.v).not.toBe(first.v);
+    // the same time and unread count again: no new row version
+    await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, unreadCount: 1, conversationTimestamp: 1_900_000_001 }] });
+    expect(await version()).toEqual(touched);
+    // an older time alone changes nothing either; a new unread count, a name or a newer time does
+    await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, conversationTimestamp: 1_800_000_000 }] });
+    expect(await version()).toEqual(touched);
+    await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, unreadCount: 2 }] });
+    expect(await version()).toMatchObject({ unread: 2, ts: '1900000001' });
+    await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, name: 'Carol' }] });
+    expect((await chats.findByRemoteJid(instanceId, CAROL))?.name).toBe('Carol');
+    await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, conversationTimestamp: 1_900_000_005 }] });
+    expect(await version()).toMatchObject({ unread: 2, ts: '1900000005' });
+    await deliver({ type: 'chats-deleted', ids: [CAROL] });
+  });
+
   it('groups: metadata merged, participants kept current, members typed group_member until a contact event', async () => {
     const carol = '5511900000003@s.whatsapp.net';
     const dave = '5511900000004@s.whatsapp.net';

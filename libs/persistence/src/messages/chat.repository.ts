@@ -101,7 +101,14 @@ export class ChatRepository {
          "unreadCount" = COALESCE(EXCLUDED."unreadCount", "Chat"."unreadCount"),
          "archived" = COALESCE(EXCLUDED."archived", "Chat"."archived"),
          "conversationTimestamp" = GREATEST(EXCLUDED."conversationTimestamp", "Chat"."conversationTimestamp"),
-         "updatedAt" = now()`,
+         "updatedAt" = now()
+       -- Baileys' chat update of an incoming message repeats what the message's activity touch
+       -- wrote just before (its time, an unread count of 1): such a no-op leaves the row alone
+       -- instead of writing a new row version and its index entries.
+       WHERE (EXCLUDED."name" IS NOT NULL AND EXCLUDED."name" IS DISTINCT FROM "Chat"."name")
+          OR (EXCLUDED."unreadCount" IS NOT NULL AND EXCLUDED."unreadCount" IS DISTINCT FROM "Chat"."unreadCount")
+          OR (EXCLUDED."archived" IS NOT NULL AND EXCLUDED."archived" IS DISTINCT FROM "Chat"."archived")
+          OR EXCLUDED."conversationTimestamp" > COALESCE("Chat"."conversationTimestamp", -1)`,
       [
         rows.map((r) => r.instanceId),
         rows.map((r) => r.jid),
