@@ -60,6 +60,11 @@ export interface EngineChat {
   name?: string;
   unreadCount?: number;
   conversationTimestamp?: number;
+  /**
+   * Time of the newest message from the other side that this update reports (a live message's
+   * chat update carries its message): the store then moves the chat's activity in the same write.
+   */
+  lastInboundAt?: number;
   archived?: boolean;
   pinned?: number;
   muteEndTime?: number;

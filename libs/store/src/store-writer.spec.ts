@@ -152,22 +152,33 @@ describe('message store (Postgres)', () => {
         `SELECT xmin::text AS v, "unreadCount" AS unread, "conversationTimestamp"::text AS ts FROM "Chat" WHERE "instanceId" = $1 AND "remoteJid" = $2`,
         [instanceId, CAROL],
       )).rows[0];
-    // as Baileys does for an incoming message: the message (activity touch), then its chat update
+    // the message's activity touch, then a chat update repeating it
     await deliver({ type: 'messages', origin: 'notify', messages: [msg('C1', CAROL, 1_900_000_000)] });
     await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, unreadCount: 1, conversationTimestamp: 1_900_000_000 }] });
     const first = await version();
     expect(first).toMatchObject({ unread: 1, ts: '1900000000' });
-    await deliver({ type: 'messages', origin: 'notify', messages: [msg('C2', CAROL, 1_900_000_001)] });
+    // as Baileys sends a live message: its chat update (carrying the message's time) first, then the
+    // message, whose touch then writes nothing
+    await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, unreadCount: 1, conversationTimestamp: 1_900_000_001, lastInboundAt: 1_900_000_001 }] });
+    const merged = await version();
+    expect(merged.v).not.toBe(first.v);
+    expect((await chats.findByRemoteJid(instanceId, CAROL))?.lastInboundAt).toBe(BigInt(1_900_000_001));
+    await deliver({ type: 'messages', origin: 'notify', messages: [msg('C1b', CAROL, 1_900_000_001)] });
+    expect(await version()).toEqual(merged);
+    await deliver({ type: 'messages', origin: 'notify', messages: [msg('C2', CAROL, 1_900_000_002)] });
     const touched = await version();
-    expect(touched.v).not.toBe(first.v);
+    expect(touched.v).not.toBe(merged.v);
     // the same time and unread count again: no new row version
-    await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, unreadCount: 1, conversationTimestamp: 1_900_000_001 }] });
+    await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, unreadCount: 1, conversationTimestamp: 1_900_000_002, lastInboundAt: 1_900_000_002 }] });
+    expect(await version()).toEqual(touched);
+    // nor does a message older than what the chat shows (history after live messages)
+    await deliver({ type: 'messages', origin: 'notify', messages: [msg('C0', CAROL, 1_800_000_000)] });
     expect(await version()).toEqual(touched);
     // an older time alone changes nothing either; a new unread count, a name or a newer time does
     await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, conversationTimestamp: 1_800_000_000 }] });
     expect(await version()).toEqual(touched);
     await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, unreadCount: 2 }] });
-    expect(await version()).toMatchObject({ unread: 2, ts: '1900000001' });
+    expect(await version()).toMatchObject({ unread: 2, ts: '1900000002' });
     await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, name: 'Carol' }] });
     expect((await chats.findByRemoteJid(instanceId, CAROL))?.name).toBe('Carol');
     await deliver({ type: 'chats', action: 'update', chats: [{ id: CAROL, conversationTimestamp: 1_900_000_005 }] });

@@ -38,6 +38,7 @@ interface ChatMergeRow {
   unread: number | null;
   archived: boolean | null;
   ts: number | null;
+  inbound: number | null;
 }
 
 interface ChatTouchRow {
@@ -75,7 +76,11 @@ export class ChatRepository {
    */
   async merge(instanceId: string, chats: EngineChat[]): Promise<void> {
     const latest = new Map<string, number>();
-    for (const c of chats) if (c.id && c.conversationTimestamp) latest.set(c.id, Math.max(latest.get(c.id) ?? 0, c.conversationTimestamp));
+    const inbound = new Map<string, number>();
+    for (const c of chats) {
+      if (c.id && c.conversationTimestamp) latest.set(c.id, Math.max(latest.get(c.id) ?? 0, c.conversationTimestamp));
+      if (c.id && c.lastInboundAt) inbound.set(c.id, Math.max(inbound.get(c.id) ?? 0, c.lastInboundAt));
+    }
     // timestamps only move forward, also between updates merged here
     const unique = mergeById(chats).map((c) => ({
       jid: c.id,
@@ -83,6 +88,7 @@ export class ChatRepository {
       unread: c.unreadCount === undefined ? null : Math.trunc(c.unreadCount),
       archived: c.archived ?? null,
       ts: latest.get(c.id) ? Math.trunc(latest.get(c.id)!) : null,
+      inbound: inbound.get(c.id) ? Math.trunc(inbound.get(c.id)!) : null,
     }));
     if (!unique.length) return;
     // History brings a hundred chats at once: those go alone.
@@ -93,22 +99,23 @@ export class ChatRepository {
   private async mergeRows(items: { instanceId: string; chats: ChatMergeRow[] }[]): Promise<void[]> {
     const rows = items.flatMap(({ instanceId, chats }) => chats.map((c) => ({ instanceId, ...c })));
     await this.prisma.pool.query(
-      `INSERT INTO "Chat" ("id","instanceId","remoteJid","name","unreadCount","archived","conversationTimestamp","updatedAt")
-       SELECT gen_random_uuid(), u.iid, u.jid, u.name, u.unread, u.archived, u.ts, now()
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bool[], $6::bigint[]) AS u(iid, jid, name, unread, archived, ts)
+      `INSERT INTO "Chat" ("id","instanceId","remoteJid","name","unreadCount","archived","conversationTimestamp","lastInboundAt","updatedAt")
+       SELECT gen_random_uuid(), u.iid, u.jid, u.name, u.unread, u.archived, u.ts, u.inbound, now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bool[], $6::bigint[], $7::bigint[]) AS u(iid, jid, name, unread, archived, ts, inbound)
        ON CONFLICT ("instanceId","remoteJid") DO UPDATE SET
          "name" = COALESCE(EXCLUDED."name", "Chat"."name"),
          "unreadCount" = COALESCE(EXCLUDED."unreadCount", "Chat"."unreadCount"),
          "archived" = COALESCE(EXCLUDED."archived", "Chat"."archived"),
          "conversationTimestamp" = GREATEST(EXCLUDED."conversationTimestamp", "Chat"."conversationTimestamp"),
+         "lastInboundAt" = GREATEST(EXCLUDED."lastInboundAt", "Chat"."lastInboundAt"),
          "updatedAt" = now()
-       -- Baileys' chat update of an incoming message repeats what the message's activity touch
-       -- wrote just before (its time, an unread count of 1): such a no-op leaves the row alone
-       -- instead of writing a new row version and its index entries.
+       -- An update that changes nothing (say, one repeating what an activity touch wrote) leaves
+       -- the row alone instead of writing a new row version and its index entries.
        WHERE (EXCLUDED."name" IS NOT NULL AND EXCLUDED."name" IS DISTINCT FROM "Chat"."name")
           OR (EXCLUDED."unreadCount" IS NOT NULL AND EXCLUDED."unreadCount" IS DISTINCT FROM "Chat"."unreadCount")
           OR (EXCLUDED."archived" IS NOT NULL AND EXCLUDED."archived" IS DISTINCT FROM "Chat"."archived")
-          OR EXCLUDED."conversationTimestamp" > COALESCE("Chat"."conversationTimestamp", -1)`,
+          OR EXCLUDED."conversationTimestamp" > COALESCE("Chat"."conversationTimestamp", -1)
+          OR EXCLUDED."lastInboundAt" > COALESCE("Chat"."lastInboundAt", -1)`,
       [
         rows.map((r) => r.instanceId),
         rows.map((r) => r.jid),
@@ -116,6 +123,7 @@ export class ChatRepository {
         rows.map((r) => r.unread),
         rows.map((r) => r.archived),
         rows.map((r) => r.ts),
+        rows.map((r) => r.inbound),
       ],
     );
     return items.map(() => undefined);
@@ -145,7 +153,11 @@ export class ChatRepository {
        ON CONFLICT ("instanceId","remoteJid") DO UPDATE SET
          "conversationTimestamp" = GREATEST(EXCLUDED."conversationTimestamp", "Chat"."conversationTimestamp"),
          "lastInboundAt" = GREATEST(EXCLUDED."lastInboundAt", "Chat"."lastInboundAt"),
-         "updatedAt" = now()`,
+         "updatedAt" = now()
+       -- Baileys sends a live message's chat update ahead of the message, and the merge of that
+       -- update already moved both times: the touch then changes nothing and writes nothing.
+       WHERE EXCLUDED."conversationTimestamp" > COALESCE("Chat"."conversationTimestamp", -1)
+          OR EXCLUDED."lastInboundAt" > COALESCE("Chat"."lastInboundAt", -1)`,
       [rows.map((r) => r.instanceId), rows.map((r) => r.jid), rows.map((r) => r.ts), rows.map((r) => r.inbound)],
     );
     return items.map(() => undefined);

@@ -19,10 +19,26 @@ export function toEngineChat(chat: Chat | ChatUpdate): EngineChat {
     name: chat.name ?? undefined,
     unreadCount: chat.unreadCount ?? undefined,
     conversationTimestamp: chat.conversationTimestamp ? toNumber(chat.conversationTimestamp) : undefined,
+    lastInboundAt: newestInbound(chat),
     archived: chat.archived ?? undefined,
     pinned: chat.pinned ? toNumber(chat.pinned) : undefined,
     muteEndTime: chat.muteEndTime ? toNumber(chat.muteEndTime) : undefined,
   });
+}
+
+/**
+ * Baileys puts the message a live chat update is for in `messages`; the newest one from the other
+ * side (with content, not protocol bookkeeping) is what the store's activity touch would write.
+ */
+function newestInbound(chat: Chat | ChatUpdate): number | undefined {
+  let newest: number | undefined;
+  for (const entry of chat.messages ?? []) {
+    const m = entry?.message;
+    if (!m || m.key?.fromMe !== false || !m.message || m.message.protocolMessage || !m.messageTimestamp) continue;
+    const ts = toNumber(m.messageTimestamp);
+    if (ts && (newest === undefined || ts > newest)) newest = ts;
+  }
+  return newest;
 }
 
 export function toEngineContact(contact: Partial<Contact>): EngineContact {
