@@ -10,6 +10,8 @@ export const SECONDS = Number(arg('seconds', '10'));
 export const LATENCY_MODES = arg('latency-publish', 'parallel,chain').split(',') as ('chain' | 'parallel')[];
 export const RETRY_JOBS = Number(arg('retry-jobs', '2000'));
 export const WORKER_PROCESS = flag('worker-process');
+/** --worker-cpu-prof DIR: profile the --worker-process worker from its first line; written to DIR at the end. */
+export const WORKER_CPU_PROF = arg('worker-cpu-prof', '');
 export const WARMUP = Number(arg('warmup', '1000'));
 /** Time the pipeline's stages by wrapping its methods (in-process worker only): where a delivery waits. */
 export const DIAG = flag('diag');

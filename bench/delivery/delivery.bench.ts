@@ -21,6 +21,8 @@
  *                         their batch sizes, worker job, HTTP POST), by wrapping their methods
  *   --worker-process      run the delivery worker as `node dist/apps/worker/src/main.js`
  *                         instead of inside the publishing process
+ *   --worker-cpu-prof DIR with --worker-process: a V8 CPU profile of the worker (from its first
+ *                         line to the end of the run) written to DIR
  *
  * What is measured, on one machine, all processes sharing its cores:
  *  - raw: the same N bodies signed with standardWebhookHeaders and POSTed with undici
@@ -86,7 +88,7 @@ import { runRaw } from './raw.phase';
 import { ReceiverProcess } from './receiver-process';
 import { runRetryMemory } from './retry-memory.phase';
 import { installDiag, summariseDiag } from './stage-timings.diag';
-import { startWorkerProcess } from './worker-process';
+import { startWorkerProcess, writeWorkerProfile } from './worker-process';
 
 async function main() {
   const prefix = `gwbench_${randomBytes(4).toString('hex')}`;
@@ -219,6 +221,7 @@ async function main() {
   /** Stops what we started and removes our Redis keys and database; also run on a crash or Ctrl-C. */
   async function cleanup() {
     if (worker && worker.exitCode === null) {
+      await writeWorkerProfile(worker);
       const exited = new Promise((r) => worker!.once('exit', r));
       worker.kill('SIGTERM');
       await exited;
