@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { IncomingHttpHeaders, createServer } from 'node:http';
+import { IncomingHttpHeaders, RequestListener, Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookHttpSender } from './webhook-http.sender';
 
@@ -60,5 +60,55 @@ describe('WebhookHttpSender headers', () => {
     expect(warn).toHaveBeenCalledTimes(6);
     expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).not.toContain('line1');
     warn.mockRestore();
+  });
+});
+
+/** The overall deadline and the answer's excerpt, against real servers. */
+describe('WebhookHttpSender answers', () => {
+  const sender = new WebhookHttpSender(600);
+  const servers: Server[] = [];
+  const listen = async (handler: RequestListener) => {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  };
+
+  afterAll(async () => {
+    await sender.close();
+    for (const s of servers) s.closeAllConnections();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  });
+
+  it('gives up on a receiver that drips its answer, once the whole exchange took the timeout', async () => {
+    // Headers at once, then a byte every 100 ms: neither headersTimeout nor bodyTimeout ever fires.
+    const url = await listen((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const drip = setInterval(() => res.write('.'), 100);
+      res.on('close', () => clearInterval(drip));
+    });
+    const started = Date.now();
+    await expect(sender.post(url, '{}', { 'webhook-id': 'evt_slow' })).rejects.toThrow(/aborted due to timeout/);
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(550);
+    expect(took).toBeLessThan(2_000);
+  });
+
+  it('keeps the first 512 characters of a long answer and reads it to the end', async () => {
+    const answer = 'x'.repeat(300) + 'y'.repeat(5_000);
+    const url = await listen((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        // several writes: the excerpt spans chunks
+        res.writeHead(503, { 'retry-after': '7' });
+        res.write(answer.slice(0, 200));
+        setImmediate(() => res.end(answer.slice(200)));
+      });
+    });
+    const first = await sender.post(url, '{}', { 'webhook-id': 'evt_1' });
+    expect(first).toMatchObject({ status: 503, excerpt: answer.slice(0, 512), retryAfter: '7' });
+    // Read to its end: the next POST goes out on the pool as usual.
+    await expect(sender.post(url, '{}', { 'webhook-id': 'evt_2' })).resolves.toMatchObject({ status: 503 });
   });
 });

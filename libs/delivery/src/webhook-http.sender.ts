@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import type { Readable } from 'node:stream';
 import { Agent, Dispatcher, request } from 'undici';
+import { RequestDeadline } from './request-deadline';
 import { sendableWebhookHeaders } from './webhook-headers';
 
 export interface SendResult {
@@ -33,26 +35,29 @@ export class WebhookHttpSender {
    */
   async post(url: string, body: string, own: Record<string, string>, custom: Record<string, string> = {}): Promise<SendResult> {
     const started = performance.now();
-    const res = await request(url, {
-      method: 'POST',
-      body,
-      headers: { 'user-agent': 'wa-gateway-webhooks/1', ...this.sendable(url, custom), ...own, 'content-type': 'application/json' },
-      dispatcher: this.dispatcher,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    let excerpt = '';
-    for await (const chunk of res.body) {
-      if (excerpt.length < EXCERPT_BYTES) excerpt += chunk.toString('utf8');
+    // The whole exchange (answer and body) ends within the timeout, whatever the receiver does.
+    const deadline = new RequestDeadline(this.timeoutMs);
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        body,
+        headers: { 'user-agent': 'wa-gateway-webhooks/1', ...this.sendable(url, custom), ...own, 'content-type': 'application/json' },
+        dispatcher: this.dispatcher,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        signal: deadline,
+      });
+      const excerpt = await readExcerpt(res.body, EXCERPT_BYTES);
+      const retryAfter = res.headers['retry-after'];
+      return {
+        status: res.statusCode,
+        excerpt,
+        latencyMs: performance.now() - started,
+        ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
+      };
+    } finally {
+      deadline.clear();
     }
-    const retryAfter = res.headers['retry-after'];
-    return {
-      status: res.statusCode,
-      excerpt: excerpt.slice(0, EXCERPT_BYTES),
-      latencyMs: performance.now() - started,
-      ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
-    };
   }
 
   /**
@@ -79,6 +84,21 @@ export class WebhookHttpSender {
   close(): Promise<void> {
     return this.dispatcher.close();
   }
+}
+
+/**
+ * Reads a response to its end (so the connection is reused) and keeps its first `max` characters
+ * for the attempt log; plain listeners, as an async iterator costs more than most answers' bytes.
+ */
+function readExcerpt(body: Readable, max: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let excerpt = '';
+    body.on('data', (chunk: Buffer) => {
+      if (excerpt.length < max) excerpt += chunk.toString('utf8');
+    });
+    body.once('end', () => resolve(excerpt.slice(0, max)));
+    body.once('error', reject);
+  });
 }
 
 function safeOrigin(url: string): string {
