@@ -2,7 +2,7 @@ import type { AppConfig } from '@gw/config';
 import { TestDatabase } from '@gw/testing';
 import { randomUUID } from 'node:crypto';
 import { PrismaService } from '../prisma.service';
-import { DeliveryLogRepository, NewDelivery } from './delivery-log.repository';
+import { DeliveryLogRepository, NewDelivery, withSequence } from './delivery-log.repository';
 import { RabbitmqOutboxRepository } from './rabbitmq-outbox.repository';
 
 /**
@@ -69,6 +69,26 @@ describe('DeliveryLogRepository: attempts beside their delivery (real Postgres)'
     ]);
     expect(await outbox.findPending(10)).toEqual([]);
     expect((await log.get(instanceId, acked.id))!.attemptLog.map((a) => a.attempt)).toEqual([1, 2]);
+  });
+
+  it('stores every body byte for byte (multi-byte characters, quotes, backslashes, an empty one) and numbers the numbered ones in order', async () => {
+    const bodies = [
+      '{"text":"Olá, tudo bem? 😀 — \\"citado\\" e \\\\ barra"}',
+      '',
+      '{"a":"' + 'ç'.repeat(3000) + '"}',
+      '{"event":"messages.upsert","data":{"k":"\\u0000 not a NUL, six bytes"}}',
+    ];
+    const rows = bodies.map((body, i) => ({ ...row(i % 2 ? 'rabbitmq' : 'instance'), body, ...(i >= 2 ? { numbering: { rank: i - 1, inBody: true } } : {}) }));
+    const bases = await log.insertDeliveries(rows);
+    const base = bases.get(instanceId)!;
+    expect(base).toEqual(expect.any(Number));
+    const stored = await prisma.pool.query<{ id: string; body: string; sequence: string | null }>(
+      `SELECT "id", "body", "sequence" FROM "WebhookDelivery" WHERE "id" = ANY($1::varchar[])`,
+      [rows.map((r) => r.id)],
+    );
+    const byId = new Map(stored.rows.map((r) => [r.id, r]));
+    expect(rows.map((r) => byId.get(r.id)!.body)).toEqual([bodies[0], bodies[1], withSequence(bodies[2], base + 1), withSequence(bodies[3], base + 2)]);
+    expect(rows.map((r) => byId.get(r.id)!.sequence)).toEqual([null, null, String(base + 1), String(base + 2)]);
   });
 
   it('the list shows each delivery with its own last attempt (status code and latency), none for a delivery not tried', async () => {

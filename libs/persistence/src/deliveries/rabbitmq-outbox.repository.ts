@@ -89,44 +89,40 @@ export class RabbitmqOutboxRepository {
 
   /**
    * The attempt rows of a publish batch and each delivery's new status, in one statement. Its
-   * commit does not wait for the WAL flush (`synchronous_commit = off`): a "delivered" mark lost to
-   * a Postgres crash only publishes the message again, with the same message_id, which the
-   * consumers deduplicate; the outbox INSERT itself stays synchronous.
+   * commit does not wait for the WAL flush (`synchronous_commit = off`, set inside the statement
+   * for its own transaction): a "delivered" mark lost to a Postgres crash only publishes the
+   * message again, with the same message_id, which the consumers deduplicate; the outbox INSERT
+   * itself stays synchronous. Named, so each connection plans it once, and one round trip
+   * (it was BEGIN + SET LOCAL, the statement re-planned each time, then COMMIT).
    */
   async recordPublishes(batch: PublishAttempt[]): Promise<void> {
     if (!batch.length) return;
-    const client = await this.prisma.pool.connect();
-    try {
-      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
-      await client.query(
-        `WITH ins AS (
-           INSERT INTO "WebhookAttempt" ("deliveryId", "attempt", "startedAt", "statusCode", "latencyMs", "error", "response")
-           SELECT id, attempt, started_at, NULL, latency_ms, error, NULL
-             FROM unnest($1::varchar[], $2::int[], $3::timestamp(3)[], $4::int[], $5::text[]) AS a(id, attempt, started_at, latency_ms, error)
-         )
-         UPDATE "WebhookDelivery" AS w SET
-           "status" = CASE WHEN u.error IS NULL THEN 'delivered' ELSE 'pending' END,
-           "attempts" = w."attempts" + 1,
-           "lastAttemptAt" = u.started_at,
-           "lastError" = u.error,
-           "deliveredAt" = CASE WHEN u.error IS NULL THEN u.started_at + u.latency_ms * interval '1 millisecond' ELSE w."deliveredAt" END
-         FROM unnest($1::varchar[], $3::timestamp(3)[], $4::int[], $5::text[]) AS u(id, started_at, latency_ms, error)
-         WHERE w."id" = u.id`,
-        [
-          batch.map((a) => a.deliveryId),
-          batch.map((a) => a.attempt),
-          batch.map((a) => a.startedAt.toISOString()),
-          batch.map((a) => a.latencyMs),
-          batch.map((a) => a.error),
-        ],
-      );
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    await this.prisma.pool.query({
+      name: 'rabbitmq_record_publishes',
+      text: `WITH async AS MATERIALIZED (
+         SELECT set_config('synchronous_commit', 'off', true) AS v
+       ), u AS (
+         SELECT * FROM unnest($1::varchar[], $2::int[], $3::timestamp(3)[], $4::int[], $5::text[]) AS u(id, attempt, started_at, latency_ms, error)
+       ), ins AS (
+         INSERT INTO "WebhookAttempt" ("deliveryId", "attempt", "startedAt", "statusCode", "latencyMs", "error", "response")
+         SELECT id, attempt, started_at, NULL, latency_ms, error, NULL FROM u
+       )
+       UPDATE "WebhookDelivery" AS w SET
+         "status" = CASE WHEN u.error IS NULL THEN 'delivered' ELSE 'pending' END,
+         "attempts" = w."attempts" + 1,
+         "lastAttemptAt" = u.started_at,
+         "lastError" = u.error,
+         "deliveredAt" = CASE WHEN u.error IS NULL THEN u.started_at + u.latency_ms * interval '1 millisecond' ELSE w."deliveredAt" END
+       FROM u, async
+       WHERE w."id" = u.id AND async.v IS NOT NULL`,
+      values: [
+        batch.map((a) => a.deliveryId),
+        batch.map((a) => a.attempt),
+        batch.map((a) => a.startedAt.toISOString()),
+        batch.map((a) => a.latencyMs),
+        batch.map((a) => a.error),
+      ],
+    });
   }
 
   /** Pending count and oldest age, for /metrics. */
