@@ -26,6 +26,19 @@ describe('RabbitmqHandoff', () => {
     expect(ids(q.take(10))).toEqual(['a', 'b', 'd']);
   });
 
+  it('a row a read returned and that is handed over only after that read ended is not queued again', () => {
+    const q = new RabbitmqHandoff();
+    const read = q.beginRead();
+    read.done([row('a'), row('b')]); // committed just before the read began; the producer has not handed them over yet
+    q.add([row('a'), row('b'), row('c')]);
+    expect(ids(q.take(10))).toEqual(['c']);
+    const poll = q.beginPoll();
+    poll.done([row('d')]);
+    q.add([row('d')]);
+    expect(q.size).toBe(0);
+    expect(q.readWanted).toBe(false);
+  });
+
   it('a redelivery (no rows) or an overflow asks for an outbox read instead of queueing', () => {
     const q = new RabbitmqHandoff();
     q.add([]);

@@ -8,10 +8,16 @@ const MAX_ROWS = 20_000;
  * read back from the outbox. Every row here is also pending in the outbox, so dropping rows is
  * always safe as long as the outbox is read afterwards: a read covers every row committed before
  * it began, so the rows handed over before a read are dropped when it returns, and those handed
- * over during it are kept unless it returned them too.
+ * over during it are kept unless it returned them too. A row can also be handed over after a
+ * read that returned it has ended (committed, read by a read that began just after the commit,
+ * handed over once the producer saw its INSERT return): the ids recent reads returned are kept,
+ * so such a row is not published a second time.
  */
 export class RabbitmqHandoff {
   private rows: PendingPublish[] = [];
+  /** Ids returned by recent outbox reads, in two generations (the older dropped once the newer is full). */
+  private readIds = new Set<string>();
+  private olderReadIds = new Set<string>();
   private waiter?: (arrived: boolean) => void;
   /** Rows were left to the outbox (a redelivery, an overflow): read it before trusting this queue. */
   readWanted = false;
@@ -22,8 +28,10 @@ export class RabbitmqHandoff {
 
   /** Rows just committed; none means "read the outbox" (a redelivery set an old row pending). */
   add(rows: PendingPublish[]): void {
-    if (!rows.length || this.rows.length + rows.length > MAX_ROWS) this.readWanted = true;
-    else this.rows.push(...rows);
+    const unread = rows.filter((r) => !this.readIds.has(r.id) && !this.olderReadIds.has(r.id));
+    if (rows.length && !unread.length) return; // a read already returned all of them
+    if (!rows.length || this.rows.length + unread.length > MAX_ROWS) this.readWanted = true;
+    else this.rows.push(...unread);
     this.notify(true);
   }
 
@@ -43,7 +51,7 @@ export class RabbitmqHandoff {
     const mark = this.rows.length;
     return {
       done: (read) => {
-        const seen = new Set(read.map((r) => r.id));
+        const seen = this.remember(read);
         this.rows = this.rows.slice(mark).filter((r) => !seen.has(r.id));
       },
     };
@@ -60,10 +68,24 @@ export class RabbitmqHandoff {
       exclude: this.rows.map((r) => r.id),
       done: (read) => {
         if (!read.length) return;
-        const seen = new Set(read.map((r) => r.id));
+        const seen = this.remember(read);
         this.rows = this.rows.filter((r) => !seen.has(r.id));
       },
     };
+  }
+
+  /** The ids of a read's rows, also kept for rows handed over after it (see the class comment). */
+  private remember(read: PendingPublish[]): Set<string> {
+    const seen = new Set<string>();
+    for (const r of read) {
+      seen.add(r.id);
+      if (this.readIds.size >= MAX_ROWS) {
+        this.olderReadIds = this.readIds;
+        this.readIds = new Set();
+      }
+      this.readIds.add(r.id);
+    }
+    return seen;
   }
 
   /** Resolves true when rows arrive (or a read is wanted), false after `ms` or on interrupt(); one wait at a time. */
