@@ -349,7 +349,12 @@ describe('WhatsApp Cloud API (e2e)', () => {
       body: { instanceName: 'phone', qrcode: true, webhook: { url: `${env.receiver.url}/meta-shaped`, format: 'cloud-api', secret, events: [] } },
     });
     expect(res.status).toBe(201);
+    // The only WhatsApp login of this suite: the device's login after the post-pairing restart. The message
+    // is sent right after it, so it arrives while Baileys completes the login, before `open`: the envelope
+    // must still carry the account's number (it was empty when only `open` told the gateway the account).
+    const loggedIn = env.fake.waitFor('login', () => true, 20_000);
     const me = await env.fake.scan(res.body.qrcode.code, { pushName: 'Phone' });
+    expect((await loggedIn).jid).toBe(me.jid);
     const alice = env.fake.createAccount({ pushName: 'Alice' });
     const key = await env.fake.sendMessage(me.jid, alice.phone, { conversation: 'hello cloud receiver' });
 

@@ -78,7 +78,8 @@ export class InstanceRegistry {
         { id: instanceId, name: instanceName },
         {
           downloadMedia: (m, maxBytes) => session.downloadMedia(m.key.id, maxBytes),
-          sender: () => created.account?.jid,
+          // Before `open` (messages delivered while the login completes) the session already knows the account.
+          sender: () => created.account?.jid ?? session.accountJid,
         },
       );
       const created: InstanceRuntime = new InstanceRuntime(instanceId, instanceName, {

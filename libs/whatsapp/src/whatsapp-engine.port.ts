@@ -149,6 +149,11 @@ export interface WhatsAppSession extends WhatsAppMessaging {
   readonly chat: WhatsAppChatOperations;
   /** Fetches made for this number (media URLs it sends) go through this: its proxy; undefined = direct. */
   readonly fetchDispatcher?: Dispatcher;
+  /**
+   * The linked account's JID as soon as the session knows it (stored or just paired credentials),
+   * which can be before `open`: messages delivered while the login completes come first.
+   */
+  readonly accountJid?: string;
 }
 
 export interface WhatsAppEngine {

@@ -88,6 +88,11 @@ export class BaileysSession implements WhatsAppSession {
     return this.route?.dispatcher;
   }
 
+  get accountJid(): string | undefined {
+    const id = this.socket?.user?.id;
+    return id ? bareJid(id) : undefined;
+  }
+
   onEvent(listener: EngineEventListener): void {
     this.listeners.push(listener);
   }
