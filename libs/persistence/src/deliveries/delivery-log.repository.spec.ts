@@ -38,7 +38,7 @@ describe('DeliveryLogRepository: attempts beside their delivery (real Postgres)'
     await db.create();
     prisma = new PrismaService({ database: { url: db.url } } as AppConfig);
     log = new DeliveryLogRepository(prisma);
-    outbox = new RabbitmqOutboxRepository(prisma);
+    outbox = new RabbitmqOutboxRepository(prisma, log);
     instanceId = (await prisma.instance.create({ data: { name: 'log', token: 'T' } })).id;
   });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
-import { NewDelivery } from './delivery-log.repository';
+import { DeliveryLogRepository, NewDelivery } from './delivery-log.repository';
 
 /** Delivery log targets that go to RabbitMQ instead of an HTTP webhook. */
 export const RABBITMQ_TARGETS = ['rabbitmq', 'rabbitmq-global'] as const;
@@ -54,7 +54,10 @@ export interface PublishAttempt {
 /** The RabbitMQ side of the outbox: pending deliveries the publisher sends from the WebhookDelivery table. */
 @Injectable()
 export class RabbitmqOutboxRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly log: DeliveryLogRepository,
+  ) {}
 
   /**
    * Runs `fn` only if no other node holds the publisher lock (a transaction-scoped advisory
@@ -88,41 +91,15 @@ export class RabbitmqOutboxRepository {
   }
 
   /**
-   * The attempt rows of a publish batch and each delivery's new status, in one statement. Its
-   * commit does not wait for the WAL flush (`synchronous_commit = off`, set inside the statement
-   * for its own transaction): a "delivered" mark lost to a Postgres crash only publishes the
-   * message again, with the same message_id, which the consumers deduplicate; the outbox INSERT
-   * itself stays synchronous. Named, so each connection plans it once, and one round trip
-   * (it was BEGIN + SET LOCAL, the statement re-planned each time, then COMMIT).
+   * The attempt rows of a publish batch and each delivery's new status: the delivery log's own
+   * attempt write (one statement, asynchronous commit: a "delivered" mark lost to a Postgres crash
+   * only publishes the message again, with the same message_id). A publish has no HTTP status or
+   * answer; an unconfirmed one stays pending.
    */
-  async recordPublishes(batch: PublishAttempt[]): Promise<void> {
-    if (!batch.length) return;
-    await this.prisma.pool.query({
-      name: 'rabbitmq_record_publishes',
-      text: `WITH async AS MATERIALIZED (
-         SELECT set_config('synchronous_commit', 'off', true) AS v
-       ), u AS (
-         SELECT * FROM unnest($1::varchar[], $2::int[], $3::timestamp(3)[], $4::int[], $5::text[]) AS u(id, attempt, started_at, latency_ms, error)
-       ), ins AS (
-         INSERT INTO "WebhookAttempt" ("deliveryId", "attempt", "startedAt", "statusCode", "latencyMs", "error", "response")
-         SELECT id, attempt, started_at, NULL, latency_ms, error, NULL FROM u
-       )
-       UPDATE "WebhookDelivery" AS w SET
-         "status" = CASE WHEN u.error IS NULL THEN 'delivered' ELSE 'pending' END,
-         "attempts" = w."attempts" + 1,
-         "lastAttemptAt" = u.started_at,
-         "lastError" = u.error,
-         "deliveredAt" = CASE WHEN u.error IS NULL THEN u.started_at + u.latency_ms * interval '1 millisecond' ELSE w."deliveredAt" END
-       FROM u, async
-       WHERE w."id" = u.id AND async.v IS NOT NULL`,
-      values: [
-        batch.map((a) => a.deliveryId),
-        batch.map((a) => a.attempt),
-        batch.map((a) => a.startedAt.toISOString()),
-        batch.map((a) => a.latencyMs),
-        batch.map((a) => a.error),
-      ],
-    });
+  recordPublishes(batch: PublishAttempt[]): Promise<void> {
+    return this.log.recordAttempts(
+      batch.map((a) => ({ ...a, statusCode: null, response: null, outcome: a.error ? 'pending' : 'delivered' })),
+    );
   }
 
   /** Pending count and oldest age, for /metrics. */
