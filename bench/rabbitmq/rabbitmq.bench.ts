@@ -22,6 +22,7 @@
  *    the shape real instances produce. Also: Postgres WAL bytes per event over the phase (the
  *    whole server's, so other databases' writes on a shared server inflate it), and the CPU per event
  *    of this process, of Postgres and of the broker over the phase (from /proc).
+ *    --cpu-prof DIR writes a CPU profile of this process over that phase to DIR.
  *  - raw again, after those phases: both ratios also against the mean of the two raw runs.
  *  - pending cost: M events published with the broker unreachable (they wait in the outbox; the
  *    time they take is the ingest side alone, reported as ingestOnly):
@@ -43,7 +44,9 @@ import { RabbitmqBrokerProcess, TestDatabase } from '@gw/testing';
 import { connect } from 'amqplib';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { arg, now, procCpuMs, round, saveResults } from '../support/bench.util';
 
 const EVENTS = Number(arg('events', '10000'));
@@ -51,6 +54,8 @@ const PUBLISHERS = Number(arg('publishers', '16'));
 const PENDING = Number(arg('pending', '5000'));
 const INSTANCES = Number(arg('instances', String(PUBLISHERS)));
 const URI = arg('uri', '');
+/** --cpu-prof DIR: a V8 CPU profile of this process (the gateway here) over the instances phase. */
+const CPU_PROF = arg('cpu-prof', '');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = (s: string) => console.error(`[bench:rabbitmq] ${s}`);
 
@@ -196,6 +201,12 @@ async function main() {
     const base = await delivered();
     const wal0 = await walLsn();
     const perInstance = Math.ceil(EVENTS / INSTANCES);
+    const profiler = CPU_PROF ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const cpu0 = cpuSplit();
     const ti = now();
     await Promise.all(benchInstances.map(async ({ row, publisher }, i) => {
@@ -209,6 +220,14 @@ async function main() {
     await waitNonePending();
     const instancesPerSec = EVENTS / ((now() - ti) / 1000);
     const cpu1 = cpuSplit();
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      mkdirSync(CPU_PROF, { recursive: true });
+      const file = join(CPU_PROF, `rabbitmq-instances-${process.pid}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      results.cpuProfile = file;
+      profiler.disconnect();
+    }
     if ((await delivered()) - base !== EVENTS) throw new Error(`instances: ${(await delivered()) - base} of ${EVENTS} delivered`);
     const cpuPerEvent = Object.fromEntries((['bench', 'postgres', 'broker'] as const).map((k) => [k, round(((cpu1[k] - cpu0[k]) * 1000) / EVENTS)]));
     const walPerEvent = (await walBytesSince(wal0)) / EVENTS;

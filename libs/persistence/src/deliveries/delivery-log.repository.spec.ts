@@ -47,7 +47,7 @@ describe('DeliveryLogRepository: attempts beside their delivery (real Postgres)'
     await db.drop();
   });
 
-  it('a RabbitMQ publish acked shows as delivered with its attempt; one not acked stays pending, found again by the publisher', async () => {
+  it('a RabbitMQ publish acked shows as delivered with its attempt (kept in the row, not an attempt row); one not acked stays pending, found again by the publisher', async () => {
     const [acked, refused] = [row('rabbitmq'), row('rabbitmq')];
     await log.insertDeliveries([acked, refused]);
     const startedAt = new Date();
@@ -57,18 +57,22 @@ describe('DeliveryLogRepository: attempts beside their delivery (real Postgres)'
     ]);
     const shown = await log.get(instanceId, acked.id);
     expect(shown).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: expect.any(Date) });
-    expect(shown!.attemptLog.map((a) => [a.attempt, a.latencyMs, a.error])).toEqual([[1, 4, null]]);
+    expect(shown!.attemptLog.map((a) => [a.attempt, a.startedAt.getTime(), a.latencyMs, a.error])).toEqual([[1, startedAt.getTime(), 4, null]]);
+    expect(await attemptCount([acked.id])).toBe(0); // the row's columns hold it
+    expect((await log.list({ instanceId, limit: 100 })).find((r) => r.id === acked.id)).toMatchObject({ attemptLog: [{ statusCode: null, latencyMs: 4 }] });
     expect(await log.get(instanceId, refused.id)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'nacked' });
     expect((await outbox.findPending(10)).map((p) => p.id)).toEqual([refused.id]);
     // a redelivery sets it pending again; the publisher finds it in the outbox
     await log.setStatus([acked.id], 'pending');
+    expect(await attemptCount([acked.id])).toBe(1); // its first attempt written out before the columns move on
     expect((await outbox.findPending(10)).map((p) => p.id).sort()).toEqual([acked.id, refused.id].sort());
     await outbox.recordPublishes([
       { deliveryId: acked.id, attempt: 2, startedAt, latencyMs: 3, error: null },
       { deliveryId: refused.id, attempt: 2, startedAt, latencyMs: 3, error: null },
     ]);
     expect(await outbox.findPending(10)).toEqual([]);
-    expect((await log.get(instanceId, acked.id))!.attemptLog.map((a) => a.attempt)).toEqual([1, 2]);
+    expect((await log.get(instanceId, acked.id))!.attemptLog.map((a) => [a.attempt, a.latencyMs])).toEqual([[1, 4], [2, 3]]);
+    expect((await log.get(instanceId, refused.id))!.attemptLog.map((a) => [a.attempt, a.error])).toEqual([[1, 'nacked'], [2, null]]);
   });
 
   it('stores every body byte for byte (multi-byte characters, quotes, backslashes, an empty one) and numbers the numbered ones in order', async () => {

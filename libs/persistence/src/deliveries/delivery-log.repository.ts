@@ -27,6 +27,32 @@ export interface NewDelivery {
 /** The body with its event number as the envelope's last field (the same bytes the INSERT stores). */
 export const withSequence = (body: string, sequence: number): string => `${body.slice(0, -1)},"sequence":${sequence}}`;
 
+/** An attempt as the log shows it. */
+export interface AttemptView {
+  attempt: number;
+  startedAt: Date;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  response: string | null;
+}
+
+/** The row's last attempt when only its columns record it (recordConfirmed), given its attempt rows; else undefined. */
+function columnAttempt(
+  r: { attempts: number; lastAttemptAt: Date | null; deliveredAt: Date | null; lastError: string | null },
+  rows: { attempt: number }[],
+): AttemptView | undefined {
+  if (!r.attempts || !r.lastAttemptAt || rows.some((a) => a.attempt === r.attempts)) return undefined;
+  return {
+    attempt: r.attempts,
+    startedAt: r.lastAttemptAt,
+    statusCode: null,
+    latencyMs: r.deliveredAt ? r.deliveredAt.getTime() - r.lastAttemptAt.getTime() : 0,
+    error: r.lastError,
+    response: null,
+  };
+}
+
 export interface AttemptRecord {
   deliveryId: string;
   attempt: number;
@@ -184,6 +210,34 @@ export class DeliveryLogRepository {
     });
   }
 
+  /**
+   * First attempts that succeeded and need no detail beyond the row's own columns (a RabbitMQ
+   * publish the broker confirmed: no status code, no answer): the delivery row records them
+   * (attempts, lastAttemptAt, deliveredAt) without an attempt row. That attempt row was a third
+   * of the Postgres work of recording a publish (with the text arrays that carried it); the log
+   * shows the attempt from the columns (`columnAttempt`), and a redelivery writes it out as a
+   * row before the columns move on (`setStatus`). Asynchronous commit, as recordAttempts.
+   */
+  async recordConfirmed(batch: { deliveryId: string; startedAt: Date; latencyMs: number }[]): Promise<void> {
+    if (!batch.length) return;
+    // Ids as one comma-separated text (delivery ids are `msg_<hex>`): a text[] would escape each.
+    await this.prisma.pool.query({
+      name: 'delivery_log_record_confirmed',
+      text: `WITH async AS MATERIALIZED (
+         SELECT set_config('synchronous_commit', 'off', true) AS v
+       )
+       UPDATE "WebhookDelivery" AS w SET
+         "status" = 'delivered',
+         "attempts" = w."attempts" + 1,
+         "lastAttemptAt" = to_timestamp(u.started / 1000.0) AT TIME ZONE 'UTC',
+         "lastError" = NULL,
+         "deliveredAt" = to_timestamp((u.started + u.latency) / 1000.0) AT TIME ZONE 'UTC'
+       FROM unnest(string_to_array($1, ','), $2::bigint[], $3::int[]) AS u(id, started, latency), async
+       WHERE w."id" = u.id AND async.v IS NOT NULL`,
+      values: [batch.map((a) => a.deliveryId).join(','), batch.map((a) => a.startedAt.getTime()), batch.map((a) => a.latencyMs)],
+    });
+  }
+
   /** The frozen body of a delivery (for a retry whose job no longer carries it). */
   async bodyOf(id: string): Promise<string> {
     const { rows } = await this.prisma.pool.query<{ body: string }>(`SELECT "body" FROM "WebhookDelivery" WHERE "id" = $1`, [id]);
@@ -202,8 +256,24 @@ export class DeliveryLogRepository {
     return new Map(rows.map((r) => [r.id, { status: r.status, attempts: r.attempts }]));
   }
 
+  /**
+   * Sets the status (a redelivery: 'pending'). A last attempt kept only in the row's columns
+   * (recordConfirmed) is written out as an attempt row first, in the same statement, since the
+   * next attempt overwrites those columns.
+   */
   async setStatus(ids: string[], status: DeliveryStatus): Promise<void> {
-    await this.prisma.webhookDelivery.updateMany({ where: { id: { in: ids } }, data: { status } });
+    await this.prisma.pool.query(
+      `WITH kept AS (
+         INSERT INTO "WebhookAttempt" ("deliveryId", "attempt", "startedAt", "statusCode", "latencyMs", "error", "response")
+         SELECT w."id", w."attempts", w."lastAttemptAt", NULL,
+                COALESCE((EXTRACT(EPOCH FROM (w."deliveredAt" - w."lastAttemptAt")) * 1000)::int, 0), w."lastError", NULL
+           FROM "WebhookDelivery" w
+          WHERE w."id" = ANY($1::varchar[]) AND w."attempts" > 0 AND w."lastAttemptAt" IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM "WebhookAttempt" a WHERE a."deliveryId" = w."id" AND a."attempt" = w."attempts")
+       )
+       UPDATE "WebhookDelivery" SET "status" = $2 WHERE "id" = ANY($1::varchar[])`,
+      [ids, status],
+    );
   }
 
   async list(filter: DeliveryFilter) {
@@ -227,20 +297,25 @@ export class DeliveryLogRepository {
       omit: { body: true },
     });
     // The last attempt's status code and latency, for the list (the manager's delivery log).
-    const { rows: last } = await this.prisma.pool.query<{ deliveryId: string; statusCode: number | null; latencyMs: number }>(
-      `SELECT DISTINCT ON ("deliveryId") "deliveryId", "statusCode", "latencyMs" FROM "WebhookAttempt"
+    const { rows: last } = await this.prisma.pool.query<{ deliveryId: string; attempt: number; statusCode: number | null; latencyMs: number }>(
+      `SELECT DISTINCT ON ("deliveryId") "deliveryId", "attempt", "statusCode", "latencyMs" FROM "WebhookAttempt"
         WHERE "deliveryId" = ANY($1::varchar[]) ORDER BY "deliveryId", "attempt" DESC`,
       [rows.map((r) => r.id)],
     );
     const byId = new Map(last.map(({ deliveryId, ...a }) => [deliveryId, a]));
-    return rows.map((r) => ({ ...r, attemptLog: byId.has(r.id) ? [byId.get(r.id)!] : [] }));
+    return rows.map((r) => {
+      const lastRow = byId.get(r.id);
+      const a = columnAttempt(r, lastRow ? [lastRow] : []) ?? lastRow;
+      return { ...r, attemptLog: a ? [{ statusCode: a.statusCode, latencyMs: a.latencyMs }] : [] };
+    });
   }
 
   async get(instanceId: string, id: string) {
     const row = await this.prisma.webhookDelivery.findFirst({ where: { id, instanceId } });
     if (!row) return null;
-    const attemptLog = await this.prisma.webhookAttempt.findMany({ where: { deliveryId: id }, orderBy: { attempt: 'asc' } });
-    return { ...row, attemptLog };
+    const attemptLog: AttemptView[] = await this.prisma.webhookAttempt.findMany({ where: { deliveryId: id }, orderBy: { attempt: 'asc' } });
+    const kept = columnAttempt(row, attemptLog);
+    return { ...row, attemptLog: kept ? [...attemptLog, kept] : attemptLog };
   }
 
   findFailedSince(instanceId: string, since: Date, limit = 10_000) {

@@ -91,15 +91,23 @@ export class RabbitmqOutboxRepository {
   }
 
   /**
-   * The attempt rows of a publish batch and each delivery's new status: the delivery log's own
-   * attempt write (one statement, asynchronous commit: a "delivered" mark lost to a Postgres crash
-   * only publishes the message again, with the same message_id). A publish has no HTTP status or
-   * answer; an unconfirmed one stays pending.
+   * Records a publish batch: a row's first publish the broker confirmed only in the row's own
+   * columns (`recordConfirmed`: no attempt row, nothing a publish has beyond them), any other
+   * publish (refused, unconfirmed, or a row published before) as an attempt row with the row's
+   * new status (`recordAttempts`). Both commit asynchronously: a "delivered" mark lost to a
+   * Postgres crash only publishes the message again, with the same message_id. A publish has no
+   * HTTP status or answer; an unconfirmed one stays pending.
    */
-  recordPublishes(batch: PublishAttempt[]): Promise<void> {
-    return this.log.recordAttempts(
-      batch.map((a) => ({ ...a, statusCode: null, response: null, outcome: a.error ? 'pending' : 'delivered' })),
-    );
+  async recordPublishes(batch: PublishAttempt[]): Promise<void> {
+    const seen = new Map<string, number>();
+    for (const a of batch) seen.set(a.deliveryId, (seen.get(a.deliveryId) ?? 0) + 1);
+    const confirmed = (a: PublishAttempt) => !a.error && a.attempt === 1 && seen.get(a.deliveryId) === 1;
+    await Promise.all([
+      this.log.recordConfirmed(batch.filter(confirmed)),
+      this.log.recordAttempts(
+        batch.filter((a) => !confirmed(a)).map((a) => ({ ...a, statusCode: null, response: null, outcome: a.error ? 'pending' : 'delivered' })),
+      ),
+    ]);
   }
 
   /** Pending count and oldest age, for /metrics. */
