@@ -220,7 +220,7 @@ export class DeliveryLogRepository {
    */
   async recordConfirmed(batch: { deliveryId: string; startedAt: Date; latencyMs: number }[]): Promise<void> {
     if (!batch.length) return;
-    // Ids as one comma-separated text (delivery ids are `msg_<hex>`): a text[] would escape each.
+    // Ids as one comma-separated text (delivery ids are `msg_<hex>`; callers keep any id with a comma out): a text[] would escape each.
     await this.prisma.pool.query({
       name: 'delivery_log_record_confirmed',
       text: `WITH async AS MATERIALIZED (

@@ -101,7 +101,8 @@ export class RabbitmqOutboxRepository {
   async recordPublishes(batch: PublishAttempt[]): Promise<void> {
     const seen = new Map<string, number>();
     for (const a of batch) seen.set(a.deliveryId, (seen.get(a.deliveryId) ?? 0) + 1);
-    const confirmed = (a: PublishAttempt) => !a.error && a.attempt === 1 && seen.get(a.deliveryId) === 1;
+    // recordConfirmed sends the ids as one comma-separated text: an id with a comma (never made here) takes the other path.
+    const confirmed = (a: PublishAttempt) => !a.error && a.attempt === 1 && seen.get(a.deliveryId) === 1 && !a.deliveryId.includes(',');
     await Promise.all([
       this.log.recordConfirmed(batch.filter(confirmed)),
       this.log.recordAttempts(
