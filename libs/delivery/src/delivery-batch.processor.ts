@@ -7,7 +7,7 @@ import { BatchMembership } from './batch-membership.service';
 import { DeliveryBatch, DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
 import { retryDelay } from './retry-schedule';
-import { SigningConfigCache } from './signing-config.cache';
+import { SigningConfig, SigningConfigCache } from './signing-config.cache';
 import { keepsBodyInJob } from './stored-body.util';
 import { WebhookAttempts } from './webhook-attempts.service';
 
@@ -19,9 +19,10 @@ interface Retry {
 /**
  * Runs a batch job: the first attempt of each delivery it carries, each its own signed POST,
  * all at once within the process's POST slots (a batch is bounded, see BATCH_LIMITS, so a slow
- * receiver holds its job about one request timeout). A delivery that fails gets a job of its own
- * that continues the usual schedule: from its first retry on it is handled as if it had never
- * shared a job.
+ * receiver holds its job about one request timeout). A batch may carry deliveries to different
+ * webhooks, so everything that belongs to a webhook is taken per delivery: its signing secrets,
+ * its retry schedule, its health. A delivery that fails gets a job of its own that continues its
+ * schedule: from its first retry on it is handled as if it had never shared a job.
  *
  * A batch that ran before (its process died mid-way, or it could not run) sends only what the
  * attempt log has no attempt of, so a delivery goes out twice only when its first attempt was
@@ -41,21 +42,40 @@ export class DeliveryBatchProcessor {
 
   async process(job: Job<DeliveryBatch>): Promise<void> {
     const all = job.data.deliveries;
-    const schedule = all[0].scheduleMs ?? this.config.delivery.retryScheduleMs;
-    const cfg = await this.signing.get(all[0].webhookId);
-    const { todo, retries } = job.attemptsStarted > 1 ? await this.unrecorded(all, schedule) : { todo: all, retries: [] };
-    const isLast = schedule.length === 0;
-    const results = await Promise.all(
-      todo.map(async (data) => ({ data, result: await this.webhookAttempts.make(data, 1 + (data.attemptOffset ?? 0), isLast, cfg) })),
-    );
-    // Recorded before their retries are queued: a re-run must never send a failed one again itself.
-    await this.attempts.flush();
-    for (const { data, result } of results) {
-      if (result.outcome === 'pending') retries.push({ data, delayMs: result.retryAfterMs ?? retryDelay(schedule, 1) });
-    }
+    // Every webhook's signing config before any POST: if one cannot be read (Postgres away), the
+    // job fails with nothing sent, and its retry sends everything once.
+    const configs = await this.signingConfigs(all);
+    const { todo, retries } = job.attemptsStarted > 1 ? await this.unrecorded(all) : { todo: all, retries: [] };
     await this.producer.retryAlone(retries.map(({ data, delayMs }) => ({ job: this.alone(data), delayMs })));
-    for (const { data, result } of results) await this.webhookAttempts.settle(data, cfg, result);
+    // Settled one by one: a webhook that hangs until the request timeout does not hold the other
+    // webhooks' attempt records (nor their retries) until it ends.
+    const ran = await Promise.allSettled(todo.map((data) => this.first(data, configs.get(data.webhookId)!)));
+    const failed = ran.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason; // the job's retry sends only what has no recorded attempt
     await this.membership.forget(all.map((d) => d.deliveryId));
+  }
+
+  /** One delivery's first attempt, recorded (group commit with every other job's), then its retry or its webhook's health. */
+  private async first(data: DeliveryJob, cfg: SigningConfig): Promise<void> {
+    const schedule = this.scheduleOf(data);
+    const result = await this.webhookAttempts.make(data, 1 + (data.attemptOffset ?? 0), schedule.length === 0, cfg);
+    // Recorded before its retry is queued: a re-run must never send a failed one again itself.
+    await this.attempts.flush();
+    if (result.outcome === 'pending') {
+      await this.producer.retryAlone([{ job: this.alone(data), delayMs: result.retryAfterMs ?? retryDelay(schedule, 1) }]);
+    }
+    await this.webhookAttempts.settle(data, cfg, result);
+  }
+
+  private scheduleOf(data: DeliveryJob): number[] {
+    return data.scheduleMs ?? this.config.delivery.retryScheduleMs;
+  }
+
+  /** The signing config of each webhook in the batch (the cache reads each at most once per TTL). */
+  private async signingConfigs(all: DeliveryJob[]): Promise<Map<string | null, SigningConfig>> {
+    const ids = [...new Set(all.map((d) => d.webhookId))];
+    const configs = await Promise.all(ids.map((id) => this.signing.get(id)));
+    return new Map(ids.map((id, i) => [id, configs[i]]));
   }
 
   /**
@@ -73,14 +93,14 @@ export class DeliveryBatchProcessor {
   }
 
   /** What a re-run still has to do: deliveries with no recorded attempt, and retries of recorded failures (re-adding one is a no-op). */
-  private async unrecorded(all: DeliveryJob[], schedule: number[]): Promise<{ todo: DeliveryJob[]; retries: Retry[] }> {
+  private async unrecorded(all: DeliveryJob[]): Promise<{ todo: DeliveryJob[]; retries: Retry[] }> {
     const progress = await this.log.progressOf(all.map((d) => d.deliveryId));
     const todo: DeliveryJob[] = [];
     const retries: Retry[] = [];
     for (const data of all) {
       const row = progress.get(data.deliveryId);
       if (row?.status !== 'pending') continue; // finished (or purged): nothing left to do
-      if (row.attempts > (data.attemptOffset ?? 0)) retries.push({ data, delayMs: retryDelay(schedule, 1) });
+      if (row.attempts > (data.attemptOffset ?? 0)) retries.push({ data, delayMs: retryDelay(this.scheduleOf(data), 1) });
       else todo.push(data);
     }
     return { todo, retries };

@@ -91,12 +91,15 @@ describe('batched first attempts (real Redis and Postgres)', () => {
     await db.drop();
   });
 
-  async function instanceWith(name: string, hooks: { url: string; byEvents?: boolean; ordered?: boolean }[]) {
+  type Hook = { url: string; byEvents?: boolean; ordered?: boolean; secret?: string; retrySchedule?: string };
+  async function instanceWith(name: string, hooks: Hook[]) {
     const instance = await prisma.instance.create({
       data: {
         name,
         token: `T-${name}`,
-        webhooks: { create: hooks.map((h) => ({ url: h.url, events: [], secret, webhookByEvents: !!h.byEvents, ordered: !!h.ordered })) },
+        webhooks: {
+          create: hooks.map((h) => ({ url: h.url, events: [], secret: h.secret ?? secret, webhookByEvents: !!h.byEvents, ordered: !!h.ordered, retrySchedule: h.retrySchedule })),
+        },
       },
     });
     return instance.id;
@@ -176,6 +179,65 @@ describe('batched first attempts (real Redis and Postgres)', () => {
       ids.map((id) => [id, 'delivered', [failing3, slow4, failing5].includes(id) ? 2 : 1]).sort(),
     );
     // Nothing is left in the batch index.
+    expect((await publisher.get(BatchMembership).lookup(ids)).size).toBe(0);
+  });
+
+  it('one job carries several webhooks’ first attempts: each signed with its own webhook’s secret, a failing one retried alone on its own schedule', async () => {
+    // One instance per number, each with its own webhook (the fleet's case): four webhooks, four secrets.
+    const secretOf = (tag: string) => `whsec_${Buffer.from(`secret-of-${tag}-${prefix}`).toString('base64')}`;
+    const hooks = ['okA', 'okB', 'dies1', 'dies2'];
+    const schedules: Record<string, string | undefined> = { dies1: '0', dies2: '0,0' }; // 1 and 2 retries; the deployment's is 3
+    const instances = new Map<string, string>();
+    for (const tag of hooks) {
+      instances.set(tag, await instanceWith(`mixed-${tag}`, [{ url: `${receiver.url}/mixed/${tag}`, secret: secretOf(tag), retrySchedule: schedules[tag] }]));
+    }
+    receiver.respondWith((w) => (w.path.startsWith('/mixed/dies') ? 500 : 200));
+    const order = ['okA', 'okB', 'dies1', 'okA', 'dies2', 'okB'];
+    await sink.publishMany!(order.map((tag, n) => event(instances.get(tag)!, 'MESSAGES_UPSERT', { n })));
+    const firstAttempt = async (tag: string, n: number) => {
+      const is = (w: ReceivedWebhook) => w.path === `/mixed/${tag}` && w.body?.data?.n === n;
+      while (!receiver.attempts.some(is)) await receiver.nextAttempt();
+      return receiver.attempts.find(is)!;
+    };
+    const first = await Promise.all(order.map((tag, n) => firstAttempt(tag, n)));
+    const ids = first.map(idOf);
+    const [, , dies1, , dies2] = ids;
+    await Promise.all([finished(`batch_${ids[0]}`), finished(dies1, 'failed'), finished(dies2, 'failed')]);
+
+    // One batch job for all six (no batch per webhook, no single first attempt); the two that
+    // failed got a job of their own each, nothing else did.
+    const jobs = added.filter((a) => ids.includes(a.jobId) || ids.some((id) => a.jobId === `batch_${id}`));
+    expect(jobs.map((j) => j.jobId).sort()).toEqual([`batch_${ids[0]}`, dies1, dies2].sort());
+
+    // Each POST verifies with its own webhook's secret, and with no other webhook's.
+    const verifies = (w: ReceivedWebhook, key: string) => {
+      const headers = { 'webhook-id': idOf(w), 'webhook-timestamp': String(w.headers['webhook-timestamp']), 'webhook-signature': String(w.headers['webhook-signature']) };
+      try {
+        new StandardWebhook(key).verify(w.raw, headers);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    first.forEach((w, i) => {
+      for (const tag of hooks) expect([tag, verifies(w, secretOf(tag))]).toEqual([tag, tag === order[i]]);
+    });
+
+    // The healthy webhooks' deliveries: one attempt each, delivered.
+    for (const id of ids.filter((id) => id !== dies1 && id !== dies2)) {
+      expect(attemptsTo(id)).toHaveLength(1);
+      expect((await attemptLog(id)).map((a) => [a.attempt, a.statusCode])).toEqual([[1, 200]]);
+    }
+    // Each failing one: its webhook's schedule (1 + 1 and 1 + 2 attempts), not the deployment's nor the other's.
+    expect((await attemptLog(dies1)).map((a) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 500]]);
+    expect((await attemptLog(dies2)).map((a) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 500], [3, 500]]);
+    expect(attemptsTo(dies1)).toHaveLength(2);
+    expect(attemptsTo(dies2)).toHaveLength(3);
+    for (const w of [...attemptsTo(dies1), ...attemptsTo(dies2)]) expect(verifies(w, secretOf(w.path.split('/')[2]))).toBe(true);
+    const rows = await prisma.webhookDelivery.findMany({ where: { id: { in: ids } } });
+    expect(rows.map((r) => [r.id, r.status, r.attempts]).sort()).toEqual(
+      ids.map((id) => (id === dies1 ? [id, 'failed', 2] : id === dies2 ? [id, 'failed', 3] : [id, 'delivered', 1])).sort(),
+    );
     expect((await publisher.get(BatchMembership).lookup(ids)).size).toBe(0);
   });
 

@@ -18,16 +18,22 @@ const job = (id: string, over: Partial<DeliveryJob> = {}): DeliveryJob => ({
 const ids = (jobs: DeliveryJob[]) => jobs.map((j) => j.deliveryId);
 
 describe('groupIntoBatches', () => {
-  it('groups by webhook (whatever the by-events URL suffix), in publish order; a lone delivery stays single', () => {
+  it('groups first attempts whatever their webhook (instance or global, any URL), in publish order', () => {
     const { singles, batches } = groupIntoBatches([
       job('a'),
-      job('b', { webhookId: 'w2' }),
+      job('b', { webhookId: 'w2', scheduleMs: [1000] }),
       job('c', { url: 'http://r/hook/messages-update' }),
       job('d', { target: 'global', webhookId: null }),
       job('e'),
     ]);
-    expect(batches.map(ids)).toEqual([['a', 'c', 'e']]);
-    expect(ids(singles).sort()).toEqual(['b', 'd']);
+    expect(batches.map(ids)).toEqual([['a', 'b', 'c', 'd', 'e']]);
+    expect(singles).toEqual([]);
+  });
+
+  it('leaves a lone delivery single', () => {
+    const { singles, batches } = groupIntoBatches([job('a', { laneKey: 'L' }), job('b', { webhookId: 'w2' })]);
+    expect(batches).toEqual([]);
+    expect(ids(singles)).toEqual(['a', 'b']);
   });
 
   it('keeps ordered deliveries single: their lane queues them one at a time', () => {

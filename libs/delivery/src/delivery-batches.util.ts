@@ -18,36 +18,37 @@ export const BATCH_LIMITS: BatchLimits = { maxDeliveries: 16, maxBytes: 256 * 10
 export interface Grouped {
   /** Deliveries that get a job of their own (id = delivery id). */
   singles: DeliveryJob[];
-  /** First attempts to one webhook, each group one job; publish order kept inside a group. */
+  /** First attempts (to any webhooks), each group one job; publish order kept inside a group. */
   batches: DeliveryJob[][];
 }
 
 /**
- * Groups new deliveries by webhook (an instance webhook row, or the global webhook) for batch
- * jobs. Ordered deliveries stay single (their lane queues them one at a time), as does a body
- * over the byte bound and a delivery alone in its group.
+ * Groups new deliveries into batch jobs, whatever webhook each is for: when every instance has
+ * its own webhook (one per number), grouping by webhook left nearly every delivery in a job of
+ * its own, and the queue's per-job cost (producer, Redis, worker) was paid per message. Each
+ * delivery in a batch is still its own POST, signed with its own webhook's secrets, with its own
+ * retry schedule (DeliveryBatchProcessor). Ordered deliveries stay single (their lane queues them
+ * one at a time), as does a body over the byte bound and a delivery alone in its group.
  */
 export function groupIntoBatches(jobs: DeliveryJob[], limits: BatchLimits = BATCH_LIMITS): Grouped {
   const singles: DeliveryJob[] = [];
   const closed: DeliveryJob[][] = [];
-  const open = new Map<string, { jobs: DeliveryJob[]; bytes: number }>();
+  let open: { jobs: DeliveryJob[]; bytes: number } | undefined;
   for (const job of jobs) {
     const bytes = Buffer.byteLength(job.body);
     if (job.laneKey || bytes > limits.maxBytes || limits.maxDeliveries < 2) {
       singles.push(job);
       continue;
     }
-    const key = `${job.target}:${job.webhookId ?? ''}`;
-    let group = open.get(key);
-    if (group && (group.jobs.length >= limits.maxDeliveries || group.bytes + bytes > limits.maxBytes)) {
-      closed.push(group.jobs);
-      group = undefined;
+    if (open && (open.jobs.length >= limits.maxDeliveries || open.bytes + bytes > limits.maxBytes)) {
+      closed.push(open.jobs);
+      open = undefined;
     }
-    if (!group) open.set(key, (group = { jobs: [], bytes: 0 }));
-    group.jobs.push(job);
-    group.bytes += bytes;
+    open ??= { jobs: [], bytes: 0 };
+    open.jobs.push(job);
+    open.bytes += bytes;
   }
-  for (const group of open.values()) closed.push(group.jobs);
+  if (open) closed.push(open.jobs);
   const batches: DeliveryJob[][] = [];
   for (const group of closed) {
     if (group.length > 1) batches.push(group);

@@ -34,8 +34,9 @@ export interface DeliveryJob {
 }
 
 /**
- * First attempts of several deliveries to one webhook, carried by one queue job (each is still
- * its own POST with its own id, signature and attempt-log row). Its job id is `batchJobId()`.
+ * First attempts of several deliveries (to one webhook or to several), carried by one queue job
+ * (each is still its own POST with its own id, its webhook's signature, its own retry schedule
+ * and attempt-log row). Its job id is `batchJobId()`.
  */
 export interface DeliveryBatch {
   deliveries: DeliveryJob[];

@@ -22,7 +22,7 @@ const MAX_BATCH_ROWS = 1_000;
 /**
  * Puts deliveries on the durable queue and in the attempt log. A delivery's own job has the
  * delivery id as its id, so adding the same delivery twice is a no-op; the first attempts of
- * new deliveries to one webhook share a batch job (see BatchMembership).
+ * new deliveries share a batch job, whatever their webhooks (see BatchMembership).
  */
 @Injectable()
 export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
@@ -102,11 +102,14 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * A batch retries as a whole only when it could not run at all (say Postgres was away); its
-   * deliveries' own failures are split into jobs of their own. Once done it is removed: it holds
-   * every body, and the outbox rows (and the members' own retry jobs) say what happened.
+   * deliveries' own failures are split into jobs of their own. It may carry several webhooks'
+   * deliveries, so those whole-job retries follow the deployment's schedule, not one webhook's
+   * (the processor's backoff does the same). Once done it is removed: it holds every body, and
+   * the outbox rows (and the members' own retry jobs) say what happened.
    */
   private batchOptions(batch: DeliveryBatch): JobsOptions {
-    return { ...this.jobOptions(batch.deliveries[0], batchJobId(batch)), removeOnComplete: true };
+    const { scheduleMs: _own, scheduleOffset: _used, ...first } = batch.deliveries[0];
+    return { ...this.jobOptions(first, batchJobId(batch)), removeOnComplete: true };
   }
 
   /**

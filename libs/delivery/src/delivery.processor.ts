@@ -62,8 +62,9 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
         backoffStrategy: (attemptsMade: number, _type?: string, err?: Error, job?: MinimalJob) => {
           if (err instanceof RetryLaterError && err.retryAfterMs !== undefined) return err.retryAfterMs;
           const data = job?.data as QueuedDelivery | undefined;
-          const first = data && isBatch(data) ? data.deliveries[0] : data;
-          return retryDelay(first?.scheduleMs ?? fallback, attemptsMade + (first?.scheduleOffset ?? 0));
+          // A batch (possibly several webhooks) retries as a whole on the deployment's schedule, as its job options say.
+          const one = data && !isBatch(data) ? data : undefined;
+          return retryDelay(one?.scheduleMs ?? fallback, attemptsMade + (one?.scheduleOffset ?? 0));
         },
       },
     });
