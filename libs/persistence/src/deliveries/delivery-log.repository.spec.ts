@@ -111,6 +111,23 @@ describe('DeliveryLogRepository: attempts beside their delivery (real Postgres)'
     expect((await log.list({ instanceId, status: 'delivered', limit: 100 })).map((r) => r.id)).toContain(tried.id);
   });
 
+  it('a webhook delivery whose attempt numbers skip one (an attempt lost with its process) shows only its own attempts, before and after a redelivery', async () => {
+    const hook = row('instance');
+    await log.insertDeliveries([hook]);
+    const at = new Date();
+    // attempt 2 was in flight when its process died: never recorded, so the counter is 2 and the numbers are 1 and 3
+    await log.recordAttempts([
+      { deliveryId: hook.id, attempt: 1, startedAt: at, statusCode: 503, latencyMs: 5, error: null, response: 'busy', outcome: 'pending' },
+      { deliveryId: hook.id, attempt: 3, startedAt: at, statusCode: 200, latencyMs: 6, error: null, response: 'ok', outcome: 'delivered' },
+    ]);
+    const codes = async () => (await log.get(instanceId, hook.id))!.attemptLog.map((a) => [a.attempt, a.statusCode]);
+    expect(await codes()).toEqual([[1, 503], [3, 200]]);
+    expect((await log.list({ instanceId, limit: 100 })).find((r) => r.id === hook.id)).toMatchObject({ attemptLog: [{ statusCode: 200, latencyMs: 6 }] });
+    await log.setStatus([hook.id], 'pending');
+    expect(await attemptCount([hook.id])).toBe(2);
+    expect(await codes()).toEqual([[1, 503], [3, 200]]);
+  });
+
   it('retention deletes finished deliveries older than the cut-off with their attempts, and keeps pending ones and newer ones', async () => {
     const [oldDone, oldPending, newDone] = [row('rabbitmq'), row('rabbitmq'), row('instance')];
     await log.insertDeliveries([oldDone, oldPending, newDone]);

@@ -37,12 +37,20 @@ export interface AttemptView {
   response: string | null;
 }
 
+/**
+ * Targets whose last attempt may be kept in the row's columns (recordConfirmed): the RabbitMQ
+ * ones (RABBITMQ_TARGETS, not imported: that module imports this one). A webhook's attempts all
+ * have rows, and their numbers may skip one (an attempt in flight when its process died is never
+ * recorded), so a missing number there is not an attempt to show.
+ */
+const COLUMN_KEPT_TARGETS = ['rabbitmq', 'rabbitmq-global'];
+
 /** The row's last attempt when only its columns record it (recordConfirmed), given its attempt rows; else undefined. */
 function columnAttempt(
-  r: { attempts: number; lastAttemptAt: Date | null; deliveredAt: Date | null; lastError: string | null },
+  r: { target: string; attempts: number; lastAttemptAt: Date | null; deliveredAt: Date | null; lastError: string | null },
   rows: { attempt: number }[],
 ): AttemptView | undefined {
-  if (!r.attempts || !r.lastAttemptAt || rows.some((a) => a.attempt === r.attempts)) return undefined;
+  if (!COLUMN_KEPT_TARGETS.includes(r.target) || !r.attempts || !r.lastAttemptAt || rows.some((a) => a.attempt >= r.attempts)) return undefined;
   return {
     attempt: r.attempts,
     startedAt: r.lastAttemptAt,
@@ -268,11 +276,11 @@ export class DeliveryLogRepository {
          SELECT w."id", w."attempts", w."lastAttemptAt", NULL,
                 COALESCE((EXTRACT(EPOCH FROM (w."deliveredAt" - w."lastAttemptAt")) * 1000)::int, 0), w."lastError", NULL
            FROM "WebhookDelivery" w
-          WHERE w."id" = ANY($1::varchar[]) AND w."attempts" > 0 AND w."lastAttemptAt" IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM "WebhookAttempt" a WHERE a."deliveryId" = w."id" AND a."attempt" = w."attempts")
+          WHERE w."id" = ANY($1::varchar[]) AND w."target" = ANY($3::varchar[]) AND w."attempts" > 0 AND w."lastAttemptAt" IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM "WebhookAttempt" a WHERE a."deliveryId" = w."id" AND a."attempt" >= w."attempts")
        )
        UPDATE "WebhookDelivery" SET "status" = $2 WHERE "id" = ANY($1::varchar[])`,
-      [ids, status],
+      [ids, status, COLUMN_KEPT_TARGETS],
     );
   }
 
