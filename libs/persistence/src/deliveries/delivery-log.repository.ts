@@ -10,7 +10,7 @@ export interface NewDelivery {
   instanceName: string | null;
   webhookId: string | null;
   /** instance/global webhook, or an instance's/the global RabbitMQ exchange. */
-  target: 'instance' | 'global' | 'rabbitmq' | 'rabbitmq-global';
+  target: 'instance' | 'global' | RabbitmqTarget;
   event: string;
   url: string;
   sequence: number | null;
@@ -27,6 +27,12 @@ export interface NewDelivery {
 /** The body with its event number as the envelope's last field (the same bytes the INSERT stores). */
 export const withSequence = (body: string, sequence: number): string => `${body.slice(0, -1)},"sequence":${sequence}}`;
 
+/** Delivery log targets that go to RabbitMQ instead of an HTTP webhook. */
+export const RABBITMQ_TARGETS = ['rabbitmq', 'rabbitmq-global'] as const;
+export type RabbitmqTarget = (typeof RABBITMQ_TARGETS)[number];
+
+export const isRabbitmqTarget = (target: string): target is RabbitmqTarget => (RABBITMQ_TARGETS as readonly string[]).includes(target);
+
 /** An attempt as the log shows it. */
 export interface AttemptView {
   attempt: number;
@@ -38,19 +44,16 @@ export interface AttemptView {
 }
 
 /**
- * Targets whose last attempt may be kept in the row's columns (recordConfirmed): the RabbitMQ
- * ones (RABBITMQ_TARGETS, not imported: that module imports this one). A webhook's attempts all
- * have rows, and their numbers may skip one (an attempt in flight when its process died is never
- * recorded), so a missing number there is not an attempt to show.
+ * The row's last attempt when only its columns record it (recordConfirmed, RabbitMQ rows only),
+ * given its attempt rows; else undefined. A webhook's attempts all have rows, and their numbers
+ * may skip one (an attempt in flight when its process died is never recorded), so a missing
+ * number there is not an attempt to show.
  */
-const COLUMN_KEPT_TARGETS = ['rabbitmq', 'rabbitmq-global'];
-
-/** The row's last attempt when only its columns record it (recordConfirmed), given its attempt rows; else undefined. */
 function columnAttempt(
   r: { target: string; attempts: number; lastAttemptAt: Date | null; deliveredAt: Date | null; lastError: string | null },
   rows: { attempt: number }[],
 ): AttemptView | undefined {
-  if (!COLUMN_KEPT_TARGETS.includes(r.target) || !r.attempts || !r.lastAttemptAt || rows.some((a) => a.attempt >= r.attempts)) return undefined;
+  if (!isRabbitmqTarget(r.target) || !r.attempts || !r.lastAttemptAt || rows.some((a) => a.attempt >= r.attempts)) return undefined;
   return {
     attempt: r.attempts,
     startedAt: r.lastAttemptAt,
@@ -61,14 +64,8 @@ function columnAttempt(
   };
 }
 
-export interface AttemptRecord {
+export interface AttemptRecord extends AttemptView {
   deliveryId: string;
-  attempt: number;
-  startedAt: Date;
-  statusCode: number | null;
-  latencyMs: number;
-  error: string | null;
-  response: string | null;
   /** Status of the delivery after this attempt. */
   outcome: DeliveryStatus;
 }
@@ -280,7 +277,7 @@ export class DeliveryLogRepository {
             AND NOT EXISTS (SELECT 1 FROM "WebhookAttempt" a WHERE a."deliveryId" = w."id" AND a."attempt" >= w."attempts")
        )
        UPDATE "WebhookDelivery" SET "status" = $2 WHERE "id" = ANY($1::varchar[])`,
-      [ids, status, COLUMN_KEPT_TARGETS],
+      [ids, status, RABBITMQ_TARGETS],
     );
   }
 

@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
-import { DeliveryLogRepository, NewDelivery } from './delivery-log.repository';
-
-/** Delivery log targets that go to RabbitMQ instead of an HTTP webhook. */
-export const RABBITMQ_TARGETS = ['rabbitmq', 'rabbitmq-global'] as const;
-export type RabbitmqTarget = (typeof RABBITMQ_TARGETS)[number];
-
-export const isRabbitmqTarget = (target: string): target is RabbitmqTarget => (RABBITMQ_TARGETS as readonly string[]).includes(target);
+import { DeliveryLogRepository, NewDelivery, RABBITMQ_TARGETS, RabbitmqTarget } from './delivery-log.repository';
 
 /** A pending RabbitMQ delivery as the publisher reads it from the outbox. */
 export interface PendingPublish {
