@@ -180,13 +180,17 @@ async function main() {
     await rawLoop(uri, Array.from({ length: 500 }, () => Buffer.from(sample)));
 
     log(`raw amqplib confirm loop: ${EVENTS} messages of ${sample.length} B`);
+    // The raw loop's CPU per message too: the broker's share is what any publisher pays.
+    const rawCpu0 = cpuSplit();
     const rawMs = await rawLoop(uri, Array.from({ length: EVENTS }, () => Buffer.from(sample)));
+    const rawCpu1 = cpuSplit();
     const raw = EVENTS / (rawMs / 1000);
     log(`pipeline: ${EVENTS} events from ${PUBLISHERS} publishers`);
     const p = await runPipeline(EVENTS);
     const pipeline = EVENTS / (p.totalMs / 1000);
-    results.throughput = { rawPerSec: round(raw), pipelinePerSec: round(pipeline), ratio: round(pipeline / raw, 3), pipelinePublishMs: round(p.publishedMs), bodyBytes: sample.length };
-    log(`raw ${round(raw)}/s, pipeline ${round(pipeline)}/s, ratio ${round(pipeline / raw, 3)}`);
+    const rawCpuPerEvent = Object.fromEntries((['bench', 'postgres', 'broker'] as const).map((k) => [k, round(((rawCpu1[k] - rawCpu0[k]) * 1000) / EVENTS)]));
+    results.throughput = { rawPerSec: round(raw), rawCpuMicrosPerEvent: rawCpuPerEvent, pipelinePerSec: round(pipeline), ratio: round(pipeline / raw, 3), pipelinePublishMs: round(p.publishedMs), bodyBytes: sample.length };
+    log(`raw ${round(raw)}/s (CPU µs/message ${JSON.stringify(rawCpuPerEvent)}), pipeline ${round(pipeline)}/s, ratio ${round(pipeline / raw, 3)}`);
 
     log(`instances: ${EVENTS} events from ${INSTANCES} instances' batched publishers`);
     const benchInstances = await Promise.all(Array.from({ length: INSTANCES }, async (_, i) => {

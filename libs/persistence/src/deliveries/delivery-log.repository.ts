@@ -118,9 +118,13 @@ export class DeliveryLogRepository {
       // The bodies travel as one binary parameter (their UTF-8 bytes, back to back) and their byte
       // lengths: as a text[] literal every body was escaped here and parsed back by Postgres, which
       // cost 2-4 times the CPU on both sides (1,000 rows of ~1.2 KB: gateway 11.7 vs 5.0 ms,
-      // Postgres 8.2 vs 1.9 ms, measured alone).
+      // Postgres 8.2 vs 1.9 ms, measured alone). Each body is cut out in the INSERT's own SELECT:
+      // `u` is read twice, so Postgres materialises it, and a body there was copied into and out of
+      // that store; a numbered body is cut one byte short (its closing brace) and the number
+      // appended, where left(body, -1) counted its characters first (together 18 % of the
+      // statement's Postgres CPU on 1,000 rows).
       text: `WITH u AS (
-         SELECT a.*, convert_from(substring($14::bytea FROM (sum(a.body_bytes) OVER (ORDER BY a.n) - a.body_bytes + 1)::int FOR a.body_bytes), 'UTF8') AS body
+         SELECT a.*, (sum(a.body_bytes) OVER (ORDER BY a.n) - a.body_bytes + 1)::int AS body_at
            FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::uuid[], $5::varchar[], $6::varchar[], $7::text[], $8::bigint[], $9::varchar[], $10::int[], $11::text[], $12::int[], $13::bool[])
              WITH ORDINALITY AS a(id, instance_id, instance_name, webhook_id, target, event, url, sequence, status, body_bytes, last_error, rank, in_body, n)
        ), counts AS (
@@ -133,8 +137,9 @@ export class DeliveryLogRepository {
          SELECT u.id, u.instance_id, u.instance_name, u.webhook_id, u.target, u.event, u.url,
            CASE WHEN u.rank IS NULL THEN u.sequence ELSE s.base + u.rank END,
            u.status,
-           CASE WHEN u.rank IS NULL OR NOT u.in_body OR s.base IS NULL OR u.body = '' THEN u.body
-                ELSE left(u.body, -1) || ',"sequence":' || (s.base + u.rank) || '}' END,
+           CASE WHEN u.rank IS NULL OR NOT u.in_body OR s.base IS NULL OR u.body_bytes = 0
+                THEN convert_from(substring($14::bytea FROM u.body_at FOR u.body_bytes), 'UTF8')
+                ELSE convert_from(substring($14::bytea FROM u.body_at FOR u.body_bytes - 1), 'UTF8') || ',"sequence":' || (s.base + u.rank) || '}' END,
            u.last_error
          FROM u LEFT JOIN s ON s."id" = u.instance_id
          ON CONFLICT ("id") DO NOTHING
