@@ -252,6 +252,14 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     const row = await prisma.webhookDelivery.findFirst({ where: { url: `${receiver.url}/big` } });
     expect(row).toMatchObject({ status: 'too_large', body: '', lastError: expect.stringContaining('exceeds WEBHOOK_MAX_BODY_BYTES') });
     expect(receiver.attempts.filter((w) => w.path === '/big')).toHaveLength(0);
+
+    // Fewer characters than the limit, more bytes: 1.6 M two-byte characters are 3.2 MB of UTF-8.
+    await prisma.webhook.update({ where: { id: webhookId }, data: { url: `${receiver.url}/big-utf8` } });
+    app.get(WebhookTargetCache).invalidate(instanceId);
+    await sink.publish(event({ blob: 'ç'.repeat(1.6 * 1024 * 1024) }));
+    const wide = await prisma.webhookDelivery.findFirst({ where: { url: `${receiver.url}/big-utf8` } });
+    expect(wide).toMatchObject({ status: 'too_large', body: '', lastError: expect.stringContaining('exceeds WEBHOOK_MAX_BODY_BYTES') });
+    expect(receiver.attempts.filter((w) => w.path === '/big-utf8')).toHaveLength(0);
   });
 
   it('writes the next batch to the outbox while the previous one is dispatched; dispatches keep their order; a caller resolves once its batch is committed and the one before it dispatched', async () => {
