@@ -3,7 +3,7 @@ import type { AppConfig } from '@gw/config';
 import { AttemptLogWriter, DeliveryProducer } from '@gw/delivery';
 import type { EventSink, GatewayEvent } from '@gw/events';
 import type IORedis from 'ioredis';
-import { randomBytes } from 'node:crypto';
+import { benchMessageId } from '../support/bench.util';
 import { WORKER_PROCESS, sleep } from './delivery-options';
 import type { ReceiverProcess } from './receiver-process';
 
@@ -32,7 +32,7 @@ const TEXT =
   'frete expresso para São Paulo/SP. Total R$ 389,70 no Pix. Pode confirmar o endereço de entrega?';
 
 function messageData(phase: string, n: number, instanceId: string) {
-  const id = `3EB0${randomBytes(8).toString('hex').toUpperCase()}`;
+  const id = benchMessageId();
   return {
     bench: { ph: phase, n },
     key: { remoteJid: '5511987654321@s.whatsapp.net', fromMe: false, id, remoteJidAlt: '181818181818181@lid' },

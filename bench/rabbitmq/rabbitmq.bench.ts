@@ -47,7 +47,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { arg, now, procCpuMs, round, saveResults } from '../support/bench.util';
+import { arg, benchMessageId, now, procCpuMs, round, saveResults } from '../support/bench.util';
 
 const EVENTS = Number(arg('events', '10000'));
 const PUBLISHERS = Number(arg('publishers', '16'));
@@ -59,12 +59,14 @@ const CPU_PROF = arg('cpu-prof', '');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = (s: string) => console.error(`[bench:rabbitmq] ${s}`);
 
+const TEXT = 'Oi! Seu pedido #48213 saiu para entrega e chega hoje entre 14h e 18h. Qualquer dúvida, responda esta mensagem.'.repeat(4);
+
 function data(n: number, instanceId: string) {
   return {
-    key: { remoteJid: '5511987654321@s.whatsapp.net', fromMe: false, id: `3EB0${randomBytes(8).toString('hex').toUpperCase()}` },
+    key: { remoteJid: '5511987654321@s.whatsapp.net', fromMe: false, id: benchMessageId() },
     pushName: 'Mariana Souza',
     status: 'DELIVERY_ACK',
-    message: { conversation: 'Oi! Seu pedido #48213 saiu para entrega e chega hoje entre 14h e 18h. Qualquer dúvida, responda esta mensagem.'.repeat(4) },
+    message: { conversation: TEXT },
     messageType: 'conversation',
     messageTimestamp: 1763700000 + n,
     instanceId,

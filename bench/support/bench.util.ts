@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Small helpers every benchmark script shares: arguments, rounding, distributions, process CPU, results. */
@@ -12,6 +13,15 @@ export const flag = (name: string) => process.argv.includes(`--${name}`);
 
 /** Epoch ms with sub-millisecond resolution, comparable across processes. */
 export const now = () => performance.timeOrigin + performance.now();
+
+const ID_PREFIX = `3EB0${randomBytes(4).toString('hex').toUpperCase()}`;
+let idCounter = 0;
+/**
+ * A unique WhatsApp-style message id (20 hex digits, as WhatsApp Web's): a random prefix per
+ * process and a counter. A randomBytes() call per event was 7 % of the gateway's CPU in
+ * bench/rabbitmq, where the raw loop sends bodies made before its clock starts.
+ */
+export const benchMessageId = () => ID_PREFIX + (idCounter++).toString(16).toUpperCase().padStart(8, '0');
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
