@@ -63,6 +63,7 @@ import { randomBytes } from 'node:crypto';
 import { round } from '../support/bench.util';
 import type { Ctx } from './bench-context';
 import { createBenchInstances } from './bench-instances';
+import { analyzeAfterWarmup } from '../support/pg-activity.util';
 import { perDelivery, ppidOf, withCpu } from './cpu-accounting';
 import {
   CONCURRENCY,
@@ -154,6 +155,7 @@ async function main() {
     log(`warm-up (${WARMUP} raw + ${WARMUP} pipeline)`);
     await runRaw(ctx, 'warm_raw', WARMUP);
     await runPipeline(ctx, 'warm_pipe', WARMUP, 16);
+    await analyzeAfterWarmup(db);
     const timings = DIAG ? installDiag(app) : undefined;
     const diag: Record<string, unknown> = {};
 

@@ -19,7 +19,7 @@ import { loadavg } from 'node:os';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util';
 import { machineCpu, postgresCpuMs, redisCpuMs } from '../support/host-cpu.util';
-import { pgActivity, pgActivityPerMessage, settled } from '../support/pg-activity.util';
+import { analyzeAfterWarmup, pgActivity, pgActivityPerMessage, settled } from '../support/pg-activity.util';
 import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
 import { deliveredStep, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
 import { Injection, accountSizes, everySender, injector, prepareAhead, prepareInjection } from '../support/realistic-stream.util';
@@ -136,6 +136,7 @@ async function main() {
         (warmed < nextN - warmFrom ? ' (INCOMPLETE: the next step starts with a backlog)' : ''),
     );
     warmups.push({ instances: fleet.length, messages: nextN - warmFrom, delivered: warmed, ms: Date.now() - tw });
+    await analyzeAfterWarmup(db);
   };
 
   /** One open-loop step: `count` messages at `ratePerSec`, message i to `target(i)`. */

@@ -48,6 +48,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { arg, benchMessageId, now, procCpuMs, round, saveResults } from '../support/bench.util';
+import { analyzeAfterWarmup } from '../support/pg-activity.util';
 
 const EVENTS = Number(arg('events', '10000'));
 const PUBLISHERS = Number(arg('publishers', '16'));
@@ -182,6 +183,7 @@ async function main() {
     await runPipeline(500);
     const sample = JSON.stringify({ event: 'messages.upsert', instance: 'bench', data: data(0, instance.id), date_time: new Date().toISOString(), sender: '5511955554444@s.whatsapp.net', server_url: 'http://localhost:8080', apikey: null, sequence: 1 });
     await rawLoop(uri, Array.from({ length: 500 }, () => Buffer.from(sample)));
+    await analyzeAfterWarmup(db);
 
     log(`raw amqplib confirm loop: ${EVENTS} messages of ${sample.length} B`);
     // The raw loop's CPU per message too: the broker's share is what any publisher pays.
