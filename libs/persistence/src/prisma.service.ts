@@ -17,7 +17,11 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Idle connections are kept a minute (pg's default is 10 s): a burst after a quiet spell would
     // otherwise wait for new backends to start (tens of ms each) exactly when it is busiest.
-    const pool = new Pool({ connectionString: config.database.url, max: 10, min: 2, idleTimeoutMillis: 60_000 });
+    // A connection lives 5 minutes at most: the hot statements are named, so each connection keeps
+    // the plan it made on first use, and one made while a table was nearly empty (a fresh install)
+    // would scan that table whole until autovacuum's next ANALYZE; a new connection plans anew
+    // against the table as it is.
+    const pool = new Pool({ connectionString: config.database.url, max: 10, min: 2, idleTimeoutMillis: 60_000, maxLifetimeSeconds: 300 });
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
     // An idle client that loses its connection (a Postgres restart) must not crash the process.

@@ -12,7 +12,9 @@ describe('AuthStateRepository batching (real Postgres)', () => {
   let store: AuthStateRepository;
   const ids: string[] = [];
 
-  const statements = (spy: jest.SpyInstance, start: string) => spy.mock.calls.filter(([q]) => String(q).trim().startsWith(start)).length;
+  // A statement is its text, or a config object carrying it (named statements).
+  const textOf = (q: unknown) => (typeof q === 'string' ? q : String((q as { text?: string }).text));
+  const statements = (spy: jest.SpyInstance, start: string) => spy.mock.calls.filter(([q]) => textOf(q).trim().startsWith(start)).length;
 
   beforeAll(async () => {
     await db.create();
