@@ -53,6 +53,7 @@ export { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver/webhoo
 export { GatewayProcess, freePort, rssMb, type ApiResponse } from './harness/gateway-process';
 export { findKeyMaterial } from './harness/key-material-scan';
 export { TestDatabase } from './harness/test-database';
+export { statementText } from './harness/statement-text.util';
 export { decodeQrDataUrl } from './harness/qr-decode';
 export { chromiumPath, decodeQrScreenshot, launchChromium } from './harness/chromium-browser';
 export { RedisServerControl } from './harness/redis-server.control';

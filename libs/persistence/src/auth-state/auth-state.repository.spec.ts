@@ -1,6 +1,6 @@
 import type { AppConfig } from '@gw/config';
 import { KeyRing, SecretCipher, SecretDecryptError } from '@gw/crypto';
-import { TestDatabase } from '@gw/testing';
+import { TestDatabase, statementText } from '@gw/testing';
 import { randomBytes } from 'node:crypto';
 import { PrismaService } from '../prisma.service';
 import { AuthStateRepository, FencedOutError } from './auth-state.repository';
@@ -12,9 +12,7 @@ describe('AuthStateRepository batching (real Postgres)', () => {
   let store: AuthStateRepository;
   const ids: string[] = [];
 
-  // A statement is its text, or a config object carrying it (named statements).
-  const textOf = (q: unknown) => (typeof q === 'string' ? q : String((q as { text?: string }).text));
-  const statements = (spy: jest.SpyInstance, start: string) => spy.mock.calls.filter(([q]) => textOf(q).trim().startsWith(start)).length;
+  const statements = (spy: jest.SpyInstance, start: string) => spy.mock.calls.filter(([q]) => statementText(q).trim().startsWith(start)).length;
 
   beforeAll(async () => {
     await db.create();

@@ -3,12 +3,9 @@ import { KeyRing, SecretCipher, SecretDecryptError } from '@gw/crypto';
 import { AuthStateRepository, FencedOutError, PrismaService } from '@gw/persistence';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { TestDatabase } from '@gw/testing';
+import { TestDatabase, statementText } from '@gw/testing';
 import { loadBaileys } from './baileys.loader';
 import { usePostgresAuthState } from './postgres-auth-state';
-
-/** A statement's text, whether passed as a string or as a config object (named statements). */
-const textOf = (q: unknown) => (typeof q === 'string' ? q : String((q as { text?: string }).text));
 
 describe('usePostgresAuthState (real Postgres)', () => {
   const db = new TestDatabase();
@@ -114,7 +111,7 @@ describe('usePostgresAuthState (real Postgres)', () => {
       await owned;
       await unfenced;
       // the first two shared a statement; the second write of `other` waited for its first (order kept)
-      expect(spy.mock.calls.filter(([q]) => textOf(q).startsWith('WITH req'))).toHaveLength(2);
+      expect(spy.mock.calls.filter(([q]) => statementText(q).startsWith('WITH req'))).toHaveLength(2);
     } finally {
       spy.mockRestore();
     }
@@ -128,7 +125,7 @@ describe('usePostgresAuthState (real Postgres)', () => {
     const auth = await usePostgresAuthState(baileys, store, instanceId, logger);
     const queries: string[] = [];
     const spy = jest.spyOn(prisma.pool, 'query').mockImplementation(function (this: unknown, ...args: unknown[]) {
-      queries.push(textOf(args[0]).slice(0, 40));
+      queries.push(statementText(args[0]).slice(0, 40));
       return (jest.requireActual('pg').Pool.prototype.query as (...a: unknown[]) => unknown).apply(prisma.pool, args);
     } as never);
     try {
