@@ -61,9 +61,9 @@ import IORedis from 'ioredis';
 import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { round } from '../support/bench.util';
+import { analyzeAfterWarmup } from '../support/pg-activity.util';
 import type { Ctx } from './bench-context';
 import { createBenchInstances } from './bench-instances';
-import { analyzeAfterWarmup } from '../support/pg-activity.util';
 import { perDelivery, ppidOf, withCpu } from './cpu-accounting';
 import {
   CONCURRENCY,

@@ -153,10 +153,9 @@ async function main() {
     });
     const delivered = async () => Number((await prisma.pool.query(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE status = 'delivered'`)).rows[0].n);
     // The clock stops when no row is pending (every event is committed by then, and a RabbitMQ row is
-    // pending or delivered): a cheap count, where counting the delivered rows every 20 ms cost Postgres
-    // a scan of every row delivered so far, beside the work being measured.
-    // "Any pending?" stops at the first one, where a count of them walked every index entry still
-    // marked pending (6.6 ms per poll, measured with pg_stat_statements, charged to Postgres's CPU per event).
+    // pending or delivered), asked with LIMIT 1: counting the delivered rows every 20 ms cost Postgres a
+    // scan of every row delivered so far, and counting the pending ones walked every index entry still
+    // marked pending (6.6 ms a poll, pg_stat_statements), both charged to Postgres's CPU per event.
     const anyPending = async () => (await prisma.pool.query(`SELECT 1 FROM "WebhookDelivery" WHERE status = 'pending' LIMIT 1`)).rowCount! > 0;
     const waitNonePending = async () => {
       while (await anyPending()) await new Promise((r) => setTimeout(r, 20));
