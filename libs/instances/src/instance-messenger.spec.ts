@@ -131,6 +131,20 @@ describe('InstanceMessenger', () => {
     expect(engine.calls).toEqual([]);
   });
 
+  it('refuses a template to an engine that cannot send them, for that reason, even while connecting; sends it where it can', async () => {
+    const template = text({ content: { kind: 'template', name: 'hello_world', language: 'en_US' } });
+    state = 'connecting';
+    await expect(messenger().send(template)).rejects.toMatchObject({
+      code: 'FAILED',
+      message: 'templates can only be sent by Cloud API instances (integration WHATSAPP-BUSINESS)',
+    });
+    expect(engine.calls).toEqual([]);
+    state = 'open';
+    Object.assign(engine, { sendsTemplates: true });
+    await messenger().send(template);
+    expect(engine.calls).toContain(`send ${ALICE}`);
+  });
+
   it("numbers without WhatsApp and unknown groups give Evolution's {jid, exists:false, number}", async () => {
     await expect(messenger().send(text({ to: { jid: '5511900009999@s.whatsapp.net', number: '+55 11 90000-9999' } }))).rejects.toMatchObject({
       code: 'NOT_ON_WHATSAPP',

@@ -8,6 +8,7 @@ import {
   EngineNotConnectedError,
   MessageKey,
   SendOptions,
+  TEMPLATES_NEED_CLOUD_API,
   WhatsAppMessaging,
 } from '@gw/whatsapp';
 import type { InstanceState } from './instance-state';
@@ -66,6 +67,8 @@ export class InstanceMessenger {
   }
 
   async send(request: SendRequest): Promise<SentMessageRecord> {
+    // A permanent refusal first: a template to a linked device fails whatever its connection state.
+    if (request.content.kind === 'template' && !this.deps.engine.sendsTemplates) throw new SendException('FAILED', TEMPLATES_NEED_CLOUD_API);
     this.assertOpen();
     const jid = await this.engineCall(() => resolveRecipient(this.deps.engine, request.to));
     const options: SendOptions = {

@@ -118,8 +118,17 @@ export type MediaDownload =
   | { ok: true; data: Buffer }
   | { ok: false; reason: 'not-media' | 'unknown-message' | 'too-large' | 'download-failed'; size?: number; error?: string };
 
+/** Why a linked device (Baileys) refuses a template: they belong to the WhatsApp Business Platform. */
+export const TEMPLATES_NEED_CLOUD_API = 'templates can only be sent by Cloud API instances (integration WHATSAPP-BUSINESS)';
+
 /** Sending, and the lookups sending needs. Every method needs an open connection. */
 export interface WhatsAppMessaging {
+  /**
+   * Whether this engine sends message templates (the Cloud API does, a linked device never):
+   * known without a connection, so a template to a device is refused for that reason, not
+   * for its connection state.
+   */
+  readonly sendsTemplates?: boolean;
   /** Sends to a JID and resolves once WhatsApp's server has the message (status PENDING). */
   sendMessage(jid: string, content: OutgoingContent, options?: SendOptions): Promise<EngineMessage>;
   /** Which numbers (digits) have WhatsApp, in the order asked. */

@@ -9,7 +9,7 @@ import {
   OutgoingContent,
   SendOptions,
 } from '../messaging.types';
-import type { WhatsAppMessaging } from '../whatsapp-engine.port';
+import { TEMPLATES_NEED_CLOUD_API, type WhatsAppMessaging } from '../whatsapp-engine.port';
 import { BoundedTtlCache } from './bounded-ttl.cache';
 import { GroupMetadataCache } from './group-metadata.cache';
 import { type Baileys, loadBaileys } from './baileys.loader';
@@ -59,7 +59,7 @@ export class BaileysMessaging implements WhatsAppMessaging {
     let sent: WAMessage | undefined;
     if (content.kind === 'template') {
       // templates are a WhatsApp Business Platform feature; a linked device cannot send them
-      throw new Error('templates can only be sent by Cloud API instances (integration WHATSAPP-BUSINESS)');
+      throw new Error(TEMPLATES_NEED_CLOUD_API);
     }
     if (content.kind === 'list' || content.kind === 'buttons') {
       const message = await this.interactive(baileys, sock, content);

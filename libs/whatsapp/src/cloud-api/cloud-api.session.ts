@@ -28,6 +28,7 @@ export class CloudApiSession implements WhatsAppSession {
   private open = false;
   /** Graph API calls of this number go through its proxy when it has one. */
   private route?: ProxyRoute;
+  readonly sendsTemplates = true;
   readonly groups = cloudGroupOperations();
   readonly chat = cloudChatOperations({
     downloadStoredMedia: async (stored, maxBytes) => {
