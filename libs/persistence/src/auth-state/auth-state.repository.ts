@@ -31,6 +31,34 @@ interface CredWriteItem {
   fence?: number;
 }
 
+/**
+ * Key writes: the owner check (with a fence, the instance row FOR SHARE, so a takeover waits)
+ * and the upserts, `$first` being the upserts' first parameter.
+ */
+const OWNED = `WITH req AS (
+     SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS r(iid, fence)
+   ), owner AS (
+     SELECT i."id" FROM "Instance" i JOIN req ON i."id" = req.iid AND i."ownerFence" = req.fence FOR SHARE OF i
+   ), ok AS (
+     SELECT req.iid FROM req WHERE req.fence IS NULL OR req.iid IN (SELECT "id" FROM owner)
+   )`;
+const upsertKeys = (first: number) => `INSERT INTO "AuthKey" ("instanceId","type","keyId","value","updatedAt")
+     SELECT u.iid, u.type, u.id, u.value, now() FROM unnest($${first}::uuid[], $${first + 1}::text[], $${first + 2}::text[], $${first + 3}::text[]) AS u(iid, type, id, value)
+     WHERE u.iid IN (SELECT iid FROM ok)
+     ON CONFLICT ("instanceId","type","keyId") DO UPDATE SET "value" = EXCLUDED."value", "updatedAt" = now()`;
+/**
+ * Most writes are a session update and no delete: that statement is named (planned once per
+ * connection; planning it took 0.2 ms, three times its run, for each message). With deletes (a
+ * pre-key used up) it is planned each time: a plan cached while the table was small would join
+ * the keys to delete against a scan of the whole table.
+ */
+const WRITE_KEYS = `${OWNED}, ins AS (${upsertKeys(3)}) SELECT iid FROM ok`;
+const WRITE_AND_DELETE_KEYS = `${OWNED}, del AS (
+     DELETE FROM "AuthKey" k USING unnest($3::uuid[], $4::text[], $5::text[]) AS d(iid, type, id)
+     WHERE k."instanceId" = d.iid AND k."type" = d.type AND k."keyId" = d.id AND d.iid IN (SELECT iid FROM ok)
+   ), ins AS (${upsertKeys(6)})
+   SELECT iid FROM ok`;
+
 interface KeyWriteItem {
   instanceId: string;
   writes: AuthKeyWrite[];
@@ -182,33 +210,11 @@ export class AuthStateRepository {
         else ups.push({ iid: instanceId, type: w.type, id: w.id, value: this.cipher.encrypt(w.value, secretContext.authKey(instanceId, w.type, w.id)) });
       }
     }
-    const owner = `WITH req AS (
-         SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS r(iid, fence)
-       ), owner AS (
-         SELECT i."id" FROM "Instance" i JOIN req ON i."id" = req.iid AND i."ownerFence" = req.fence FOR SHARE OF i
-       ), ok AS (
-         SELECT req.iid FROM req WHERE req.fence IS NULL OR req.iid IN (SELECT "id" FROM owner)
-       )`;
-    const upsert = (first: number) => `INSERT INTO "AuthKey" ("instanceId","type","keyId","value","updatedAt")
-         SELECT u.iid, u.type, u.id, u.value, now() FROM unnest($${first}::uuid[], $${first + 1}::text[], $${first + 2}::text[], $${first + 3}::text[]) AS u(iid, type, id, value)
-         WHERE u.iid IN (SELECT iid FROM ok)
-         ON CONFLICT ("instanceId","type","keyId") DO UPDATE SET "value" = EXCLUDED."value", "updatedAt" = now()`;
     const owners = [items.map((i) => i.instanceId), items.map((i) => i.fence ?? null)];
     const upserts = [ups.map((u) => u.iid), ups.map((u) => u.type), ups.map((u) => u.id), ups.map((u) => u.value)];
-    // Most writes are a session update and no delete: that statement is named (planned once per
-    // connection; planning it took 0.2 ms, three times its run, for each message). With deletes
-    // (a pre-key used up) it is planned each time: a plan cached while the table was small would
-    // join the keys to delete against a scan of the whole table.
     const { rows } = del.length
-      ? await this.prisma.pool.query<{ iid: string }>(
-          `${owner}, del AS (
-             DELETE FROM "AuthKey" k USING unnest($3::uuid[], $4::text[], $5::text[]) AS d(iid, type, id)
-             WHERE k."instanceId" = d.iid AND k."type" = d.type AND k."keyId" = d.id AND d.iid IN (SELECT iid FROM ok)
-           ), ins AS (${upsert(6)})
-           SELECT iid FROM ok`,
-          [...owners, del.map((d) => d.iid), del.map((d) => d.type), del.map((d) => d.id), ...upserts],
-        )
-      : await this.prisma.pool.query<{ iid: string }>({ name: 'auth_keys_write', text: `${owner}, ins AS (${upsert(3)}) SELECT iid FROM ok`, values: [...owners, ...upserts] });
+      ? await this.prisma.pool.query<{ iid: string }>(WRITE_AND_DELETE_KEYS, [...owners, del.map((d) => d.iid), del.map((d) => d.type), del.map((d) => d.id), ...upserts])
+      : await this.prisma.pool.query<{ iid: string }>({ name: 'auth_keys_write', text: WRITE_KEYS, values: [...owners, ...upserts] });
     const owned = new Set(rows.map((r) => r.iid));
     return items.map((i) => owned.has(i.instanceId.toLowerCase()));
   }
