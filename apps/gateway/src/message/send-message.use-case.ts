@@ -85,9 +85,11 @@ export class SendMessageUseCase {
     return this.send(instance, () => sendRequest({ number: dto.key.remoteJid }, contentOf.reaction(dto)));
   }
 
-  /** Cloud API instances only: the engine refuses templates on a linked device. */
+  /** Cloud API instances only: the messenger refuses templates to a linked device (engine capability). */
   template(instance: Target, dto: Normalized<SendTemplateDto>) {
-    return this.send(instance, () => sendRequest(dto, contentOf.template(dto)));
+    // Nothing to fetch first, so no early connection check: the messenger refuses a template to a
+    // linked device for that reason before it looks at the connection state.
+    return this.lifecycle.send(instance, sendRequest(dto, contentOf.template(dto)));
   }
 
   poll(instance: Target, dto: Normalized<SendPollDto>) {
