@@ -17,6 +17,8 @@ export class MetaInboundProcessor implements OnApplicationBootstrap, OnModuleDes
   private readonly logger = new Logger('MetaWebhook');
   private worker?: Worker<MetaInboundJob>;
   private purgeTimer?: NodeJS.Timeout;
+  /** Per instance (name or phone number id): the tail of its notifications being handled on this node. */
+  private readonly lanes = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -38,9 +40,22 @@ export class MetaInboundProcessor implements OnApplicationBootstrap, OnModuleDes
     this.purgeTimer.unref();
   }
 
-  async process(job: Job<MetaInboundJob>): Promise<void> {
+  /**
+   * The worker runs CONCURRENCY jobs at once, but one instance's notifications are handled in
+   * the order they were taken (the order Meta sent them, on one node): a "delivered" and a
+   * "read" posted back to back otherwise raced, and the read could be stored and sent first.
+   */
+  async process(job: Pick<Job<MetaInboundJob>, 'data'>): Promise<void> {
     const notification = JSON.parse(job.data.body) as CloudNotification;
-    await this.inbound.handle(notification, job.data.instanceName);
+    const lane = job.data.instanceName ?? notification.entry?.[0]?.changes?.[0]?.value?.metadata?.phone_number_id ?? '';
+    const run = (this.lanes.get(lane) ?? Promise.resolve()).then(() => this.inbound.handle(notification, job.data.instanceName));
+    const tail = run.catch(() => undefined);
+    this.lanes.set(lane, tail);
+    try {
+      await run;
+    } finally {
+      if (this.lanes.get(lane) === tail) this.lanes.delete(lane);
+    }
   }
 
   async onModuleDestroy() {
