@@ -117,7 +117,11 @@ describe('batched first attempts (real Redis and Postgres)', () => {
   const idOf = (w: ReceivedWebhook) => String(w.headers['webhook-id']);
   const attemptsTo = (id: string) => receiver.attempts.filter((a) => idOf(a) === id);
   const receivedOf = (id: string) => receiver.received.filter((a) => idOf(a) === id);
-  const attemptLog = (deliveryId: string) => prisma.webhookAttempt.findMany({ where: { deliveryId }, orderBy: { attempt: 'asc' } });
+  /** The delivery log's attempts (a first attempt answered 2xx is kept in the delivery row, the others are attempt rows). */
+  const attemptLog = async (deliveryId: string) => {
+    const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
+    return (await new DeliveryLogRepository(prisma).get(row.instanceId!, deliveryId))!.attemptLog;
+  };
 
   /** Resolves once the job with this id has completed (or finally failed), whenever that was. */
   async function finished(jobId: string, as: 'completed' | 'failed' = 'completed'): Promise<void> {

@@ -84,8 +84,11 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     audience: 'instance',
   });
 
-  const attemptsOf = (deliveryId: string) =>
-    prisma.webhookAttempt.findMany({ where: { deliveryId }, orderBy: { attempt: 'asc' } });
+  /** The delivery log's attempts (a first attempt answered 2xx is kept in the delivery row, the others are attempt rows). */
+  const attemptsOf = async (deliveryId: string) => {
+    const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
+    return (await new DeliveryLogRepository(prisma).get(row.instanceId!, deliveryId))!.attemptLog;
+  };
 
   it('retries 500s, timeouts and 503s with the same webhook-id until a 2xx, then stops; every attempt is logged', async () => {
     let calls = 0;

@@ -129,20 +129,53 @@ describe('DeliveryLogRepository: attempts beside their delivery (real Postgres)'
   });
 
   it('retention deletes finished deliveries older than the cut-off with their attempts, and keeps pending ones and newer ones', async () => {
-    const [oldDone, oldPending, newDone] = [row('rabbitmq'), row('rabbitmq'), row('instance')];
+    const [oldDone, oldPending, newDone] = [row('instance'), row('rabbitmq'), row('instance')];
     await log.insertDeliveries([oldDone, oldPending, newDone]);
     const startedAt = new Date();
-    await outbox.recordPublishes([
-      { deliveryId: oldDone.id, attempt: 1, startedAt, latencyMs: 2, error: null },
-      { deliveryId: oldPending.id, attempt: 1, startedAt, latencyMs: 2, error: 'broker away' },
-    ]);
-    await log.recordAttempts([{ deliveryId: newDone.id, attempt: 1, startedAt, statusCode: 200, latencyMs: 1, error: null, response: null, outcome: 'delivered' }]);
+    await outbox.recordPublishes([{ deliveryId: oldPending.id, attempt: 1, startedAt, latencyMs: 2, error: 'broker away' }]);
+    // retried ones: their attempts are rows
+    const retried = (deliveryId: string) => [
+      { deliveryId, attempt: 1, startedAt, statusCode: 503, latencyMs: 1, error: null, response: null, outcome: 'pending' as const },
+      { deliveryId, attempt: 2, startedAt, statusCode: 200, latencyMs: 1, error: null, response: null, outcome: 'delivered' as const },
+    ];
+    await log.recordAttempts([...retried(oldDone.id), ...retried(newDone.id)]);
+    expect(await attemptCount([oldDone.id])).toBe(2);
     await age([oldDone.id, oldPending.id], 10);
     const purged = await log.purgeOlderThan(new Date(Date.now() - 7 * 86_400_000));
     expect(purged).toBeGreaterThanOrEqual(1);
     expect(await log.get(instanceId, oldDone.id)).toBeNull();
     expect(await attemptCount([oldDone.id])).toBe(0);
     expect(await log.get(instanceId, oldPending.id)).toMatchObject({ status: 'pending' });
-    expect(await attemptCount([oldPending.id, newDone.id])).toBe(2);
+    expect(await attemptCount([oldPending.id, newDone.id])).toBe(3);
+  });
+
+  it('a webhook delivery answered 2xx at its first attempt keeps that attempt (status code, answer) in its row; a redelivery writes it out as a row first', async () => {
+    const [first, alone, twice] = [row('instance'), row('instance'), row('instance')];
+    await log.insertDeliveries([first, alone, twice]);
+    const at = new Date();
+    const ok = (deliveryId: string, attempt: number, latencyMs: number) =>
+      ({ deliveryId, attempt, startedAt: at, statusCode: 201, latencyMs, error: null, response: '{"ok":true}', outcome: 'delivered' as const });
+    // one batch: a first attempt that succeeded, one that failed, and a delivery recorded twice in the batch
+    await log.recordAttempts([
+      ok(first.id, 1, 8),
+      { deliveryId: alone.id, attempt: 1, startedAt: at, statusCode: 500, latencyMs: 3, error: null, response: 'down', outcome: 'pending' },
+      ok(twice.id, 1, 4),
+      ok(twice.id, 1, 5),
+    ]);
+    expect(await attemptCount([first.id])).toBe(0); // the row's columns hold it
+    const shown = await log.get(instanceId, first.id);
+    expect(shown).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: new Date(at.getTime() + 8) });
+    expect(shown!.attemptLog).toEqual([{ attempt: 1, startedAt: at, statusCode: 201, latencyMs: 8, error: null, response: '{"ok":true}' }]);
+    expect((await log.list({ instanceId, limit: 100 })).find((r) => r.id === first.id)).toMatchObject({ attemptLog: [{ statusCode: 201, latencyMs: 8 }] });
+    expect(await attemptCount([alone.id, twice.id])).toBe(3); // not first successes: rows, as before
+    expect((await log.get(instanceId, alone.id))!.attemptLog.map((a) => [a.attempt, a.statusCode, a.response])).toEqual([[1, 500, 'down']]);
+
+    await log.setStatus([first.id], 'pending');
+    expect(await attemptCount([first.id])).toBe(1);
+    await log.recordAttempts([{ deliveryId: first.id, attempt: 2, startedAt: at, statusCode: 200, latencyMs: 6, error: null, response: 'again', outcome: 'delivered' }]);
+    expect((await log.get(instanceId, first.id))!.attemptLog.map((a) => [a.attempt, a.statusCode, a.latencyMs, a.response])).toEqual([
+      [1, 201, 8, '{"ok":true}'],
+      [2, 200, 6, 'again'],
+    ]);
   });
 });

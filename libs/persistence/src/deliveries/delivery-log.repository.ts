@@ -44,24 +44,41 @@ export interface AttemptView {
 }
 
 /**
- * The row's last attempt when only its columns record it (recordConfirmed, RabbitMQ rows only),
- * given its attempt rows; else undefined. A webhook's attempts all have rows, and their numbers
- * may skip one (an attempt in flight when its process died is never recorded), so a missing
- * number there is not an attempt to show.
+ * The row's last attempt when only its columns record it (recordConfirmed: a confirmed RabbitMQ
+ * publish, a webhook's first attempt that succeeded), given its attempt rows; else undefined.
+ * Attempt numbers may skip one (an attempt in flight when its process died is never recorded,
+ * nor counted), so the highest number is never below the count: an attempt row numbered at least
+ * the count means every attempt has a row.
  */
 function columnAttempt(
-  r: { target: string; attempts: number; lastAttemptAt: Date | null; deliveredAt: Date | null; lastError: string | null },
+  r: {
+    attempts: number;
+    lastAttemptAt: Date | null;
+    deliveredAt: Date | null;
+    lastError: string | null;
+    lastStatusCode: number | null;
+    lastResponse: string | null;
+  },
   rows: { attempt: number }[],
 ): AttemptView | undefined {
-  if (!isRabbitmqTarget(r.target) || !r.attempts || !r.lastAttemptAt || rows.some((a) => a.attempt >= r.attempts)) return undefined;
+  if (!r.attempts || !r.lastAttemptAt || rows.some((a) => a.attempt >= r.attempts)) return undefined;
   return {
     attempt: r.attempts,
     startedAt: r.lastAttemptAt,
-    statusCode: null,
+    statusCode: r.lastStatusCode,
     latencyMs: r.deliveredAt ? r.deliveredAt.getTime() - r.lastAttemptAt.getTime() : 0,
     error: r.lastError,
-    response: null,
+    response: r.lastResponse,
   };
+}
+
+/** A first attempt that succeeded, for recordConfirmed (a RabbitMQ publish has no status code or answer). */
+export interface ConfirmedAttempt {
+  deliveryId: string;
+  startedAt: Date;
+  latencyMs: number;
+  statusCode?: number | null;
+  response?: string | null;
 }
 
 export interface AttemptRecord extends AttemptView {
@@ -167,9 +184,11 @@ export class DeliveryLogRepository {
   }
 
   /**
-   * Writes a batch of attempts and moves each delivery to its new status in ONE statement (a CTE
-   * inserting the attempts and updating the deliveries from arrays): one round trip and one query
-   * plan whatever the batch size, instead of a Prisma createMany plus one updateMany per delivery.
+   * Writes a batch of attempts and moves each delivery to its new status. A first attempt that
+   * succeeded is kept in its delivery row (recordConfirmed); the others become attempt rows in ONE
+   * statement (a CTE inserting the attempts and updating the deliveries from arrays): one round
+   * trip and one query plan whatever the batch size, instead of a Prisma createMany plus one
+   * updateMany per delivery.
    *
    * Committed with synchronous_commit off (for this transaction only, set inside the statement so
    * it stays one round trip): a Postgres crash may forget the last few hundred ms of attempts, so
@@ -177,6 +196,18 @@ export class DeliveryLogRepository {
    * The outbox INSERT of new deliveries stays synchronous: an event is never lost.
    */
   async recordAttempts(batch: AttemptRecord[]): Promise<void> {
+    if (!batch.length) return;
+    const seen = new Map<string, number>();
+    for (const a of batch) seen.set(a.deliveryId, (seen.get(a.deliveryId) ?? 0) + 1);
+    // A first attempt that succeeded goes to its row's columns (recordConfirmed), unless the batch
+    // has more of that delivery or its id cannot travel in recordConfirmed's comma-separated list.
+    const inColumns = (a: AttemptRecord) => a.attempt === 1 && a.outcome === 'delivered' && seen.get(a.deliveryId) === 1 && !a.deliveryId.includes(',');
+    const confirmed = batch.filter(inColumns);
+    if (!confirmed.length) return this.writeAttemptRows(batch);
+    await Promise.all([this.recordConfirmed(confirmed), this.writeAttemptRows(batch.filter((a) => !inColumns(a)))]);
+  }
+
+  private async writeAttemptRows(batch: AttemptRecord[]): Promise<void> {
     if (!batch.length) return;
     const latest = new Map<string, { a: AttemptRecord; n: number }>();
     for (const a of batch) {
@@ -221,14 +252,14 @@ export class DeliveryLogRepository {
   }
 
   /**
-   * First attempts that succeeded and need no detail beyond the row's own columns (a RabbitMQ
-   * publish the broker confirmed: no status code, no answer): the delivery row records them
-   * (attempts, lastAttemptAt, deliveredAt) without an attempt row. That attempt row was a third
-   * of the Postgres work of recording a publish (with the text arrays that carried it); the log
-   * shows the attempt from the columns (`columnAttempt`), and a redelivery writes it out as a
-   * row before the columns move on (`setStatus`). Asynchronous commit, as recordAttempts.
+   * First attempts that succeeded (a RabbitMQ publish the broker confirmed, a webhook POST
+   * answered 2xx): the delivery row records them (attempts, lastAttemptAt, deliveredAt, and a
+   * webhook's status code and answer excerpt) without an attempt row. That row was a third of
+   * the Postgres work of recording an attempt (with the text arrays that carried it); the log
+   * shows the attempt from the columns (`columnAttempt`), and a redelivery writes it out as a row
+   * before the columns move on (`setStatus`). Asynchronous commit, as recordAttempts.
    */
-  async recordConfirmed(batch: { deliveryId: string; startedAt: Date; latencyMs: number }[]): Promise<void> {
+  async recordConfirmed(batch: ConfirmedAttempt[]): Promise<void> {
     if (!batch.length) return;
     // Ids as one comma-separated text (delivery ids are `msg_<hex>`; callers keep any id with a comma out): a text[] would escape each.
     await this.prisma.pool.query({
@@ -241,10 +272,18 @@ export class DeliveryLogRepository {
          "attempts" = w."attempts" + 1,
          "lastAttemptAt" = to_timestamp(u.started / 1000.0) AT TIME ZONE 'UTC',
          "lastError" = NULL,
-         "deliveredAt" = to_timestamp((u.started + u.latency) / 1000.0) AT TIME ZONE 'UTC'
-       FROM unnest(string_to_array($1, ','), $2::bigint[], $3::int[]) AS u(id, started, latency), async
+         "deliveredAt" = to_timestamp((u.started + u.latency) / 1000.0) AT TIME ZONE 'UTC',
+         "lastStatusCode" = u.code,
+         "lastResponse" = u.response
+       FROM unnest(string_to_array($1, ','), $2::bigint[], $3::int[], $4::int[], $5::text[]) AS u(id, started, latency, code, response), async
        WHERE w."id" = u.id AND async.v IS NOT NULL`,
-      values: [batch.map((a) => a.deliveryId).join(','), batch.map((a) => a.startedAt.getTime()), batch.map((a) => a.latencyMs)],
+      values: [
+        batch.map((a) => a.deliveryId).join(','),
+        batch.map((a) => a.startedAt.getTime()),
+        batch.map((a) => a.latencyMs),
+        batch.map((a) => a.statusCode ?? null),
+        batch.map((a) => a.response ?? null),
+      ],
     });
   }
 
@@ -275,14 +314,14 @@ export class DeliveryLogRepository {
     await this.prisma.pool.query(
       `WITH kept AS (
          INSERT INTO "WebhookAttempt" ("deliveryId", "attempt", "startedAt", "statusCode", "latencyMs", "error", "response")
-         SELECT w."id", w."attempts", w."lastAttemptAt", NULL,
-                COALESCE((EXTRACT(EPOCH FROM (w."deliveredAt" - w."lastAttemptAt")) * 1000)::int, 0), w."lastError", NULL
+         SELECT w."id", w."attempts", w."lastAttemptAt", w."lastStatusCode",
+                COALESCE((EXTRACT(EPOCH FROM (w."deliveredAt" - w."lastAttemptAt")) * 1000)::int, 0), w."lastError", w."lastResponse"
            FROM "WebhookDelivery" w
-          WHERE w."id" = ANY($1::varchar[]) AND w."target" = ANY($3::varchar[]) AND w."attempts" > 0 AND w."lastAttemptAt" IS NOT NULL
+          WHERE w."id" = ANY($1::varchar[]) AND w."attempts" > 0 AND w."lastAttemptAt" IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM "WebhookAttempt" a WHERE a."deliveryId" = w."id" AND a."attempt" >= w."attempts")
        )
        UPDATE "WebhookDelivery" SET "status" = $2 WHERE "id" = ANY($1::varchar[])`,
-      [ids, status, RABBITMQ_TARGETS],
+      [ids, status],
     );
   }
 

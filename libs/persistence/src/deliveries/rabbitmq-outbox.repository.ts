@@ -86,23 +86,14 @@ export class RabbitmqOutboxRepository {
 
   /**
    * Records a publish batch: a row's first publish the broker confirmed only in the row's own
-   * columns (`recordConfirmed`: no attempt row, nothing a publish has beyond them), any other
-   * publish (refused, unconfirmed, or a row published before) as an attempt row with the row's
-   * new status (`recordAttempts`). Both commit asynchronously: a "delivered" mark lost to a
-   * Postgres crash only publishes the message again, with the same message_id. A publish has no
+   * columns (see DeliveryLogRepository.recordAttempts: no attempt row, nothing a publish has
+   * beyond them), any other publish (refused, unconfirmed, or a row published before) as an
+   * attempt row with the row's new status. Both commit asynchronously: a "delivered" mark lost to
+   * a Postgres crash only publishes the message again, with the same message_id. A publish has no
    * HTTP status or answer; an unconfirmed one stays pending.
    */
-  async recordPublishes(batch: PublishAttempt[]): Promise<void> {
-    const seen = new Map<string, number>();
-    for (const a of batch) seen.set(a.deliveryId, (seen.get(a.deliveryId) ?? 0) + 1);
-    // recordConfirmed sends the ids as one comma-separated text: an id with a comma (never made here) takes the other path.
-    const confirmed = (a: PublishAttempt) => !a.error && a.attempt === 1 && seen.get(a.deliveryId) === 1 && !a.deliveryId.includes(',');
-    await Promise.all([
-      this.log.recordConfirmed(batch.filter(confirmed)),
-      this.log.recordAttempts(
-        batch.filter((a) => !confirmed(a)).map((a) => ({ ...a, statusCode: null, response: null, outcome: a.error ? 'pending' : 'delivered' })),
-      ),
-    ]);
+  recordPublishes(batch: PublishAttempt[]): Promise<void> {
+    return this.log.recordAttempts(batch.map((a) => ({ ...a, statusCode: null, response: null, outcome: a.error ? 'pending' : 'delivered' })));
   }
 
   /** Pending count and oldest age, for /metrics. */
