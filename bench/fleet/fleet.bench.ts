@@ -11,6 +11,10 @@
  * at the same aggregate rate goes to ONE instance of the fleet (the ingest bench's case, same
  * gateway, same worker, the other instances still connected). The fleet differs from it only in
  * how the traffic is spread, so the difference is what the per-instance paths cost.
+ *
+ * Each step also reads back where the time went after the ramp (`steadyStages`): message stored ->
+ * outbox row (the gateway's event path and producer), outbox row -> first POST (Redis and the
+ * worker), the POST itself, and how often the producer's outbox INSERTs ran.
  */
 import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase, rssMb } from '@gw/testing';
 import { runWithConcurrency } from '@gw/common';
@@ -21,7 +25,7 @@ import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util'
 import { machineCpu, postgresCpuMs, redisCpuMs } from '../support/host-cpu.util';
 import { analyzeAfterWarmup, pgActivity, pgActivityPerMessage, settled } from '../support/pg-activity.util';
 import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
-import { deliveredStep, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
+import { deliveredStep, deliveryStages, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
 import { Injection, accountSizes, everySender, injector, prepareAhead, prepareInjection } from '../support/realistic-stream.util';
 import { UpsertReceiverProcess } from '../support/upsert-receiver.process';
 
@@ -170,6 +174,8 @@ async function main() {
       targetPerSec: ratePerSec,
       ...delivered,
       scheduledToStoredMs: await scheduledToStored(db, from, run.scheduled),
+      // then, after the ramp, stage by stage from the database: event path and producer, dispatch and worker, the POST
+      steadyStages: await deliveryStages(db, from, run.scheduled, rampMs),
       cpuMsPerMessage: {
         ...Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(v / count, 3)])),
         otherProcesses: round((cpu.machine - named) / count, 3),
@@ -183,6 +189,11 @@ async function main() {
     };
     const d = step.scheduledToWebhookMs;
     console.log(`  ${label}: Postgres per message: ${JSON.stringify(pgPerMessage)}`);
+    const st = step.steadyStages;
+    console.log(
+      `  ${label}: after the ramp, stored -> outbox p50/p99 ${st.storedToOutboxMs.p50}/${st.storedToOutboxMs.p99} ms, outbox -> first POST ${st.outboxToFirstPostMs.p50}/${st.outboxToFirstPostMs.p99} ms, ` +
+        `POST ${st.firstPostMs.p50}/${st.firstPostMs.p99} ms; ${st.outboxInserts.statements} outbox INSERTs of ${st.outboxInserts.rowsPerStatement} rows, ${st.outboxInserts.gapMs.p50} ms apart (p50)`,
+    );
     console.log(
       `${label}: achieved ${step.achievedPerSec}/s of ${ratePerSec}/s, p50 ${d.p50} / p99 ${d.p99} ms ` +
         `(after ${rampMs / 1000} s: p99 ${step.steadyScheduledToWebhookMs?.p99 ?? 'n/a'} ms), lost ${step.lost}, ` +

@@ -81,3 +81,54 @@ export async function scheduledToStored(db: TestDatabase, from: number, schedule
   );
   return dist(stored.map((r) => Number(r.at) - scheduled[Number(r.n) - from]));
 }
+
+/** Where the time went between storing a step's messages and their webhooks, stage by stage. */
+export interface DeliveryStages {
+  /** Message INSERT started -> its outbox (WebhookDelivery) INSERT started: the gateway's event path, routing and producer. */
+  storedToOutboxMs: Dist;
+  /** Outbox INSERT started -> first POST started: the Redis dispatch and the worker picking the job up. */
+  outboxToFirstPostMs: Dist;
+  /** First POST started -> answered, for deliveries that succeeded at once. */
+  firstPostMs: Dist;
+  /** Outbox INSERT statements of the step (transactions) and their rows, and the gap between two of them. */
+  outboxInserts: { statements: number; rowsPerStatement: number; gapMs: Dist };
+}
+
+/**
+ * Reads the stages of `messages.upsert` deliveries back from the database: those of the step's
+ * messages scheduled after the ramp (message k of the step has key id IB<from+k>), as the steady
+ * latency figure counts them. Times are the database's transaction starts (now() in the session's
+ * time zone) and the worker's clock (stored in UTC); one machine, one clock.
+ */
+export async function deliveryStages(db: TestDatabase, from: number, scheduled: number[], rampMs: number): Promise<DeliveryStages> {
+  const keyIds = scheduled.flatMap((at, k) => (at - scheduled[0] >= rampMs ? [`IB${from + k}`] : []));
+  const rows = await db.query<{ stored: number; outbox: number; post: number | null; answered: number | null }>(
+    `WITH m AS (
+       SELECT "instanceId", "keyId", "createdAt" AT TIME ZONE current_setting('TimeZone') AS stored
+         FROM "Message" WHERE "keyId" = ANY($1::text[])
+     ), d AS (
+       SELECT w."id", w."instanceId", w."body"::json->'data'->'key'->>'id' AS key_id,
+              w."createdAt" AT TIME ZONE current_setting('TimeZone') AS outbox,
+              COALESCE((SELECT min(a."startedAt") FROM "WebhookAttempt" a WHERE a."deliveryId" = w."id"), w."lastAttemptAt") AT TIME ZONE 'UTC' AS post,
+              CASE WHEN w."attempts" = 1 AND w."status" = 'delivered' THEN w."deliveredAt" AT TIME ZONE 'UTC' END AS answered
+         FROM "WebhookDelivery" w
+        WHERE w."event" = 'MESSAGES_UPSERT' AND w."instanceId" IN (SELECT DISTINCT "instanceId" FROM m)
+          AND w."createdAt" >= (SELECT min("createdAt") FROM "Message" WHERE "keyId" = ANY($1::text[]))
+     )
+     SELECT extract(epoch FROM m.stored) * 1000 AS stored, extract(epoch FROM d.outbox) * 1000 AS outbox,
+            extract(epoch FROM d.post) * 1000 AS post, extract(epoch FROM d.answered) * 1000 AS answered
+       FROM m JOIN d ON d."instanceId" = m."instanceId" AND d.key_id = m."keyId"`,
+    [keyIds],
+  );
+  const outboxStarts = [...new Set(rows.map((r) => Number(r.outbox)))].sort((a, b) => a - b);
+  return {
+    storedToOutboxMs: dist(rows.map((r) => Number(r.outbox) - Number(r.stored))),
+    outboxToFirstPostMs: dist(rows.filter((r) => r.post !== null).map((r) => Number(r.post) - Number(r.outbox))),
+    firstPostMs: dist(rows.filter((r) => r.answered !== null && r.post !== null).map((r) => Number(r.answered) - Number(r.post))),
+    outboxInserts: {
+      statements: outboxStarts.length,
+      rowsPerStatement: round(rows.length / Math.max(1, outboxStarts.length), 1),
+      gapMs: dist(outboxStarts.slice(1).map((t, i) => t - outboxStarts[i])),
+    },
+  };
+}
