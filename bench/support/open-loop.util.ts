@@ -104,16 +104,16 @@ export async function deliveryStages(db: TestDatabase, from: number, scheduled: 
   const keyIds = scheduled.flatMap((at, k) => (at - scheduled[0] >= rampMs ? [`IB${from + k}`] : []));
   const rows = await db.query<{ stored: number; outbox: number; post: number | null; answered: number | null }>(
     `WITH m AS (
-       SELECT "instanceId", "keyId", "createdAt" AT TIME ZONE current_setting('TimeZone') AS stored
+       SELECT "instanceId", "keyId", "createdAt", "createdAt" AT TIME ZONE current_setting('TimeZone') AS stored
          FROM "Message" WHERE "keyId" = ANY($1::text[])
      ), d AS (
-       SELECT w."id", w."instanceId", w."body"::json->'data'->'key'->>'id' AS key_id,
+       SELECT w."instanceId", w."body"::json->'data'->'key'->>'id' AS key_id,
               w."createdAt" AT TIME ZONE current_setting('TimeZone') AS outbox,
               COALESCE((SELECT min(a."startedAt") FROM "WebhookAttempt" a WHERE a."deliveryId" = w."id"), w."lastAttemptAt") AT TIME ZONE 'UTC' AS post,
               CASE WHEN w."attempts" = 1 AND w."status" = 'delivered' THEN w."deliveredAt" AT TIME ZONE 'UTC' END AS answered
          FROM "WebhookDelivery" w
         WHERE w."event" = 'MESSAGES_UPSERT' AND w."instanceId" IN (SELECT DISTINCT "instanceId" FROM m)
-          AND w."createdAt" >= (SELECT min("createdAt") FROM "Message" WHERE "keyId" = ANY($1::text[]))
+          AND w."createdAt" >= (SELECT min("createdAt") FROM m)
      )
      SELECT extract(epoch FROM m.stored) * 1000 AS stored, extract(epoch FROM d.outbox) * 1000 AS outbox,
             extract(epoch FROM d.post) * 1000 AS post, extract(epoch FROM d.answered) * 1000 AS answered

@@ -85,10 +85,7 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
   });
 
   /** The delivery log's attempts (a first attempt answered 2xx is kept in the delivery row, the others are attempt rows). */
-  const attemptsOf = async (deliveryId: string) => {
-    const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
-    return (await new DeliveryLogRepository(prisma).get(row.instanceId!, deliveryId))!.attemptLog;
-  };
+  const attemptsOf = async (deliveryId: string) => (await app.get(DeliveryLogRepository).get(instanceId, deliveryId))!.attemptLog;
 
   it('retries 500s, timeouts and 503s with the same webhook-id until a 2xx, then stops; every attempt is logged', async () => {
     let calls = 0;
