@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { WebhookRepository } from '@gw/persistence';
+import { RefreshAheadCache } from './refresh-ahead.cache';
 
 export interface SigningConfig {
   /** Secrets that sign (current first; the previous one during its grace period). */
@@ -10,45 +11,47 @@ export interface SigningConfig {
   disabled: boolean;
 }
 
-const TTL_MS = 5_000;
-
 /**
  * Signing secrets and health of each webhook, read at send time (not stored in Redis jobs),
- * so a rotation applies to pending retries too. Briefly cached per webhook.
+ * so a rotation applies to pending retries too. Cached per webhook for up to 5 s, and reloaded
+ * behind the reads of a busy webhook (RefreshAheadCache), so its sends never wait for the row.
  */
 @Injectable()
 export class SigningConfigCache {
-  private readonly entries = new Map<string, { value: SigningConfig; expires: number }>();
+  private readonly cache: RefreshAheadCache<SigningConfig>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly webhooks: WebhookRepository,
-  ) {}
+    webhooks: WebhookRepository,
+  ) {
+    this.cache = new RefreshAheadCache(
+      async (webhookId) => {
+        const row = await webhooks.findSigning(webhookId);
+        const secrets: string[] = [];
+        if (row?.secret) secrets.push(row.secret);
+        if (row?.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date()) {
+          secrets.push(row.previousSecret);
+        }
+        return {
+          secrets,
+          hubSignature: !!row?.hubSignature,
+          failingSince: row?.failingSince ?? null,
+          disabled: !row || !row.enabled,
+        };
+      },
+      { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000 },
+    );
+  }
 
   async get(webhookId: string | null): Promise<SigningConfig> {
     if (!webhookId) {
       const g = this.config.globalWebhook;
       return { secrets: g.secret ? [g.secret] : [], hubSignature: g.hubSignature, failingSince: null, disabled: false };
     }
-    const hit = this.entries.get(webhookId);
-    if (hit && hit.expires > Date.now()) return hit.value;
-    const row = await this.webhooks.findSigning(webhookId);
-    const secrets: string[] = [];
-    if (row?.secret) secrets.push(row.secret);
-    if (row?.previousSecret && row.previousSecretExpiresAt && row.previousSecretExpiresAt > new Date()) {
-      secrets.push(row.previousSecret);
-    }
-    const value: SigningConfig = {
-      secrets,
-      hubSignature: !!row?.hubSignature,
-      failingSince: row?.failingSince ?? null,
-      disabled: !row || !row.enabled,
-    };
-    this.entries.set(webhookId, { value, expires: Date.now() + TTL_MS });
-    return value;
+    return this.cache.get(webhookId);
   }
 
   invalidate(webhookId: string): void {
-    this.entries.delete(webhookId);
+    this.cache.invalidate(webhookId);
   }
 }

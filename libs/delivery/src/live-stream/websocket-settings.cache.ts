@@ -1,28 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { WebsocketRepository } from '@gw/persistence';
-
-const TTL_MS = 5_000;
-const MAX_ENTRIES = 10_000;
+import { RefreshAheadCache } from '../refresh-ahead.cache';
 
 /** An instance's /websocket/set choice as the emitting node reads it: enabled event names, or none. */
 @Injectable()
 export class WebsocketSettingsCache {
-  private readonly entries = new Map<string, { events: Set<string>; expires: number }>();
+  private readonly cache: RefreshAheadCache<Set<string>>;
 
-  constructor(private readonly repo: WebsocketRepository) {}
+  constructor(repo: WebsocketRepository) {
+    this.cache = new RefreshAheadCache(
+      async (instanceId) => {
+        const row = await repo.find(instanceId);
+        return new Set(row?.enabled ? row.events : []);
+      },
+      { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000 },
+    );
+  }
 
   /** The events the instance streams to apps (empty when disabled or never set). */
-  async events(instanceId: string): Promise<Set<string>> {
-    const hit = this.entries.get(instanceId);
-    if (hit && hit.expires > Date.now()) return hit.events;
-    const row = await this.repo.find(instanceId);
-    const events = new Set(row?.enabled ? row.events : []);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(instanceId, { events, expires: Date.now() + TTL_MS });
-    return events;
+  events(instanceId: string): Promise<Set<string>> {
+    return this.cache.get(instanceId);
   }
 
   invalidate(instanceId: string): void {
-    this.entries.delete(instanceId);
+    this.cache.invalidate(instanceId);
   }
 }

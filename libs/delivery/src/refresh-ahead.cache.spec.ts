@@ -1,0 +1,116 @@
+import { RefreshAheadCache } from './refresh-ahead.cache';
+
+/** A source whose reads the test answers one by one, so what waits for what is visible. */
+function controlledSource() {
+  const reads: { key: string; resolve: (v: string) => void; reject: (e: Error) => void }[] = [];
+  const source = (key: string) => new Promise<string>((resolve, reject) => reads.push({ key, resolve, reject }));
+  return { reads, source };
+}
+
+/** Whether a promise has settled, without waiting for it. */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((r) => setImmediate(r));
+  return done;
+}
+
+describe('RefreshAheadCache', () => {
+  const make = (maxEntries = 100) => {
+    const { reads, source } = controlledSource();
+    const cache = new RefreshAheadCache(source, { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries });
+    let t = 1_000_000;
+    cache.now = () => t;
+    return { cache, reads, advance: (ms: number) => (t += ms) };
+  };
+
+  it('in an entry last second, a read gets the cached value at once and one reload runs behind it', async () => {
+    const { cache, reads, advance } = make();
+    const first = cache.get('a');
+    reads[0].resolve('v1');
+    expect(await first).toBe('v1');
+
+    advance(3_999); // still more than a second left: a plain hit
+    expect(await cache.get('a')).toBe('v1');
+    expect(reads).toHaveLength(1);
+
+    advance(1); // the last second: answered from the entry, reloaded behind it (once for both reads)
+    const during = [cache.get('a'), cache.get('a')];
+    expect(await settled(Promise.all(during))).toBe(true);
+    expect(await Promise.all(during)).toEqual(['v1', 'v1']);
+    expect(reads).toHaveLength(2);
+    reads[1].resolve('v2');
+    await new Promise((r) => setImmediate(r));
+    expect(await cache.get('a')).toBe('v2');
+    // the reloaded entry is good for a whole TTL from its load
+    advance(3_999);
+    expect(await cache.get('a')).toBe('v2');
+    expect(reads).toHaveLength(2);
+  });
+
+  it('an expired entry is never served: the read waits for the source, and concurrent misses share one read', async () => {
+    const { cache, reads, advance } = make();
+    const first = cache.get('a');
+    reads[0].resolve('v1');
+    await first;
+    advance(5_000);
+    const misses = [cache.get('a'), cache.get('a')];
+    expect(await settled(misses[0])).toBe(false);
+    expect(reads).toHaveLength(2);
+    reads[1].resolve('v2');
+    expect(await Promise.all(misses)).toEqual(['v2', 'v2']);
+  });
+
+  it('a load that started before invalidate() does not store what it read', async () => {
+    const { cache, reads } = make();
+    const stale = cache.get('a');
+    cache.invalidate('a'); // say, /webhook/set ran while the row was being read
+    const fresh = cache.get('a');
+    expect(reads).toHaveLength(2);
+    reads[1].resolve('new');
+    reads[0].resolve('old');
+    expect(await stale).toBe('old'); // its own caller started before the change
+    expect(await fresh).toBe('new');
+    expect(await cache.get('a')).toBe('new');
+    expect(reads).toHaveLength(2);
+  });
+
+  it('a failed refresh keeps the entry until it expires; the read after that sees the error', async () => {
+    const { cache, reads, advance } = make();
+    const first = cache.get('a');
+    reads[0].resolve('v1');
+    await first;
+    advance(4_500);
+    expect(await cache.get('a')).toBe('v1');
+    reads[1].reject(new Error('database away'));
+    await new Promise((r) => setImmediate(r));
+    expect(await cache.get('a')).toBe('v1'); // and a new refresh starts
+    expect(reads).toHaveLength(3);
+    reads[2].reject(new Error('database away'));
+    await new Promise((r) => setImmediate(r));
+    advance(500);
+    const expired = cache.get('a');
+    expect(reads).toHaveLength(4);
+    reads[3].reject(new Error('still away'));
+    await expect(expired).rejects.toThrow('still away');
+  });
+
+  it('keeps at most maxEntries, dropping the least recently loaded', async () => {
+    const { cache, reads } = make(2);
+    for (const key of ['a', 'b', 'c']) {
+      const p = cache.get(key);
+      reads[reads.length - 1].resolve(key);
+      await p;
+    }
+    expect(await cache.get('c')).toBe('c');
+    expect(await cache.get('b')).toBe('b');
+    expect(reads).toHaveLength(3);
+    const again = cache.get('a'); // evicted: read again
+    expect(reads).toHaveLength(4);
+    reads[3].resolve('a2');
+    expect(await again).toBe('a2');
+  });
+});
