@@ -186,6 +186,36 @@ describe('message store (Postgres)', () => {
     await deliver({ type: 'chats-deleted', ids: [CAROL] });
   });
 
+  it('a touch the chat update already covered sends no statement; a deleted chat is created again by its next message', async () => {
+    const DAVE = '5511900000004@s.whatsapp.net';
+    const statements = jest.spyOn(prisma.pool, 'query');
+    const chatWrites = () => statements.mock.calls.filter(([sql]) => typeof sql === 'string' && sql.includes('INSERT INTO "Chat"')).length;
+    try {
+      // as Baileys sends a live message: its chat update first, then the message
+      await deliver({ type: 'chats', action: 'update', chats: [{ id: DAVE, unreadCount: 1, conversationTimestamp: 1_950_000_000, lastInboundAt: 1_950_000_000 }] });
+      expect(chatWrites()).toBe(1);
+      await deliver({ type: 'messages', origin: 'notify', messages: [msg('D1', DAVE, 1_950_000_000)] });
+      expect(chatWrites()).toBe(1);
+      // a newer message without a chat update moves the chat; one at the same time again does not
+      await deliver({ type: 'messages', origin: 'notify', messages: [msg('D2', DAVE, 1_950_000_001)] });
+      expect(chatWrites()).toBe(2);
+      expect((await chats.findByRemoteJid(instanceId, DAVE))?.lastInboundAt).toBe(BigInt(1_950_000_001));
+      await deliver({ type: 'messages', origin: 'notify', messages: [msg('D2b', DAVE, 1_950_000_001)] });
+      expect(chatWrites()).toBe(2);
+      // our own message at that time does not move the inbound time either
+      await deliver({ type: 'messages', origin: 'notify', messages: [msg('D2c', DAVE, 1_950_000_001, true)] });
+      expect(chatWrites()).toBe(2);
+      await deliver({ type: 'chats-deleted', ids: [DAVE] });
+      expect(await chats.findByRemoteJid(instanceId, DAVE)).toBeNull();
+      await deliver({ type: 'messages', origin: 'notify', messages: [msg('D3', DAVE, 1_950_000_001)] });
+      expect(chatWrites()).toBe(3);
+      expect((await chats.findByRemoteJid(instanceId, DAVE))?.conversationTimestamp).toBe(BigInt(1_950_000_001));
+    } finally {
+      statements.mockRestore();
+    }
+    await deliver({ type: 'chats-deleted', ids: [DAVE] });
+  });
+
   it('groups: metadata merged, participants kept current, members typed group_member until a contact event', async () => {
     const carol = '5511900000003@s.whatsapp.net';
     const dave = '5511900000004@s.whatsapp.net';

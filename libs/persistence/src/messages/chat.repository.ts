@@ -49,11 +49,21 @@ interface ChatTouchRow {
 
 /** Up to this many chats a write joins other instances' writes; more (history) go alone. */
 const LIVE_BATCH = 100;
+/** Chats whose written times this process remembers (a few dozen bytes each). */
+const WRITTEN_MAX = 50_000;
 
 /** Chats per instance. Writes are set-based (one statement per batch) and idempotent. */
 @Injectable()
 export class ChatRepository {
   constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Times this process wrote per chat (instance id + jid), once committed. Stored times only move
+   * forward and only delete() removes a row, so these are lower bounds of what is stored: a touch
+   * they cover would change nothing, and is not sent. Live messages come with a chat update that
+   * already moved both times, so this spares a statement per message.
+   */
+  private readonly written = new Map<string, { ts: number; inbound: number }>();
 
   /**
    * Chat writes of every instance share statements (see GroupCommit): each incoming message
@@ -126,6 +136,7 @@ export class ChatRepository {
         rows.map((r) => r.inbound),
       ],
     );
+    this.remember(rows);
     return items.map(() => undefined);
   }
 
@@ -138,8 +149,8 @@ export class ChatRepository {
       if (a.inboundTimestamp) cur.inbound = Math.max(cur.inbound ?? 0, Math.trunc(a.inboundTimestamp));
       byJid.set(a.remoteJid, cur);
     }
-    if (!byJid.size) return;
-    const chats = [...byJid.values()];
+    const chats = [...byJid.values()].filter((c) => !this.covers(instanceId, c));
+    if (!chats.length) return;
     if (chats.length > LIVE_BATCH) return this.touchRows([{ instanceId, chats }]).then(() => undefined);
     return this.touches.submit({ instanceId, chats });
   }
@@ -160,11 +171,30 @@ export class ChatRepository {
           OR EXCLUDED."lastInboundAt" > COALESCE("Chat"."lastInboundAt", -1)`,
       [rows.map((r) => r.instanceId), rows.map((r) => r.jid), rows.map((r) => r.ts), rows.map((r) => r.inbound)],
     );
+    this.remember(rows);
     return items.map(() => undefined);
+  }
+
+  /** Whether the stored chat is known to be at least as new as this touch (which would then change nothing). */
+  private covers(instanceId: string, c: ChatTouchRow): boolean {
+    const known = this.written.get(`${instanceId} ${c.jid}`);
+    return !!known && known.ts >= c.ts && (c.inbound === null || known.inbound >= c.inbound);
+  }
+
+  private remember(rows: { instanceId: string; jid: string; ts: number | null; inbound: number | null }[]): void {
+    for (const r of rows) {
+      const key = `${r.instanceId} ${r.jid}`;
+      const known = this.written.get(key);
+      const next = { ts: Math.max(known?.ts ?? -1, r.ts ?? -1), inbound: Math.max(known?.inbound ?? -1, r.inbound ?? -1) };
+      this.written.delete(key); // re-inserted last, so the eviction takes the least recently written
+      if (this.written.size >= WRITTEN_MAX) this.written.delete(this.written.keys().next().value!);
+      this.written.set(key, next);
+    }
   }
 
   async delete(instanceId: string, remoteJids: string[]): Promise<void> {
     if (!remoteJids.length) return;
+    for (const jid of remoteJids) this.written.delete(`${instanceId} ${jid}`);
     await this.prisma.chat.deleteMany({ where: { instanceId, remoteJid: { in: remoteJids } } });
   }
 
