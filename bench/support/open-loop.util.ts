@@ -46,7 +46,18 @@ export interface DeliveredStep {
   /** null when the step is no longer than the ramp */
   steadyScheduledToWebhookMs: Dist | null;
   injectedToWebhookMs: Dist;
+  /**
+   * Scheduled -> webhook by TIMELINE_WINDOW_MS window of scheduled time (message count, p99, max):
+   * whether a step's p99 comes from a few stalls or is spread over the whole step.
+   */
+  timeline: { fromMs: number; n: number; p99: number; max: number }[];
+  /** Scheduled -> written to the gateway's socket by the injector, by window: the bench's own lag. */
+  injectionTimeline: { fromMs: number; n: number; p99: number; max: number }[];
+  /** When the step's first message was due (ISO time), to line the timeline up with logs. */
+  startedAt: string;
 }
+
+export const TIMELINE_WINDOW_MS = 500;
 
 /**
  * What became of messages `IB<from>`..: how many webhooks arrived (waiting until none is new for
@@ -69,17 +80,38 @@ export async function deliveredStep(receiver: UpsertReceiverProcess, from: numbe
     scheduledToWebhookMs: dist(latency),
     steadyScheduledToWebhookMs: steady.length ? dist(steady) : null,
     injectedToWebhookMs: dist(receivedAt.flatMap((at, k) => (at === null ? [] : [at - injected[k]]))),
+    startedAt: new Date(t0).toISOString(),
+    injectionTimeline: timeline(scheduled.map((at, k) => ({ offset: at - t0, latency: injected[k] - at }))),
+    timeline: timeline(scheduled.map((at, k) => ({ offset: at - t0, latency: receivedAt[k] === null ? null : receivedAt[k]! - at }))),
   };
 }
 
+function timeline(points: { offset: number; latency: number | null }[]): DeliveredStep['timeline'] {
+  const windows = new Map<number, number[]>();
+  for (const { offset, latency } of points) {
+    if (latency === null) continue;
+    const w = Math.floor(offset / TIMELINE_WINDOW_MS);
+    const xs = windows.get(w);
+    if (xs) xs.push(latency);
+    else windows.set(w, [latency]);
+  }
+  return [...windows]
+    .sort((a, b) => a[0] - b[0])
+    .map(([w, xs]) => {
+      const d = dist(xs);
+      return { fromMs: w * TIMELINE_WINDOW_MS, n: d.n, p99: d.p99, max: d.max };
+    });
+}
+
 /** Scheduled → stored in the gateway's database (Baileys plus the instance's event handling; the rest is publish and delivery). */
-export async function scheduledToStored(db: TestDatabase, from: number, scheduled: number[]): Promise<Dist> {
+export async function scheduledToStored(db: TestDatabase, from: number, scheduled: number[]): Promise<Dist & { timeline: DeliveredStep['timeline'] }> {
   const stored = await db.query<{ n: string; at: number }>(
     `SELECT substr("keyId", 3) AS n, extract(epoch FROM "createdAt" AT TIME ZONE current_setting('TimeZone')) * 1000 AS at
      FROM "Message" WHERE "keyId" = ANY($1::text[])`,
     [Array.from({ length: scheduled.length }, (_, k) => `IB${from + k}`)],
   );
-  return dist(stored.map((r) => Number(r.at) - scheduled[Number(r.n) - from]));
+  const points = stored.map((r) => ({ offset: scheduled[Number(r.n) - from] - scheduled[0], latency: Number(r.at) - scheduled[Number(r.n) - from] }));
+  return { ...dist(points.map((p) => p.latency)), timeline: timeline(points) };
 }
 
 /** Where the time went between storing a step's messages and their webhooks, stage by stage. */
