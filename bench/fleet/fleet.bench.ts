@@ -14,7 +14,9 @@
  *
  * Each step also reads back where the time went after the ramp (`steadyStages`): message stored ->
  * outbox row (the gateway's event path and producer), outbox row -> first POST (Redis and the
- * worker), the POST itself, and how often the producer's outbox INSERTs ran.
+ * worker), the POST itself, and how often the producer's outbox INSERTs ran. And each step's
+ * latency by half-second window (`timeline`, to webhook; `scheduledToStoredMs.timeline`, to
+ * stored; `injectionTimeline`, the injector's own lag), from `startedAt`.
  */
 import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase, rssMb } from '@gw/testing';
 import { runWithConcurrency } from '@gw/common';
