@@ -49,7 +49,7 @@ interface ChatTouchRow {
 
 /** Up to this many chats a write joins other instances' writes; more (history) go alone. */
 const LIVE_BATCH = 100;
-/** Chats whose written times this process remembers (a few dozen bytes each). */
+/** Chats whose written times this process remembers (~200 bytes each, so at most ~10 MB). */
 const WRITTEN_MAX = 50_000;
 
 /** Chats per instance. Writes are set-based (one statement per batch) and idempotent. */
@@ -59,9 +59,11 @@ export class ChatRepository {
 
   /**
    * Times this process wrote per chat (instance id + jid), once committed. Stored times only move
-   * forward and only delete() removes a row, so these are lower bounds of what is stored: a touch
-   * they cover would change nothing, and is not sent. Live messages come with a chat update that
-   * already moved both times, so this spares a statement per message.
+   * forward, and only delete() removes a row (or the instance's deletion, whose id never returns),
+   * so these are lower bounds of what is stored: a touch they cover would change nothing, and is
+   * not sent. Live messages come with a chat update that already moved both times, so this spares
+   * a statement per message. Chat updates are never skipped: they also recreate a row deleted on
+   * another node while the instance ran there.
    */
   private readonly written = new Map<string, { ts: number; inbound: number }>();
 
