@@ -2,6 +2,7 @@ import type { AppConfig } from '@gw/config';
 import { KeyRing, SecretCipher, SecretDecryptError } from '@gw/crypto';
 import { TestDatabase, statementText } from '@gw/testing';
 import { randomBytes } from 'node:crypto';
+import { InstanceFenceRepository } from '../instances/instance-fence.repository';
 import { PrismaService } from '../prisma.service';
 import { AuthStateRepository, FencedOutError } from './auth-state.repository';
 
@@ -92,5 +93,64 @@ describe('AuthStateRepository batching (real Postgres)', () => {
     const writes = Array.from({ length: 5 }, (_, k) => store.writeCreds(ids[2], `{"v":${k}}`, 5));
     await Promise.all(writes);
     expect(await store.readCreds(ids[2])).toBe('{"v":4}');
+  });
+  /** Watches this database's backends until `n` of them wait for a lock (or stop() is called). */
+  const lockWaits = (n: number) => {
+    let stopped = false;
+    const reached = (async () => {
+      while (!stopped) {
+        const [{ c }] = await db.query<{ c: string }>(
+          `SELECT count(*) AS c FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (Number(c) >= n) return true;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return false;
+    })();
+    return { reached, stop: () => (stopped = true) };
+  };
+
+  it("a key write does not wait for an open transaction that moved the instance's event sequence (as the outbox INSERT does)", async () => {
+    const holder = await prisma.pool.connect();
+    const waits = lockWaits(1);
+    try {
+      await holder.query('BEGIN');
+      await holder.query('UPDATE "Instance" SET "eventSequence" = "eventSequence" + 1 WHERE "id" = $1', [ids[1]]);
+      const outcome = await Promise.race([
+        store.writeKeys(ids[1], [{ type: 'session', id: 'seq', value: '"x"' }], 5).then(() => 'written'),
+        waits.reached.then(() => 'waited for the sequence update'),
+      ]);
+      expect(outcome).toBe('written');
+    } finally {
+      waits.stop();
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
+
+  it("a takeover waits for the former owner's key write in flight; the former owner's next write is fenced out", async () => {
+    const fences = new InstanceFenceRepository(prisma);
+    const { id } = await prisma.instance.create({ data: { name: 'fence-takeover', token: 'TF', ownerFence: 5 } });
+    await store.writeKeys(id, [{ type: 'session', id: 'k', value: '"v0"' }], 5);
+    // Holds the key's row: the write below passes its owner check, then waits here, mid-statement.
+    const holder = await prisma.pool.connect();
+    await holder.query('BEGIN');
+    await holder.query(`SELECT 1 FROM "AuthKey" WHERE "instanceId" = $1 AND "type" = 'session' AND "keyId" = 'k' FOR UPDATE`, [id]);
+    const order: string[] = [];
+    const write = store.writeKeys(id, [{ type: 'session', id: 'k', value: '"v1"' }], 5).then(() => order.push('write'));
+    const writeWaits = lockWaits(1);
+    expect(await writeWaits.reached).toBe(true);
+    const raise = fences.raise(id, 6).then(() => order.push('raise'));
+    const raiseWaits = lockWaits(2);
+    const outcome = await Promise.race([raiseWaits.reached.then(() => 'raise waits'), raise.then(() => 'raise went ahead')]);
+    raiseWaits.stop();
+    await holder.query('COMMIT');
+    holder.release();
+    await Promise.all([write, raise]);
+    expect(outcome).toBe('raise waits');
+    expect(order).toEqual(['write', 'raise']);
+    expect((await store.readKeys(id, 'session', ['k'])).get('k')).toBe('"v1"');
+    await expect(store.writeKeys(id, [{ type: 'session', id: 'k', value: '"v2"' }], 5)).rejects.toBeInstanceOf(FencedOutError);
+    expect((await store.readKeys(id, 'session', ['k'])).get('k')).toBe('"v1"');
   });
 });

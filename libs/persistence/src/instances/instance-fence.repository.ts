@@ -26,11 +26,17 @@ export class InstanceFenceRepository {
     return this.raises.submit({ instanceId, fence });
   }
 
+  /**
+   * The rows are locked FOR UPDATE first: a plain UPDATE of a non-key column would not wait for
+   * the key writes in flight, which lock the row FOR KEY SHARE (see AuthStateRepository), and a
+   * former owner's write could then land after the raise.
+   */
   private async raiseRows(items: FenceRaise[]): Promise<void[]> {
     await this.prisma.pool.query(
       `UPDATE "Instance" i SET "ownerFence" = u.fence
-       FROM unnest($1::uuid[], $2::bigint[]) AS u(iid, fence)
-       WHERE i."id" = u.iid AND i."ownerFence" < u.fence`,
+       FROM unnest($1::uuid[], $2::bigint[]) AS u(iid, fence),
+            (SELECT "id" FROM "Instance" WHERE "id" = ANY($1::uuid[]) ORDER BY "id" FOR UPDATE) AS locked
+       WHERE i."id" = u.iid AND locked."id" = i."id" AND i."ownerFence" < u.fence`,
       [items.map((i) => i.instanceId), items.map((i) => i.fence)],
     );
     return items.map(() => undefined);
