@@ -36,8 +36,8 @@ interface CredWriteItem {
  * a fence the instance row is locked FOR KEY SHARE: a takeover (InstanceFenceRepository, which
  * locks the row FOR UPDATE) waits for the write, and a write after it sees the new fence. FOR
  * SHARE would also make every key write wait for the outbox's sequence UPDATE of the same row,
- * and the other way round: at 500 msg/s over 100 instances, those waits were measured at 20 ms
- * and more (log_lock_waits), on the message path.
+ * and the other way round: at 500 msg/s over 100 instances, log_lock_waits counted 82 such waits
+ * over 2 ms (up to 20 ms) in one 10 s run, on the message path.
  */
 const OWNED = `WITH req AS (
      SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS r(iid, fence)
