@@ -113,4 +113,45 @@ describe('RefreshAheadCache', () => {
     reads[3].resolve('a2');
     expect(await again).toBe('a2');
   });
+  it('keeps entries read within keepWarmMs fresh with no read; one nobody read for that long expires and is dropped', async () => {
+    const { reads, source } = controlledSource();
+    const cache = new RefreshAheadCache(source, { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 100, keepWarmMs: 12_000 });
+    let t = 1_000_000;
+    cache.now = () => t;
+    try {
+      const first = cache.get('a');
+      reads[0].resolve('v1');
+      await first;
+      t += 3_000;
+      cache.refreshDue(); // more than a second left: nothing to do
+      expect(reads).toHaveLength(1);
+      t += 1_500;
+      cache.refreshDue(); // its last second, no read since: reloaded anyway
+      expect(reads).toHaveLength(2);
+      reads[1].resolve('v2');
+      await new Promise((r) => setImmediate(r));
+      t += 3_000; // 7.5 s after the first read: past the first entry's end, well inside the reloaded one's
+      expect(await cache.get('a')).toBe('v2'); // no wait, no read of the source
+      expect(reads).toHaveLength(2);
+      // that read at 7.5 s keeps it warm until 19.5 s; the reloads stop after that
+      for (let round = 0; round < 10; round++) {
+        t += 1_000;
+        cache.refreshDue();
+        const due = reads.length > 2 && reads[reads.length - 1];
+        if (due) due.resolve(`v${reads.length}`);
+        await new Promise((r) => setImmediate(r));
+      }
+      const reloads = reads.length - 2;
+      expect(reloads).toBeGreaterThanOrEqual(2);
+      t += 30_000;
+      cache.refreshDue(); // cold and expired: dropped, so the next read waits for the source
+      expect(reads).toHaveLength(2 + reloads);
+      const cold = cache.get('a');
+      expect(reads).toHaveLength(3 + reloads);
+      reads[reads.length - 1].resolve('v-cold');
+      expect(await cold).toBe('v-cold');
+    } finally {
+      cache.close();
+    }
+  });
 });

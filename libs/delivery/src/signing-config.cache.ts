@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { WebhookRepository } from '@gw/persistence';
 import { RefreshAheadCache } from './refresh-ahead.cache';
@@ -17,7 +17,7 @@ export interface SigningConfig {
  * behind the reads of a busy webhook (RefreshAheadCache), so its sends never wait for the row.
  */
 @Injectable()
-export class SigningConfigCache {
+export class SigningConfigCache implements OnModuleDestroy {
   private readonly cache: RefreshAheadCache<SigningConfig>;
 
   constructor(
@@ -39,7 +39,7 @@ export class SigningConfigCache {
           disabled: !row || !row.enabled,
         };
       },
-      { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000 },
+      { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000, keepWarmMs: 60_000 },
     );
   }
 
@@ -53,5 +53,9 @@ export class SigningConfigCache {
 
   invalidate(webhookId: string): void {
     this.cache.invalidate(webhookId);
+  }
+
+  onModuleDestroy(): void {
+    this.cache.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InstanceRepository, InstanceWithConfig } from '@gw/persistence';
 import { RefreshAheadCache } from './refresh-ahead.cache';
 
@@ -10,11 +10,11 @@ import { RefreshAheadCache } from './refresh-ahead.cache';
  * wait for it.
  */
 @Injectable()
-export class WebhookTargetCache {
+export class WebhookTargetCache implements OnModuleDestroy {
   private readonly cache: RefreshAheadCache<InstanceWithConfig | null>;
 
   constructor(instances: InstanceRepository) {
-    this.cache = new RefreshAheadCache((id) => instances.findById(id), { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000 });
+    this.cache = new RefreshAheadCache((id) => instances.findById(id), { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000, keepWarmMs: 60_000 });
   }
 
   get(instanceId: string): Promise<InstanceWithConfig | null> {
@@ -23,5 +23,9 @@ export class WebhookTargetCache {
 
   invalidate(instanceId: string): void {
     this.cache.invalidate(instanceId);
+  }
+
+  onModuleDestroy(): void {
+    this.cache.close();
   }
 }

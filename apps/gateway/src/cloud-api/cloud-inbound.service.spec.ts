@@ -38,7 +38,10 @@ describe('CloudInboundService', () => {
     instanceId = (await prisma.instance.create({ data: { name: 'cloud', token: 'T', integration: 'WHATSAPP-BUSINESS', number: account.phoneNumberId } })).id;
   });
 
+  const targetCaches: WebhookTargetCache[] = [];
+
   afterAll(async () => {
+    for (const cache of targetCaches) cache.onModuleDestroy();
     await prisma.$disconnect();
     await db.drop();
   });
@@ -47,11 +50,13 @@ describe('CloudInboundService', () => {
     const ring = new KeyRing([{ id: 'k1', key: randomBytes(32) }]);
     const secrets = new SecretColumns(new SecretCipher(ring), new TokenHasher(ring));
     const config = { delivery: { base64MaxBytes: 1000 } } as AppConfig;
+    const targets = new WebhookTargetCache(new InstanceRepository(prisma, secrets));
+    targetCaches.push(targets);
     const pipeline = new EventPipeline(
       config,
       sink,
       new MessageRepository(prisma),
-      new WebhookTargetCache(new InstanceRepository(prisma, secrets)),
+      targets,
       new InstanceSettingsStore(new SettingsRepository(prisma)),
     );
     // no media in these notifications: the registry's sessions are never asked for

@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { WebsocketRepository } from '@gw/persistence';
 import { RefreshAheadCache } from '../refresh-ahead.cache';
 
 /** An instance's /websocket/set choice as the emitting node reads it: enabled event names, or none. */
 @Injectable()
-export class WebsocketSettingsCache {
+export class WebsocketSettingsCache implements OnModuleDestroy {
   private readonly cache: RefreshAheadCache<Set<string>>;
 
   constructor(repo: WebsocketRepository) {
@@ -13,7 +13,7 @@ export class WebsocketSettingsCache {
         const row = await repo.find(instanceId);
         return new Set(row?.enabled ? row.events : []);
       },
-      { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000 },
+      { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000, keepWarmMs: 60_000 },
     );
   }
 
@@ -24,5 +24,9 @@ export class WebsocketSettingsCache {
 
   invalidate(instanceId: string): void {
     this.cache.invalidate(instanceId);
+  }
+
+  onModuleDestroy(): void {
+    this.cache.close();
   }
 }
