@@ -154,4 +154,34 @@ describe('RefreshAheadCache', () => {
       cache.close();
     }
   });
+  it('keep-warm reloads that fail stop at the entry end: the entry is dropped and left to the reads', async () => {
+    const { reads, source } = controlledSource();
+    const cache = new RefreshAheadCache(source, { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 100, keepWarmMs: 60_000 });
+    let t = 1_000_000;
+    cache.now = () => t;
+    try {
+      const first = cache.get('a');
+      reads[0].resolve('v1');
+      await first;
+      t += 4_500;
+      cache.refreshDue();
+      expect(reads).toHaveLength(2);
+      reads[1].reject(new Error('database away'));
+      await new Promise((r) => setImmediate(r));
+      cache.refreshDue(); // still in its last second: tried again
+      expect(reads).toHaveLength(3);
+      reads[2].reject(new Error('database away'));
+      await new Promise((r) => setImmediate(r));
+      t += 1_000;
+      cache.refreshDue();
+      cache.refreshDue();
+      expect(reads).toHaveLength(3); // expired: dropped, not reloaded round after round
+      const read = cache.get('a');
+      expect(reads).toHaveLength(4);
+      reads[3].resolve('v2');
+      expect(await read).toBe('v2');
+    } finally {
+      cache.close();
+    }
+  });
 });

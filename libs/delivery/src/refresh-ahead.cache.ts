@@ -61,15 +61,15 @@ export class RefreshAheadCache<V> {
   /**
    * The keep-warm timer's round (tests call it): reloads the entries read within keepWarmMs that
    * are in their last refreshAheadMs, all at once (their source may batch them), and drops the
-   * expired entries nobody read since.
+   * expired ones (never served). An entry whose reloads failed until it expired is left to the
+   * reads, so a database outage does not get a reload per key and round.
    */
   refreshDue(): void {
     const keepWarmMs = this.options.keepWarmMs ?? 0;
     const now = this.now();
     for (const [key, entry] of this.entries) {
-      const warm = now - entry.readAt <= keepWarmMs;
-      if (!warm && entry.expires <= now) this.entries.delete(key);
-      else if (warm && entry.expires - now <= this.options.refreshAheadMs) this.load(key).catch(() => undefined);
+      if (entry.expires <= now) this.entries.delete(key);
+      else if (now - entry.readAt <= keepWarmMs && entry.expires - now <= this.options.refreshAheadMs) this.load(key).catch(() => undefined);
     }
   }
 
