@@ -27,7 +27,7 @@ import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util'
 import { machineCpu, postgresCpuMs, redisCpuMs } from '../support/host-cpu.util';
 import { analyzeAfterWarmup, pgActivity, pgActivityPerMessage, settled } from '../support/pg-activity.util';
 import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
-import { DeliveredStep, TIMELINE_WINDOW_MS, deliveredStep, deliveryStages, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
+import { LatencyWindow, TIMELINE_WINDOW_MS, deliveredStep, deliveryStages, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
 import { Injection, accountSizes, everySender, injector, prepareAhead, prepareInjection } from '../support/realistic-stream.util';
 import { UpsertReceiverProcess } from '../support/upsert-receiver.process';
 
@@ -196,7 +196,7 @@ async function main() {
       `  ${label}: after the ramp, stored -> outbox p50/p99 ${st.storedToOutboxMs.p50}/${st.storedToOutboxMs.p99} ms, outbox -> first POST ${st.outboxToFirstPostMs.p50}/${st.outboxToFirstPostMs.p99} ms, ` +
         `POST ${st.firstPostMs.p50}/${st.firstPostMs.p99} ms; ${st.outboxInserts.statements} outbox INSERTs of ${st.outboxInserts.rowsPerStatement} rows, ${st.outboxInserts.gapMs.p50} ms apart (p50)`,
     );
-    const byWindow = (t: DeliveredStep['timeline']) => t.map((w) => `${Math.round(w.p99)}/${Math.round(w.max)}`).join(' ');
+    const byWindow = (t: LatencyWindow[]) => t.map((w) => `${Math.round(w.p99)}/${Math.round(w.max)}`).join(' ');
     console.log(`  ${label}: p99 / max by ${TIMELINE_WINDOW_MS / 1000} s window from ${step.startedAt}: to webhook ${byWindow(step.timeline)} ms`);
     console.log(`  ${label}: p99 / max by ${TIMELINE_WINDOW_MS / 1000} s window, to stored: ${byWindow(step.scheduledToStoredMs.timeline)} ms`);
     console.log(`  ${label}: p99 / max by ${TIMELINE_WINDOW_MS / 1000} s window, injector lag: ${byWindow(step.injectionTimeline)} ms`);

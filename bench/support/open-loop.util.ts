@@ -37,6 +37,14 @@ export async function injectOpenLoop(ready: (() => unknown)[], ratePerSec: numbe
   return { t0, scheduled, injected, injectEnd: now() };
 }
 
+/** Latencies of the messages scheduled in one TIMELINE_WINDOW_MS window, from its start (ms into the step). */
+export interface LatencyWindow {
+  fromMs: number;
+  n: number;
+  p99: number;
+  max: number;
+}
+
 export interface DeliveredStep {
   messages: number;
   injectedPerSec: number;
@@ -50,9 +58,9 @@ export interface DeliveredStep {
    * Scheduled -> webhook by TIMELINE_WINDOW_MS window of scheduled time (message count, p99, max):
    * whether a step's p99 comes from a few stalls or is spread over the whole step.
    */
-  timeline: { fromMs: number; n: number; p99: number; max: number }[];
+  timeline: LatencyWindow[];
   /** Scheduled -> written to the gateway's socket by the injector, by window: the bench's own lag. */
-  injectionTimeline: { fromMs: number; n: number; p99: number; max: number }[];
+  injectionTimeline: LatencyWindow[];
   /** When the step's first message was due (ISO time), to line the timeline up with logs. */
   startedAt: string;
 }
@@ -86,7 +94,7 @@ export async function deliveredStep(receiver: UpsertReceiverProcess, from: numbe
   };
 }
 
-function timeline(points: { offset: number; latency: number | null }[]): DeliveredStep['timeline'] {
+function timeline(points: { offset: number; latency: number | null }[]): LatencyWindow[] {
   const windows = new Map<number, number[]>();
   for (const { offset, latency } of points) {
     if (latency === null) continue;
@@ -104,7 +112,7 @@ function timeline(points: { offset: number; latency: number | null }[]): Deliver
 }
 
 /** Scheduled → stored in the gateway's database (Baileys plus the instance's event handling; the rest is publish and delivery). */
-export async function scheduledToStored(db: TestDatabase, from: number, scheduled: number[]): Promise<Dist & { timeline: DeliveredStep['timeline'] }> {
+export async function scheduledToStored(db: TestDatabase, from: number, scheduled: number[]): Promise<Dist & { timeline: LatencyWindow[] }> {
   const stored = await db.query<{ n: string; at: number }>(
     `SELECT substr("keyId", 3) AS n, extract(epoch FROM "createdAt" AT TIME ZONE current_setting('TimeZone')) * 1000 AS at
      FROM "Message" WHERE "keyId" = ANY($1::text[])`,

@@ -19,6 +19,12 @@ export interface RefreshAheadOptions {
 }
 
 /**
+ * The rows read on every event (routing, signing, websocket choices): no value older than 5 s,
+ * a busy key reloaded in its last second, and kept warm for a minute after its last read.
+ */
+export const EVENT_ROW_CACHE: RefreshAheadOptions = { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000, keepWarmMs: 60_000 };
+
+/**
  * A small per-key cache of rows read on every event (routing targets, signing secrets, websocket
  * choices). Concurrent misses and refreshes of one key share one load; a load that started
  * before invalidate() never stores what it read; a failed refresh keeps the entry until it

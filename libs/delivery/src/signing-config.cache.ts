@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { WebhookRepository } from '@gw/persistence';
-import { RefreshAheadCache } from './refresh-ahead.cache';
+import { EVENT_ROW_CACHE, RefreshAheadCache } from './refresh-ahead.cache';
 
 export interface SigningConfig {
   /** Secrets that sign (current first; the previous one during its grace period). */
@@ -39,7 +39,7 @@ export class SigningConfigCache implements OnModuleDestroy {
           disabled: !row || !row.enabled,
         };
       },
-      { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000, keepWarmMs: 60_000 },
+      EVENT_ROW_CACHE,
     );
   }
 

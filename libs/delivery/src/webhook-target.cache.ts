@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InstanceRepository, InstanceWithConfig } from '@gw/persistence';
-import { RefreshAheadCache } from './refresh-ahead.cache';
+import { EVENT_ROW_CACHE, RefreshAheadCache } from './refresh-ahead.cache';
 
 /**
  * Instance rows (webhook config + token) for routing, cached briefly: Evolution reads the
@@ -14,7 +14,7 @@ export class WebhookTargetCache implements OnModuleDestroy {
   private readonly cache: RefreshAheadCache<InstanceWithConfig | null>;
 
   constructor(instances: InstanceRepository) {
-    this.cache = new RefreshAheadCache((id) => instances.findById(id), { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000, keepWarmMs: 60_000 });
+    this.cache = new RefreshAheadCache((id) => instances.findById(id), EVENT_ROW_CACHE);
   }
 
   get(instanceId: string): Promise<InstanceWithConfig | null> {

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { WebsocketRepository } from '@gw/persistence';
-import { RefreshAheadCache } from '../refresh-ahead.cache';
+import { EVENT_ROW_CACHE, RefreshAheadCache } from '../refresh-ahead.cache';
 
 /** An instance's /websocket/set choice as the emitting node reads it: enabled event names, or none. */
 @Injectable()
@@ -13,7 +13,7 @@ export class WebsocketSettingsCache implements OnModuleDestroy {
         const row = await repo.find(instanceId);
         return new Set(row?.enabled ? row.events : []);
       },
-      { ttlMs: 5_000, refreshAheadMs: 1_000, maxEntries: 10_000, keepWarmMs: 60_000 },
+      EVENT_ROW_CACHE,
     );
   }
 
