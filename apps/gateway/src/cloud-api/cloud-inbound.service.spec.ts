@@ -38,10 +38,10 @@ describe('CloudInboundService', () => {
     instanceId = (await prisma.instance.create({ data: { name: 'cloud', token: 'T', integration: 'WHATSAPP-BUSINESS', number: account.phoneNumberId } })).id;
   });
 
-  const targetCaches: WebhookTargetCache[] = [];
+  const caches: { onModuleDestroy(): void }[] = [];
 
   afterAll(async () => {
-    for (const cache of targetCaches) cache.onModuleDestroy();
+    for (const cache of caches) cache.onModuleDestroy();
     await prisma.$disconnect();
     await db.drop();
   });
@@ -51,14 +51,9 @@ describe('CloudInboundService', () => {
     const secrets = new SecretColumns(new SecretCipher(ring), new TokenHasher(ring));
     const config = { delivery: { base64MaxBytes: 1000 } } as AppConfig;
     const targets = new WebhookTargetCache(new InstanceRepository(prisma, secrets));
-    targetCaches.push(targets);
-    const pipeline = new EventPipeline(
-      config,
-      sink,
-      new MessageRepository(prisma),
-      targets,
-      new InstanceSettingsStore(new SettingsRepository(prisma)),
-    );
+    const settings = new InstanceSettingsStore(new SettingsRepository(prisma));
+    caches.push(targets, settings);
+    const pipeline = new EventPipeline(config, sink, new MessageRepository(prisma), targets, settings);
     // no media in these notifications: the registry's sessions are never asked for
     const registry = { get: () => undefined } as unknown as InstanceRegistry;
     return new CloudInboundService(sink, new CloudApiRepository(prisma, secrets), registry, pipeline);

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@gw/config';
 import { PrismaService, SettingsRepository } from '@gw/persistence';
 import { TestDatabase } from '@gw/testing';
-import { DEFAULT_SETTINGS, InstanceSettingsStore, SETTINGS_TTL_MS } from './instance-settings.store';
+import { DEFAULT_SETTINGS, InstanceSettingsStore, SETTINGS_KEEP_WARM_MS, SETTINGS_REFRESH_AHEAD_MS, SETTINGS_TTL_MS } from './instance-settings.store';
 
 /** The settings cache against a real Postgres: one query per period for every busy instance of the node. */
 describe('InstanceSettingsStore', () => {
@@ -26,6 +26,7 @@ describe('InstanceSettingsStore', () => {
 
   const store = () => {
     const s = new InstanceSettingsStore(repository);
+    s.onModuleDestroy(); // no timer: the tests run its rounds (refreshDue) themselves
     let t = 10 * SETTINGS_TTL_MS; // the start of a period
     s.now = () => t;
     return { s, advance: (ms: number) => (t += ms), queries: jest.spyOn(repository, 'findMany') };
@@ -90,6 +91,47 @@ describe('InstanceSettingsStore', () => {
     expect(queries).toHaveBeenCalledTimes(2);
     expect(new Set(queries.mock.calls[1][0])).toEqual(new Set([a, b, c, none]));
     queries.mockRestore();
+  });
+
+  it('in the last second of a period the instances read lately are read ahead in one query: no read waits at the boundary', async () => {
+    const { s, advance, queries } = store();
+    const [a, b] = ids;
+    await s.warm([a, b]);
+    advance(SETTINGS_TTL_MS - SETTINGS_REFRESH_AHEAD_MS - 1);
+    await s.find(a);
+    await s.find(b);
+    queries.mockClear();
+    await s.refreshDue(); // not the last second yet
+    expect(queries).not.toHaveBeenCalled();
+
+    await prisma.setting.update({ where: { instanceId: b }, data: { msgCall: 'changed before the read-ahead' } });
+    advance(1);
+    await s.refreshDue();
+    expect(queries).toHaveBeenCalledTimes(1);
+    expect(new Set(queries.mock.calls[0][0])).toEqual(new Set([a, b]));
+    advance(SETTINGS_REFRESH_AHEAD_MS); // the next period
+    expect((await s.find(a))?.msgCall).toBe(`hello ${a}`);
+    expect((await s.find(b))?.msgCall).toBe('changed before the read-ahead');
+    expect(queries).toHaveBeenCalledTimes(1);
+
+    // A failed read-ahead leaves the boundary to the first read, as without it.
+    advance(SETTINGS_TTL_MS - SETTINGS_REFRESH_AHEAD_MS);
+    queries.mockRejectedValueOnce(new Error('database away'));
+    await s.refreshDue();
+    expect(queries).toHaveBeenCalledTimes(2);
+    advance(SETTINGS_REFRESH_AHEAD_MS);
+    expect((await s.find(a))?.msgCall).toBe(`hello ${a}`);
+    expect(queries).toHaveBeenCalledTimes(3);
+
+    // Not read for a minute: dropped once expired, not read ahead again.
+    advance(SETTINGS_KEEP_WARM_MS + SETTINGS_TTL_MS);
+    await s.refreshDue();
+    expect(queries).toHaveBeenCalledTimes(3);
+    await s.find(a);
+    expect(queries).toHaveBeenCalledTimes(4);
+    expect(queries.mock.calls[3][0]).toEqual([a]);
+    queries.mockRestore();
+    await repository.upsert(b, { ...DEFAULT_SETTINGS, msgCall: `hello ${b}` });
   });
 
   it('effective(): the defaults when the read fails', async () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InstanceSettingsFields, SettingsRepository } from '@gw/persistence';
 
 /** Evolution's defaults: every behaviour off. */
@@ -15,11 +15,17 @@ export const DEFAULT_SETTINGS: InstanceSettingsFields = {
 
 /** Long enough to spare the database on busy instances; a set on this node applies at once. */
 export const SETTINGS_TTL_MS = 30_000;
+/** In a period's last second, the instances read lately are read again for the next one. */
+export const SETTINGS_REFRESH_AHEAD_MS = 1_000;
+/** Read within this long: kept warm across periods; older entries are dropped once expired. */
+export const SETTINGS_KEEP_WARM_MS = 60_000;
 
 interface Entry {
   value: InstanceSettingsFields | null;
-  /** The TTL period it was read in (see find). */
+  /** The TTL period it is valid for (see find): the one it was read in, or the next one when read ahead. */
   period: number;
+  /** The last read (see refreshDue). */
+  readAt: number;
 }
 
 /**
@@ -30,15 +36,19 @@ interface Entry {
  * Entries expire together, at the end of each SETTINGS_TTL_MS period, and the first read after
  * it reloads every cached instance in one query: a node with a hundred busy instances makes one
  * settings query per period, not one per instance (each one a Prisma round trip on the message
- * path). A read is never older than one period, as with a per-entry TTL.
+ * path). The instances read within SETTINGS_KEEP_WARM_MS are read ahead in the period's last
+ * second by a timer, so at the boundary no message waits for that query: before, every busy
+ * instance's next event waited for it at once. A value is never older than one period and
+ * SETTINGS_REFRESH_AHEAD_MS.
  */
 @Injectable()
-export class InstanceSettingsStore {
+export class InstanceSettingsStore implements OnModuleDestroy {
   private readonly cache = new Map<string, Entry>();
   /** Bumped by save/forget: a reload that started before must not overwrite what they did. */
   private readonly versions = new Map<string, number>();
   /** Reads on their way, per instance. */
   private readonly inflight = new Map<string, { period: number; rows: Promise<Map<string, InstanceSettingsFields>> }>();
+  private readonly timer = setInterval(() => void this.refreshDue(), SETTINGS_REFRESH_AHEAD_MS / 2).unref();
   /** The clock (tests move it). */
   now: () => number = Date.now;
 
@@ -46,12 +56,39 @@ export class InstanceSettingsStore {
 
   /** The stored settings, or null when the instance has never had any. */
   async find(instanceId: string): Promise<InstanceSettingsFields | null> {
-    const period = Math.floor(this.now() / SETTINGS_TTL_MS);
+    const now = this.now();
+    const period = Math.floor(now / SETTINGS_TTL_MS);
     const hit = this.cache.get(instanceId);
-    if (hit && hit.period === period) return hit.value;
+    if (hit && hit.period >= period) {
+      hit.readAt = now;
+      return hit.value;
+    }
     const inflight = this.inflight.get(instanceId);
-    const rows = inflight?.period === period ? inflight.rows : this.reload([instanceId], period);
+    const rows = inflight && inflight.period >= period ? inflight.rows : this.reload([instanceId], period);
     return (await rows).get(instanceId) ?? null;
+  }
+
+  /**
+   * The timer's round (tests call it): in a period's last SETTINGS_REFRESH_AHEAD_MS, reads the
+   * instances read within SETTINGS_KEEP_WARM_MS for the next period, in one query; drops the
+   * expired entries not read that recently. A failed read-ahead leaves the boundary to the reads.
+   * Settles when the read-ahead is done; never rejects.
+   */
+  refreshDue(): Promise<void> {
+    const now = this.now();
+    const period = Math.floor(now / SETTINGS_TTL_MS);
+    const ahead = (period + 1) * SETTINGS_TTL_MS - now <= SETTINGS_REFRESH_AHEAD_MS;
+    const due: string[] = [];
+    for (const [id, entry] of this.cache) {
+      const recent = now - entry.readAt <= SETTINGS_KEEP_WARM_MS;
+      if (!recent && entry.period < period) this.cache.delete(id);
+      else if (ahead && recent && entry.period <= period && (this.inflight.get(id)?.period ?? -Infinity) <= period) due.push(id);
+    }
+    return due.length ? this.reload(due, period + 1, false).then(() => undefined, () => undefined) : Promise.resolve();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
   }
 
   /**
@@ -60,17 +97,29 @@ export class InstanceSettingsStore {
    */
   async warm(instanceIds: string[]): Promise<void> {
     const period = Math.floor(this.now() / SETTINGS_TTL_MS);
-    const cold = instanceIds.filter((id) => this.cache.get(id)?.period !== period && this.inflight.get(id)?.period !== period);
+    const fresh = (p: number | undefined) => p !== undefined && p >= period;
+    const cold = instanceIds.filter((id) => !fresh(this.cache.get(id)?.period) && !fresh(this.inflight.get(id)?.period));
     if (cold.length) await this.reload(cold, period);
   }
 
-  /** Reads these instances and every cached one whose entry is from an earlier period (and not on its way), in one query. */
-  private reload(instanceIds: string[], period: number): Promise<Map<string, InstanceSettingsFields>> {
+  /**
+   * Reads these instances for `period` in one query; `withExpired`: with every cached one whose
+   * entry is from an earlier period (and not on its way).
+   */
+  private reload(instanceIds: string[], period: number, withExpired = true): Promise<Map<string, InstanceSettingsFields>> {
     const ids = new Set(instanceIds);
-    for (const [id, entry] of this.cache) if (entry.period !== period && this.inflight.get(id)?.period !== period) ids.add(id);
+    if (withExpired) {
+      for (const [id, entry] of this.cache) if (entry.period < period && (this.inflight.get(id)?.period ?? -Infinity) < period) ids.add(id);
+    }
     const versions = new Map([...ids].map((id) => [id, this.versions.get(id) ?? 0]));
+    const readAt = this.now();
     const rows = this.repository.findMany([...ids]).then((found) => {
-      for (const id of ids) if ((this.versions.get(id) ?? 0) === versions.get(id)) this.cache.set(id, { value: found.get(id) ?? null, period });
+      for (const id of ids) {
+        if ((this.versions.get(id) ?? 0) !== versions.get(id)) continue;
+        const before = this.cache.get(id);
+        if (before && before.period > period) continue; // a read-ahead that ended first is newer
+        this.cache.set(id, { value: found.get(id) ?? null, period, readAt: before?.readAt ?? readAt });
+      }
       return found;
     });
     for (const id of ids) this.inflight.set(id, { period, rows });
@@ -89,7 +138,10 @@ export class InstanceSettingsStore {
   async save(instanceId: string, fields: InstanceSettingsFields): Promise<InstanceSettingsFields> {
     const value = await this.repository.upsert(instanceId, fields);
     this.versions.set(instanceId, (this.versions.get(instanceId) ?? 0) + 1);
-    this.cache.set(instanceId, { value, period: Math.floor(this.now() / SETTINGS_TTL_MS) });
+    const now = this.now();
+    // Valid as long as the entry it replaces (which may have been read ahead for the next period).
+    const period = Math.max(Math.floor(now / SETTINGS_TTL_MS), this.cache.get(instanceId)?.period ?? -Infinity);
+    this.cache.set(instanceId, { value, period, readAt: now });
     return value;
   }
 
