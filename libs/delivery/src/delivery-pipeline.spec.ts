@@ -353,6 +353,50 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     expect(rows.every((r) => JSON.parse(r.body).sequence === Number(r.seq))).toBe(true);
   });
 
+  it("runs two instances' outbox INSERTs at once, never two of one instance: its later call waits and keeps its numbers in call order", async () => {
+    const producer = app.get(DeliveryProducer);
+    const repo = app.get(DeliveryLogRepository);
+    const other = (await prisma.instance.create({ data: { name: 'pipe3', token: 'T-overlap' } })).id;
+    const routed = (instance: string, n: string) => ({
+      job: {
+        deliveryId: `msg_overlap_${randomBytes(8).toString('hex')}`, instanceId: instance, instanceName: 'x', webhookId: null, target: 'rabbitmq' as const,
+        event: 'MESSAGES_UPSERT' as const, url: 'amqp:x/messages.upsert', headers: {}, body: JSON.stringify({ n }), sequence: null, enqueuedAt: Date.now(),
+      },
+      numbering: { instanceId: instance, event: { n }, inBody: true },
+    });
+    const inserts: string[][] = [];
+    let secondStarted!: () => void;
+    const second = new Promise<void>((r) => (secondStarted = r));
+    const realInsert = repo.insertDeliveries.bind(repo);
+    const spy = jest.spyOn(repo, 'insertDeliveries').mockImplementation(async (rows) => {
+      const n = inserts.push(rows.map((r) => JSON.parse(r.body).n));
+      if (n === 2) secondStarted();
+      // The first INSERT is held until another one starts: with one INSERT at a time, none would.
+      if (n === 1) {
+        let timer!: NodeJS.Timeout;
+        const guard = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no second INSERT started while the first ran')), 5_000)));
+        await Promise.race([second, guard]).finally(() => clearTimeout(timer));
+      }
+      return realInsert(rows);
+    });
+    try {
+      const a1 = producer.enqueue([routed(instanceId, 'a1')]);
+      await new Promise((r) => setImmediate(r)); // a1's INSERT has started
+      await Promise.all([a1, producer.enqueue([routed(instanceId, 'a2')]), producer.enqueue([routed(other, 'b1')])]);
+    } finally {
+      spy.mockRestore();
+    }
+    // b1 went alongside a1; a2 waited for a1's INSERT to end
+    expect(inserts).toEqual([['a1'], ['b1'], ['a2']]);
+    const { rows } = await prisma.pool.query<{ seq: string; body: string; iid: string }>(
+      `SELECT "sequence"::text AS seq, "body", "instanceId"::text AS iid FROM "WebhookDelivery" WHERE "id" LIKE 'msg_overlap_%'`,
+    );
+    const seq = (n: string) => Number(rows.find((r) => JSON.parse(r.body).n === n)!.seq);
+    expect(seq('a2')).toBe(seq('a1') + 1);
+    expect(seq('b1')).toBe(1);
+    expect(rows.every((r) => JSON.parse(r.body).sequence === Number(r.seq))).toBe(true);
+  });
+
   /**
    * Resolves with the id of the next delivery (or of `jobId`) whose job completes or finally
    * fails, and whose logged row matches `accept`, once its attempts are written.

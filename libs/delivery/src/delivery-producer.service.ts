@@ -18,6 +18,12 @@ const QUEUE_TIMEOUT_MS = 2_000;
 const BATCH_JOB_NAME = 'batch';
 /** Rows of one outbox INSERT, at most (whole enqueue() calls: a larger call goes alone). */
 const MAX_BATCH_ROWS = 1_000;
+/** Outbox INSERTs running at once; two of them never hold the same instance (see enqueue). */
+const MAX_INSERTS_IN_FLIGHT = 2;
+
+type PendingCall = { deliveries: RoutedDelivery[]; settle: (err?: unknown) => void };
+/** The instance a delivery numbers or belongs to ('' for none). */
+const instanceOf = (d: RoutedDelivery) => d.numbering?.instanceId ?? d.job.instanceId ?? '';
 
 /**
  * Puts deliveries on the durable queue and in the attempt log. A delivery's own job has the
@@ -30,9 +36,12 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Delivery');
   private dispatchFailed = false;
   /** enqueue() calls not yet in a batch, in call order. */
-  private pending: { deliveries: RoutedDelivery[]; settle: (err?: unknown) => void }[] = [];
-  /** An INSERT is running or about to start; the next one starts when it ends. */
-  private inserting = false;
+  private pending: PendingCall[] = [];
+  private insertsInFlight = 0;
+  /** The instances of the batches being inserted: a call of one of them waits for the next batch. */
+  private readonly insertingInstances = new Set<string>();
+  /** A microtask will take the next batches (see startInsert). */
+  private takeScheduled = false;
   /** Settles when the last batch is dispatched to Redis: the next dispatch starts then. */
   private dispatched: Promise<void> = Promise.resolve();
   /**
@@ -114,18 +123,21 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Group commit on the producer side: concurrent enqueue() calls (many instances publishing at
-   * once) share one outbox INSERT and one addBulk. A batch is taken when the previous INSERT
-   * ends, so a lone caller pays no added delay. A batch takes whole calls up to MAX_BATCH_ROWS
+   * once) share one outbox INSERT and one addBulk. A batch is taken as soon as an INSERT may
+   * start, so a lone caller pays no added delay. A batch takes whole calls up to MAX_BATCH_ROWS
    * rows: an unbounded one grows with the backlog (thousands of rows, an INSERT of half a second),
    * and nothing of it reaches a destination before it all commits.
    *
-   * Pipelined: INSERTs run one at a time (they number the events, so their order is the
-   * sequence order) and dispatches run one at a time in the same order (ordered lanes keep their
-   * order), but the next batch's INSERT runs while the previous batch is being dispatched, so
-   * Postgres and Redis work at the same time. Callers resolve once their batch is committed (it
-   * is durable then: a dispatch that fails or never happens is the sweeper's) and the batch
-   * before theirs is dispatched, so callers that each wait for their own event (many instances)
-   * overlap too, while at most one committed batch waits for Redis: a slow Redis still slows
+   * Pipelined: up to MAX_INSERTS_IN_FLIGHT INSERTs run at once, and no two of them hold the
+   * same instance: they number its events by updating its row, so one instance's INSERTs run one
+   * at a time, in call order, and its numbers follow that order (nor can two of them wait on
+   * each other's rows). With one INSERT at a time, a fleet's every event waited for the
+   * commit before its batch (~11 ms at 500 events/s over 100 instances, fsync included).
+   * Dispatches run one at a time in batch order (ordered lanes keep their order), each after its
+   * batch commits, while the next INSERTs run, so Postgres and Redis work at the same time.
+   * Callers resolve once their batch is committed (it is durable then: a dispatch that fails or
+   * never happens is the sweeper's) and the batch before theirs is dispatched, so callers that
+   * each wait for their own event (many instances) overlap too, while a slow Redis still slows
    * publishers instead of piling batches up in memory.
    */
   enqueue(deliveries: RoutedDelivery[]): Promise<void> {
@@ -137,27 +149,54 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   }
 
   private startInsert(): void {
-    if (this.inserting || !this.pending.length) return;
-    this.inserting = true;
+    if (this.takeScheduled || this.insertsInFlight >= MAX_INSERTS_IN_FLIGHT || !this.pending.length) return;
+    this.takeScheduled = true;
     // A microtask later, so the calls made in the same tick join this batch.
-    queueMicrotask(() => this.writeBatch(this.takeBatch()));
+    queueMicrotask(() => {
+      this.takeScheduled = false;
+      while (this.insertsInFlight < MAX_INSERTS_IN_FLIGHT) {
+        const batch = this.takeBatch();
+        if (!batch.length) return;
+        this.writeBatch(batch);
+      }
+    });
   }
 
-  /** The oldest calls, whole, up to MAX_BATCH_ROWS rows (at least one call). */
-  private takeBatch(): typeof this.pending {
-    let rows = this.pending[0].deliveries.length;
-    let n = 1;
-    while (n < this.pending.length && rows + this.pending[n].deliveries.length <= MAX_BATCH_ROWS) rows += this.pending[n++].deliveries.length;
-    return this.pending.splice(0, n);
+  /**
+   * The oldest calls, whole, up to MAX_BATCH_ROWS rows (at least one call), leaving those of an
+   * instance an INSERT in flight holds, and every later call of a left one's instances (they
+   * keep their order).
+   */
+  private takeBatch(): PendingCall[] {
+    const taken: PendingCall[] = [];
+    const left: PendingCall[] = [];
+    const held = new Set(this.insertingInstances);
+    let rows = 0;
+    for (const call of this.pending) {
+      const fits = !taken.length || rows + call.deliveries.length <= MAX_BATCH_ROWS;
+      if (fits && call.deliveries.every((d) => !held.has(instanceOf(d)))) {
+        taken.push(call);
+        rows += call.deliveries.length;
+      } else {
+        left.push(call);
+        for (const d of call.deliveries) held.add(instanceOf(d));
+      }
+    }
+    this.pending = left;
+    return taken;
   }
 
-  private writeBatch(callers: typeof this.pending): void {
+  private writeBatch(callers: PendingCall[]): void {
+    const instances = new Set(callers.flatMap((c) => c.deliveries.map(instanceOf)));
+    for (const id of instances) this.insertingInstances.add(id);
+    this.insertsInFlight++;
     const written = this.insert(callers.flatMap((c) => c.deliveries));
     // A failed INSERT fails the callers of that batch; the next batch goes on.
     void written
       .catch(() => undefined)
       .then(() => {
-        this.inserting = false;
+        for (const id of instances) this.insertingInstances.delete(id);
+        this.insertsInFlight--;
         this.startInsert();
       });
     const previous = this.dispatched;
