@@ -397,6 +397,55 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     expect(rows.every((r) => JSON.parse(r.body).sequence === Number(r.seq))).toBe(true);
   });
 
+  it('sends the batches committed while a dispatch runs to Redis together in the next one, in batch order', async () => {
+    const producer = app.get(DeliveryProducer);
+    const repo = app.get(DeliveryLogRepository);
+    const routed = (n: string) => ({
+      job: {
+        deliveryId: `msg_merge_${randomBytes(8).toString('hex')}`, instanceId, instanceName: 'pipe', webhookId: null, target: 'rabbitmq' as const,
+        event: 'MESSAGES_UPSERT' as const, url: 'amqp:pipe/messages.upsert', headers: {}, body: JSON.stringify({ n }), sequence: null, enqueuedAt: Date.now(),
+      },
+      numbering: { instanceId, event: { n }, inBody: true },
+    });
+    const dispatched: string[][] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let firstDispatch!: () => void;
+    const firstStarted = new Promise<void>((r) => (firstDispatch = r));
+    const realDispatch = producer.dispatch.bind(producer);
+    const dispatchSpy = jest.spyOn(producer, 'dispatch').mockImplementation(async (jobs, options) => {
+      if (dispatched.push(jobs.map((j) => JSON.parse(j.body).n)) === 1) {
+        firstDispatch();
+        await held; // Redis is slow for the first batch
+      }
+      await realDispatch(jobs, options);
+    });
+    const commits: (() => void)[] = [];
+    const realInsert = repo.insertDeliveries.bind(repo);
+    const insertSpy = jest.spyOn(repo, 'insertDeliveries').mockImplementation(async (rows) => {
+      const out = await realInsert(rows);
+      commits.shift()?.();
+      return out;
+    });
+    const committed = () => new Promise<void>((r) => commits.push(r));
+    try {
+      const calls = [producer.enqueue([routed('m1')])];
+      await firstStarted;
+      for (const n of ['m2', 'm3']) {
+        const done = committed();
+        calls.push(producer.enqueue([routed(n)]));
+        await done; // its own batch, committed while the first dispatch is held
+      }
+      release();
+      await Promise.all(calls);
+    } finally {
+      release();
+      dispatchSpy.mockRestore();
+      insertSpy.mockRestore();
+    }
+    expect(dispatched).toEqual([['m1'], ['m2', 'm3']]);
+  });
+
   /**
    * Resolves with the id of the next delivery (or of `jobId`) whose job completes or finally
    * fails, and whose logged row matches `accept`, once its attempts are written.
