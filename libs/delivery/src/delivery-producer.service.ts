@@ -135,8 +135,8 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
    * Pipelined: up to MAX_INSERTS_IN_FLIGHT INSERTs run at once, and no two of them hold the
    * same instance: they number its events by updating its row, so one instance's INSERTs run one
    * at a time, in call order, and its numbers follow that order (nor can two of them wait on
-   * each other's rows). With one INSERT at a time, a fleet's every event waited for the
-   * commit before its batch (~11 ms at 500 events/s over 100 instances, fsync included).
+   * each other's rows). With one INSERT at a time, every event of a fleet waited for the INSERT
+   * before its own to end (bench/fleet, 500 events/s over 100 instances: INSERTs ~11 ms apart).
    * Dispatches run one at a time in batch order (ordered lanes keep their order), each taking the
    * batches committed by then, while the next INSERTs run, so Postgres and Redis work at the same time.
    * Callers resolve once their batch is committed (it is durable then: a dispatch that fails or
