@@ -397,7 +397,7 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     expect(rows.every((r) => JSON.parse(r.body).sequence === Number(r.seq))).toBe(true);
   });
 
-  it('sends the batches committed while a dispatch runs to Redis together in the next one, in batch order', async () => {
+  it('sends the batches committed while a dispatch runs to Redis together in the next one, in batch order, up to 1,000 jobs', async () => {
     const producer = app.get(DeliveryProducer);
     const repo = app.get(DeliveryLogRepository);
     const routed = (n: string) => ({
@@ -431,10 +431,12 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
     try {
       const calls = [producer.enqueue([routed('m1')])];
       await firstStarted;
-      for (const n of ['m2', 'm3']) {
+      // Each its own batch, committed while the first dispatch is held; the last two would
+      // make a dispatch of more than 1,000 jobs together.
+      for (const rows of [['m2'], ['m3'], Array.from({ length: 600 }, () => 'big1'), Array.from({ length: 600 }, () => 'big2')]) {
         const done = committed();
-        calls.push(producer.enqueue([routed(n)]));
-        await done; // its own batch, committed while the first dispatch is held
+        calls.push(producer.enqueue(rows.map(routed)));
+        await done;
       }
       release();
       await Promise.all(calls);
@@ -443,7 +445,8 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
       dispatchSpy.mockRestore();
       insertSpy.mockRestore();
     }
-    expect(dispatched).toEqual([['m1'], ['m2', 'm3']]);
+    const big = (n: string) => Array.from({ length: 600 }, () => n);
+    expect(dispatched).toEqual([['m1'], ['m2', 'm3', ...big('big1')], big('big2')]);
   });
 
   /**

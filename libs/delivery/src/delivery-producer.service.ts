@@ -217,14 +217,20 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Dispatches, in one go, the committed batches at the head of the batch order, one dispatch
-   * at a time: with two INSERTs in flight, a dispatch per batch could not keep up (at 500
-   * events/s over 100 instances: 2-row batches, each waiting for the last batch's round trip).
+   * Dispatches, in one go, the committed batches at the head of the batch order, up to
+   * MAX_BATCH_ROWS jobs (at least one batch), one dispatch at a time: with two INSERTs in flight,
+   * a dispatch per batch could not keep up (at 500 events/s over 100 instances: 2-row batches,
+   * each waiting for the last batch's round trip).
    */
   private dispatchCommitted(): void {
     if (this.dispatching) return;
     let n = 0;
-    while (n < this.undispatched.length && this.undispatched[n].jobs) n++;
+    let jobs = 0;
+    for (const slot of this.undispatched) {
+      if (!slot.jobs || (n && jobs + slot.jobs.length > MAX_BATCH_ROWS)) break;
+      jobs += slot.jobs.length;
+      n++;
+    }
     if (!n) return;
     const slots = this.undispatched.splice(0, n);
     this.dispatching = true;
