@@ -5,12 +5,16 @@
  * receiving its own steady stream of 1:1 and group messages, all at once.
  *
  *   npm run bench:fleet -- [--steps 50x10,100x5,200x5] [--seconds 10] [--history 3000] [--baseline single|none]
- *                          [--find-saturation] [--cpu-prof]
+ *                          [--find-saturation] [--cpu-prof] [--gateways 1]
  *
  * Same-run baseline (--baseline single, the default): after each step, the same number of messages
  * at the same aggregate rate goes to ONE instance of the fleet (the ingest bench's case, same
  * gateway, same worker, the other instances still connected). The fleet differs from it only in
  * how the traffic is spread, so the difference is what the per-instance paths cost.
+ *
+ * --gateways N runs N gateway processes on this node (cluster mode: one database and Redis, each
+ * its own port), the fleet's instances linked to them in turn; gateway CPU and RSS are their sums.
+ * It measures what a second process buys when one gateway thread is the bottleneck.
  *
  * Each step also reads back where the time went after the ramp (`steadyStages`): message stored ->
  * outbox row (the gateway's event path and producer), outbox row -> first POST (Redis and the
@@ -40,6 +44,8 @@ interface FleetMember {
   who: (i: number) => Injection;
   /** messages this instance received so far (its stream continues across steps) */
   sent: number;
+  /** the gateway process it is linked on (see --gateways) */
+  gateway: GatewayProcess;
 }
 
 interface Step {
@@ -70,15 +76,22 @@ async function main() {
   const receiver = await new UpsertReceiverProcess().start();
   const { env, profileEnv } = benchGatewayEnv(db, fake);
   // As in docker-compose: the gateway runs WhatsApp and publishes, apps/worker delivers.
-  const gateway = await new GatewayProcess({ ...env, ...profileEnv, LOG_LEVEL: 'info', DELIVERY_WORKER_ENABLED: 'false' }).start();
+  const gatewayCount = Number(arg('gateways', '1'));
+  if (!Number.isInteger(gatewayCount) || gatewayCount < 1) throw new Error(`--gateways must be a positive integer, got ${arg('gateways', '1')}`);
+  const gateways: GatewayProcess[] = [];
+  // One at a time: each applies the migrations and boots against the same database.
+  for (let g = 0; g < gatewayCount; g++) gateways.push(await new GatewayProcess({ ...env, ...(g ? {} : profileEnv), LOG_LEVEL: 'info', DELIVERY_WORKER_ENABLED: 'false' }).start());
+  const gateway = gateways[0]; // the profiled one
   const worker = await GatewayProcess.worker(env).start();
   const [gw, wk] = [gateway.pid!, worker.pid!];
+  const gatewayPids = gateways.map((g) => g.pid!);
+  const sum = (f: (pid: number) => number) => round(gatewayPids.reduce((t, pid) => t + f(pid), 0), 1);
   const redisPort = new URL(env.REDIS_URL).port || '6379';
   /** CPU ms so far of every process a step uses (the bench process runs the fake WhatsApp server and the injector). */
   const cpuNow = () => {
     const pg = postgresCpuMs(db.name);
     return {
-      gateway: procCpuMs(gw),
+      gateway: sum(procCpuMs),
       worker: procCpuMs(wk),
       benchAndFakeWhatsApp: procCpuMs(process.pid),
       receiver: procCpuMs(receiver.pid),
@@ -94,7 +107,8 @@ async function main() {
     account: sizes,
     stream: { senders, streamGroups, seconds },
     baseline,
-    idleGatewayRssMb: rssMb(gw),
+    gateways: gatewayCount,
+    idleGatewayRssMb: sum(rssMb),
   };
 
   const fleet: FleetMember[] = [];
@@ -106,7 +120,7 @@ async function main() {
     const added: FleetMember[] = [];
     for (let k = fleet.length; k < n; k++) {
       const plan = fake.seedRealisticAccount(phoneOf(k), { ...sizes, pushName: `Fleet ${k}` });
-      const member = { name: `fleet-${k}`, plan, who: injector(plan, senders, streamGroups), sent: 0 };
+      const member = { name: `fleet-${k}`, plan, who: injector(plan, senders, streamGroups), sent: 0, gateway: gateways[k % gatewayCount] };
       fleet.push(member);
       added.push(member);
     }
@@ -114,7 +128,7 @@ async function main() {
     const t = Date.now();
     // 10 at a time: people link phones one by one, and history syncs of 200 at once measure nothing useful.
     await runWithConcurrency(added, Number(arg('link-concurrency', '10')), async (m) => {
-      const linked = await linkBenchInstance(gateway, fake, receiver, { name: m.name, phone: m.plan.phone, historyMessages: sizes.messages });
+      const linked = await linkBenchInstance(m.gateway, fake, receiver, { name: m.name, phone: m.plan.phone, historyMessages: sizes.messages });
       if (linked.historyRecords < sizes.messages) console.warn(`${m.name}: history ${linked.historyRecords}/${sizes.messages} records`);
       linkTimes.push(linked.linkToSyncedMs);
     });
@@ -157,7 +171,7 @@ async function main() {
     });
     console.log(`  (${label}: encrypted ${count} messages ahead in ${Date.now() - t} ms)`);
     const load = loadavg()[0];
-    const rssBefore = { gateway: rssMb(gw), worker: rssMb(wk) };
+    const rssBefore = { gateway: sum(rssMb), worker: rssMb(wk) };
     await settled(); // what came before (warm-up, previous step) is counted before this step
     const pgBefore = await pgActivity(db);
     const cpuBefore = cpuNow();
@@ -185,7 +199,7 @@ async function main() {
       // From the first message written until the last was delivered (or given up): were the cores full, and by whom?
       postgresPerMessage: pgPerMessage,
       coresBusy: { wallMs, machine: round(cpu.machine / wallMs, 2), gateway: round(cpu.gateway / wallMs, 2), of: machineCpu().cores },
-      rssMb: { gatewayBefore: rssBefore.gateway, gatewayAfter: rssMb(gw), workerBefore: rssBefore.worker, workerAfter: rssMb(wk) },
+      rssMb: { gatewayBefore: rssBefore.gateway, gatewayAfter: sum(rssMb), workerBefore: rssBefore.worker, workerAfter: rssMb(wk) },
       loadAverage1m: round(load, 1),
       ...(cpuProfile ? { cpuProfile } : {}),
     };
@@ -244,9 +258,9 @@ async function main() {
   results.warmups = warmups;
   console.log(JSON.stringify(results, null, 2));
   const logFile = arg('logs', '');
-  if (logFile) writeFileSync(logFile, [...gateway.logs, '--- worker ---', ...worker.logs].join('\n'));
+  if (logFile) writeFileSync(logFile, [...gateways.flatMap((g, i) => [`--- gateway ${i} ---`, ...g.logs]), '--- worker ---', ...worker.logs].join('\n'));
   console.log(`results in ${saveResults('fleet', results)}`);
-  await gateway.stop('SIGTERM');
+  for (const g of gateways) await g.stop('SIGTERM');
   await worker.stop('SIGTERM');
   await fake.close();
   await receiver.stop();
