@@ -195,20 +195,19 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     for (const id of instances) this.insertingInstances.add(id);
     this.insertsInFlight++;
     const written = this.insert(callers.flatMap((c) => c.deliveries));
-    // A failed INSERT fails the callers of that batch; the next batch goes on.
-    void written
-      .catch(() => undefined)
-      .then(() => {
-        for (const id of instances) this.insertingInstances.delete(id);
-        this.insertsInFlight--;
-        this.startInsert();
-      });
     const previous = this.dispatched;
     const slot: (typeof this.undispatched)[number] = { done: () => undefined };
     this.dispatched = new Promise<void>((resolve) => (slot.done = resolve));
     this.undispatched.push(slot);
-    const commit = written.then((sendable) => (slot.jobs = sendable), () => (slot.jobs = []));
-    void commit.then(() => this.dispatchCommitted());
+    // A failed INSERT fails the callers of that batch (below) and has nothing to dispatch; the next batches go on.
+    void written
+      .then((sendable) => (slot.jobs = sendable), () => (slot.jobs = []))
+      .then(() => {
+        for (const id of instances) this.insertingInstances.delete(id);
+        this.insertsInFlight--;
+        this.startInsert();
+        this.dispatchCommitted();
+      });
     // A failed INSERT fails its callers (they must know); a failed dispatch never does (see dispatchWritten).
     Promise.all([written, previous]).then(
       () => callers.forEach((c) => c.settle()),

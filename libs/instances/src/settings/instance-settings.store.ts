@@ -63,9 +63,14 @@ export class InstanceSettingsStore implements OnModuleDestroy {
       hit.readAt = now;
       return hit.value;
     }
-    const inflight = this.inflight.get(instanceId);
-    const rows = inflight && inflight.period >= period ? inflight.rows : this.reload([instanceId], period);
+    const rows = this.inflightFor(instanceId, period) ?? this.reload([instanceId], period);
     return (await rows).get(instanceId) ?? null;
+  }
+
+  /** The read on its way that will cover `period` for this instance, if any. */
+  private inflightFor(instanceId: string, period: number) {
+    const inflight = this.inflight.get(instanceId);
+    return inflight && inflight.period >= period ? inflight.rows : undefined;
   }
 
   /**
@@ -82,7 +87,7 @@ export class InstanceSettingsStore implements OnModuleDestroy {
     for (const [id, entry] of this.cache) {
       const recent = now - entry.readAt <= SETTINGS_KEEP_WARM_MS;
       if (!recent && entry.period < period) this.cache.delete(id);
-      else if (ahead && recent && entry.period <= period && (this.inflight.get(id)?.period ?? -Infinity) <= period) due.push(id);
+      else if (ahead && recent && entry.period <= period && !this.inflightFor(id, period + 1)) due.push(id);
     }
     return due.length ? this.reload(due, period + 1, false).then(() => undefined, () => undefined) : Promise.resolve();
   }
@@ -97,8 +102,7 @@ export class InstanceSettingsStore implements OnModuleDestroy {
    */
   async warm(instanceIds: string[]): Promise<void> {
     const period = Math.floor(this.now() / SETTINGS_TTL_MS);
-    const fresh = (p: number | undefined) => p !== undefined && p >= period;
-    const cold = instanceIds.filter((id) => !fresh(this.cache.get(id)?.period) && !fresh(this.inflight.get(id)?.period));
+    const cold = instanceIds.filter((id) => (this.cache.get(id)?.period ?? -Infinity) < period && !this.inflightFor(id, period));
     if (cold.length) await this.reload(cold, period);
   }
 
@@ -109,7 +113,7 @@ export class InstanceSettingsStore implements OnModuleDestroy {
   private reload(instanceIds: string[], period: number, withExpired = true): Promise<Map<string, InstanceSettingsFields>> {
     const ids = new Set(instanceIds);
     if (withExpired) {
-      for (const [id, entry] of this.cache) if (entry.period < period && (this.inflight.get(id)?.period ?? -Infinity) < period) ids.add(id);
+      for (const [id, entry] of this.cache) if (entry.period < period && !this.inflightFor(id, period)) ids.add(id);
     }
     const versions = new Map([...ids].map((id) => [id, this.versions.get(id) ?? 0]));
     const readAt = this.now();
