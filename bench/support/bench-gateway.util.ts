@@ -24,7 +24,7 @@ export function benchGatewayEnv(db: TestDatabase, fake: FakeWhatsAppServer): { e
     LOG_LEVEL: 'warn',
   };
   const profileEnv: Record<string, string> = flag('cpu-prof')
-    ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.preload.js')}`, BENCH_CPU_PROFILE_DIR: PROFILE_DIR }
+    ? { NODE_OPTIONS: withPreload(join(__dirname, 'cpu-profile.preload.js')), BENCH_CPU_PROFILE_DIR: PROFILE_DIR }
     : {};
   return { env, profileEnv };
 }
@@ -36,7 +36,12 @@ export const HEAP_DIR = join(process.cwd(), 'bench/results/heap');
 /** Environment that lets writeHeapSnapshot() and memoryUsage() probe the gateway (memory-probe.preload.ts). */
 export function memoryProbeEnv(): Record<string, string> {
   mkdirSync(HEAP_DIR, { recursive: true });
-  return { NODE_OPTIONS: `--require ${join(__dirname, 'memory-probe.preload.js')}`, BENCH_HEAP_DIR: HEAP_DIR };
+  return { NODE_OPTIONS: withPreload(join(__dirname, 'memory-probe.preload.js')), BENCH_HEAP_DIR: HEAP_DIR };
+}
+
+/** NODE_OPTIONS with the probe added to what the bench was run with (a diagnostic preload stays in). */
+function withPreload(file: string): string {
+  return [process.env.NODE_OPTIONS, `--require ${file}`].filter(Boolean).join(' ');
 }
 
 /** process.memoryUsage() and V8's heap spaces (MB) of a gateway started with memoryProbeEnv(). */
