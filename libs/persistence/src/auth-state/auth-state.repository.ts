@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretCipher, secretContext } from '@gw/crypto';
-import { GroupCommit } from '../group-commit.util';
+import { GroupCommit, WRITES_IN_FLIGHT } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
 
 /** A write from a node that no longer owns the instance (a newer lease exists). */
@@ -95,7 +95,7 @@ export class AuthStateRepository {
   });
   /** Creds writes of every instance, one statement per batch (each login writes its creds at least once). */
   private readonly credWrites = new GroupCommit<CredWriteItem, boolean>((items) => this.writeCredRows(items), {
-    maxInFlight: 2,
+    maxInFlight: WRITES_IN_FLIGHT,
     maxItems: 200,
     keyOf: (item) => item.instanceId,
   });
@@ -179,10 +179,12 @@ export class AuthStateRepository {
 
   /**
    * Key writes of every instance, group-committed (see GroupCommit): each decrypted message writes
-   * a Signal session, so a fleet of instances would otherwise send one statement per message.
+   * a Signal session, so a fleet of instances would otherwise send one statement per message. One
+   * statement at a time: what arrives meanwhile waits for it and shares the next (with two in
+   * flight at 500 msg/s over 100 instances most statements carried one row; see WRITES_IN_FLIGHT).
    */
   private readonly keyWrites = new GroupCommit<KeyWriteItem, boolean>((items) => this.writeKeyRows(items), {
-    maxInFlight: 2,
+    maxInFlight: WRITES_IN_FLIGHT,
     maxItems: 200,
     keyOf: (item) => item.instanceId,
   });
