@@ -180,8 +180,7 @@ export class AuthStateRepository {
   /**
    * Key writes of every instance, group-committed (see GroupCommit): each decrypted message writes
    * a Signal session, so a fleet of instances would otherwise send one statement per message. One
-   * statement at a time: what arrives meanwhile waits for it and shares the next (with two in
-   * flight at 500 msg/s over 100 instances most statements carried one row; see WRITES_IN_FLIGHT).
+   * statement at a time (WRITES_IN_FLIGHT): what arrives meanwhile shares the next.
    */
   private readonly keyWrites = new GroupCommit<KeyWriteItem, boolean>((items) => this.writeKeyRows(items), {
     maxInFlight: WRITES_IN_FLIGHT,
