@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GroupCommit } from '../group-commit.util';
+import { GroupCommit, WRITES_IN_FLIGHT } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
 import { storable } from '../storable-text.util';
 import type { EngineChat } from '@gw/messages';
@@ -72,12 +72,12 @@ export class ChatRepository {
    * moves its chat, and on a fleet of quiet instances that was one statement per message.
    */
   private readonly merges = new GroupCommit<{ instanceId: string; chats: ChatMergeRow[] }, void>((items) => this.mergeRows(items), {
-    maxInFlight: 1,
+    maxInFlight: WRITES_IN_FLIGHT,
     maxItems: 200,
     keyOf: (item) => item.instanceId,
   });
   private readonly touches = new GroupCommit<{ instanceId: string; chats: ChatTouchRow[] }, void>((items) => this.touchRows(items), {
-    maxInFlight: 1,
+    maxInFlight: WRITES_IN_FLIGHT,
     maxItems: 200,
     keyOf: (item) => item.instanceId,
   });
