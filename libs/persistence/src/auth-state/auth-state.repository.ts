@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretCipher, secretContext } from '@gw/crypto';
-import { GroupCommit, WRITES_IN_FLIGHT } from '../group-commit.util';
+import { GroupCommit, WRITE_SPACING_MS, WRITES_IN_FLIGHT } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
 
 /** A write from a node that no longer owns the instance (a newer lease exists). */
@@ -96,6 +96,7 @@ export class AuthStateRepository {
   /** Creds writes of every instance, one statement per batch (each login writes its creds at least once). */
   private readonly credWrites = new GroupCommit<CredWriteItem, boolean>((items) => this.writeCredRows(items), {
     maxInFlight: WRITES_IN_FLIGHT,
+    minSpacingMs: WRITE_SPACING_MS,
     maxItems: 200,
     keyOf: (item) => item.instanceId,
   });
@@ -184,6 +185,7 @@ export class AuthStateRepository {
    */
   private readonly keyWrites = new GroupCommit<KeyWriteItem, boolean>((items) => this.writeKeyRows(items), {
     maxInFlight: WRITES_IN_FLIGHT,
+    minSpacingMs: WRITE_SPACING_MS,
     maxItems: 200,
     keyOf: (item) => item.instanceId,
   });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GroupCommit, WRITES_IN_FLIGHT } from '../group-commit.util';
+import { GroupCommit, WRITE_SPACING_MS, WRITES_IN_FLIGHT } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
 import { storable } from '../storable-text.util';
 import type { EngineChat } from '@gw/messages';
@@ -73,11 +73,13 @@ export class ChatRepository {
    */
   private readonly merges = new GroupCommit<{ instanceId: string; chats: ChatMergeRow[] }, void>((items) => this.mergeRows(items), {
     maxInFlight: WRITES_IN_FLIGHT,
+    minSpacingMs: WRITE_SPACING_MS,
     maxItems: 200,
     keyOf: (item) => item.instanceId,
   });
   private readonly touches = new GroupCommit<{ instanceId: string; chats: ChatTouchRow[] }, void>((items) => this.touchRows(items), {
     maxInFlight: WRITES_IN_FLIGHT,
+    minSpacingMs: WRITE_SPACING_MS,
     maxItems: 200,
     keyOf: (item) => item.instanceId,
   });
