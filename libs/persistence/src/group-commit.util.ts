@@ -1,10 +1,11 @@
 /**
- * For the per-message writes (messages, Signal keys): one statement at a time, so everything that
- * arrives while it runs shares the next. With two in flight at 500 msg/s over 100 instances, the
- * second slot was nearly always free and most statements carried one or two rows. One instance's
- * writes never ran two at a time anyway (keyOf), so a single busy instance is not slowed.
+ * For the per-message writes (messages, chats, Signal keys, creds): one statement at a time, so
+ * everything that arrives while it runs shares the next. With two in flight at 500 msg/s over 100
+ * instances, the second slot was nearly always free and most statements carried one or two rows.
+ * One instance's writes never ran two at a time anyway (keyOf), so a single busy instance is not
+ * slowed.
  */
-export const WRITES_IN_FLIGHT = 1;
+const WRITES_IN_FLIGHT = 1;
 
 /**
  * And at least this long apart (start to start), unless a caller of the last statement is back.
@@ -14,7 +15,19 @@ export const WRITES_IN_FLIGHT = 1;
  * -13 % (bench/fleet, 16 runs, bench/README.md 2026-12-06). A caller that is back (one busy
  * instance) is never held back, so one instance's rate is not capped by the spacing.
  */
-export const WRITE_SPACING_MS = 6;
+const WRITE_SPACING_MS = 6;
+
+/** The options of a per-message write of every instance (messages, chats, Signal keys, creds): see above. */
+export function perInstanceWrites<T extends { instanceId: string }>(): GroupCommitOptions<T> {
+  return { maxInFlight: WRITES_IN_FLIGHT, minSpacingMs: WRITE_SPACING_MS, maxItems: 200, keyOf: (item) => item.instanceId };
+}
+
+export interface GroupCommitOptions<T> {
+  maxInFlight: number;
+  maxItems: number;
+  keyOf?: (item: T) => string;
+  minSpacingMs?: number;
+}
 
 /**
  * Group commit across callers (instances): what is submitted while earlier statements run goes
@@ -45,7 +58,7 @@ export class GroupCommit<T, R> {
 
   constructor(
     private readonly run: (items: T[]) => Promise<R[]>,
-    private readonly options: { maxInFlight: number; maxItems: number; keyOf?: (item: T) => string; minSpacingMs?: number },
+    private readonly options: GroupCommitOptions<T>,
   ) {
     if (options.minSpacingMs && !options.keyOf) throw new Error('GroupCommit: minSpacingMs needs keyOf (to tell a caller that is back)');
   }

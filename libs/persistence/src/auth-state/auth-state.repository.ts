@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecretCipher, secretContext } from '@gw/crypto';
-import { GroupCommit, WRITE_SPACING_MS, WRITES_IN_FLIGHT } from '../group-commit.util';
+import { GroupCommit, perInstanceWrites } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
 
 /** A write from a node that no longer owns the instance (a newer lease exists). */
@@ -94,12 +94,7 @@ export class AuthStateRepository {
     maxItems: 200,
   });
   /** Creds writes of every instance, one statement per batch (each login writes its creds at least once). */
-  private readonly credWrites = new GroupCommit<CredWriteItem, boolean>((items) => this.writeCredRows(items), {
-    maxInFlight: WRITES_IN_FLIGHT,
-    minSpacingMs: WRITE_SPACING_MS,
-    maxItems: 200,
-    keyOf: (item) => item.instanceId,
-  });
+  private readonly credWrites = new GroupCommit<CredWriteItem, boolean>((items) => this.writeCredRows(items), perInstanceWrites());
 
   async readCreds(instanceId: string): Promise<string | null> {
     const stored = await this.credReads.submit(instanceId);
@@ -180,15 +175,9 @@ export class AuthStateRepository {
 
   /**
    * Key writes of every instance, group-committed (see GroupCommit): each decrypted message writes
-   * a Signal session, so a fleet of instances would otherwise send one statement per message. One
-   * statement at a time (WRITES_IN_FLIGHT): what arrives meanwhile shares the next.
+   * a Signal session, so a fleet of instances would otherwise send one statement per message.
    */
-  private readonly keyWrites = new GroupCommit<KeyWriteItem, boolean>((items) => this.writeKeyRows(items), {
-    maxInFlight: WRITES_IN_FLIGHT,
-    minSpacingMs: WRITE_SPACING_MS,
-    maxItems: 200,
-    keyOf: (item) => item.instanceId,
-  });
+  private readonly keyWrites = new GroupCommit<KeyWriteItem, boolean>((items) => this.writeKeyRows(items), perInstanceWrites());
 
   /**
    * Applies all writes and deletes atomically (one statement, shared with other instances'

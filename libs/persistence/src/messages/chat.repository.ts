@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GroupCommit, WRITE_SPACING_MS, WRITES_IN_FLIGHT } from '../group-commit.util';
+import { GroupCommit, perInstanceWrites } from '../group-commit.util';
 import { PrismaService } from '../prisma.service';
 import { storable } from '../storable-text.util';
 import type { EngineChat } from '@gw/messages';
@@ -71,18 +71,14 @@ export class ChatRepository {
    * Chat writes of every instance share statements (see GroupCommit): each incoming message
    * moves its chat, and on a fleet of quiet instances that was one statement per message.
    */
-  private readonly merges = new GroupCommit<{ instanceId: string; chats: ChatMergeRow[] }, void>((items) => this.mergeRows(items), {
-    maxInFlight: WRITES_IN_FLIGHT,
-    minSpacingMs: WRITE_SPACING_MS,
-    maxItems: 200,
-    keyOf: (item) => item.instanceId,
-  });
-  private readonly touches = new GroupCommit<{ instanceId: string; chats: ChatTouchRow[] }, void>((items) => this.touchRows(items), {
-    maxInFlight: WRITES_IN_FLIGHT,
-    minSpacingMs: WRITE_SPACING_MS,
-    maxItems: 200,
-    keyOf: (item) => item.instanceId,
-  });
+  private readonly merges = new GroupCommit<{ instanceId: string; chats: ChatMergeRow[] }, void>(
+    (items) => this.mergeRows(items),
+    perInstanceWrites(),
+  );
+  private readonly touches = new GroupCommit<{ instanceId: string; chats: ChatTouchRow[] }, void>(
+    (items) => this.touchRows(items),
+    perInstanceWrites(),
+  );
 
   /**
    * Merges chat upserts/updates: a field an event leaves out keeps its stored value, and

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EngineMessage, Json, MessageKey } from '@gw/messages';
 import { PrismaService } from '../prisma.service';
-import { GroupCommit, WRITE_SPACING_MS, WRITES_IN_FLIGHT } from '../group-commit.util';
+import { GroupCommit, perInstanceWrites } from '../group-commit.util';
 import { storableJson } from '../storable-text.util';
 
 /** Up to this many messages an insert joins other instances' inserts; more (history) go alone. */
@@ -21,7 +21,7 @@ export class MessageRepository {
    */
   private readonly live = new GroupCommit<{ instanceId: string; messages: EngineMessage[] }, Map<string, string>>(
     (items) => this.insertRows(items),
-    { maxInFlight: WRITES_IN_FLIGHT, minSpacingMs: WRITE_SPACING_MS, maxItems: 200, keyOf: (item) => item.instanceId },
+    perInstanceWrites(),
   );
 
   /** Stores the messages not seen before and returns their DB ids by WhatsApp key id. */
