@@ -87,6 +87,19 @@ describe('per-instance boot statements, batched across instances (real Postgres)
     expect(statements('SELECT "instanceId"::text AS iid, "enabled"')).toBe(1);
   });
 
+  it('settings read for several instances by separate findMany calls share one statement, each call getting its own rows', async () => {
+    const settings = new SettingsRepository(prisma);
+    await settings.upsert(ids[0], { rejectCall: true, msgCall: 'busy', groupsIgnore: false, alwaysOnline: true, readMessages: false, readStatus: false, syncFullHistory: true, wavoipToken: '' });
+    await settings.upsert(ids[2], { rejectCall: false, msgCall: 'two', groupsIgnore: true, alwaysOnline: false, readMessages: true, readStatus: false, syncFullHistory: false, wavoipToken: '' });
+    spy.mockClear();
+    const [first, rest] = await Promise.all([settings.findMany([ids[0]]), settings.findMany([ids[1], ids[2]])]);
+    expect(statements('SELECT "instanceId"::text AS iid, "rejectCall"')).toBe(1);
+    expect([...first.keys()]).toEqual([ids[0]]);
+    expect(first.get(ids[0])?.msgCall).toBe('busy');
+    expect([...rest.keys()]).toEqual([ids[2]]); // no row for ids[1]: left out
+    expect(rest.get(ids[2])).toMatchObject({ msgCall: 'two', groupsIgnore: true, readMessages: true });
+  });
+
   it('instances looked up by id together (the webhook router at each first event) share one query, each with its own webhooks', async () => {
     await prisma.webhook.create({ data: { instanceId: ids[1], url: 'http://hook.local/1', enabled: true, events: [], primaryFor: ids[1] } });
     const findMany = jest.spyOn(prisma.instance, 'findMany');
