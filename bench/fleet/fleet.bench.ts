@@ -5,7 +5,7 @@
  * receiving its own steady stream of 1:1 and group messages, all at once.
  *
  *   npm run bench:fleet -- [--steps 50x10,100x5,200x5] [--seconds 10] [--history 3000] [--baseline single|none]
- *                          [--find-saturation] [--cpu-prof] [--gateways 1]
+ *                          [--find-saturation] [--cpu-prof] [--gateways 1] [--idle-seconds S]
  *
  * Same-run baseline (--baseline single, the default): after each step, the same number of messages
  * at the same aggregate rate goes to ONE instance of the fleet (the ingest bench's case, same
@@ -67,6 +67,10 @@ async function main() {
   const steps = parseSteps(arg('steps', '50x10,100x5,200x5'));
   const seconds = Number(arg('seconds', '10'));
   const rampMs = Number(arg('ramp-seconds', '2')) * 1000;
+  // A quiet spell before each step, beyond the time its messages take to encrypt: real fleets go
+  // quiet for minutes, and what expires meanwhile (caches, pooled connections) shows in the ramp.
+  const idleMs = Number(arg('idle-seconds', '0')) * 1000;
+  if (!Number.isFinite(idleMs) || idleMs < 0) throw new Error(`--idle-seconds must be a number >= 0, got ${arg('idle-seconds', '0')}`);
   const senders = Number(arg('senders', '20'));
   const streamGroups = Number(arg('stream-groups', '2'));
   const baseline = arg('baseline', 'single');
@@ -173,6 +177,7 @@ async function main() {
     const load = loadavg()[0];
     const rssBefore = { gateway: sum(rssMb), worker: rssMb(wk) };
     await settled(); // what came before (warm-up, previous step) is counted before this step
+    if (idleMs) await new Promise((resolve) => setTimeout(resolve, idleMs));
     const pgBefore = await pgActivity(db);
     const cpuBefore = cpuNow();
     const wallBefore = Date.now();
