@@ -7,6 +7,7 @@ import type {
 } from '@whiskeysockets/baileys';
 import type { AuthStateStore } from '../whatsapp-engine.port';
 import { Baileys } from './baileys.loader';
+import { encodeBufferJson } from './buffer-json.codec';
 import { TtlCacheStore } from './ttl-cache.store';
 
 type AuthKeyWrite = { type: string; id: string; value: string | null };
@@ -67,7 +68,8 @@ export async function usePostgresAuthState(
   fence: () => number | undefined = () => undefined,
 ): Promise<PersistentAuthState> {
   const { BufferJSON, initAuthCreds, proto, makeCacheableSignalKeyStore } = baileys;
-  const encode = (value: unknown) => JSON.stringify(value, BufferJSON.replacer);
+  // Same text as JSON.stringify(value, BufferJSON.replacer): a session or sender key is written per message.
+  const encode = (value: unknown) => encodeBufferJson(value, BufferJSON.replacer);
   const decode = <T>(text: string): T => JSON.parse(text, BufferJSON.reviver) as T;
 
   /**
