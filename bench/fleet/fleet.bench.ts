@@ -68,7 +68,7 @@ async function main() {
   const seconds = Number(arg('seconds', '10'));
   const rampMs = Number(arg('ramp-seconds', '2')) * 1000;
   // A quiet spell before each step, beyond the time its messages take to encrypt: real fleets go
-  // quiet for minutes, and what expires meanwhile (caches, pooled connections) shows in the ramp.
+  // quiet for minutes, and what happens meanwhile (V8's memory reducer, expiring caches) shows in the ramp.
   const idleMs = Number(arg('idle-seconds', '0')) * 1000;
   if (!Number.isFinite(idleMs) || idleMs < 0) throw new Error(`--idle-seconds must be a number >= 0, got ${arg('idle-seconds', '0')}`);
   const senders = Number(arg('senders', '20'));

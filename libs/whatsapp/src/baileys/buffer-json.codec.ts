@@ -16,7 +16,7 @@ const MAX_DEPTH = 64;
 /** The same text as `JSON.stringify(value, replacer)` with Baileys' `BufferJSON.replacer`. */
 export function encodeBufferJson(value: unknown, replacer: (key: string, value: unknown) => unknown): string {
   const plain = plainOf(value, 0);
-  return plain === REFERENCE ? JSON.stringify(value, replacer as (key: string, value: unknown) => unknown) : JSON.stringify(plain);
+  return plain === REFERENCE ? JSON.stringify(value, replacer) : JSON.stringify(plain);
 }
 
 /**
