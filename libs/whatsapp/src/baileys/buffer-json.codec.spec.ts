@@ -74,6 +74,8 @@ describe('encodeBufferJson', () => {
   it('hands anything whose encoding involves toJSON or the replacer’s other cases to the reference path, with the same text', () => {
     const appStateKey = baileys.proto.Message.AppStateSyncKeyData.fromObject({ keyData: Buffer.from('app-state'), timestamp: 1733480000 });
     const nullProto = Object.assign(Object.create(null), { a: Buffer.from('x'), b: 1 });
+    const protoKey = JSON.parse('{"__proto__":{"a":1}}') as Record<string, unknown>;
+    protoKey.key = Buffer.from('p');
     const cases: unknown[] = [
       { appStateKey },
       { at: new Date(0) },
@@ -83,6 +85,7 @@ describe('encodeBufferJson', () => {
       [1, undefined, () => 1, Symbol('s'), NaN, -0, Infinity, 'quote " and \\ and \u2028 é'],
       { keep: 1, dropped: undefined, fn: () => 1 },
       nullProto,
+      protoKey,
     ];
     for (const value of cases) {
       const { text, reference } = encode(value);

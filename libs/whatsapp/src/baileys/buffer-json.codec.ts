@@ -50,20 +50,17 @@ function plainOf(value: unknown, depth: number): unknown {
   const record = value as Record<string, unknown>;
   if (typeof record.toJSON === 'function' || record.type === 'Buffer') return REFERENCE;
   const keys = Object.keys(record);
-  let items: unknown[] | undefined;
+  let copy: Record<string, unknown> | undefined;
   for (let i = 0; i < keys.length; i++) {
     const field = record[keys[i]];
     const item = plainOf(field, depth + 1);
     if (item === REFERENCE) return REFERENCE;
-    if (items) items.push(item);
-    else if (item !== field) {
-      // The fields before this one were unchanged: the copy reads them again.
-      items = keys.slice(0, i).map((k) => record[k]);
-      items.push(item);
+    if (!copy && item !== field) {
+      // The fields before this one were unchanged: the copy reads them again, in the same order.
+      copy = Object.create(null) as Record<string, unknown>; // an own "__proto__" key stays a key
+      for (const k of keys.slice(0, i)) copy[k] = record[k];
     }
+    if (copy) copy[keys[i]] = item;
   }
-  if (!items) return value;
-  const copy: Record<string, unknown> = {};
-  keys.forEach((k, i) => (copy[k] = items[i]));
-  return copy;
+  return copy ?? value;
 }
