@@ -24,4 +24,7 @@ COPY --from=build /app/package.json ./package.json
 USER node
 EXPOSE 8080
 # The gateway validates its configuration, applies pending migrations (scripts/migrate.js), then listens.
-CMD ["node", "dist/apps/gateway/src/main.js"]
+# The node options are npm start's (test/start-commands.spec.ts keeps them equal): a young generation
+# that V8's memory reducer cannot shrink to 1 MB in a quiet spell, which made the next burst's first
+# second about twice as slow (README, "Measured"; bench/fleet --idle-seconds).
+CMD ["node", "--min-semi-space-size=16", "dist/apps/gateway/src/main.js"]

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { GatewayProcess, TestDatabase } from '@gw/testing';
+import { GatewayProcess, TestDatabase, nodeCommandOf } from '@gw/testing';
 
 const MAIN = join(process.cwd(), 'dist/apps/gateway/src/main.js');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -69,6 +69,9 @@ describe('gateway boot (e2e)', () => {
     const file = join(dir, 'gateway.env');
     writeFileSync(file, 'AUTHENTICATION_API_KEY="key from file"\nCONFIG_SESSION_PHONE_CLIENT="WA Gateway"\nREDIS_PREFIX=from-file\n');
     const gw = await start({ ENV_FILE: file });
+    // Tests run the gateway as npm start does, node options included (test/start-commands.spec.ts).
+    const argv = readFileSync(`/proc/${gw.pid}/cmdline`, 'utf8').split('\0');
+    expect(argv.slice(1, -1)).toEqual([...nodeCommandOf('start').flags, MAIN]);
     expect((await gw.api('GET', '/instance/fetchInstances', { apikey: 'key from file' })).status).toBe(200);
     expect((await gw.api('GET', '/instance/fetchInstances', { apikey: 'k' })).status).toBe(401);
     const listening = JSON.parse(gw.logs.find((l) => l.includes('"gateway listening"'))!);

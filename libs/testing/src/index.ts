@@ -51,6 +51,7 @@ export {
 } from './fake-whatsapp/client/baileys-events.kit';
 export { WebhookReceiver, type ReceivedWebhook } from './webhook-receiver/webhook-receiver';
 export { GatewayProcess, freePort, rssMb, type ApiResponse } from './harness/gateway-process';
+export { nodeCommandOf, type NodeCommand } from './harness/start-script';
 export { findKeyMaterial } from './harness/key-material-scan';
 export { TestDatabase } from './harness/test-database';
 export { statementText } from './harness/statement-text.util';

@@ -2,9 +2,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { nodeCommandOf } from './start-script';
 
-const MAIN = join(process.cwd(), 'dist/apps/gateway/src/main.js');
-const WORKER_MAIN = join(process.cwd(), 'dist/apps/worker/src/main.js');
+const GATEWAY_ENTRY = 'dist/apps/gateway/src/main.js';
+const WORKER_ENTRY = 'dist/apps/worker/src/main.js';
+const MAIN = join(process.cwd(), GATEWAY_ENTRY);
+const WORKER_MAIN = join(process.cwd(), WORKER_ENTRY);
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -46,7 +49,7 @@ export class GatewayProcess {
     if (!existsSync(this.main)) throw new Error(`${this.main} not found: run "npm run build" first (npm test does)`);
     this.port = await freePort();
     const started = Date.now();
-    const child = spawn(process.execPath, [this.main], {
+    const child = spawn(process.execPath, [...this.nodeFlags(), this.main], {
       // ENV_FILE='': a developer's own .env must not leak into the test's gateway.
       env: { ...process.env, ENV_FILE: '', LOG_LEVEL: 'info', NODE_URL: `http://127.0.0.1:${this.port}`, ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,6 +78,19 @@ export class GatewayProcess {
     });
     this.bootMs = Date.now() - started;
     return this;
+  }
+
+  /**
+   * The node options its tree's package.json starts it with (`start` or `start:worker`), so a test
+   * or bench runs the process as `npm start` does; a tree whose package.json is elsewhere gets none.
+   */
+  private nodeFlags(): string[] {
+    const [script, entry] = this.main.endsWith(WORKER_ENTRY) ? (['start:worker', WORKER_ENTRY] as const) : (['start', GATEWAY_ENTRY] as const);
+    const root = this.main.endsWith(entry) ? this.main.slice(0, -entry.length) : undefined;
+    if (root === undefined || !existsSync(join(root, 'package.json'))) return [];
+    const command = nodeCommandOf(script, root);
+    if (command.main !== entry) throw new Error(`package.json "${script}" runs ${command.main}, expected ${entry}`);
+    return command.flags;
   }
 
   /** Resolves once `count` more log lines match (the process's own account of what it did). */
