@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { nodeCommandOf } from '@gw/testing';
 import { WORKER_CPU_PROF, WORKER_MAIN } from './delivery-options';
 
 const PRELOAD = join(__dirname, '../support/cpu-profile.preload.js');
@@ -12,7 +13,8 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<C
   const profile = WORKER_CPU_PROF
     ? { NODE_OPTIONS: `--require ${PRELOAD}`, BENCH_CPU_PROFILE_DIR: WORKER_CPU_PROF, BENCH_CPU_PROFILE_FROM_START: '1' }
     : {};
-  const child = spawn(process.execPath, [WORKER_MAIN], { env: { ...process.env, ...env, ...profile, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node options as `npm run start:worker` has them, as the test harness starts its processes.
+  const child = spawn(process.execPath, [...nodeCommandOf('start:worker').flags, WORKER_MAIN], { env: { ...process.env, ...env, ...profile, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
   await new Promise<void>((resolve, reject) => {
     const onData = (c: Buffer) => {

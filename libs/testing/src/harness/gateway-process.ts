@@ -86,8 +86,8 @@ export class GatewayProcess {
    */
   private nodeFlags(): string[] {
     const [script, entry] = this.main.endsWith(WORKER_ENTRY) ? (['start:worker', WORKER_ENTRY] as const) : (['start', GATEWAY_ENTRY] as const);
-    const root = this.main.endsWith(entry) ? this.main.slice(0, -entry.length) : undefined;
-    if (root === undefined || !existsSync(join(root, 'package.json'))) return [];
+    const root = this.main.slice(0, -entry.length);
+    if (!this.main.endsWith(entry) || !existsSync(join(root, 'package.json'))) return [];
     const command = nodeCommandOf(script, root);
     if (command.main !== entry) throw new Error(`package.json "${script}" runs ${command.main}, expected ${entry}`);
     return command.flags;
