@@ -45,6 +45,46 @@ describe('AuthStateRepository batching (real Postgres)', () => {
     }
   });
 
+  it('stores key values byte for byte when several instances share a statement: quotes, backslashes, multi-byte text, empty values', async () => {
+    // Without a key the values are stored as given, so the rows show exactly what the statement cut out of its binary parameter.
+    const plain = new AuthStateRepository(prisma, new SecretCipher(new KeyRing([])));
+    const values = [
+      '{"x":"a \\"quoted\\" \\\\ back\\\\slash"}',
+      'Ação 😀 ключ {"nested":[1,"two"]}',
+      '',
+      'x'.repeat(5000) + 'é',
+    ];
+    const spy = jest.spyOn(prisma.pool, 'query');
+    try {
+      await Promise.all(
+        ids.map((id, i) =>
+          plain.writeKeys(id, [
+            { type: 'session', id: `bin.${i}`, value: values[i] },
+            { type: 'sender-key', id: `bin.${i}`, value: values[(i + 1) % values.length] },
+          ]),
+        ),
+      );
+      expect(statements(spy, 'WITH req AS')).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    for (const [i, id] of ids.entries()) {
+      const rows = await db.query<{ type: string; value: string }>('SELECT type, value FROM "AuthKey" WHERE "instanceId" = $1 AND "keyId" = $2 ORDER BY type', [id, `bin.${i}`]);
+      expect(rows).toEqual([
+        { type: 'sender-key', value: values[(i + 1) % values.length] },
+        { type: 'session', value: values[i] },
+      ]);
+    }
+    // with a delete in the same write (the other statement), and a key written twice: the last value wins
+    await plain.writeKeys(ids[1], [
+      { type: 'session', id: 'bin.1', value: null },
+      { type: 'sender-key', id: 'bin.1', value: '"first"' },
+      { type: 'sender-key', id: 'bin.1', value: '"ü last"' },
+    ]);
+    expect((await plain.readKeys(ids[1], 'session', ['bin.1'])).size).toBe(0);
+    expect((await plain.readKeys(ids[1], 'sender-key', ['bin.1'])).get('bin.1')).toBe('"ü last"');
+  });
+
   it('a value that does not decrypt fails only its own reader in a shared statement', async () => {
     // ids[1]'s creds and key moved onto ids[0]'s rows: bound to another row, they must not decrypt
     const [cred] = await db.query<{ creds: string }>('SELECT creds FROM "AuthCred" WHERE "instanceId" = $1', [ids[1]]);

@@ -46,8 +46,16 @@ const OWNED = `WITH req AS (
    ), ok AS (
      SELECT req.iid FROM req WHERE req.fence IS NULL OR req.iid IN (SELECT "id" FROM owner)
    )`;
+/**
+ * The values travel as one binary parameter (their UTF-8 bytes, back to back) and their byte
+ * lengths, as the outbox bodies do: a Signal session is ~3 KB of JSON, and as a text[] element
+ * pg escaped every quote of it here (two regex passes and a copy per value, written for each
+ * message) and Postgres parsed the literal back.
+ */
 const upsertKeys = (first: number) => `INSERT INTO "AuthKey" ("instanceId","type","keyId","value","updatedAt")
-     SELECT u.iid, u.type, u.id, u.value, now() FROM unnest($${first}::uuid[], $${first + 1}::text[], $${first + 2}::text[], $${first + 3}::text[]) AS u(iid, type, id, value)
+     SELECT u.iid, u.type, u.id, convert_from(substring($${first + 4}::bytea FROM u.value_at FOR u.value_bytes), 'UTF8'), now()
+     FROM (SELECT a.*, (sum(a.value_bytes) OVER (ORDER BY a.n) - a.value_bytes + 1)::int AS value_at
+             FROM unnest($${first}::uuid[], $${first + 1}::text[], $${first + 2}::text[], $${first + 3}::int[]) WITH ORDINALITY AS a(iid, type, id, value_bytes, n)) u
      WHERE u.iid IN (SELECT iid FROM ok)
      ON CONFLICT ("instanceId","type","keyId") DO UPDATE SET "value" = EXCLUDED."value", "updatedAt" = now()`;
 /**
@@ -207,7 +215,14 @@ export class AuthStateRepository {
       }
     }
     const owners = [items.map((i) => i.instanceId), items.map((i) => i.fence ?? null)];
-    const upserts = [ups.map((u) => u.iid), ups.map((u) => u.type), ups.map((u) => u.id), ups.map((u) => u.value)];
+    const upserts = [
+      ups.map((u) => u.iid),
+      ups.map((u) => u.type),
+      ups.map((u) => u.id),
+      ups.map((u) => Buffer.byteLength(u.value)),
+      // A Buffer goes as a binary parameter (no escaping, no hex).
+      Buffer.from(ups.map((u) => u.value).join('')),
+    ];
     const { rows } = del.length
       ? await this.prisma.pool.query<{ iid: string }>(WRITE_AND_DELETE_KEYS, [...owners, del.map((d) => d.iid), del.map((d) => d.type), del.map((d) => d.id), ...upserts])
       : await this.prisma.pool.query<{ iid: string }>({ name: 'auth_keys_write', text: WRITE_KEYS, values: [...owners, ...upserts] });
