@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SecretCipher, secretContext } from '@gw/crypto';
 import { GroupCommit, perInstanceWrites } from '../group-commit.util';
+import { packTexts, packedStart, packedText } from '../packed-texts.util';
 import { PrismaService } from '../prisma.service';
 
 /** A write from a node that no longer owns the instance (a newer lease exists). */
@@ -46,15 +47,10 @@ const OWNED = `WITH req AS (
    ), ok AS (
      SELECT req.iid FROM req WHERE req.fence IS NULL OR req.iid IN (SELECT "id" FROM owner)
    )`;
-/**
- * The values travel as one binary parameter (their UTF-8 bytes, back to back) and their byte
- * lengths, as the outbox bodies do: a Signal session is ~3 KB of JSON, and as a text[] element
- * pg escaped every quote of it here (two regex passes and a copy per value, written for each
- * message) and Postgres parsed the literal back.
- */
+/** The values travel packed in one binary parameter (see packTexts): a Signal session is ~3 KB of JSON, written per message. */
 const upsertKeys = (first: number) => `INSERT INTO "AuthKey" ("instanceId","type","keyId","value","updatedAt")
-     SELECT u.iid, u.type, u.id, convert_from(substring($${first + 4}::bytea FROM u.value_at FOR u.value_bytes), 'UTF8'), now()
-     FROM (SELECT a.*, (sum(a.value_bytes) OVER (ORDER BY a.n) - a.value_bytes + 1)::int AS value_at
+     SELECT u.iid, u.type, u.id, ${packedText(`$${first + 4}`, 'u.value_at', 'u.value_bytes')}, now()
+     FROM (SELECT a.*, ${packedStart('a.value_bytes', 'a.n')} AS value_at
              FROM unnest($${first}::uuid[], $${first + 1}::text[], $${first + 2}::text[], $${first + 3}::int[]) WITH ORDINALITY AS a(iid, type, id, value_bytes, n)) u
      WHERE u.iid IN (SELECT iid FROM ok)
      ON CONFLICT ("instanceId","type","keyId") DO UPDATE SET "value" = EXCLUDED."value", "updatedAt" = now()`;
@@ -215,14 +211,8 @@ export class AuthStateRepository {
       }
     }
     const owners = [items.map((i) => i.instanceId), items.map((i) => i.fence ?? null)];
-    const upserts = [
-      ups.map((u) => u.iid),
-      ups.map((u) => u.type),
-      ups.map((u) => u.id),
-      ups.map((u) => Buffer.byteLength(u.value)),
-      // A Buffer goes as a binary parameter (no escaping, no hex).
-      Buffer.from(ups.map((u) => u.value).join('')),
-    ];
+    const values = packTexts(ups.map((u) => u.value));
+    const upserts = [ups.map((u) => u.iid), ups.map((u) => u.type), ups.map((u) => u.id), values.lengths, values.bytes];
     const { rows } = del.length
       ? await this.prisma.pool.query<{ iid: string }>(WRITE_AND_DELETE_KEYS, [...owners, del.map((d) => d.iid), del.map((d) => d.type), del.map((d) => d.id), ...upserts])
       : await this.prisma.pool.query<{ iid: string }>({ name: 'auth_keys_write', text: WRITE_KEYS, values: [...owners, ...upserts] });
