@@ -5,7 +5,7 @@
  * receiving its own steady stream of 1:1 and group messages, all at once.
  *
  *   npm run bench:fleet -- [--steps 50x10,100x5,200x5] [--seconds 10] [--history 3000] [--baseline single|none]
- *                          [--find-saturation] [--cpu-prof] [--gateways 1] [--idle-seconds S]
+ *                          [--find-saturation] [--cpu-prof] [--gateways 1] [--idle-seconds S] [--gc-timeline]
  *
  * Same-run baseline (--baseline single, the default): after each step, the same number of messages
  * at the same aggregate rate goes to ONE instance of the fleet (the ingest bench's case, same
@@ -20,17 +20,20 @@
  * outbox row (the gateway's event path and producer), outbox row -> first POST (Redis and the
  * worker), the POST itself, and how often the producer's outbox INSERTs ran. And each step's
  * latency by half-second window (`timeline`, to webhook; `scheduledToStoredMs.timeline`, to
- * stored; `injectionTimeline`, the injector's own lag), from `startedAt`.
+ * stored; `injectionTimeline`, the injector's own lag), from `startedAt`. With --gc-timeline, the
+ * gateways' garbage collections during the step (`gc`) and the pauses each slow window coincided with.
  */
 import { FakeWhatsAppServer, GatewayProcess, RealisticAccountPlan, TestDatabase, rssMb } from '@gw/testing';
 import { runWithConcurrency } from '@gw/common';
-import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { arg, flag, procCpuMs, round, saveResults } from '../support/bench.util';
 import { machineCpu, postgresCpuMs, redisCpuMs } from '../support/host-cpu.util';
 import { analyzeAfterWarmup, pgActivity, pgActivityPerMessage, settled } from '../support/pg-activity.util';
-import { benchGatewayEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
+import { benchGatewayEnv, gcTimelineEnv, linkBenchInstance, writeCpuProfile } from '../support/bench-gateway.util';
+import { describeSlowWindows, readGcTimeline, slowWindows, summarizeGc } from '../support/gc-timeline.util';
 import { LatencyWindow, TIMELINE_WINDOW_MS, deliveredStep, deliveryStages, injectOpenLoop, scheduledToStored } from '../support/open-loop.util';
 import { Injection, accountSizes, everySender, injector, prepareAhead, prepareInjection } from '../support/realistic-stream.util';
 import { UpsertReceiverProcess } from '../support/upsert-receiver.process';
@@ -83,8 +86,15 @@ async function main() {
   const gatewayCount = Number(arg('gateways', '1'));
   if (!Number.isInteger(gatewayCount) || gatewayCount < 1) throw new Error(`--gateways must be a positive integer, got ${arg('gateways', '1')}`);
   const gateways: GatewayProcess[] = [];
+  // --gc-timeline: each gateway logs its GCs to a file of its own (gc-timeline.preload.ts).
+  const gcFiles = flag('gc-timeline') ? Array.from({ length: gatewayCount }, (_, g) => join(tmpdir(), `bench-fleet-gc-${process.pid}-${g}.jsonl`)) : [];
+  const slowMs = Number(arg('slow-window-ms', '100'));
   // One at a time: each applies the migrations and boots against the same database.
-  for (let g = 0; g < gatewayCount; g++) gateways.push(await new GatewayProcess({ ...env, ...(g ? {} : profileEnv), LOG_LEVEL: 'info', DELIVERY_WORKER_ENABLED: 'false' }).start());
+  for (let g = 0; g < gatewayCount; g++) {
+    const own = g ? {} : profileEnv;
+    const gcEnv = gcFiles.length ? gcTimelineEnv(gcFiles[g], own.NODE_OPTIONS) : {};
+    gateways.push(await new GatewayProcess({ ...env, ...own, ...gcEnv, LOG_LEVEL: 'info', DELIVERY_WORKER_ENABLED: 'false' }).start());
+  }
   const gateway = gateways[0]; // the profiled one
   const worker = await GatewayProcess.worker(env).start();
   const [gw, wk] = [gateway.pid!, worker.pid!];
@@ -189,6 +199,7 @@ async function main() {
     const cpu = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, v - cpuBefore[k as keyof typeof cpuBefore]])) as typeof cpuAfter;
     const named = cpu.gateway + cpu.worker + cpu.benchAndFakeWhatsApp + cpu.receiver + cpu.postgres + cpu.postgresShared + cpu.redis;
     const cpuProfile = profile ? await writeCpuProfile(gateway) : undefined;
+    const gc = gcFiles.length ? stepGc(delivered.startedAt, delivered.timeline) : undefined;
     await settled();
     const pgPerMessage = pgActivityPerMessage(pgBefore, await pgActivity(db), count);
     const step = {
@@ -207,6 +218,7 @@ async function main() {
       rssMb: { gatewayBefore: rssBefore.gateway, gatewayAfter: sum(rssMb), workerBefore: rssBefore.worker, workerAfter: rssMb(wk) },
       loadAverage1m: round(load, 1),
       ...(cpuProfile ? { cpuProfile } : {}),
+      ...(gc ? { gc } : {}),
     };
     const d = step.scheduledToWebhookMs;
     console.log(`  ${label}: Postgres per message: ${JSON.stringify(pgPerMessage)}`);
@@ -219,6 +231,14 @@ async function main() {
     console.log(`  ${label}: p99 / max by ${TIMELINE_WINDOW_MS / 1000} s window from ${step.startedAt}: to webhook ${byWindow(step.timeline)} ms`);
     console.log(`  ${label}: p99 / max by ${TIMELINE_WINDOW_MS / 1000} s window, to stored: ${byWindow(step.scheduledToStoredMs.timeline)} ms`);
     console.log(`  ${label}: p99 / max by ${TIMELINE_WINDOW_MS / 1000} s window, injector lag: ${byWindow(step.injectionTimeline)} ms`);
+    if (gc) {
+      const g = gc.summary;
+      console.log(
+        `  ${label}: gateway GC: ${g.markCompacts} mark-compacts (${g.markCompactMs.total} ms, max ${g.markCompactMs.max}; old space after: ${g.oldMbAfterMarkCompact.join(', ')} MB), ` +
+          `incremental marking ${g.incrementalMarkingMs} ms, ${g.scavenges} scavenges (${g.scavengeMs.total} ms, p50 ${g.scavengeMs.p50}, max ${g.scavengeMs.max})`,
+      );
+      console.log(`  ${label}: windows over ${slowMs} ms and the GC pauses around them: ${describeSlowWindows(gc.slowWindows)}`);
+    }
     console.log(
       `${label}: achieved ${step.achievedPerSec}/s of ${ratePerSec}/s, p50 ${d.p50} / p99 ${d.p99} ms ` +
         `(after ${rampMs / 1000} s: p99 ${step.steadyScheduledToWebhookMs?.p99 ?? 'n/a'} ms), lost ${step.lost}, ` +
@@ -228,6 +248,13 @@ async function main() {
         `RSS gateway ${step.rssMb.gatewayAfter} MB, worker ${step.rssMb.workerAfter} MB (load ${step.loadAverage1m})`,
     );
     return step;
+  };
+
+  /** The gateways' GCs from the step's start until now, and the pauses around its slow windows. */
+  const stepGc = (startedAt: string, timeline: LatencyWindow[]) => {
+    const start = Date.parse(startedAt);
+    const events = gcFiles.flatMap((f) => readGcTimeline(f, start, Date.now())).sort((a, b) => a.at - b.at);
+    return { summary: summarizeGc(events), slowWindows: slowWindows(timeline, TIMELINE_WINDOW_MS, start, events, slowMs) };
   };
 
   /** N instances × r: message i goes to instance i mod N, so each gets its own steady r/s, phases spread evenly. */
@@ -270,6 +297,7 @@ async function main() {
   await fake.close();
   await receiver.stop();
   await db.drop();
+  for (const f of gcFiles) rmSync(f, { force: true });
   process.exit(0);
 }
 

@@ -39,6 +39,15 @@ export function memoryProbeEnv(): Record<string, string> {
   return { NODE_OPTIONS: withPreload(join(__dirname, 'memory-probe.preload.js')), BENCH_HEAP_DIR: HEAP_DIR };
 }
 
+/**
+ * Environment that logs a gateway's garbage collections to `file` (gc-timeline.preload.ts);
+ * `nodeOptions`: NODE_OPTIONS it already has (another preload), kept.
+ */
+export function gcTimelineEnv(file: string, nodeOptions?: string): Record<string, string> {
+  const preload = `--require ${join(__dirname, 'gc-timeline.preload.js')}`;
+  return { NODE_OPTIONS: nodeOptions ? `${nodeOptions} ${preload}` : withPreload(join(__dirname, 'gc-timeline.preload.js')), BENCH_GC_TIMELINE_FILE: file };
+}
+
 /** NODE_OPTIONS with the probe added to what the bench was run with (a diagnostic preload stays in). */
 function withPreload(file: string): string {
   return [process.env.NODE_OPTIONS, `--require ${file}`].filter(Boolean).join(' ');
