@@ -55,5 +55,6 @@ describe('bench gc timeline', () => {
     expect(slow[0].pauses).toContainEqual({ atMs: 1_000, kind: 'mark-compact', ms: major!.ms });
     expect(slow[1].pauses).toEqual([]);
     expect(describeSlowWindows(slow)).toMatch(/^1\.0 s \(p99 300 ms\): .*mark-compact .* at 1\.00 s.*; 5\.0 s \(p99 180 ms\): no GC pause$/);
+    expect(describeSlowWindows(slow, 1)).toMatch(/^1\.0 s \(p99 300 ms\): .*; … 1 more$/);
   });
 });

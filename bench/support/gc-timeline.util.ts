@@ -84,13 +84,18 @@ export function slowWindows(
     });
 }
 
-/** One line per slow window: "15.5 s 256 ms: mark-compact 14.6 ms at 15.4 s". */
-export function describeSlowWindows(windows: SlowWindow[]): string {
+/**
+ * The first `max` slow windows, "22.0 s (p99 260 ms): mark-compact 19 ms at 22.47 s; …" (a
+ * saturated step has dozens, all alike; the results' JSON keeps every one).
+ */
+export function describeSlowWindows(windows: SlowWindow[], max = 12): string {
   if (!windows.length) return 'none';
+  const more = windows.length > max ? `; … ${windows.length - max} more` : '';
   return windows
+    .slice(0, max)
     .map((w) => {
       const what = w.pauses.length ? w.pauses.map((p) => `${p.kind} ${p.ms} ms at ${(p.atMs / 1000).toFixed(2)} s`).join(', ') : 'no GC pause';
       return `${(w.fromMs / 1000).toFixed(1)} s (p99 ${w.p99} ms): ${what}`;
     })
-    .join('; ');
+    .join('; ') + more;
 }
