@@ -89,6 +89,7 @@ async function main() {
   // --gc-timeline: each gateway logs its GCs to a file of its own (gc-timeline.preload.ts).
   const gcFiles = flag('gc-timeline') ? Array.from({ length: gatewayCount }, (_, g) => join(tmpdir(), `bench-fleet-gc-${process.pid}-${g}.jsonl`)) : [];
   const slowMs = Number(arg('slow-window-ms', '100'));
+  if (!(slowMs >= 0)) throw new Error(`--slow-window-ms must be a number >= 0, got ${arg('slow-window-ms', '100')}`);
   // One at a time: each applies the migrations and boots against the same database.
   for (let g = 0; g < gatewayCount; g++) {
     const own = g ? {} : profileEnv;
