@@ -74,6 +74,9 @@ async function main() {
   // quiet for minutes, and what happens meanwhile (V8's memory reducer, expiring caches) shows in the ramp.
   const idleMs = Number(arg('idle-seconds', '0')) * 1000;
   if (!Number.isFinite(idleMs) || idleMs < 0) throw new Error(`--idle-seconds must be a number >= 0, got ${arg('idle-seconds', '0')}`);
+  // --gc-timeline: half-second windows with a p99 over this are lined up with the gateway's GC pauses.
+  const slowMs = Number(arg('slow-window-ms', '100'));
+  if (!(slowMs >= 0)) throw new Error(`--slow-window-ms must be a number >= 0, got ${arg('slow-window-ms', '100')}`);
   const senders = Number(arg('senders', '20'));
   const streamGroups = Number(arg('stream-groups', '2'));
   const baseline = arg('baseline', 'single');
@@ -88,8 +91,6 @@ async function main() {
   const gateways: GatewayProcess[] = [];
   // --gc-timeline: each gateway logs its GCs to a file of its own (gc-timeline.preload.ts).
   const gcFiles = flag('gc-timeline') ? Array.from({ length: gatewayCount }, (_, g) => join(tmpdir(), `bench-fleet-gc-${process.pid}-${g}.jsonl`)) : [];
-  const slowMs = Number(arg('slow-window-ms', '100'));
-  if (!(slowMs >= 0)) throw new Error(`--slow-window-ms must be a number >= 0, got ${arg('slow-window-ms', '100')}`);
   // One at a time: each applies the migrations and boots against the same database.
   for (let g = 0; g < gatewayCount; g++) {
     const own = g ? {} : profileEnv;
