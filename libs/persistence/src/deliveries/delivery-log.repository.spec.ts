@@ -178,4 +178,34 @@ describe('DeliveryLogRepository: attempts beside their delivery (real Postgres)'
       [2, 200, 6, 'again'],
     ]);
   });
+
+  it('an attempt number recorded twice (a job re-run after its process died between recording and moving on) shows both attempts and no phantom one', async () => {
+    const d = row('instance');
+    await log.insertDeliveries([d]);
+    const t0 = Date.now();
+    const attempt = (n: number, offsetMs: number, statusCode: number) => ({
+      deliveryId: d.id,
+      attempt: n,
+      startedAt: new Date(t0 + offsetMs),
+      statusCode,
+      latencyMs: 2,
+      error: null,
+      response: statusCode === 200 ? 'ok' : 'busy',
+      outcome: statusCode === 200 ? ('delivered' as const) : ('pending' as const),
+    });
+    await log.recordAttempts([attempt(1, 0, 503)]);
+    await log.recordAttempts([attempt(2, 1_000, 503)]);
+    await log.recordAttempts([attempt(3, 2_000, 503)]); // recorded, then the process died before the job moved on
+    await log.recordAttempts([attempt(3, 12_000, 200)]); // the re-run after the job's lock expired: the same number again
+
+    const shown = await log.get(instanceId, d.id);
+    expect(shown).toMatchObject({ status: 'delivered', attempts: 4 });
+    expect(shown!.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 503],
+      [3, 200],
+    ]);
+    expect((await log.list({ instanceId, limit: 100 })).find((r) => r.id === d.id)).toMatchObject({ attemptLog: [{ statusCode: 200 }] });
+  });
 });

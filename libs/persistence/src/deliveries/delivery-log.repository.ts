@@ -49,7 +49,9 @@ export interface AttemptView {
  * publish, a webhook's first attempt that succeeded), given its attempt rows; else undefined.
  * Attempt numbers may skip one (an attempt in flight when its process died is never recorded,
  * nor counted), so the highest number is never below the count: an attempt row numbered at least
- * the count means every attempt has a row.
+ * the count means every attempt has a row. A number may also repeat (a job re-run after its
+ * process died between recording an attempt and moving the job on), so the count can exceed the
+ * highest number; then the row whose start is the row's `lastAttemptAt` is the last attempt.
  */
 function columnAttempt(
   r: {
@@ -60,14 +62,15 @@ function columnAttempt(
     lastStatusCode: number | null;
     lastResponse: string | null;
   },
-  rows: { attempt: number }[],
+  rows: { attempt: number; startedAt: Date }[],
 ): AttemptView | undefined {
-  if (!r.attempts || !r.lastAttemptAt || rows.some((a) => a.attempt >= r.attempts)) return undefined;
+  const lastAt = r.lastAttemptAt;
+  if (!r.attempts || !lastAt || rows.some((a) => a.attempt >= r.attempts || a.startedAt.getTime() === lastAt.getTime())) return undefined;
   return {
     attempt: r.attempts,
-    startedAt: r.lastAttemptAt,
+    startedAt: lastAt,
     statusCode: r.lastStatusCode,
-    latencyMs: r.deliveredAt ? r.deliveredAt.getTime() - r.lastAttemptAt.getTime() : 0,
+    latencyMs: r.deliveredAt ? r.deliveredAt.getTime() - lastAt.getTime() : 0,
     error: r.lastError,
     response: r.lastResponse,
   };
@@ -349,9 +352,10 @@ export class DeliveryLogRepository {
       omit: { body: true },
     });
     // The last attempt's status code and latency, for the list (the manager's delivery log).
-    const { rows: last } = await this.prisma.pool.query<{ deliveryId: string; attempt: number; statusCode: number | null; latencyMs: number }>(
-      `SELECT DISTINCT ON ("deliveryId") "deliveryId", "attempt", "statusCode", "latencyMs" FROM "WebhookAttempt"
-        WHERE "deliveryId" = ANY($1::varchar[]) ORDER BY "deliveryId", "attempt" DESC`,
+    const { rows: last } = await this.prisma.pool.query<{ deliveryId: string; attempt: number; startedAt: Date; statusCode: number | null; latencyMs: number }>(
+      // Latest by number, then by start: a number can repeat (see columnAttempt).
+      `SELECT DISTINCT ON ("deliveryId") "deliveryId", "attempt", "startedAt", "statusCode", "latencyMs" FROM "WebhookAttempt"
+        WHERE "deliveryId" = ANY($1::varchar[]) ORDER BY "deliveryId", "attempt" DESC, "startedAt" DESC, "id" DESC`,
       [rows.map((r) => r.id)],
     );
     const byId = new Map(last.map(({ deliveryId, ...a }) => [deliveryId, a]));
@@ -365,7 +369,10 @@ export class DeliveryLogRepository {
   async get(instanceId: string, id: string) {
     const row = await this.prisma.webhookDelivery.findFirst({ where: { id, instanceId } });
     if (!row) return null;
-    const attemptLog: AttemptView[] = await this.prisma.webhookAttempt.findMany({ where: { deliveryId: id }, orderBy: { attempt: 'asc' } });
+    const attemptLog: AttemptView[] = await this.prisma.webhookAttempt.findMany({
+      where: { deliveryId: id },
+      orderBy: [{ attempt: 'asc' }, { startedAt: 'asc' }, { id: 'asc' }],
+    });
     const kept = columnAttempt(row, attemptLog);
     return { ...row, attemptLog: kept ? [...attemptLog, kept] : attemptLog };
   }
