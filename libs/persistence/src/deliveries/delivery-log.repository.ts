@@ -353,9 +353,11 @@ export class DeliveryLogRepository {
     });
     // The last attempt's status code and latency, for the list (the manager's delivery log).
     const { rows: last } = await this.prisma.pool.query<{ deliveryId: string; attempt: number; startedAt: Date; statusCode: number | null; latencyMs: number }>(
-      // Latest by number, then by start: a number can repeat (see columnAttempt).
-      `SELECT DISTINCT ON ("deliveryId") "deliveryId", "attempt", "startedAt", "statusCode", "latencyMs" FROM "WebhookAttempt"
-        WHERE "deliveryId" = ANY($1::varchar[]) ORDER BY "deliveryId", "attempt" DESC, "startedAt" DESC, "id" DESC`,
+      // Latest by number, then by start: a number can repeat (see columnAttempt). The column is
+      // UTC without a zone, as Prisma writes and reads it; pg alone would read it as local time.
+      `SELECT DISTINCT ON ("deliveryId") "deliveryId", "attempt", "startedAt" AT TIME ZONE 'UTC' AS "startedAt", "statusCode", "latencyMs"
+         FROM "WebhookAttempt" a
+        WHERE "deliveryId" = ANY($1::varchar[]) ORDER BY "deliveryId", "attempt" DESC, a."startedAt" DESC, "id" DESC`,
       [rows.map((r) => r.id)],
     );
     const byId = new Map(last.map(({ deliveryId, ...a }) => [deliveryId, a]));
