@@ -236,7 +236,7 @@ async function main() {
     if (gc) {
       const g = gc.summary;
       console.log(
-        `  ${label}: gateway GC: ${g.markCompacts} mark-compacts (${g.markCompactMs.total} ms, max ${g.markCompactMs.max}; old space after: ${g.oldMbAfterMarkCompact.join(', ')} MB), ` +
+        `  ${label}: gateway GC: ${g.markCompacts} mark-compacts (${g.markCompactMs.total} ms, max ${g.markCompactMs.max}; old space after: ${g.oldMbAfterMarkCompact.length ? `${g.oldMbAfterMarkCompact.join(', ')} MB` : 'n/a'}), ` +
           `incremental marking ${g.incrementalMarkingMs} ms, ${g.scavenges} scavenges (${g.scavengeMs.total} ms, p50 ${g.scavengeMs.p50}, max ${g.scavengeMs.max})`,
       );
       console.log(`  ${label}: windows over ${slowMs} ms and the GC pauses around them: ${describeSlowWindows(gc.slowWindows)}`);

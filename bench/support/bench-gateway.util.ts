@@ -44,13 +44,12 @@ export function memoryProbeEnv(): Record<string, string> {
  * `nodeOptions`: NODE_OPTIONS it already has (another preload), kept.
  */
 export function gcTimelineEnv(file: string, nodeOptions?: string): Record<string, string> {
-  const preload = `--require ${join(__dirname, 'gc-timeline.preload.js')}`;
-  return { NODE_OPTIONS: nodeOptions ? `${nodeOptions} ${preload}` : withPreload(join(__dirname, 'gc-timeline.preload.js')), BENCH_GC_TIMELINE_FILE: file };
+  return { NODE_OPTIONS: withPreload(join(__dirname, 'gc-timeline.preload.js'), nodeOptions), BENCH_GC_TIMELINE_FILE: file };
 }
 
-/** NODE_OPTIONS with the probe added to what the bench was run with (a diagnostic preload stays in). */
-function withPreload(file: string): string {
-  return [process.env.NODE_OPTIONS, `--require ${file}`].filter(Boolean).join(' ');
+/** NODE_OPTIONS with the probe added to `base`, by default what the bench was run with (a diagnostic preload stays in). */
+function withPreload(file: string, base = process.env.NODE_OPTIONS): string {
+  return [base, `--require ${file}`].filter(Boolean).join(' ');
 }
 
 /** process.memoryUsage() and V8's heap spaces (MB) of a gateway started with memoryProbeEnv(). */

@@ -43,6 +43,8 @@ export function readGcTimeline(file: string, from: number, to: number): GcEvent[
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
+/** Scavenges shorter than this are not listed beside a slow window: ~10 run each second, ~5 ms each. */
+const NOTABLE_SCAVENGE_MS = 8;
 
 export function summarizeGc(events: GcEvent[]): GcSummary {
   const of = (kind: GcKind) => events.filter((e) => e.kind === kind);
@@ -61,8 +63,7 @@ export function summarizeGc(events: GcEvent[]): GcSummary {
 
 /**
  * Each window whose p99 is above `slowMs`, with the pauses that ended from a quarter-second before
- * it until its slowest message was delivered: what the slow half-second coincided with. Scavenges
- * shorter than `minScavengeMs` are left out (there are ~10 a second; the usual one is not news).
+ * it until its slowest message was delivered: what the slow half-second coincided with.
  */
 export function slowWindows(
   windows: LatencyWindow[],
@@ -70,7 +71,6 @@ export function slowWindows(
   stepStart: number,
   events: GcEvent[],
   slowMs: number,
-  minScavengeMs = 8,
 ): SlowWindow[] {
   return windows
     .filter((w) => w.p99 > slowMs)
@@ -78,7 +78,7 @@ export function slowWindows(
       const from = stepStart + w.fromMs - 250;
       const to = stepStart + w.fromMs + windowMs + Math.min(w.max, 1_000);
       const pauses = events
-        .filter((e) => e.at >= from && e.at <= to && (e.kind !== 'scavenge' || e.ms >= minScavengeMs))
+        .filter((e) => e.at >= from && e.at <= to && (e.kind !== 'scavenge' || e.ms >= NOTABLE_SCAVENGE_MS))
         .map((e) => ({ atMs: Math.round(e.at - stepStart), kind: e.kind, ms: e.ms }));
       return { fromMs: w.fromMs, p99: Math.round(w.p99), pauses };
     });
