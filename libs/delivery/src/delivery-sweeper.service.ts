@@ -6,6 +6,7 @@ import type IORedis from 'ioredis';
 import { BatchMembership } from './batch-membership.service';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
+import { OrderedLanes } from './ordered-lanes.service';
 
 /** Safety net; the sweep that matters runs when Redis comes back or a dispatch failed. */
 const SWEEP_EVERY_MS = 5 * 60_000;
@@ -34,6 +35,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly webhookRows: WebhookRepository,
     private readonly producer: DeliveryProducer,
     private readonly membership: BatchMembership,
+    private readonly lanes: OrderedLanes,
   ) {}
 
   onApplicationBootstrap() {
@@ -67,7 +69,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
       for (;;) {
         const page = await this.log.findPending(before, after, BATCH);
         if (!page.length) break;
-        const rows = await this.unbatched(page);
+        const rows = await this.outsideLanes(await this.unbatched(page));
         const hooks = await this.webhooks(rows.map((r) => r.webhookId).filter((id): id is string => !!id));
         await this.producer.dispatch(
           rows.map((r): DeliveryJob => {
@@ -113,6 +115,20 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
     // Entries of batches that are gone (their process died for good, or Redis lost the job).
     await this.membership.forget([...batchOf].filter(([, jobId]) => !live.has(jobId)).map(([id]) => id));
     return loose.filter((r) => now.get(r.id)?.status === 'pending' && now.get(r.id)?.attempts === r.attempts);
+  }
+
+  /**
+   * Rows waiting in (or heading) an ordered webhook's chat lane stay there: queued by id they
+   * would overtake the deliveries before them. Each such lane's head is queued again instead (a
+   * no-op while its job exists), which restarts a lane whose head never reached the queue.
+   */
+  private async outsideLanes<R extends { id: string }>(rows: R[]): Promise<R[]> {
+    const laneOf = await this.lanes.lanesOf(rows.map((r) => r.id));
+    for (const laneKey of new Set(laneOf.values())) {
+      const head = await this.lanes.head(laneKey);
+      if (head) await this.producer.release(head);
+    }
+    return rows.filter((r) => !laneOf.has(r.id));
   }
 
   private webhooks(ids: string[]) {

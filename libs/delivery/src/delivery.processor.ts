@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
+import { DeliveryLogRepository } from '@gw/persistence';
 import { QUEUES, REDIS_CONNECTION } from '@gw/redis';
 import { Job, MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
@@ -41,6 +42,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     private readonly batches: DeliveryBatchProcessor,
     private readonly producer: DeliveryProducer,
     private readonly lanes: OrderedLanes,
+    private readonly log: DeliveryLogRepository,
   ) {}
 
   onApplicationBootstrap() {
@@ -83,9 +85,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     const data = job.data;
     const attempt = job.attemptsMade + 1 + (data.attemptOffset ?? 0);
     const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // A run of this job did not finish (its process died): this attempt may be recorded already.
+    if (job.attemptsStarted > job.attemptsMade + 1 && (await this.endedEarlier(job, attempt))) return;
     const cfg = await this.signing.get(data.webhookId);
     const result = await this.webhookAttempts.make(data, attempt, isLast, cfg);
-    if (result.outcome !== 'pending' && data.laneKey) await this.releaseNext(data.laneKey);
+    if (result.outcome !== 'pending' && data.laneKey) await this.releaseNext(data.laneKey, data.deliveryId);
 
     // Group commit: concurrent jobs share one write, and no attempt is lost if the process dies.
     await this.attempts.flush();
@@ -94,14 +98,36 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     if (result.outcome === 'delivered') return;
     if (result.outcome === 'gone') throw new UnrecoverableError(`${result.what}: 410 Gone, webhook disabled`);
     if (result.outcome === 'refused') throw new UnrecoverableError(`${result.what}: refused by SSRF guard (${result.reason})`);
+    return this.retryLater(job, `attempt ${attempt}: ${result.reason}`, result.retryAfterMs);
+  }
+
+  /**
+   * A run whose process died: if the attempt log has this attempt, the job ends as that attempt
+   * did without sending it again (a delivered one would go out twice, a failed one would be
+   * numbered twice), and its chat lane advances if it had not yet. True when it was delivered;
+   * false when this attempt is still to be made (it goes out with the same webhook-id).
+   */
+  private async endedEarlier(job: Job<DeliveryJob>, attempt: number): Promise<boolean> {
+    const data = job.data;
+    const row = (await this.log.progressOf([data.deliveryId])).get(data.deliveryId);
+    if (row?.status === 'pending' && row.attempts < attempt) return false;
+    const what = `${data.event} ${data.deliveryId} attempt ${attempt}`;
+    if (row?.status === 'pending') return this.retryLater(job, `${what}: failed, recorded before its process died`);
+    if (data.laneKey) await this.releaseNext(data.laneKey, data.deliveryId);
+    if (row?.status === 'delivered') return true;
+    throw new UnrecoverableError(`${what}: ${row ? `${row.status} before its process died` : 'no longer in the delivery log'}`);
+  }
+
+  private async retryLater(job: Job<DeliveryJob>, reason: string, retryAfterMs?: number): Promise<never> {
+    const data = job.data;
     // A pending retry keeps only a reference to its body (in Postgres already): ~1.5 KB less Redis each.
     if (!data.bodyInLog && !keepsBodyInJob(data.event)) await job.updateData({ ...data, body: '', bodyInLog: true }).catch(() => undefined);
     // The job (its id, event) is the context; the reason is what a retry's failedReason needs.
-    throw new RetryLaterError(`attempt ${attempt}: ${result.reason}`, result.retryAfterMs);
+    throw new RetryLaterError(reason, retryAfterMs);
   }
 
-  private async releaseNext(laneKey: string) {
-    const next = await this.lanes.advance(laneKey);
+  private async releaseNext(laneKey: string, finishedId: string) {
+    const next = await this.lanes.advance(laneKey, finishedId);
     if (next) await this.producer.release(next);
   }
 

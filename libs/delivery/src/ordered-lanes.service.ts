@@ -1,39 +1,76 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { REDIS_CONNECTION, redisKeys } from '@gw/redis';
+import { REDIS_CONNECTION, RedisKeys, redisKeys } from '@gw/redis';
 import type IORedis from 'ioredis';
 import { DeliveryJob } from './delivery-job';
 
-/** Appends to a lane; returns 1 when the lane was empty (the caller schedules it at once). */
-const PUSH = `return redis.call('RPUSH', KEYS[1], ARGV[1])`;
-/** Drops the finished head and returns the next one (atomically, so no job is scheduled twice). */
-const ADVANCE = `redis.call('LPOP', KEYS[1]); return redis.call('LINDEX', KEYS[1], 0)`;
+/** Appends to a lane and notes the lane under the delivery's id; returns 1 when the lane was empty (queue it at once). */
+const PUSH = `redis.call('HSET', KEYS[2], ARGV[2], KEYS[1]); return redis.call('RPUSH', KEYS[1], ARGV[1])`;
+/**
+ * Drops the finished head and returns the next one, atomically (no job is queued twice), but
+ * only when the head is the finished delivery: a job run again after its process died, which
+ * had advanced already, gets the current head back (queueing it again is a no-op) instead of
+ * dropping a delivery still in flight. The id is matched as the element's own key: a body or a
+ * header inside the element is a JSON string, its quotes escaped.
+ */
+const ADVANCE = `
+local head = redis.call('LINDEX', KEYS[1], 0)
+if head and string.find(head, ARGV[1], 1, true) then
+  redis.call('LPOP', KEYS[1])
+  redis.call('HDEL', KEYS[2], ARGV[2])
+  return redis.call('LINDEX', KEYS[1], 0)
+end
+return head`;
 
 /**
  * Per-chat FIFO lanes for `ordered` webhooks: only a lane's head is in the queue; the next
  * delivery is released when the head is delivered or given up. A failing head blocks only
- * its own chat. Lanes live in Redis, so they survive restarts like the queue itself.
+ * its own chat. Lanes live in Redis, so they survive restarts like the queue itself; a hash
+ * of members (delivery id -> lane) lets the outbox sweeper leave waiting deliveries in their
+ * lane instead of queueing them out of order.
  */
 @Injectable()
 export class OrderedLanes {
+  private readonly keys: RedisKeys;
+
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(REDIS_CONNECTION) private readonly redis: IORedis,
-  ) {}
+  ) {
+    this.keys = redisKeys(config.redis.prefix);
+  }
 
   laneKey(webhookId: string, chat: string): string {
-    return redisKeys(this.config.redis.prefix).lane(webhookId, chat);
+    return this.keys.lane(webhookId, chat);
   }
 
   /** True when the job is the lane's head and must be queued now. */
   async push(job: DeliveryJob): Promise<boolean> {
-    const n = (await this.redis.eval(PUSH, 1, job.laneKey!, JSON.stringify(job))) as number;
+    const n = (await this.redis.eval(PUSH, 2, job.laneKey!, this.keys.laneMembers(), JSON.stringify(job), job.deliveryId)) as number;
     return n === 1;
   }
 
-  /** The next job of the lane, now its head, or null when the lane is empty. */
-  async advance(laneKey: string): Promise<DeliveryJob | null> {
-    const next = (await this.redis.eval(ADVANCE, 1, laneKey)) as string | null;
+  /** After `finishedId` (the head) was delivered or given up: the lane's next job, now its head, or null when the lane is empty. */
+  async advance(laneKey: string, finishedId: string): Promise<DeliveryJob | null> {
+    const next = (await this.redis.eval(ADVANCE, 2, laneKey, this.keys.laneMembers(), `"deliveryId":${JSON.stringify(finishedId)}`, finishedId)) as string | null;
     return next ? (JSON.parse(next) as DeliveryJob) : null;
+  }
+
+  /** The lane each of these deliveries waits in (or heads), for those in one. */
+  async lanesOf(deliveryIds: string[]): Promise<Map<string, string>> {
+    if (!deliveryIds.length) return new Map();
+    const lanes = await this.redis.hmget(this.keys.laneMembers(), ...deliveryIds);
+    const found = new Map<string, string>();
+    deliveryIds.forEach((id, i) => {
+      const lane = lanes[i];
+      if (lane) found.set(id, lane);
+    });
+    return found;
+  }
+
+  /** The lane's head (the delivery that is, or should be, in the queue), or null when the lane is empty. */
+  async head(laneKey: string): Promise<DeliveryJob | null> {
+    const head = await this.redis.lindex(laneKey, 0);
+    return head ? (JSON.parse(head) as DeliveryJob) : null;
   }
 }

@@ -23,6 +23,8 @@ export interface RedisKeys {
   nodes(): string;
   /** per-chat FIFO lane of an `ordered` webhook */
   lane(webhookId: string, chat: string): string;
+  /** hash: delivery id -> the lane it waits in (or heads), for the outbox sweeper */
+  laneMembers(): string;
   /** hash: delivery id -> the batch job carrying its first attempt (libs/delivery) */
   batched(): string;
   /** failed API-key attempts of one client address */
@@ -44,6 +46,7 @@ export function redisKeys(prefix: string): RedisKeys {
     fence: (instanceId) => `${prefix}:fence:${instanceId}`,
     nodes: () => `${prefix}:nodes`,
     lane: (webhookId, chat) => `${prefix}:lane:${webhookId}:${chat}`,
+    laneMembers: () => `${prefix}:lane-members`,
     batched: () => `${prefix}:batched`,
     authFailures: (client) => `${prefix}:authfail:${client}`,
     idempotency: (instance, digest) => `${prefix}:idem:${instance}:${digest}`,
