@@ -372,8 +372,13 @@ export class DeliveryProducer implements OnModuleInit, OnApplicationShutdown {
     try {
       await withTimeout(
         (async () => {
+          // Still in its chat's lane (an ordered webhook's pending delivery): the head is sent now and
+          // keeps its lane (which advances when it ends); one waiting behind it goes in its turn.
+          const laneKey = (await this.lanes.lanesOf([job.deliveryId])).get(job.deliveryId);
+          if (laneKey && (await this.lanes.head(laneKey))?.deliveryId !== job.deliveryId) return;
+          const replay = laneKey ? { ...unordered, laneKey } : unordered;
           await this.queue.remove(job.deliveryId); // the finished job keeps its id; clear it to reuse the id
-          await this.queue.add(job.event, unordered, this.jobOptions(unordered));
+          await this.queue.add(job.event, replay, this.jobOptions(replay));
         })(),
         QUEUE_TIMEOUT_MS,
       );

@@ -9,6 +9,7 @@ import { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { DeliveryJob, QueuedDelivery } from './delivery-job';
+import { DeliveryProducer } from './delivery-producer.service';
 import { DeliverySweeper } from './delivery-sweeper.service';
 import { DeliveryModule } from './delivery.module';
 import { DeliveryProcessor } from './delivery.processor';
@@ -36,7 +37,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
   let queue: Queue;
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
   /** Jobs added to the queue, and jobs that completed, in order. */
-  const seen = { added: [] as string[], completed: [] as string[] };
+  const seen = { added: [] as string[], completed: [] as string[], delayed: [] as string[] };
   let onSeen: (() => void)[] = [];
 
   const config = (workerEnabled: boolean): AppConfig =>
@@ -65,7 +66,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     prisma = publisher.get(PrismaService);
     events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
     await events.waitUntilReady();
-    for (const kind of ['added', 'completed'] as const) {
+    for (const kind of ['added', 'completed', 'delayed'] as const) {
       events.on(kind, ({ jobId }: { jobId: string }) => {
         seen[kind].push(jobId);
         const waiters = onSeen;
@@ -112,7 +113,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     return new Map(rows.map((r) => [JSON.parse(r.body).data.tag as string, r.id]));
   }
 
-  /** Resolves once the job with this id has been added (or has completed), whenever that was. */
+  /** Resolves once the job with this id has been added (completed, delayed for a retry), whenever that was. */
   async function job(kind: keyof typeof seen, jobId: string): Promise<void> {
     while (!seen[kind].includes(jobId)) await new Promise<void>((wake) => onSeen.push(wake));
   }
@@ -236,5 +237,48 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     worker = await context(true);
     await receiver.waitFor((w) => w.path === '/swept' && tagOf(w) === 'C3');
     expect(receiver.attempts.filter((w) => w.path === '/swept').map(tagOf)).toEqual(['C1', 'C2', 'C3']);
+  });
+
+  it('a redelivery of a chat’s retrying head sends it now and the lane goes on in order; redelivering one waiting behind it changes nothing', async () => {
+    worker ??= await context(true);
+    const instanceId = await orderedInstance('replayed', '3600'); // the head's own retry would come in an hour
+    let headUp = false;
+    receiver.respondWith((w) => (w.path === '/replayed' && tagOf(w) === 'D1' && !headUp ? 503 : 200));
+    await sink.publishMany!(['D1', 'D2', 'D3'].map((tag) => message(instanceId, A, tag)));
+    const ids = await idsByTag(instanceId);
+    await job('delayed', ids.get('D1')!); // its first attempt failed: it waits for its retry
+    const producer = publisher.get(DeliveryProducer);
+    const replay = async (tag: string) => {
+      const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: ids.get(tag) } });
+      const data: DeliveryJob = {
+        deliveryId: row.id,
+        instanceId,
+        instanceName: 'lanes',
+        webhookId: row.webhookId,
+        target: 'instance',
+        event: 'MESSAGES_UPSERT',
+        url: row.url,
+        headers: {},
+        body: row.body,
+        sequence: Number(row.sequence),
+        enqueuedAt: Date.now(),
+        attemptOffset: row.attempts,
+      };
+      await producer.redeliver(data);
+    };
+
+    await replay('D2');
+    expect(await queue.getJob(ids.get('D2')!)).toBeUndefined(); // still waiting behind D1
+
+    headUp = true;
+    await replay('D1');
+    await receiver.waitFor((w) => w.path === '/replayed' && tagOf(w) === 'D3');
+    expect(receiver.received.filter((w) => w.path === '/replayed').map(tagOf)).toEqual(['D1', 'D2', 'D3']);
+    expect(receiver.attempts.filter((w) => w.path === '/replayed').map(tagOf)).toEqual(['D1', 'D1', 'D2', 'D3']);
+    const d1 = await publisher.get(DeliveryLogRepository).get(instanceId, ids.get('D1')!);
+    expect(d1!.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([
+      [1, 503],
+      [2, 200],
+    ]);
   });
 });
