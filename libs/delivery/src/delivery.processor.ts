@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { DeliveryLogRepository } from '@gw/persistence';
 import { QUEUES, REDIS_CONNECTION } from '@gw/redis';
-import { Job, MinimalJob, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import { AttemptLogWriter } from './attempt-log.writer';
 import { DeliveryBatchProcessor } from './delivery-batch.processor';
@@ -11,9 +11,12 @@ import { DeliveryProducer } from './delivery-producer.service';
 import { KEEP_COMPLETED, KEEP_FAILED } from './delivery.constants';
 import { OrderedLanes } from './ordered-lanes.service';
 import { retryDelay } from './retry-schedule';
-import { SigningConfigCache } from './signing-config.cache';
+import { SigningConfig, SigningConfigCache } from './signing-config.cache';
 import { keepsBodyInJob } from './stored-body.util';
 import { WebhookAttempts } from './webhook-attempts.service';
+
+/** How long an attempt our own Postgres or Redis kept us from making waits (plus up to as much again, spread). */
+const NOT_ATTEMPTED_DELAY_MS = 5_000;
 
 /** A retryable failure that knows how long the receiver asked us to wait (429/503 Retry-After). */
 class RetryLaterError extends Error {
@@ -48,7 +51,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
   onApplicationBootstrap() {
     if (!this.config.delivery.workerEnabled) return;
     const fallback = this.config.delivery.retryScheduleMs;
-    this.worker = new Worker<QueuedDelivery>(QUEUES.webhookDelivery, (job) => this.process(job), {
+    this.worker = new Worker<QueuedDelivery>(QUEUES.webhookDelivery, (job, token) => this.process(job, token), {
       // A worker needs its own connection: it blocks waiting for jobs.
       connection: this.connection.duplicate(),
       prefix: this.config.redis.prefix,
@@ -76,19 +79,27 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     this.purgeTimer.unref();
   }
 
-  process(job: Job<QueuedDelivery>): Promise<void> {
-    return isBatch(job.data) ? this.batches.process(job as Job<DeliveryBatch>) : this.processOne(job as Job<DeliveryJob>);
+  process(job: Job<QueuedDelivery>, token?: string): Promise<void> {
+    return isBatch(job.data) ? this.batches.process(job as Job<DeliveryBatch>) : this.processOne(job as Job<DeliveryJob>, token);
   }
 
   /** One attempt of a delivery that has a job of its own; a failure is retried by the queue. */
-  private async processOne(job: Job<DeliveryJob>): Promise<void> {
+  private async processOne(job: Job<DeliveryJob>, token?: string): Promise<void> {
     const data = job.data;
     const attempt = job.attemptsMade + 1 + (data.attemptOffset ?? 0);
     const isLast = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    // A run of this job did not finish (its process died): this attempt may be recorded already.
-    if (job.attemptsStarted > job.attemptsMade + 1 && (await this.endedEarlier(job, attempt))) return;
-    const cfg = await this.signing.get(data.webhookId);
-    const result = await this.webhookAttempts.make(data, attempt, isLast, cfg);
+    let cfg: SigningConfig;
+    let body: string;
+    try {
+      // A run of this job did not finish (its process died): this attempt may be recorded already.
+      if (job.attemptsStarted > job.attemptsMade + 1 && (await this.endedEarlier(job, attempt))) return;
+      cfg = await this.signing.get(data.webhookId);
+      body = await this.webhookAttempts.bodyOf(data);
+    } catch (err) {
+      if (err instanceof RetryLaterError || err instanceof UnrecoverableError) throw err;
+      return this.notAttempted(job, token, err as Error);
+    }
+    const result = await this.webhookAttempts.make(data, attempt, isLast, cfg, body);
     if (result.outcome !== 'pending' && data.laneKey) await this.releaseNext(data.laneKey, data.deliveryId);
 
     // Group commit: concurrent jobs share one write, and no attempt is lost if the process dies.
@@ -116,6 +127,19 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     if (data.laneKey) await this.releaseNext(data.laneKey, data.deliveryId);
     if (row?.status === 'delivered') return true;
     throw new UnrecoverableError(`${what}: ${row ? `${row.status} before its process died` : 'no longer in the delivery log'}`);
+  }
+
+  /**
+   * Our own Postgres (or Redis) failed before the POST: the receiver was not tried, so the attempt
+   * does not use up the webhook's schedule (on a last attempt it would end the job with the
+   * delivery still pending, which no sweep re-queues while the failed job is kept). Tried again
+   * in a few seconds, as the same attempt.
+   */
+  private async notAttempted(job: Job<DeliveryJob>, token: string | undefined, err: Error): Promise<never> {
+    if (!token) throw err; // not run by a worker (no lock to hand back): fail as any error
+    this.logger.warn(`${job.data.event} ${job.data.deliveryId}: not attempted, tried again shortly: ${err.message}`);
+    await job.moveToDelayed(Date.now() + NOT_ATTEMPTED_DELAY_MS + Math.random() * NOT_ATTEMPTED_DELAY_MS, token);
+    throw new DelayedError();
   }
 
   private async retryLater(job: Job<DeliveryJob>, reason: string, retryAfterMs?: number): Promise<never> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
 import { DeliveryLogRepository, DeliveryStatus } from '@gw/persistence';
 import { Semaphore } from 'async-mutex';
+import { UnrecoverableError } from 'bullmq';
 import { AttemptLogWriter } from './attempt-log.writer';
 import { DeliveryJob } from './delivery-job';
 import { DeliveryMetrics } from './delivery.metrics';
@@ -57,10 +58,19 @@ export class WebhookAttempts {
     this.inFlight = new Semaphore(Math.max(1, d.concurrency));
   }
 
-  /** POSTs and buffers the attempt's record; the caller flushes the attempt log (group commit). */
-  async make(data: DeliveryJob, attempt: number, isLast: boolean, cfg: SigningConfig): Promise<AttemptResult> {
-    const body = data.bodyInLog ? await this.log.bodyOf(data.deliveryId) : data.body;
-    return this.inFlight.runExclusive(() => this.send(data, body, attempt, isLast, cfg));
+  /** The bytes to send: a pending retry's body is read back from the delivery log. */
+  async bodyOf(data: DeliveryJob): Promise<string> {
+    if (!data.bodyInLog) return data.body;
+    const body = await this.log.bodyOf(data.deliveryId);
+    // Final: retrying cannot bring a purged row back.
+    if (body === null) throw new UnrecoverableError(`${data.event} ${data.deliveryId}: no longer in the delivery log, nothing to send`);
+    return body;
+  }
+
+  /** POSTs and buffers the attempt's record; the caller flushes the attempt log (group commit). `body`: read already (bodyOf). */
+  async make(data: DeliveryJob, attempt: number, isLast: boolean, cfg: SigningConfig, body?: string): Promise<AttemptResult> {
+    const bytes = body ?? (await this.bodyOf(data));
+    return this.inFlight.runExclusive(() => this.send(data, bytes, attempt, isLast, cfg));
   }
 
   private async send(data: DeliveryJob, body: string, attempt: number, isLast: boolean, cfg: SigningConfig): Promise<AttemptResult> {

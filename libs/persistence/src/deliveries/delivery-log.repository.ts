@@ -294,11 +294,10 @@ export class DeliveryLogRepository {
   }
 
   /** The frozen body of a delivery (for a retry whose job no longer carries it). */
-  async bodyOf(id: string): Promise<string> {
+  /** The stored body; null when the delivery is no longer in the log (purged, or its instance deleted). */
+  async bodyOf(id: string): Promise<string | null> {
     const { rows } = await this.prisma.pool.query<{ body: string }>(`SELECT "body" FROM "WebhookDelivery" WHERE "id" = $1`, [id]);
-    const row = rows[0];
-    if (!row) throw new Error(`delivery ${id} is not in the attempt log`);
-    return row.body;
+    return rows[0]?.body ?? null;
   }
 
   /** Status and attempts so far of each delivery (what a delivery job that ran before already did). */

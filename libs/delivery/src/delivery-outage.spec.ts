@@ -1,0 +1,124 @@
+import { INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigModule, loadConfig } from '@gw/config';
+import { EVENT_SINK, EventSink } from '@gw/events';
+import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
+import { QUEUES } from '@gw/redis';
+import { PostgresServerControl, ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
+import { QueueEvents } from 'bullmq';
+import IORedis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { DeliveryModule } from './delivery.module';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * A retry that the gateway's own Postgres kept it from making (the body of a pending retry is
+ * read back from the delivery log) does not use up the webhook's schedule: real Postgres,
+ * stopped and started again, real Redis and a local receiver.
+ */
+describe('delivery while our own Postgres is down (fault test)', () => {
+  const db = new TestDatabase();
+  const postgres = new PostgresServerControl();
+  const receiver = new WebhookReceiver();
+  const prefix = `gwtest_${randomBytes(4).toString('hex')}`;
+  let app: INestApplicationContext;
+  let events: QueueEvents;
+  /** Each job's queue events, in order. */
+  const seen = new Map<string, string[]>();
+  let onSeen: (() => void)[] = [];
+
+  beforeAll(async () => {
+    await Promise.all([db.create(), receiver.start()]);
+    const config = loadConfig({
+      AUTHENTICATION_API_KEY: 'k',
+      DATABASE_URL: db.url,
+      REDIS_PREFIX: prefix,
+      REDIS_URL,
+      LOG_LEVEL: 'silent',
+    });
+    @Module({ imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule] })
+    class TestModule {}
+    app = await NestFactory.createApplicationContext(TestModule, { logger: false });
+    await app.init();
+    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
+    await events.waitUntilReady();
+    for (const kind of ['delayed', 'failed', 'completed'] as const) {
+      events.on(kind, ({ jobId }: { jobId: string }) => {
+        seen.set(jobId, [...(seen.get(jobId) ?? []), kind]);
+        const waiters = onSeen;
+        onSeen = [];
+        for (const wake of waiters) wake();
+      });
+    }
+  });
+
+  afterAll(async () => {
+    if (!(await postgres.isUp())) await postgres.start();
+    await events?.close();
+    await app?.close();
+    const redis = new IORedis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await receiver.stop();
+    await db.drop();
+  });
+
+  /** The job's queue events once `until` holds for them. */
+  async function eventsOf(jobId: string, until: (kinds: string[]) => boolean): Promise<string[]> {
+    while (!until(seen.get(jobId) ?? [])) await new Promise<void>((wake) => onSeen.push(wake));
+    return seen.get(jobId)!;
+  }
+
+  it('a last retry due while Postgres is down is made once it is back, as the same attempt, instead of ending the job undelivered', async () => {
+    const prisma = app.get(PrismaService);
+    // One retry, 5 s after the first attempt: long enough to stop Postgres before it is due.
+    const instance = await prisma.instance.create({
+      data: { name: 'outage', token: 'T-outage', webhooks: { create: { url: `${receiver.url}/outage`, events: [], retrySchedule: '5' } } },
+    });
+    let tries = 0;
+    receiver.respondWith((w) => (w.path === '/outage' && ++tries === 1 ? 503 : 200));
+    const sink = app.get<EventSink>(EVENT_SINK);
+    await sink.publish({ name: 'MESSAGES_UPSERT', instanceId: instance.id, instanceName: 'outage', data: { n: 1 }, occurredAt: new Date(), audience: 'instance' });
+    const first: ReceivedWebhook = await receiver.nextAttempt();
+    const id = String(first.headers['webhook-id']);
+    // Its retry is queued (after its first attempt was recorded), then Postgres goes away.
+    await eventsOf(id, (k) => k.includes('delayed'));
+    await postgres.stop();
+
+    // The retry comes due and cannot read its body: it waits again, without using up the last attempt.
+    const kinds = await eventsOf(id, (k) => k.includes('failed') || k.filter((x) => x === 'delayed').length >= 2);
+    expect(kinds).toEqual(['delayed', 'delayed']);
+    await postgres.start();
+
+    const delivered = await receiver.waitFor((w) => String(w.headers['webhook-id']) === id, 30_000, 'the retry after the outage');
+    expect(delivered.body.data).toEqual({ n: 1 });
+    await eventsOf(id, (k) => k.includes('completed'));
+    const log = await new DeliveryLogRepository(prisma).get(instance.id, id);
+    expect(log).toMatchObject({ status: 'delivered' });
+    expect(log!.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([
+      [1, 503],
+      [2, 200],
+    ]);
+    expect(receiver.attempts.filter((w) => String(w.headers['webhook-id']) === id)).toHaveLength(2);
+  });
+
+  it('a retry whose delivery is no longer in the log (purged) ends at once instead of waiting for it again and again', async () => {
+    const prisma = app.get(PrismaService);
+    const instance = await prisma.instance.create({
+      data: { name: 'purged', token: 'T-purged', webhooks: { create: { url: `${receiver.url}/purged`, events: [], retrySchedule: '1,1' } } },
+    });
+    receiver.respondWith((w) => (w.path === '/purged' ? 503 : 200));
+    const sink = app.get<EventSink>(EVENT_SINK);
+    await sink.publish({ name: 'MESSAGES_UPSERT', instanceId: instance.id, instanceName: 'purged', data: { n: 2 }, occurredAt: new Date(), audience: 'instance' });
+    const first: ReceivedWebhook = await receiver.nextAttempt();
+    const id = String(first.headers['webhook-id']);
+    await eventsOf(id, (k) => k.includes('delayed'));
+    await prisma.webhookDelivery.delete({ where: { id } });
+
+    const kinds = await eventsOf(id, (k) => k.includes('failed') || k.filter((x) => x === 'delayed').length >= 2);
+    expect(kinds).toEqual(['delayed', 'failed']);
+    expect(receiver.attempts.filter((w) => String(w.headers['webhook-id']) === id)).toHaveLength(1);
+  });
+});
