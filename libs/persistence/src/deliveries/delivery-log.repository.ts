@@ -293,8 +293,7 @@ export class DeliveryLogRepository {
     });
   }
 
-  /** The frozen body of a delivery (for a retry whose job no longer carries it). */
-  /** The stored body; null when the delivery is no longer in the log (purged, or its instance deleted). */
+  /** The frozen body of a delivery (for a retry whose job no longer carries it); null when the row is gone (purged). */
   async bodyOf(id: string): Promise<string | null> {
     const { rows } = await this.prisma.pool.query<{ body: string }>(`SELECT "body" FROM "WebhookDelivery" WHERE "id" = $1`, [id]);
     return rows[0]?.body ?? null;
