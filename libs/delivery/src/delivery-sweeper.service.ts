@@ -66,6 +66,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnModuleDestroy 
     const before = new Date(Date.now() - GRACE_MS);
     if (this.redis.status !== 'ready') return; // nothing to hand over to yet
     try {
+      await this.lanes.indexOlderLanes();
       for (;;) {
         const page = await this.log.findPending(before, after, BATCH);
         if (!page.length) break;

@@ -32,6 +32,7 @@ return head`;
 @Injectable()
 export class OrderedLanes {
   private readonly keys: RedisKeys;
+  private indexing?: Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -66,6 +67,33 @@ export class OrderedLanes {
       if (lane) found.set(id, lane);
     });
     return found;
+  }
+
+  /**
+   * Lanes written by a version before the member hash get their entries, once per deployment
+   * (and awaited once per process), before a sweep relies on the hash: the first boot after an
+   * upgrade sweeps, and would otherwise queue their waiting deliveries out of order.
+   */
+  indexOlderLanes(): Promise<void> {
+    this.indexing ??= this.indexLanes().catch((err: unknown) => {
+      this.indexing = undefined; // tried again by the next sweep
+      throw err;
+    });
+    return this.indexing;
+  }
+
+  private async indexLanes(): Promise<void> {
+    if (await this.redis.exists(this.keys.laneMembersIndexed())) return;
+    let cursor = '0';
+    do {
+      const [next, laneKeys] = await this.redis.scan(cursor, 'MATCH', this.keys.lane('*', '*'), 'COUNT', 1000);
+      cursor = next;
+      for (const laneKey of laneKeys) {
+        const ids = (await this.redis.lrange(laneKey, 0, -1)).map((element) => (JSON.parse(element) as DeliveryJob).deliveryId);
+        if (ids.length) await this.redis.hset(this.keys.laneMembers(), ...ids.flatMap((id) => [id, laneKey]));
+      }
+    } while (cursor !== '0');
+    await this.redis.set(this.keys.laneMembersIndexed(), new Date().toISOString());
   }
 
   /** The lane's head (the delivery that is, or should be, in the queue), or null when the lane is empty. */

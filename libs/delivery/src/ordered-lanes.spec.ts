@@ -239,6 +239,34 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     expect(receiver.attempts.filter((w) => w.path === '/swept').map(tagOf)).toEqual(['C1', 'C2', 'C3']);
   });
 
+  it('the first sweep after an upgrade leaves lanes an older version wrote (without member entries) whole', async () => {
+    await worker?.close();
+    worker = undefined;
+    const instanceId = await orderedInstance('upgraded');
+    receiver.respondWith(() => 200);
+    await sink.publishMany!(['E1', 'E2', 'E3'].map((tag) => message(instanceId, A, tag)));
+    const ids = await idsByTag(instanceId);
+    await job('added', ids.get('E1')!);
+    await prisma.webhookDelivery.updateMany({ where: { instanceId }, data: { createdAt: new Date(Date.now() - 60_000) } });
+    // What an older version left: the lane, with no member entries and no index yet.
+    const keys = redisKeys(prefix);
+    await redis.hdel(keys.laneMembers(), ...ids.values());
+    await redis.del(keys.laneMembersIndexed());
+
+    const upgraded = await context(false); // its boot sweep runs at once; sweep() joins or repeats it
+    try {
+      await upgraded.get(DeliverySweeper).sweep();
+      for (const tag of ['E2', 'E3']) expect(await queue.getJob(ids.get(tag)!)).toBeUndefined();
+      expect((await upgraded.get(OrderedLanes).lanesOf([...ids.values()])).size).toBe(3);
+      expect(await redis.exists(keys.laneMembersIndexed())).toBe(1);
+    } finally {
+      await upgraded.close();
+    }
+    worker = await context(true);
+    await receiver.waitFor((w) => w.path === '/upgraded' && tagOf(w) === 'E3');
+    expect(receiver.attempts.filter((w) => w.path === '/upgraded').map(tagOf)).toEqual(['E1', 'E2', 'E3']);
+  });
+
   it('a redelivery of a chat’s retrying head sends it now and the lane goes on in order; redelivering one waiting behind it changes nothing', async () => {
     worker ??= await context(true);
     const instanceId = await orderedInstance('replayed', '3600'); // the head's own retry would come in an hour

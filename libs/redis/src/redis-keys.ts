@@ -25,6 +25,8 @@ export interface RedisKeys {
   lane(webhookId: string, chat: string): string;
   /** hash: delivery id -> the lane it waits in (or heads), for the outbox sweeper */
   laneMembers(): string;
+  /** set once the lanes an older version wrote (without member entries) were indexed */
+  laneMembersIndexed(): string;
   /** hash: delivery id -> the batch job carrying its first attempt (libs/delivery) */
   batched(): string;
   /** failed API-key attempts of one client address */
@@ -47,6 +49,7 @@ export function redisKeys(prefix: string): RedisKeys {
     nodes: () => `${prefix}:nodes`,
     lane: (webhookId, chat) => `${prefix}:lane:${webhookId}:${chat}`,
     laneMembers: () => `${prefix}:lane-members`,
+    laneMembersIndexed: () => `${prefix}:lane-members:indexed`,
     batched: () => `${prefix}:batched`,
     authFailures: (client) => `${prefix}:authfail:${client}`,
     idempotency: (instance, digest) => `${prefix}:idem:${instance}:${digest}`,
