@@ -13,11 +13,12 @@ import { DeliveryModule } from './delivery.module';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
- * A retry that the gateway's own Postgres kept it from making (the body of a pending retry is
- * read back from the delivery log) does not use up the webhook's schedule: real Postgres,
- * stopped and started again, real Redis and a local receiver.
+ * The gateway's own Postgres failing around an attempt: a retry it kept from being made (the
+ * body of a pending retry is read back from the delivery log) does not use up the webhook's
+ * schedule, and a delivered attempt whose health bookkeeping fails is not sent again. Real
+ * Postgres (stopped and started again; a trigger refusing writes), real Redis, a local receiver.
  */
-describe('delivery while our own Postgres is down (fault test)', () => {
+describe('delivery while our own Postgres is down or refusing writes (fault test)', () => {
   const db = new TestDatabase();
   const postgres = new PostgresServerControl();
   const receiver = new WebhookReceiver();
@@ -120,5 +121,33 @@ describe('delivery while our own Postgres is down (fault test)', () => {
     const kinds = await eventsOf(id, (k) => k.includes('failed') || k.filter((x) => x === 'delayed').length >= 2);
     expect(kinds).toEqual(['delayed', 'failed']);
     expect(receiver.attempts.filter((w) => String(w.headers['webhook-id']) === id)).toHaveLength(1);
+  });
+
+  it('a delivered attempt whose webhook health cannot be written ends delivered, not retried (no second POST)', async () => {
+    const prisma = app.get(PrismaService);
+    // Failing since a minute ago: a success clears that, an UPDATE this database refuses while the trigger exists.
+    const instance = await prisma.instance.create({
+      data: {
+        name: 'health',
+        token: 'T-health',
+        webhooks: { create: { url: `${receiver.url}/health`, events: [], ordered: true, retrySchedule: '1', failingSince: new Date(Date.now() - 60_000) } },
+      },
+    });
+    receiver.respondWith(() => 200);
+    await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_webhook_update() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql`);
+    await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_update BEFORE UPDATE ON "Webhook" FOR EACH ROW EXECUTE FUNCTION refuse_webhook_update()`);
+    try {
+      const sink = app.get<EventSink>(EVENT_SINK);
+      await sink.publish({ name: 'MESSAGES_UPSERT', instanceId: instance.id, instanceName: 'health', data: { n: 3 }, occurredAt: new Date(), audience: 'instance' });
+      const sent: ReceivedWebhook = await receiver.nextAttempt();
+      const id = String(sent.headers['webhook-id']);
+      const kinds = await eventsOf(id, (k) => k.length > 0);
+      expect(kinds).toEqual(['completed']);
+      expect(receiver.attempts.filter((w) => String(w.headers['webhook-id']) === id)).toHaveLength(1);
+      expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'delivered', attempts: 1 });
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_update ON "Webhook"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION refuse_webhook_update()`);
+    }
   });
 });

@@ -108,13 +108,21 @@ export class WebhookAttempts {
     return { outcome, what, reason: error ? error.message : `HTTP ${status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
 
-  /** After the attempt is recorded: the webhook's health (410 disables it), and a warning for a failure. */
+  /**
+   * After the attempt is recorded: the webhook's health (410 disables it), and a warning for a
+   * failure. Bookkeeping only: if it cannot be written (Postgres failing), that is logged and the
+   * attempt still ends as it did; failing the job would send a delivered attempt again.
+   */
   async settle(data: DeliveryJob, cfg: SigningConfig, result: AttemptResult): Promise<void> {
-    if (result.outcome === 'delivered') return this.health.succeeded(data, cfg);
-    if (result.outcome === 'gone') return this.health.gone(data);
-    if (result.outcome === 'refused') return;
-    this.logger.warn(`${result.what} failed: ${result.reason}`);
-    await this.health.failed(data, cfg, result.reason!);
+    try {
+      if (result.outcome === 'delivered') return await this.health.succeeded(data, cfg);
+      if (result.outcome === 'gone') return await this.health.gone(data);
+      if (result.outcome === 'refused') return;
+      this.logger.warn(`${result.what} failed: ${result.reason}`);
+      await this.health.failed(data, cfg, result.reason!);
+    } catch (err) {
+      this.logger.warn(`${result.what}: the webhook's health could not be updated: ${(err as Error).message}`);
+    }
   }
 
   /** The gateway's own headers; the webhook's custom ones go to the sender separately (it drops unsendable ones). */
