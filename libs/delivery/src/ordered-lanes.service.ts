@@ -89,7 +89,7 @@ export class OrderedLanes {
       const [next, laneKeys] = await this.redis.scan(cursor, 'MATCH', this.keys.lane('*', '*'), 'COUNT', 1000);
       cursor = next;
       for (const laneKey of laneKeys) {
-        const ids = (await this.redis.lrange(laneKey, 0, -1)).map((element) => (JSON.parse(element) as DeliveryJob).deliveryId);
+        const ids = (await this.redis.lrange(laneKey, 0, -1)).map(deliveryIdOf).filter((id): id is string => !!id);
         if (ids.length) await this.redis.hset(this.keys.laneMembers(), ...ids.flatMap((id) => [id, laneKey]));
       }
     } while (cursor !== '0');
@@ -100,5 +100,15 @@ export class OrderedLanes {
   async head(laneKey: string): Promise<DeliveryJob | null> {
     const head = await this.redis.lindex(laneKey, 0);
     return head ? (JSON.parse(head) as DeliveryJob) : null;
+  }
+}
+
+/** A lane element's delivery id, or undefined for anything else: one bad element must not stop every sweep. */
+function deliveryIdOf(element: string): string | undefined {
+  try {
+    const id = (JSON.parse(element) as Partial<DeliveryJob>).deliveryId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
