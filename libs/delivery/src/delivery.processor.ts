@@ -15,8 +15,8 @@ import { SigningConfig, SigningConfigCache } from './signing-config.cache';
 import { keepsBodyInJob } from './stored-body.util';
 import { WebhookAttempts } from './webhook-attempts.service';
 
-/** How long an attempt our own Postgres or Redis kept us from making waits (plus up to as much again, spread). */
-const NOT_ATTEMPTED_DELAY_MS = 5_000;
+/** How long a job our own Postgres or Redis failed waits before it runs again (plus up to as much again, spread). */
+const HAND_BACK_DELAY_MS = 5_000;
 
 /** A retryable failure that knows how long the receiver asked us to wait (429/503 Retry-After). */
 class RetryLaterError extends Error {
@@ -97,10 +97,21 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
       body = await this.webhookAttempts.bodyOf(data);
     } catch (err) {
       if (err instanceof RetryLaterError || err instanceof UnrecoverableError) throw err;
-      return this.notAttempted(job, token, err as Error);
+      // The receiver was not tried: this does not use up an attempt of the webhook's schedule.
+      return this.handBack(job, token, 'not attempted', err as Error);
     }
     const result = await this.webhookAttempts.make(data, attempt, isLast, cfg, body);
-    if (result.outcome !== 'pending' && data.laneKey) await this.releaseNext(data.laneKey, data.deliveryId);
+    if (result.outcome !== 'pending' && data.laneKey) {
+      try {
+        await this.releaseNext(data.laneKey, data.deliveryId);
+      } catch (err) {
+        // Failing the job (on its last attempt: for good) would leave its chat waiting behind it. Recorded
+        // first, it comes back as a run that did not finish: it then only advances the lane.
+        await this.attempts.flush();
+        await this.webhookAttempts.settle(data, cfg, result);
+        return this.handBack(job, token, `${result.outcome}, its chat's lane not advanced yet`, err as Error);
+      }
+    }
 
     // Group commit: concurrent jobs share one write, and no attempt is lost if the process dies.
     await this.attempts.flush();
@@ -130,15 +141,15 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /**
-   * Our own Postgres (or Redis) failed before the POST: the receiver was not tried, so the attempt
-   * does not use up the webhook's schedule (on a last attempt it would end the job with the
-   * delivery still pending, which no sweep re-queues while the failed job is kept). Tried again
-   * in a few seconds, as the same attempt.
+   * Our own Postgres or Redis failed: the job goes back to the queue for a few seconds without
+   * counting an attempt (failing it would use up the webhook's schedule for nothing, and on a
+   * last attempt end it with the delivery still pending, which no sweep re-queues while the
+   * failed job is kept, or with its chat's lane stuck behind it). Its next run is the same attempt.
    */
-  private async notAttempted(job: Job<DeliveryJob>, token: string | undefined, err: Error): Promise<never> {
+  private async handBack(job: Job<DeliveryJob>, token: string | undefined, what: string, err: Error): Promise<never> {
     if (!token) throw err; // not run by a worker (no lock to hand back): fail as any error
-    this.logger.warn(`${job.data.event} ${job.data.deliveryId}: not attempted, tried again shortly: ${err.message}`);
-    await job.moveToDelayed(Date.now() + NOT_ATTEMPTED_DELAY_MS + Math.random() * NOT_ATTEMPTED_DELAY_MS, token);
+    this.logger.warn(`${job.data.event} ${job.data.deliveryId}: ${what}, tried again shortly: ${err.message}`);
+    await job.moveToDelayed(Date.now() + HAND_BACK_DELAY_MS + Math.random() * HAND_BACK_DELAY_MS, token);
     throw new DelayedError();
   }
 

@@ -267,6 +267,32 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     expect(receiver.attempts.filter((w) => w.path === '/upgraded').map(tagOf)).toEqual(['E1', 'E2', 'E3']);
   });
 
+  it('a head whose lane cannot advance after its POST (Redis refusing) comes back and only advances it: sent once, its chat goes on', async () => {
+    await worker?.close();
+    worker = undefined;
+    const instanceId = await orderedInstance('stuck');
+    receiver.respondWith(() => 200);
+    await sink.publishMany!(['F1', 'F2'].map((tag) => message(instanceId, A, tag)));
+    const ids = await idsByTag(instanceId);
+    await job('added', ids.get('F1')!);
+    // The lane's key holds a string for a while: the head's advance fails (WRONGTYPE), as with Redis failing.
+    const hook = await prisma.webhook.findFirstOrThrow({ where: { instanceId } });
+    const laneKey = publisher.get(OrderedLanes).laneKey(hook.id, A);
+    await redis.rename(laneKey, `${laneKey}:saved`);
+    await redis.set(laneKey, 'not a lane');
+
+    worker = await context(true);
+    await receiver.waitFor((w) => w.path === '/stuck' && tagOf(w) === 'F1');
+    await job('delayed', ids.get('F1')!); // handed back, recorded delivered, lane not advanced
+    await redis.del(laneKey);
+    await redis.rename(`${laneKey}:saved`, laneKey);
+
+    await receiver.waitFor((w) => w.path === '/stuck' && tagOf(w) === 'F2');
+    await job('completed', ids.get('F1')!);
+    expect(receiver.attempts.filter((w) => w.path === '/stuck').map(tagOf)).toEqual(['F1', 'F2']);
+    expect(await publisher.get(DeliveryLogRepository).progressOf([ids.get('F1')!])).toEqual(new Map([[ids.get('F1'), { status: 'delivered', attempts: 1 }]]));
+  });
+
   it('a redelivery of a chat’s retrying head sends it now and the lane goes on in order; redelivering one waiting behind it changes nothing', async () => {
     worker ??= await context(true);
     const instanceId = await orderedInstance('replayed', '3600'); // the head's own retry would come in an hour
