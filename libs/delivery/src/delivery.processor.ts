@@ -91,7 +91,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     let cfg: SigningConfig;
     let body: string;
     try {
-      // A run of this job did not finish (its process died): this attempt may be recorded already.
+      // An earlier run did not finish (its process died, or it was handed back): this attempt may be recorded already.
       if (job.attemptsStarted > job.attemptsMade + 1 && (await this.endedEarlier(job, attempt))) return;
       cfg = await this.signing.get(data.webhookId);
       body = await this.webhookAttempts.bodyOf(data);
@@ -124,7 +124,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /**
-   * A run whose process died: if the attempt log has this attempt, the job ends as that attempt
+   * After a run that did not finish: if the attempt log has this attempt, the job ends as that attempt
    * did without sending it again (a delivered one would go out twice, a failed one would be
    * numbered twice), and its chat lane advances if it had not yet. True when it was delivered;
    * false when this attempt is still to be made (it goes out with the same webhook-id).
@@ -134,10 +134,10 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnModuleDestro
     const row = (await this.log.progressOf([data.deliveryId])).get(data.deliveryId);
     if (row?.status === 'pending' && row.attempts < attempt) return false;
     const what = `${data.event} ${data.deliveryId} attempt ${attempt}`;
-    if (row?.status === 'pending') return this.retryLater(job, `${what}: failed, recorded before its process died`);
+    if (row?.status === 'pending') return this.retryLater(job, `${what}: failed, recorded by an earlier run`);
     if (data.laneKey) await this.releaseNext(data.laneKey, data.deliveryId);
     if (row?.status === 'delivered') return true;
-    throw new UnrecoverableError(`${what}: ${row ? `${row.status} before its process died` : 'no longer in the delivery log'}`);
+    throw new UnrecoverableError(`${what}: ${row ? `${row.status}, recorded by an earlier run` : 'no longer in the delivery log'}`);
   }
 
   /**
