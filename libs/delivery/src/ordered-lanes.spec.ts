@@ -20,8 +20,9 @@ const A = 'A@s.whatsapp.net';
 const B = 'B@s.whatsapp.net';
 
 /**
- * Ordered webhooks' chat lanes when processes die and the outbox sweeper runs (real Redis,
- * Postgres, BullMQ and a local receiver): a chat is still delivered in order, each delivery once.
+ * Ordered webhooks' chat lanes when processes die, Redis fails, the outbox sweeper runs (also
+ * after an upgrade) and deliveries are replayed (real Redis, Postgres, BullMQ and a local
+ * receiver): a chat is still delivered in order, each delivery once.
  * The publishing side and the worker are separate application contexts, as the gateway and
  * apps/worker are.
  */
@@ -36,7 +37,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
   let events: QueueEvents;
   let queue: Queue;
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
-  /** Jobs added to the queue, and jobs that completed, in order. */
+  /** Job ids as the queue reported them added, completed and delayed, in order. */
   const seen = { added: [] as string[], completed: [] as string[], delayed: [] as string[] };
   let onSeen: (() => void)[] = [];
 
@@ -180,7 +181,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     const taken = [await dying.getNextJob('dying'), await dying.getNextJob('dying')] as Job<QueuedDelivery>[];
     expect(taken.map((j) => j.id).sort()).toEqual([ids.get('A1'), ids.get('B1')].sort());
     const processor = publisher.get(DeliveryProcessor);
-    for (const job of taken) await processor.process(job).catch(() => undefined); // B1's 503 asks for a retry
+    for (const head of taken) await processor.process(head).catch(() => undefined); // B1's 503 asks for a retry
     await dying.close(true);
     dyingConnection.disconnect();
     const log = publisher.get(DeliveryLogRepository);
