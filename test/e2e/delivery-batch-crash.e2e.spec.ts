@@ -5,9 +5,7 @@ import { DeliveryModule } from '@gw/delivery';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
 import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
 import { QUEUES } from '@gw/redis';
-import type { GatewayProcess, ReceivedWebhook } from '@gw/testing';
-import { QueueEvents } from 'bullmq';
-import IORedis from 'ioredis';
+import { QueueEventLog, type GatewayProcess, type ReceivedWebhook } from '@gw/testing';
 import { E2eEnvironment } from '../support/e2e-env';
 
 /**
@@ -22,9 +20,7 @@ describe('batched first attempts survive a SIGKILLed worker (e2e)', () => {
   let sink: EventSink;
   let prisma: PrismaService;
   let worker: GatewayProcess;
-  let events: QueueEvents;
-  const completed = new Set<string>();
-  let onCompleted: (() => void)[] = [];
+  let events: QueueEventLog;
   // Long enough that the held requests are still open when the worker is killed.
   const workerEnv = { WEBHOOK_RETRY_SCHEDULE: '1,1,1', WEBHOOK_REQUEST_TIMEOUT_MS: '60000' };
 
@@ -36,14 +32,7 @@ describe('batched first attempts survive a SIGKILLed worker (e2e)', () => {
     await publisher.init();
     sink = publisher.get(EVENT_SINK);
     prisma = publisher.get(PrismaService);
-    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix: env.redisPrefix });
-    await events.waitUntilReady();
-    events.on('completed', ({ jobId }) => {
-      completed.add(jobId);
-      const waiters = onCompleted;
-      onCompleted = [];
-      for (const wake of waiters) wake();
-    });
+    events = await QueueEventLog.open(QUEUES.webhookDelivery, { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: env.redisPrefix, kinds: ['completed'] });
     worker = await env.startWorker(workerEnv);
   });
 
@@ -95,7 +84,7 @@ describe('batched first attempts survive a SIGKILLed worker (e2e)', () => {
 
     // The killed job's lock expires (~10 s), the next worker runs it again.
     const batchJob = `batch_${ids[0]}`;
-    while (!completed.has(batchJob)) await new Promise<void>((wake) => onCompleted.push(wake));
+    await events.reached(batchJob, 'completed');
     for (const id of heldIds) await env.receiver.waitFor((w) => idOf(w) === id, 5_000, `held delivery ${id}`);
 
     for (const id of answeredIds) expect(env.receiver.attempts.filter((w) => idOf(w) === id)).toHaveLength(1);

@@ -4,8 +4,8 @@ import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
 import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
 import { QUEUES } from '@gw/redis';
-import { ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
-import { Queue, QueueEvents } from 'bullmq';
+import { QueueEventLog, ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
+import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
@@ -29,14 +29,10 @@ describe('batched first attempts (real Redis and Postgres)', () => {
   let worker: INestApplicationContext | undefined;
   let sink: EventSink;
   let prisma: PrismaService;
-  let events: QueueEvents;
+  /** Jobs added to the queue, and those that completed or finally failed (their attempts are in the log by then). */
+  let events: QueueEventLog;
   let queue: Queue;
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
-  /** Every job added to the queue, in order. */
-  const added: { jobId: string; name: string }[] = [];
-  /** Jobs that completed or finally failed (their attempts are in the log by then). */
-  const done = new Map<string, 'completed' | 'failed'>();
-  let onDone: (() => void)[] = [];
 
   const config = (workerEnabled: boolean, extra: Record<string, string> = {}): AppConfig =>
     loadConfig({
@@ -65,17 +61,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
     worker = await context(true);
     sink = publisher.get(EVENT_SINK);
     prisma = publisher.get(PrismaService);
-    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
-    await events.waitUntilReady();
-    events.on('added', ({ jobId, name }) => added.push({ jobId, name }));
-    for (const state of ['completed', 'failed'] as const) {
-      events.on(state, ({ jobId }: { jobId: string }) => {
-        done.set(jobId, state);
-        const waiters = onDone;
-        onDone = [];
-        for (const wake of waiters) wake();
-      });
-    }
+    events = await QueueEventLog.open(QUEUES.webhookDelivery, { redisUrl: REDIS_URL, prefix, kinds: ['added', 'completed', 'failed'] });
     queue = new Queue(QUEUES.webhookDelivery, { connection: redis, prefix });
   });
 
@@ -124,8 +110,8 @@ describe('batched first attempts (real Redis and Postgres)', () => {
   };
 
   /** Resolves once the job with this id has completed (or finally failed), whenever that was. */
-  async function finished(jobId: string, as: 'completed' | 'failed' = 'completed'): Promise<void> {
-    while (done.get(jobId) !== as) await new Promise<void>((wake) => onDone.push(wake));
+  function finished(jobId: string, as: 'completed' | 'failed' = 'completed'): Promise<void> {
+    return events.reached(jobId, as);
   }
 
   it('one job carries the first attempts; a failing URL and a timing-out delivery among them retry alone, on the schedule, with the same webhook-id', async () => {
@@ -154,7 +140,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
 
     // One batch job carried all six first attempts; only the three that failed got a job of their own.
     await Promise.all([`batch_${ok1}`, failing3, slow4, failing5].map((id) => finished(id)));
-    const jobs = added.filter((a) => ids.includes(a.jobId) || a.jobId === `batch_${ok1}`);
+    const jobs = events.added.filter((a) => ids.includes(a.jobId) || a.jobId === `batch_${ok1}`);
     expect(jobs).toEqual(
       expect.arrayContaining([{ jobId: `batch_${ok1}`, name: 'batch' }, ...[failing3, slow4, failing5].map((id) => ({ jobId: id, name: expect.any(String) }))]),
     );
@@ -210,7 +196,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
 
     // One batch job for all six (no batch per webhook, no single first attempt); the two that
     // failed got a job of their own each, nothing else did.
-    const jobs = added.filter((a) => ids.includes(a.jobId) || ids.some((id) => a.jobId === `batch_${id}`));
+    const jobs = events.added.filter((a) => ids.includes(a.jobId) || ids.some((id) => a.jobId === `batch_${id}`));
     expect(jobs.map((j) => j.jobId).sort()).toEqual([`batch_${ids[0]}`, dies1, dies2].sort());
 
     // Each POST verifies with its own webhook's secret, and with no other webhook's.
@@ -254,7 +240,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
     while (!receiver.attempts.some(isNever)) await receiver.nextAttempt();
     const never = idOf(receiver.attempts.find(isNever)!);
     await finished(never, 'failed');
-    expect(added).toContainEqual({ jobId: `batch_${idOf(ok)}`, name: 'batch' });
+    expect(events.added).toContainEqual({ jobId: `batch_${idOf(ok)}`, name: 'batch' });
     // 1 attempt in the batch + 3 retries ('0,0,0') in its own job
     expect((await attemptLog(never)).map((a) => [a.attempt, a.statusCode])).toEqual([[1, 500], [2, 500], [3, 500], [4, 500]]);
     expect(attemptsTo(never)).toHaveLength(4);
@@ -280,9 +266,9 @@ describe('batched first attempts (real Redis and Postgres)', () => {
     expect(a3.receivedAt).toBeGreaterThanOrEqual(a2.receivedAt);
     // The unordered webhook's five shared one job; no ordered delivery was batched.
     await finished(`batch_${idOf(free[0])}`);
-    expect(added).toContainEqual({ jobId: `batch_${idOf(free[0])}`, name: 'batch' });
+    expect(events.added).toContainEqual({ jobId: `batch_${idOf(free[0])}`, name: 'batch' });
     const orderedIds = new Set(receiver.attempts.filter((w) => w.path === '/ordered').map(idOf));
-    expect(added.filter((a) => a.name === 'batch' && orderedIds.has(a.jobId.replace(/^batch_/, '')))).toHaveLength(0);
+    expect(events.added.filter((a) => a.name === 'batch' && orderedIds.has(a.jobId.replace(/^batch_/, '')))).toHaveLength(0);
   });
 
   it('the outbox sweeper leaves a waiting batch to itself, and re-queues its deliveries one by one if the batch job was lost', async () => {

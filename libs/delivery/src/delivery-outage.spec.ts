@@ -4,8 +4,7 @@ import { ConfigModule, loadConfig } from '@gw/config';
 import { EVENT_SINK, EventSink } from '@gw/events';
 import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
 import { QUEUES } from '@gw/redis';
-import { PostgresServerControl, ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
-import { QueueEvents } from 'bullmq';
+import { PostgresServerControl, QueueEventLog, ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { DeliveryModule } from './delivery.module';
@@ -24,10 +23,7 @@ describe('delivery while our own Postgres is down or refusing writes (fault test
   const receiver = new WebhookReceiver();
   const prefix = `gwtest_${randomBytes(4).toString('hex')}`;
   let app: INestApplicationContext;
-  let events: QueueEvents;
-  /** Each job's queue events, in order. */
-  const seen = new Map<string, string[]>();
-  let onSeen: (() => void)[] = [];
+  let events: QueueEventLog;
 
   beforeAll(async () => {
     await Promise.all([db.create(), receiver.start()]);
@@ -42,16 +38,7 @@ describe('delivery while our own Postgres is down or refusing writes (fault test
     class TestModule {}
     app = await NestFactory.createApplicationContext(TestModule, { logger: false });
     await app.init();
-    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
-    await events.waitUntilReady();
-    for (const kind of ['delayed', 'failed', 'completed'] as const) {
-      events.on(kind, ({ jobId }: { jobId: string }) => {
-        seen.set(jobId, [...(seen.get(jobId) ?? []), kind]);
-        const waiters = onSeen;
-        onSeen = [];
-        for (const wake of waiters) wake();
-      });
-    }
+    events = await QueueEventLog.open(QUEUES.webhookDelivery, { redisUrl: REDIS_URL, prefix, kinds: ['delayed', 'failed', 'completed'] });
   });
 
   afterAll(async () => {
@@ -66,12 +53,6 @@ describe('delivery while our own Postgres is down or refusing writes (fault test
     await db.drop();
   });
 
-  /** The job's queue events once `until` holds for them. */
-  async function eventsOf(jobId: string, until: (kinds: string[]) => boolean): Promise<string[]> {
-    while (!until(seen.get(jobId) ?? [])) await new Promise<void>((wake) => onSeen.push(wake));
-    return seen.get(jobId)!;
-  }
-
   it('a last retry due while Postgres is down is made once it is back, as the same attempt, instead of ending the job undelivered', async () => {
     const prisma = app.get(PrismaService);
     // One retry, 5 s after the first attempt: long enough to stop Postgres before it is due.
@@ -85,17 +66,17 @@ describe('delivery while our own Postgres is down or refusing writes (fault test
     const first: ReceivedWebhook = await receiver.nextAttempt();
     const id = String(first.headers['webhook-id']);
     // Its retry is queued (after its first attempt was recorded), then Postgres goes away.
-    await eventsOf(id, (k) => k.includes('delayed'));
+    await events.reached(id, 'delayed');
     await postgres.stop();
 
     // The retry comes due and cannot read its body: it waits again, without using up the last attempt.
-    const kinds = await eventsOf(id, (k) => k.includes('failed') || k.filter((x) => x === 'delayed').length >= 2);
+    const kinds = await events.until(id, (k) => k.includes('failed') || k.filter((x) => x === 'delayed').length >= 2);
     expect(kinds).toEqual(['delayed', 'delayed']);
     await postgres.start();
 
     const delivered = await receiver.waitFor((w) => String(w.headers['webhook-id']) === id, 30_000, 'the retry after the outage');
     expect(delivered.body.data).toEqual({ n: 1 });
-    await eventsOf(id, (k) => k.includes('completed'));
+    await events.reached(id, 'completed');
     const log = await new DeliveryLogRepository(prisma).get(instance.id, id);
     expect(log).toMatchObject({ status: 'delivered' });
     expect(log!.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([
@@ -115,10 +96,10 @@ describe('delivery while our own Postgres is down or refusing writes (fault test
     await sink.publish({ name: 'MESSAGES_UPSERT', instanceId: instance.id, instanceName: 'purged', data: { n: 2 }, occurredAt: new Date(), audience: 'instance' });
     const first: ReceivedWebhook = await receiver.nextAttempt();
     const id = String(first.headers['webhook-id']);
-    await eventsOf(id, (k) => k.includes('delayed'));
+    await events.reached(id, 'delayed');
     await prisma.webhookDelivery.delete({ where: { id } });
 
-    const kinds = await eventsOf(id, (k) => k.includes('failed') || k.filter((x) => x === 'delayed').length >= 2);
+    const kinds = await events.until(id, (k) => k.includes('failed') || k.filter((x) => x === 'delayed').length >= 2);
     expect(kinds).toEqual(['delayed', 'failed']);
     expect(receiver.attempts.filter((w) => String(w.headers['webhook-id']) === id)).toHaveLength(1);
   });
@@ -141,7 +122,7 @@ describe('delivery while our own Postgres is down or refusing writes (fault test
       await sink.publish({ name: 'MESSAGES_UPSERT', instanceId: instance.id, instanceName: 'health', data: { n: 3 }, occurredAt: new Date(), audience: 'instance' });
       const sent: ReceivedWebhook = await receiver.nextAttempt();
       const id = String(sent.headers['webhook-id']);
-      const kinds = await eventsOf(id, (k) => k.length > 0);
+      const kinds = await events.until(id, (k) => k.length > 0);
       expect(kinds).toEqual(['completed']);
       expect(receiver.attempts.filter((w) => String(w.headers['webhook-id']) === id)).toHaveLength(1);
       expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'delivered', attempts: 1 });

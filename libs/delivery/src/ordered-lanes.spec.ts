@@ -4,8 +4,8 @@ import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
 import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
 import { QUEUES, redisKeys } from '@gw/redis';
-import { ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
-import { Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { QueueEventLog, ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
+import { Job, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { DeliveryJob, QueuedDelivery } from './delivery-job';
@@ -34,12 +34,9 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
   let worker: INestApplicationContext | undefined;
   let sink: EventSink;
   let prisma: PrismaService;
-  let events: QueueEvents;
+  let events: QueueEventLog;
   let queue: Queue;
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
-  /** Job ids as the queue reported them added, completed and delayed, in order. */
-  const seen = { added: [] as string[], completed: [] as string[], delayed: [] as string[] };
-  let onSeen: (() => void)[] = [];
 
   const config = (workerEnabled: boolean): AppConfig =>
     loadConfig({
@@ -65,16 +62,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     publisher = await context(false);
     sink = publisher.get(EVENT_SINK);
     prisma = publisher.get(PrismaService);
-    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
-    await events.waitUntilReady();
-    for (const kind of ['added', 'completed', 'delayed'] as const) {
-      events.on(kind, ({ jobId }: { jobId: string }) => {
-        seen[kind].push(jobId);
-        const waiters = onSeen;
-        onSeen = [];
-        for (const wake of waiters) wake();
-      });
-    }
+    events = await QueueEventLog.open(QUEUES.webhookDelivery, { redisUrl: REDIS_URL, prefix, kinds: ['added', 'completed', 'delayed'] });
     queue = new Queue(QUEUES.webhookDelivery, { connection: redis, prefix });
   });
 
@@ -114,9 +102,21 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     return new Map(rows.map((r) => [JSON.parse(r.body).data.tag as string, r.id]));
   }
 
-  /** Resolves once the job with this id has been added (completed, delayed for a retry), whenever that was. */
-  async function job(kind: keyof typeof seen, jobId: string): Promise<void> {
-    while (!seen[kind].includes(jobId)) await new Promise<void>((wake) => onSeen.push(wake));
+  /**
+   * With no worker running, one chat's deliveries to a new ordered webhook (answered 200): the
+   * first queued as its lane's head, the others waiting in the lane. `aged`: their outbox rows a
+   * minute old, old enough for the sweeper, as behind a head that has been retrying for a while.
+   */
+  async function waitingLane(name: string, tags: string[], { aged = false } = {}) {
+    await worker?.close(); // jobs wait in Redis, as behind a backlog
+    worker = undefined;
+    const instanceId = await orderedInstance(name);
+    receiver.respondWith(() => 200);
+    await sink.publishMany!(tags.map((tag) => message(instanceId, A, tag)));
+    const ids = await idsByTag(instanceId);
+    await events.reached(ids.get(tags[0])!, 'added');
+    if (aged) await prisma.webhookDelivery.updateMany({ where: { instanceId }, data: { createdAt: new Date(Date.now() - 60_000) } });
+    return { instanceId, ids };
   }
 
   it('a lane advances only past its own head: a finished delivery advancing again leaves the next one in place', async () => {
@@ -156,18 +156,19 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
 
   it('a job run again after its process died sends nothing it had recorded: a delivered head goes out once and its lane advances once; a failed attempt is not numbered twice', async () => {
     const instanceId = await orderedInstance('rerun', Array(20).fill('1').join(','));
-    let a1RanAgain = false;
+    let a1 = '';
     let b1Tries = 0;
     receiver.respondWith((w) => {
       if (w.path !== '/rerun') return 200;
       if (tagOf(w) === 'B1' && ++b1Tries === 1) return 503;
       // The head after A1 keeps failing until A1's job has run again: a lane advanced twice would let A3 overtake it.
-      if (tagOf(w) === 'A2' && !a1RanAgain) return 503;
+      if (tagOf(w) === 'A2' && !events.kindsOf(a1).includes('completed')) return 503;
       return 200;
     });
     await sink.publishMany!([message(instanceId, A, 'A1'), message(instanceId, B, 'B1'), message(instanceId, A, 'A2'), message(instanceId, A, 'A3')]);
     const ids = await idsByTag(instanceId);
-    await Promise.all(['A1', 'B1'].map((tag) => job('added', ids.get(tag)!)));
+    a1 = ids.get('A1')!;
+    await Promise.all(['A1', 'B1'].map((tag) => events.reached(ids.get(tag)!, 'added')));
 
     // A worker process takes both heads (A1, B1), records their attempts and dies before BullMQ
     // hears how they ended: their locks expire and the next worker runs both jobs again.
@@ -192,18 +193,15 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
       ]),
     );
 
-    events.on('completed', ({ jobId }) => {
-      if (jobId === ids.get('A1')) a1RanAgain = true;
-    });
     worker = await context(true);
-    await job('completed', ids.get('A1')!);
+    await events.reached(ids.get('A1')!, 'completed');
     await Promise.all(['A3', 'B1'].map((tag) => receiver.waitFor((w) => w.path === '/rerun' && tagOf(w) === tag)));
 
     const sent = (tag: string) => receiver.attempts.filter((w) => idOf(w) === ids.get(tag));
     expect(sent('A1')).toHaveLength(1);
     expect(receiver.received.filter((w) => w.path === '/rerun' && tagOf(w).startsWith('A')).map(tagOf)).toEqual(['A1', 'A2', 'A3']);
     expect(sent('B1').map((w) => w.headers['webhook-id'])).toEqual([ids.get('B1'), ids.get('B1')]);
-    await job('completed', ids.get('B1')!);
+    await events.reached(ids.get('B1')!, 'completed');
     const b1 = await log.get(instanceId, ids.get('B1')!);
     expect(b1!.attemptLog.map((a) => [a.attempt, a.statusCode])).toEqual([
       [1, 503],
@@ -212,18 +210,10 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
   });
 
   it('the outbox sweeper leaves deliveries waiting in a chat lane to it, and restarts a lane whose head never reached the queue', async () => {
-    await worker?.close(); // jobs wait in Redis, as behind a backlog
-    worker = undefined;
-    const instanceId = await orderedInstance('swept');
-    receiver.respondWith(() => 200);
-    await sink.publishMany!(['C1', 'C2', 'C3'].map((tag) => message(instanceId, A, tag)));
-    const ids = await idsByTag(instanceId);
-    // Old enough for the sweeper, as behind a head that has been retrying for a while.
-    await prisma.webhookDelivery.updateMany({ where: { instanceId }, data: { createdAt: new Date(Date.now() - 60_000) } });
+    const { ids } = await waitingLane('swept', ['C1', 'C2', 'C3'], { aged: true });
     const sweeper = publisher.get(DeliverySweeper);
 
     // 1. Waiting behind their head, C2 and C3 get no job of their own.
-    await job('added', ids.get('C1')!);
     await sweeper.sweep();
     for (const tag of ['C2', 'C3']) expect(await queue.getJob(ids.get(tag)!)).toBeUndefined();
 
@@ -241,14 +231,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
   });
 
   it('the first sweep after an upgrade leaves lanes an older version wrote (without member entries) whole', async () => {
-    await worker?.close();
-    worker = undefined;
-    const instanceId = await orderedInstance('upgraded');
-    receiver.respondWith(() => 200);
-    await sink.publishMany!(['E1', 'E2', 'E3'].map((tag) => message(instanceId, A, tag)));
-    const ids = await idsByTag(instanceId);
-    await job('added', ids.get('E1')!);
-    await prisma.webhookDelivery.updateMany({ where: { instanceId }, data: { createdAt: new Date(Date.now() - 60_000) } });
+    const { ids } = await waitingLane('upgraded', ['E1', 'E2', 'E3'], { aged: true });
     // What an older version left: the lane, with no member entries and no index yet.
     const keys = redisKeys(prefix);
     await redis.hdel(keys.laneMembers(), ...ids.values());
@@ -269,13 +252,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
   });
 
   it('a head whose lane cannot advance after its POST (Redis refusing) comes back and only advances it: sent once, its chat goes on', async () => {
-    await worker?.close();
-    worker = undefined;
-    const instanceId = await orderedInstance('stuck');
-    receiver.respondWith(() => 200);
-    await sink.publishMany!(['F1', 'F2'].map((tag) => message(instanceId, A, tag)));
-    const ids = await idsByTag(instanceId);
-    await job('added', ids.get('F1')!);
+    const { instanceId, ids } = await waitingLane('stuck', ['F1', 'F2']);
     // The lane's key holds a string for a while: the head's advance fails (WRONGTYPE), as with Redis failing.
     const hook = await prisma.webhook.findFirstOrThrow({ where: { instanceId } });
     const laneKey = publisher.get(OrderedLanes).laneKey(hook.id, A);
@@ -284,12 +261,12 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
 
     worker = await context(true);
     await receiver.waitFor((w) => w.path === '/stuck' && tagOf(w) === 'F1');
-    await job('delayed', ids.get('F1')!); // handed back, recorded delivered, lane not advanced
+    await events.reached(ids.get('F1')!, 'delayed'); // handed back, recorded delivered, lane not advanced
     await redis.del(laneKey);
     await redis.rename(`${laneKey}:saved`, laneKey);
 
     await receiver.waitFor((w) => w.path === '/stuck' && tagOf(w) === 'F2');
-    await job('completed', ids.get('F1')!);
+    await events.reached(ids.get('F1')!, 'completed');
     expect(receiver.attempts.filter((w) => w.path === '/stuck').map(tagOf)).toEqual(['F1', 'F2']);
     expect(await publisher.get(DeliveryLogRepository).progressOf([ids.get('F1')!])).toEqual(new Map([[ids.get('F1'), { status: 'delivered', attempts: 1 }]]));
   });
@@ -301,7 +278,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     receiver.respondWith((w) => (w.path === '/replayed' && tagOf(w) === 'D1' && !headUp ? 503 : 200));
     await sink.publishMany!(['D1', 'D2', 'D3'].map((tag) => message(instanceId, A, tag)));
     const ids = await idsByTag(instanceId);
-    await job('delayed', ids.get('D1')!); // its first attempt failed: it waits for its retry
+    await events.reached(ids.get('D1')!, 'delayed'); // its first attempt failed: it waits for its retry
     const producer = publisher.get(DeliveryProducer);
     const replay = async (tag: string) => {
       const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: ids.get(tag) } });
