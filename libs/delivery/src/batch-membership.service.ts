@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { REDIS_CONNECTION, redisKeys } from '@gw/redis';
+import { REDIS_CONNECTION, presentFields, redisKeys } from '@gw/redis';
 import type IORedis from 'ioredis';
 
 /**
@@ -30,14 +30,7 @@ export class BatchMembership {
   }
 
   /** The batch job id of each delivery that has one. */
-  async lookup(deliveryIds: string[]): Promise<Map<string, string>> {
-    if (!deliveryIds.length) return new Map();
-    const jobIds = await this.redis.hmget(this.key, ...deliveryIds);
-    const found = new Map<string, string>();
-    deliveryIds.forEach((id, i) => {
-      const jobId = jobIds[i];
-      if (jobId) found.set(id, jobId);
-    });
-    return found;
+  lookup(deliveryIds: string[]): Promise<Map<string, string>> {
+    return presentFields(this.redis, this.key, deliveryIds);
   }
 }

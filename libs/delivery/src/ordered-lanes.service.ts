@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@gw/config';
-import { REDIS_CONNECTION, RedisKeys, redisKeys } from '@gw/redis';
+import { REDIS_CONNECTION, RedisKeys, presentFields, redisKeys } from '@gw/redis';
 import type IORedis from 'ioredis';
 import { DeliveryJob } from './delivery-job';
 
@@ -58,15 +58,8 @@ export class OrderedLanes {
   }
 
   /** The lane each of these deliveries waits in (or heads), for those in one. */
-  async lanesOf(deliveryIds: string[]): Promise<Map<string, string>> {
-    if (!deliveryIds.length) return new Map();
-    const lanes = await this.redis.hmget(this.keys.laneMembers(), ...deliveryIds);
-    const found = new Map<string, string>();
-    deliveryIds.forEach((id, i) => {
-      const lane = lanes[i];
-      if (lane) found.set(id, lane);
-    });
-    return found;
+  lanesOf(deliveryIds: string[]): Promise<Map<string, string>> {
+    return presentFields(this.redis, this.keys.laneMembers(), deliveryIds);
   }
 
   /**

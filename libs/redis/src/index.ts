@@ -1,4 +1,5 @@
 export * from './redis.constants';
 export * from './redis.provider';
 export * from './redis-keys';
+export * from './hash-fields.util';
 export * from './redis.module';
