@@ -211,10 +211,13 @@ export class DeliveryLogRepository {
     for (const a of batch) seen.set(a.deliveryId, (seen.get(a.deliveryId) ?? 0) + 1);
     // A first attempt that succeeded goes to its row's columns (recordConfirmed), unless the batch
     // has more of that delivery or its id cannot travel in recordConfirmed's comma-separated list.
-    const inColumns = (a: AttemptRecord) => a.attempt === 1 && a.outcome === 'delivered' && seen.get(a.deliveryId) === 1 && !a.deliveryId.includes(',');
-    const confirmed = batch.filter(inColumns);
-    if (!confirmed.length) return this.writeAttemptRows(batch);
-    await Promise.all([this.recordConfirmed(confirmed), this.writeAttemptRows(batch.filter((a) => !inColumns(a)))]);
+    const confirmed: AttemptRecord[] = [];
+    const rows: AttemptRecord[] = [];
+    for (const a of batch) {
+      const inColumns = a.attempt === 1 && a.outcome === 'delivered' && seen.get(a.deliveryId) === 1 && !a.deliveryId.includes(',');
+      (inColumns ? confirmed : rows).push(a);
+    }
+    await Promise.all([this.recordConfirmed(confirmed), this.writeAttemptRows(rows)]);
   }
 
   private async writeAttemptRows(batch: AttemptRecord[]): Promise<void> {
