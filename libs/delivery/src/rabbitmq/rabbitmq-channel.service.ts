@@ -138,25 +138,32 @@ export class RabbitmqChannel implements OnModuleDestroy {
   /**
    * Publishes in order on the confirm channel (AMQP keeps a channel's order) and resolves with
    * one result per item once the broker acked or nacked it: null = acked, else the error.
+   * Everything is written before this returns its promise, and nothing waiting for a confirm
+   * refers to an item: a caller that lets go of its items then (RabbitmqPublisher does) keeps no
+   * body alive through the broker's round trip, so the bodies die young instead of being promoted.
    */
-  async publishAll(ch: ConfirmChannel, items: PublishItem[]): Promise<(Error | null)[]> {
-    const results = items.map(
-      (item) =>
-        new Promise<Error | null>((resolve) => {
-          try {
-            const ok = ch.publish(
-              item.destination.exchange,
-              item.destination.routingKey,
-              Buffer.from(item.body),
-              { persistent: true, messageId: item.messageId, contentType: 'application/json' },
-              (err: unknown) => resolve(err ? (err instanceof Error ? err : new Error('nacked by the broker')) : null),
-            );
-            void ok; // a full write buffer only delays; the confirms below pace us
-          } catch (err) {
-            resolve(err as Error);
-          }
-        }),
-    );
+  publishAll(ch: ConfirmChannel, items: PublishItem[]): Promise<(Error | null)[]> {
+    const results = items.map((item) => {
+      let settle!: (result: Error | null) => void;
+      const result = new Promise<Error | null>((resolve) => (settle = resolve));
+      try {
+        const ok = ch.publish(
+          item.destination.exchange,
+          item.destination.routingKey,
+          Buffer.from(item.body),
+          { persistent: true, messageId: item.messageId, contentType: 'application/json' },
+          (err: unknown) => settle(err ? (err instanceof Error ? err : new Error('nacked by the broker')) : null),
+        );
+        void ok; // a full write buffer only delays; the confirms below pace us
+      } catch (err) {
+        settle(err as Error);
+      }
+      return result;
+    });
+    return this.confirmed(results);
+  }
+
+  private async confirmed(results: Promise<Error | null>[]): Promise<(Error | null)[]> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), CONFIRM_TIMEOUT_MS)));
     const all = Promise.all(results);
