@@ -208,4 +208,20 @@ describe('DeliveryLogRepository: attempts beside their delivery (real Postgres)'
     ]);
     expect((await log.list({ instanceId, limit: 100 })).find((r) => r.id === d.id)).toMatchObject({ attemptLog: [{ statusCode: 200 }] });
   });
+
+  it('an answer or error holding U+0000 (which Postgres text cannot) is recorded with U+FFFD, and does not take the attempts written with it down', async () => {
+    const [first, retried, other] = [row('instance'), row('instance'), row('instance')];
+    await log.insertDeliveries([first, retried, other]);
+    const startedAt = new Date();
+    const base = { startedAt, latencyMs: 5, error: null };
+    // One group commit carries attempts of several receivers: one answering binary bytes must not lose the others'.
+    await log.recordAttempts([
+      { ...base, deliveryId: first.id, attempt: 1, statusCode: 200, response: 'ok\u0000bin', outcome: 'delivered' },
+      { ...base, deliveryId: retried.id, attempt: 1, statusCode: 500, response: '\u0000\u0000', error: 'bad\u0000', outcome: 'pending' },
+      { ...base, deliveryId: other.id, attempt: 1, statusCode: 200, response: 'fine', outcome: 'delivered' },
+    ]);
+    expect(await log.get(instanceId, first.id)).toMatchObject({ status: 'delivered', attemptLog: [{ statusCode: 200, response: 'ok\uFFFDbin' }] });
+    expect(await log.get(instanceId, retried.id)).toMatchObject({ status: 'pending', lastError: 'bad\uFFFD', attemptLog: [{ response: '\uFFFD\uFFFD', error: 'bad\uFFFD' }] });
+    expect(await log.get(instanceId, other.id)).toMatchObject({ status: 'delivered', attemptLog: [{ response: 'fine' }] });
+  });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import { packTexts, packedStart, packedText } from '../packed-texts.util';
 import { pgArray } from '../pg-array.util';
+import { storable } from '../storable-text.util';
 import { Prisma } from '../persistence.types';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'refused' | 'gone' | 'too_large';
@@ -198,7 +199,9 @@ export class DeliveryLogRepository {
    * succeeded is kept in its delivery row (recordConfirmed); the others become attempt rows in ONE
    * statement (a CTE inserting the attempts and updating the deliveries from arrays): one round
    * trip and one query plan whatever the batch size, instead of a Prisma createMany plus one
-   * updateMany per delivery.
+   * updateMany per delivery. Answers and errors are stored with U+0000 as U+FFFD: Postgres text
+   * cannot hold it, and one receiver answering such bytes failed the write of every attempt
+   * grouped with its own (their deliveries stayed pending and were sent again).
    *
    * Committed with synchronous_commit off (for this transaction only, set inside the statement so
    * it stays one round trip): a Postgres crash may forget the last few hundred ms of attempts, so
@@ -252,13 +255,13 @@ export class DeliveryLogRepository {
         batch.map((a) => a.startedAt.toISOString()),
         batch.map((a) => a.statusCode),
         batch.map((a) => a.latencyMs),
-        batch.map((a) => a.error),
-        batch.map((a) => a.response),
+        batch.map((a) => storable(a.error)),
+        batch.map((a) => storable(a.response)),
         d.map(({ a }) => a.deliveryId),
         d.map(({ a }) => a.outcome),
         d.map(({ n }) => n),
         d.map(({ a }) => a.startedAt.toISOString()),
-        d.map(({ a }) => a.error ?? (a.statusCode && (a.statusCode < 200 || a.statusCode >= 300) ? `HTTP ${a.statusCode}` : null)),
+        d.map(({ a }) => storable(a.error) ?? (a.statusCode && (a.statusCode < 200 || a.statusCode >= 300) ? `HTTP ${a.statusCode}` : null)),
         d.map(({ a }) => (a.outcome === 'delivered' ? new Date(a.startedAt.getTime() + a.latencyMs).toISOString() : null)),
       ].map(pgArray),
     });
@@ -292,7 +295,7 @@ export class DeliveryLogRepository {
        WHERE w."id" = u.id AND async.v IS NOT NULL`,
       values: [
         batch.map((a) => a.deliveryId).join(','),
-        ...[batch.map((a) => a.startedAt.getTime()), batch.map((a) => a.latencyMs), batch.map((a) => a.statusCode), batch.map((a) => a.response)].map(pgArray),
+        ...[batch.map((a) => a.startedAt.getTime()), batch.map((a) => a.latencyMs), batch.map((a) => a.statusCode), batch.map((a) => storable(a.response))].map(pgArray),
       ],
     });
   }
