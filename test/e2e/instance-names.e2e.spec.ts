@@ -53,6 +53,16 @@ describe('instance names and tokens (e2e)', () => {
     expect(await create({ instanceName })).toEqual(refused(message));
   });
 
+  it.each(['/webhook/find/sales%00x', '/instance/connectionState/sales%00x', '/settings/find/%00', '/rabbitmq/find/x%00'])(
+    'a name with an encoded NUL in the path (%s) is a 400 before any lookup, never a 500, with or without a key',
+    async (path) => {
+      // The instance lookup by name ran first and Postgres refused the NUL: a 500 before.
+      for (const apikey of [API_KEY, 'wrong']) {
+        expect(await gateway.api('GET', path, { apikey })).toEqual(refused('the URL path must not contain the NUL character (\\u0000)'));
+      }
+    },
+  );
+
   it('nothing refused was created', async () => {
     const res = await gateway.api('GET', '/instance/fetchInstances', { apikey: API_KEY });
     expect(res).toEqual({ status: 200, body: [] });

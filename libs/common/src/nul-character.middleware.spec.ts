@@ -3,9 +3,9 @@ import { EvolutionException } from './evolution.exception';
 import { rejectNulCharacters } from './nul-character.middleware';
 
 /** What the middleware passes on: undefined (request goes on) or the 400 it raises. */
-function run(req: Partial<Request>): EvolutionException | undefined {
+function run(req: Partial<Request>, part: 'url' | 'body' = req.body === undefined ? 'url' : 'body'): EvolutionException | undefined {
   let passed: unknown = 'not called';
-  rejectNulCharacters()({ path: '/chat/findMessages/x', query: {}, body: undefined, ...req } as Request, {} as Response, (err?: unknown) => {
+  rejectNulCharacters(part)({ path: '/chat/findMessages/x', query: {}, body: undefined, ...req } as Request, {} as Response, (err?: unknown) => {
     passed = err;
   });
   if (passed === 'not called') throw new Error('next() was not called');
@@ -24,6 +24,12 @@ describe('rejectNulCharacters', () => {
   it('checks the query and the decoded path too', () => {
     expect(run({ query: { remoteJid: '\u0000' } })!.messages).toEqual(['remoteJid must not contain the NUL character (\\u0000)']);
     expect(run({ path: '/chat/findMessages/x%00y' })!.messages).toEqual(['the URL path must not contain the NUL character (\\u0000)']);
+  });
+
+  it('each part checks only its own: the URL before any lookup by name, the body once it is read', () => {
+    expect(run({ path: '/webhook/find/p%00', body: { clean: 'x' } }, 'body')).toBeUndefined();
+    expect(run({ path: '/webhook/find/p%00', body: { clean: 'x' } }, 'url')!.messages).toEqual(['the URL path must not contain the NUL character (\\u0000)']);
+    expect(run({ body: { text: '\u0000' } }, 'url')).toBeUndefined();
   });
 
   it('lets clean requests, raw Buffer bodies and deeply nested bodies through', () => {

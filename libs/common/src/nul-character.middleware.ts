@@ -31,14 +31,16 @@ function decodedPath(path: string): string {
 /**
  * Postgres text and jsonb cannot hold U+0000, so a NUL anywhere in a body, a query or the path
  * would reach the database and fail there as a 500. It is refused up front with a 400 naming
- * the field. Raw (Buffer) bodies, such as Meta's signed notifications, are left alone.
+ * the field. `url` (the decoded path and the query) runs before anything looks an instance up by
+ * the path's name; `body` once the body is read. Raw (Buffer) bodies, such as Meta's signed
+ * notifications, are left alone.
  */
-export function rejectNulCharacters(): RequestHandler {
+export function rejectNulCharacters(part: 'url' | 'body'): RequestHandler {
   return (req, _res, next) => {
     const field =
-      (decodedPath(req.path).includes(NUL) ? 'the URL path' : undefined) ??
-      findNulCharacter(req.query, '') ??
-      findNulCharacter(req.body, '');
+      part === 'url'
+        ? ((decodedPath(req.path).includes(NUL) ? 'the URL path' : undefined) ?? findNulCharacter(req.query, ''))
+        : findNulCharacter(req.body, '');
     if (field === undefined) return next();
     next(badRequest(`${field || 'body'} must not contain the NUL character (\\u0000)`));
   };
