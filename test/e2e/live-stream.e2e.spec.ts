@@ -121,6 +121,8 @@ describe('live event stream over socket.io (e2e, two nodes)', () => {
     });
     expect(await refusal(`${a.url}/`, { auth: { apikey: onA.token } })).toMatchObject({ data: { status: 403 } });
     expect(await refusal(`${a.url}/nobody`, { auth: { apikey: API_KEY } })).toMatchObject({ message: 'The "nobody" instance does not exist', data: { status: 404 } });
+    // A namespace with an encoded NUL: no stored name holds one, and Postgres refused the lookup (a 500 refusal before).
+    expect(await refusal(`${a.url}/no%00body`, { auth: { apikey: API_KEY } })).toMatchObject({ data: { status: 404 } });
     await expect(client(`${a.url}/on-a`, { auth: { apikey: onA.token } })).resolves.toBeDefined();
   });
 

@@ -9,6 +9,12 @@ import { Instance, Prisma, Setting, Webhook } from '../persistence.types';
 import type { StoredWebhookConfig } from '../webhooks/webhook.repository';
 
 /**
+ * A name from a URL (`/webhook/find/a%00b`) may hold U+0000, which no stored name does (create
+ * refuses it) and which Postgres refuses in a query (a 500): such a name is simply not found.
+ */
+const storableName = (name: string): boolean => !name.includes('\u0000');
+
+/**
  * `webhook` is the primary webhook (Evolution's /webhook/set and /webhook/find); `webhooks` all
  * of them, the primary included (absent only on hand-made rows in tests).
  */
@@ -53,6 +59,7 @@ export class InstanceRepository implements InstanceLookup {
   ) {}
 
   async findByName(name: string): Promise<InstanceIdentity | null> {
+    if (!storableName(name)) return null;
     const row = await this.prisma.instance.findUnique({ where: { name }, select: { id: true, name: true, token: true } });
     return row && this.secrets.instance(row);
   }
@@ -93,6 +100,7 @@ export class InstanceRepository implements InstanceLookup {
   }
 
   async findFullByName(name: string): Promise<InstanceWithConfig | null> {
+    if (!storableName(name)) return null;
     const row = await this.prisma.instance.findUnique({ where: { name }, include: WITH_CONFIG });
     return row && this.decrypt(row);
   }
