@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { Queue } from 'bullmq';
 import { QUEUES, redisKeys } from '@gw/redis';
-import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver, findKeyMaterial, type PairedAccount } from '@gw/testing';
+import { FakeWhatsAppServer, GatewayProcess, TestDatabase, WebhookReceiver, deleteRedisPrefix, findKeyMaterial, type PairedAccount } from '@gw/testing';
 
 export const API_KEY = 'e2e-global-key';
 
@@ -115,13 +115,7 @@ export class E2eEnvironment {
   }
 
   /** Removes this test's queue keys so runs never see each other's jobs. */
-  private async clearRedis() {
-    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    try {
-      const keys = await redis.keys(`${this.redisPrefix}:*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+  private clearRedis() {
+    return deleteRedisPrefix(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', this.redisPrefix);
   }
 }

@@ -1,17 +1,15 @@
-import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
+import { INestApplicationContext } from '@nestjs/common';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
-import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
+import { DeliveryLogRepository, PrismaService } from '@gw/persistence';
 import { QUEUES } from '@gw/redis';
-import { QueueEventLog, ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
+import { QueueEventLog, ReceivedWebhook, TestDatabase, WebhookReceiver, deleteRedisPrefix } from '@gw/testing';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { BatchMembership } from './batch-membership.service';
+import { deliveryContext } from './delivery-spec.context';
 import { DeliverySweeper } from './delivery-sweeper.service';
-import { DeliveryModule } from './delivery.module';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -34,26 +32,16 @@ describe('batched first attempts (real Redis and Postgres)', () => {
   let queue: Queue;
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
 
-  const config = (workerEnabled: boolean, extra: Record<string, string> = {}): AppConfig =>
-    loadConfig({
-      AUTHENTICATION_API_KEY: 'k',
-      DATABASE_URL: db.url,
-      REDIS_PREFIX: prefix,
-      REDIS_URL, // the same server the spec's own clients use
-      WEBHOOK_RETRY_SCHEDULE: '0,0,0', // retries back to back (seconds): the test is about outcomes, not waiting
-      WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
-      DELIVERY_WORKER_ENABLED: String(workerEnabled),
-      LOG_LEVEL: 'silent',
-      ...extra,
-    });
-
-  async function context(workerEnabled: boolean, extra: Record<string, string> = {}): Promise<INestApplicationContext> {
-    @Module({ imports: [ConfigModule.forRoot(config(workerEnabled, extra)), PersistenceModule, DeliveryModule] })
-    class TestModule {}
-    const app = await NestFactory.createApplicationContext(TestModule, { logger: false });
-    await app.init();
-    return app;
-  }
+  const context = (workerEnabled: boolean, extra: Record<string, string> = {}) =>
+    deliveryContext(
+      { databaseUrl: db.url, redisUrl: REDIS_URL, prefix }, // the same Redis server the spec's own clients use
+      {
+        WEBHOOK_RETRY_SCHEDULE: '0,0,0', // retries back to back (seconds): the test is about outcomes, not waiting
+        WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
+        DELIVERY_WORKER_ENABLED: String(workerEnabled),
+        ...extra,
+      },
+    );
 
   beforeAll(async () => {
     await Promise.all([db.create(), receiver.start()]);
@@ -70,8 +58,7 @@ describe('batched first attempts (real Redis and Postgres)', () => {
     await queue?.close();
     await worker?.close();
     await publisher?.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteRedisPrefix(REDIS_URL, prefix);
     redis.disconnect();
     await receiver.stop();
     await db.drop();

@@ -1,13 +1,10 @@
-import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ConfigModule, loadConfig } from '@gw/config';
+import { INestApplicationContext } from '@nestjs/common';
 import { EVENT_SINK, EventSink } from '@gw/events';
-import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
+import { DeliveryLogRepository, PrismaService } from '@gw/persistence';
 import { QUEUES } from '@gw/redis';
-import { PostgresServerControl, QueueEventLog, ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
-import IORedis from 'ioredis';
+import { PostgresServerControl, QueueEventLog, ReceivedWebhook, TestDatabase, WebhookReceiver, deleteRedisPrefix } from '@gw/testing';
 import { randomBytes } from 'node:crypto';
-import { DeliveryModule } from './delivery.module';
+import { deliveryContext } from './delivery-spec.context';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -27,17 +24,7 @@ describe('delivery while our own Postgres is down or refusing writes (fault test
 
   beforeAll(async () => {
     await Promise.all([db.create(), receiver.start()]);
-    const config = loadConfig({
-      AUTHENTICATION_API_KEY: 'k',
-      DATABASE_URL: db.url,
-      REDIS_PREFIX: prefix,
-      REDIS_URL,
-      LOG_LEVEL: 'silent',
-    });
-    @Module({ imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule] })
-    class TestModule {}
-    app = await NestFactory.createApplicationContext(TestModule, { logger: false });
-    await app.init();
+    app = await deliveryContext({ databaseUrl: db.url, redisUrl: REDIS_URL, prefix });
     events = await QueueEventLog.open(QUEUES.webhookDelivery, { redisUrl: REDIS_URL, prefix, kinds: ['delayed', 'failed', 'completed'] });
   });
 
@@ -45,10 +32,7 @@ describe('delivery while our own Postgres is down or refusing writes (fault test
     if (!(await postgres.isUp())) await postgres.start();
     await events?.close();
     await app?.close();
-    const redis = new IORedis(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await deleteRedisPrefix(REDIS_URL, prefix);
     await receiver.stop();
     await db.drop();
   });

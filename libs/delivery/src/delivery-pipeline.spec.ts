@@ -1,10 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
-import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
-import { TestDatabase, WebhookReceiver } from '@gw/testing';
+import { DeliveryLogRepository, PrismaService } from '@gw/persistence';
+import { TestDatabase, WebhookReceiver, deleteRedisPrefix } from '@gw/testing';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
@@ -13,9 +10,11 @@ import { createHmac } from 'node:crypto';
 import { AttemptLogWriter } from './attempt-log.writer';
 import { DeliveryProducer } from './delivery-producer.service';
 import { QUEUES } from '@gw/redis';
-import { DeliveryModule } from './delivery.module';
+import { deliveryContext } from './delivery-spec.context';
 import { SigningConfigCache } from './signing-config.cache';
 import { WebhookTargetCache } from './webhook-target.cache';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
  * The real pipeline in one process: event in -> route -> BullMQ (real Redis) -> signed POST
@@ -35,25 +34,19 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
 
   beforeAll(async () => {
     await Promise.all([db.create(), receiver.start()]);
-    const config: AppConfig = loadConfig({
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', // the same server the spec's own clients use
-      AUTHENTICATION_API_KEY: 'k',
-      DATABASE_URL: db.url,
-      REDIS_PREFIX: prefix,
-      WEBHOOK_RETRY_SCHEDULE: '0,0,0', // attempts back to back (seconds): the test is about outcomes, not waiting
-      // long enough that a loaded CI machine never times out a real answer; the 'hang' attempt waits it out
-      WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
-      WEBHOOK_GLOBAL_ENABLED: 'true',
-      WEBHOOK_GLOBAL_URL: `${receiver.url}/global`,
-      WEBHOOK_EVENTS_WEBHOOK_DISABLED: 'true',
-      LOG_LEVEL: 'silent',
-    });
-    @Module({ imports: [ConfigModule.forRoot(config), PersistenceModule, DeliveryModule] })
-    class TestModule {}
-    app = await NestFactory.createApplicationContext(TestModule, { logger: false });
-    await app.init();
+    app = await deliveryContext(
+      { databaseUrl: db.url, redisUrl: REDIS_URL, prefix }, // the same Redis server the spec's own clients use
+      {
+        WEBHOOK_RETRY_SCHEDULE: '0,0,0', // attempts back to back (seconds): the test is about outcomes, not waiting
+        // long enough that a loaded CI machine never times out a real answer; the 'hang' attempt waits it out
+        WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
+        WEBHOOK_GLOBAL_ENABLED: 'true',
+        WEBHOOK_GLOBAL_URL: `${receiver.url}/global`,
+        WEBHOOK_EVENTS_WEBHOOK_DISABLED: 'true',
+      },
+    );
     sink = app.get(EVENT_SINK);
-    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix });
+    events = new QueueEvents(QUEUES.webhookDelivery, { connection: new IORedis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
     await events.waitUntilReady();
     prisma = app.get(PrismaService);
     const instance = await prisma.instance.create({
@@ -67,10 +60,7 @@ describe('webhook delivery pipeline (real Redis and Postgres)', () => {
   afterAll(async () => {
     await events?.close();
     await app?.close();
-    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await deleteRedisPrefix(REDIS_URL, prefix);
     await receiver.stop();
     await db.drop();
   });

@@ -1,17 +1,15 @@
-import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppConfig, ConfigModule, loadConfig } from '@gw/config';
+import { INestApplicationContext } from '@nestjs/common';
 import { EVENT_SINK, EventSink, GatewayEvent } from '@gw/events';
-import { DeliveryLogRepository, PersistenceModule, PrismaService } from '@gw/persistence';
+import { DeliveryLogRepository, PrismaService } from '@gw/persistence';
 import { QUEUES, redisKeys } from '@gw/redis';
-import { QueueEventLog, ReceivedWebhook, TestDatabase, WebhookReceiver } from '@gw/testing';
+import { QueueEventLog, ReceivedWebhook, TestDatabase, WebhookReceiver, deleteRedisPrefix } from '@gw/testing';
 import { Job, Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { DeliveryJob, QueuedDelivery } from './delivery-job';
 import { DeliveryProducer } from './delivery-producer.service';
+import { deliveryContext } from './delivery-spec.context';
 import { DeliverySweeper } from './delivery-sweeper.service';
-import { DeliveryModule } from './delivery.module';
 import { DeliveryProcessor } from './delivery.processor';
 import { OrderedLanes } from './ordered-lanes.service';
 
@@ -38,24 +36,8 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
   let queue: Queue;
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
 
-  const config = (workerEnabled: boolean): AppConfig =>
-    loadConfig({
-      AUTHENTICATION_API_KEY: 'k',
-      DATABASE_URL: db.url,
-      REDIS_PREFIX: prefix,
-      REDIS_URL,
-      WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
-      DELIVERY_WORKER_ENABLED: String(workerEnabled),
-      LOG_LEVEL: 'silent',
-    });
-
-  async function context(workerEnabled: boolean): Promise<INestApplicationContext> {
-    @Module({ imports: [ConfigModule.forRoot(config(workerEnabled)), PersistenceModule, DeliveryModule] })
-    class TestModule {}
-    const app = await NestFactory.createApplicationContext(TestModule, { logger: false });
-    await app.init();
-    return app;
-  }
+  const context = (workerEnabled: boolean) =>
+    deliveryContext({ databaseUrl: db.url, redisUrl: REDIS_URL, prefix }, { WEBHOOK_REQUEST_TIMEOUT_MS: '1500', DELIVERY_WORKER_ENABLED: String(workerEnabled) });
 
   beforeAll(async () => {
     await Promise.all([db.create(), receiver.start()]);
@@ -71,8 +53,7 @@ describe('ordered lanes across crashes and sweeps (real Redis and Postgres)', ()
     await queue?.close();
     await worker?.close();
     await publisher?.close();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
+    await deleteRedisPrefix(REDIS_URL, prefix);
     redis.disconnect();
     await receiver.stop();
     await db.drop();

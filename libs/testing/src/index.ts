@@ -59,6 +59,7 @@ export { decodeQrDataUrl } from './harness/qr-decode';
 export { chromiumPath, decodeQrScreenshot, launchChromium } from './harness/chromium-browser';
 export { RedisServerControl } from './harness/redis-server.control';
 export { QueueEventLog, type QueueEventKind } from './harness/queue-event-log';
+export { deleteRedisPrefix } from './harness/redis-prefix.util';
 export { PostgresServerControl } from './harness/postgres-server.control';
 export { RabbitmqBrokerProcess, rabbitmqInstalled } from './harness/rabbitmq-broker.process';
 export { FakeGraphApiServer, fakeWamid, type FakePhoneNumber, type GraphRequest } from './fake-graph-api/fake-graph-api.server';
